@@ -1,0 +1,130 @@
+"""Composition root: config → database → command table, jobs, dispatcher, sender, ticker, adapters.
+
+The only module that names concrete adapters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.config import Config, ConfigError
+from bot.core.clock import Clock, SystemClock
+from bot.core.dispatcher import Dispatcher
+from bot.core.jobs import JobRegistry
+from bot.core.ports import Adapter
+from bot.core.routing import CommandTable
+from bot.db import make_engine, make_sessionmaker
+from bot.delivery.sender import Sender
+from bot.migrate import current_revision, head_revision, upgrade
+from bot.ticker import Ticker
+
+log = logging.getLogger("dutybot.app")
+
+
+def build_adapters(config: Config, console: Adapter | None = None) -> dict[str, Adapter]:
+    """Adapters for the enabled platforms."""
+    adapters: dict[str, Adapter] = {}
+    if config.platforms.console.enabled:
+        if console is None:
+            from bot.adapters.console import ConsoleAdapter
+
+            console = ConsoleAdapter()
+        adapters["console"] = console
+    for name in ("telegram", "wecom", "dingtalk", "feishu"):
+        if getattr(config.platforms, name).enabled:
+            raise ConfigError(
+                f"platforms.{name}.enabled：此版本尚未提供 {name} 适配器，请先保持 false"
+            )
+    return adapters
+
+
+async def prepare_database(engine: AsyncEngine, auto_upgrade: bool) -> None:
+    """Upgrade the schema (embedded SQLite) or insist it is current (PostgreSQL)."""
+    if auto_upgrade:
+        await upgrade(engine)
+        return
+    current, head = await current_revision(engine), head_revision()
+    if current != head:
+        raise ConfigError(
+            f"数据库结构版本为 {current or '空'}，需要 {head}。请先运行：dutybot db upgrade"
+        )
+
+
+@dataclass
+class App:
+    """A running DutyBot."""
+
+    config: Config
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    adapters: dict[str, Adapter]
+    dispatcher: Dispatcher
+    sender: Sender
+    ticker: Ticker
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    _scheduler: Any = None
+
+    @classmethod
+    async def create(
+        cls,
+        config: Config,
+        *,
+        clock: Clock | None = None,
+        adapters: dict[str, Adapter] | None = None,
+        auto_upgrade: bool | None = None,
+        routers: Any = None,
+        registries: Any = None,
+    ) -> App:
+        """Wire everything; upgrades an embedded SQLite database on the way."""
+        import handlers
+        import schedules
+
+        clock = clock or SystemClock()
+        engine = make_engine(config.database.url, config.database.echo)
+        if auto_upgrade is None:
+            auto_upgrade = config.database.url.startswith("sqlite")
+        await prepare_database(engine, auto_upgrade)
+        sessions = make_sessionmaker(engine)
+        adapters = adapters if adapters is not None else build_adapters(config)
+        sender = Sender(sessions, adapters, config, clock)
+        table = CommandTable(routers if routers is not None else handlers.ROUTERS)
+        registry = JobRegistry.merge(registries if registries is not None else schedules.REGISTRIES)
+        dispatcher = Dispatcher(sessions, table, config, clock, notify=sender.wake)
+        ticker = Ticker(sessions, registry, config, clock, notify=sender.wake)
+        return cls(config, engine, sessions, clock, adapters, dispatcher, sender, ticker)
+
+    async def start(self, *, scheduler: bool = True) -> None:
+        """Recover from a crash, catch up what fell due while down, then run in the background."""
+        resumed = await self.dispatcher.resume()
+        ran = await self.ticker.catch_up()
+        result = await self.ticker.tick()
+        if resumed or ran or result.fired:
+            log.info("start-up: %s messages resumed, cron %s caught up, %s due items fired "
+                     "(%s late)", resumed, ran, result.fired, result.late)
+        for adapter in self.adapters.values():
+            await adapter.start(self.dispatcher)
+        self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="sender"))
+        if scheduler:
+            self._scheduler = self.ticker.scheduler()
+            self._scheduler.start()
+
+    async def stop(self) -> None:
+        """Stop receiving, deliver what is due, and close the database."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+        for adapter in self.adapters.values():
+            with contextlib.suppress(Exception):
+                await adapter.stop()
+        self._stop.set()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.engine.dispose()

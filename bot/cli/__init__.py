@@ -1,0 +1,37 @@
+"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import audit_cmd, db_cmd, groups_cmd, outbox_cmd, run_cmd, users_cmd
+from bot.cli.common import state
+
+app = typer.Typer(
+    help="DutyBot 值班助手 — 县政府办公室值班、督办、12345 聊天助手。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _options(
+    config: str = typer.Option(
+        None, "--config", "-c", help="配置文件路径 (config file; default: $DUTYBOT_CONFIG or config.yaml)"
+    ),
+) -> None:
+    state.config_path = config
+
+
+run_cmd.register(app)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(users_cmd.app, name="users")
+app.add_typer(groups_cmd.app, name="groups")
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(outbox_cmd.app, name="outbox")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,90 @@
+"""`dutybot run`, `dutybot demo` and `dutybot doctor`."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from datetime import timedelta
+
+import typer
+from sqlalchemy import func, select
+
+from bot.cli.common import clock, config, console, fail, in_transaction, run
+from bot.cli.doctor import diagnose
+from bot.config import Config
+from bot.demo import PEOPLE, UNBOUND, seed
+from models.users import User
+
+
+async def _seed(cfg: Config) -> None:
+    ttl = timedelta(hours=cfg.bind.code_ttl_hours)
+    result = await in_transaction(cfg, lambda s: seed(s, clock.now(), ttl), command="demo")
+    if not result.created:
+        console.print("数据库里已有人员，未重复写入演示数据。")
+        return
+    names = "、".join(p[0] for p in PEOPLE if p[0] != UNBOUND)
+    console.print(f"[green]✓ 已写入演示数据[/green]：8 个单位、{len(PEOPLE)} 名人员、3 个群。")
+    console.print(f"  控制台可用身份：{names}（例如 dutybot run --as 张三）")
+    console.print(f"  {UNBOUND} 尚未绑定，可体验绑定：dutybot run --as {UNBOUND}，"
+                  f"然后发送 /bind {result.bind_code}")
+
+
+def demo() -> None:
+    """写入演示数据：单位、各角色人员、带频道的群 (seed demo data)."""
+    run(_seed(config()))
+
+
+async def _run(cfg: Config, user: str | None, group: str | None, with_demo: bool) -> None:
+    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.console.repl import chat
+    from bot.app import App, build_adapters
+
+    if with_demo:
+        await _seed(cfg)
+    console_adapter = ConsoleAdapter(session_tag=f"{secrets.token_hex(3)}-")
+    app = await App.create(cfg, adapters=build_adapters(cfg, console_adapter))
+    try:
+        await app.start()
+        if "console" in app.adapters:
+            if not user:
+                async with app.sessions() as session:
+                    count = await session.scalar(select(func.count()).select_from(User))
+                hint = "先运行 dutybot demo 写入演示数据，" if not count else ""
+                raise typer.BadParameter(f"请用 --as 指定控制台身份，例如 --as 张三。{hint}")
+            console_adapter.user = user
+            console_adapter.group = group
+            await chat(app, console_adapter)
+        else:
+            console.print("DutyBot 已启动，按 Ctrl+C 停止。")
+            await asyncio.Event().wait()
+    finally:
+        await app.stop()
+
+
+def run_bot(
+    as_user: str = typer.Option(None, "--as", help="控制台身份：以谁的名义发言 (console user)"),
+    group: str = typer.Option(None, "--group", help="在控制台里模拟的群名 (console group chat)"),
+    with_demo: bool = typer.Option(False, "--demo", help="先写入演示数据（已有则跳过）(seed demo)"),
+) -> None:
+    """启动机器人；无平台凭据时使用控制台聊天 (run the bot)."""
+    cfg = config()
+    try:
+        run(_run(cfg, as_user, group, with_demo))
+    except typer.BadParameter as exc:
+        raise fail(str(exc)) from None
+    except KeyboardInterrupt:
+        console.print("\n已停止。")
+
+
+def doctor() -> None:
+    """离线检查配置、数据库和已启用平台的设置 (check configuration offline)."""
+    problems = run(diagnose(config()))
+    if problems:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the top-level commands."""
+    app.command("run")(run_bot)
+    app.command("demo")(demo)
+    app.command("doctor")(doctor)

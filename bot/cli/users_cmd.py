@@ -1,0 +1,108 @@
+"""`dutybot users add|list|roles|code|revoke`: people, roles and bind codes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import typer
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.cli.common import clock, config, console, in_transaction, run
+from bot.core.roles import Role, labels
+from models import binding
+from models.users import User, add_user, find_user, set_roles
+
+app = typer.Typer(help="人员、角色与绑定码 (people, roles, bind codes).", no_args_is_help=True)
+ROLE_HELP = "角色，可重复：admin 管理员 / leader 领导 / officer 值班员 / supervisor 督查员 / " \
+            "liaison 部门联络员 / viewer 查看者"
+
+
+def _roles(values: list[str]) -> set[Role]:
+    return {Role.parse(v) for v in values}
+
+
+def _print_code(name: str, code: str, hours: int) -> None:
+    console.print(f"[green]✓[/green] {name} 的一次性绑定码：[bold]{code}[/bold]（{hours} 小时内有效）")
+    console.print(f"  请本人在聊天中发送：/bind {code}（或「绑定 {code}」）")
+
+
+@app.command("add")
+def add(
+    name: str = typer.Option(..., "--name", help="姓名 (name)"),
+    org: str = typer.Option(..., "--org", help="所属单位：部门或乡镇 (org unit)"),
+    role: list[str] = typer.Option(..., "--role", help=ROLE_HELP),
+    phone: str = typer.Option(None, "--phone", help="联系电话 (phone)"),
+) -> None:
+    """添加人员并打印一次性绑定码 (add a person, print a bind code)."""
+    cfg = config()
+    hours = cfg.bind.code_ttl_hours
+
+    async def work(session: AsyncSession) -> str:
+        user = await add_user(session, name=name, org=org, roles=_roles(role), now=clock.now(),
+                              phone=phone)
+        return await binding.issue_code(session, user, clock.now(), timedelta(hours=hours))
+
+    code = run(in_transaction(cfg, work, command="users add", detail={"name": name, "org": org}))
+    _print_code(name, code, hours)
+
+
+@app.command("code")
+def new_code(person: str = typer.Argument(..., help="姓名、姓名@单位或编号 (person)")) -> None:
+    """重新生成绑定码（旧码作废）(issue a fresh bind code)."""
+    cfg = config()
+    hours = cfg.bind.code_ttl_hours
+
+    async def work(session: AsyncSession) -> tuple[str, str]:
+        user = await find_user(session, person)
+        code = await binding.issue_code(session, user, clock.now(), timedelta(hours=hours))
+        return user.name, code
+
+    name, code = run(in_transaction(cfg, work, command="users code", detail={"person": person}))
+    _print_code(name, code, hours)
+
+
+@app.command("list")
+def list_users() -> None:
+    """列出在册人员 (list people)."""
+
+    async def work(session: AsyncSession) -> list[tuple[User, list[str]]]:
+        users = list(await session.scalars(select(User).order_by(User.id)))
+        return [(u, [b.platform for b in await binding.accounts_of(session, u.id)]) for u in users]
+
+    table = Table("编号", "姓名", "单位", "角色", "已绑定", "状态")
+    for user, platforms in run(in_transaction(config(), work)):
+        table.add_row(str(user.id), user.name, user.org.name, labels(user.roles),
+                      "、".join(platforms) or "—", "在用" if user.active else "已停用")
+    console.print(table)
+
+
+@app.command("roles")
+def roles(
+    person: str = typer.Argument(..., help="姓名、姓名@单位或编号 (person)"),
+    role: list[str] = typer.Option(..., "--role", help=ROLE_HELP),
+) -> None:
+    """设置人员角色（替换原有角色）(replace a person's roles)."""
+
+    async def work(session: AsyncSession) -> str:
+        user = await find_user(session, person)
+        await set_roles(session, user, _roles(role))
+        return f"{user.name} 的角色已设为：{labels(user.roles)}"
+
+    console.print("[green]✓[/green] " + run(in_transaction(
+        config(), work, command="users roles", detail={"person": person, "roles": role})))
+
+
+@app.command("revoke")
+def revoke(person: str = typer.Argument(..., help="姓名、姓名@单位或编号 (person)")) -> None:
+    """停用人员并解除其全部聊天账号绑定 (deactivate and unbind)."""
+
+    async def work(session: AsyncSession) -> str:
+        user = await find_user(session, person)
+        user.active = False
+        count = await binding.unbind_all(session, user.id)
+        return f"{user.name} 已停用，解除绑定 {count} 个账号。"
+
+    console.print("[green]✓[/green] " + run(in_transaction(
+        config(), work, command="users revoke", detail={"person": person})))

@@ -1,0 +1,1 @@
+"""Platform-neutral core: message types, router, dispatcher, roles. Imports no platform library."""

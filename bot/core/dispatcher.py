@@ -1,0 +1,190 @@
+"""The dispatcher: inbox dedupe → who is it → may they → one transaction → handler → audit and
+outbox rows committed together → wake the sender. Errors become a polite reply with a reference."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Config
+from bot.core.args import bind_args
+from bot.core.clock import Clock, LocalTime
+from bot.core.context import HandlerContext
+from bot.core.errors import UserError
+from bot.core.messages import ChatKind, IncomingMessage, Reply
+from bot.core.roles import labels
+from bot.core.routing import CommandTable, Route
+from bot.core.secrecy import REFUSAL, find_marker
+from models import audit, binding, inbox, outbox
+from models.users import UserInfo
+
+log = logging.getLogger("dutybot.dispatch")
+
+BIND_HINT = (
+    "您好！您的账号尚未绑定，暂时无法使用此功能。\n"
+    "请向管理员索取绑定码，然后发送：/bind 绑定码（或「绑定 绑定码」）。\n"
+    "发送 /help 可查看无需绑定即可使用的命令。"
+)
+
+
+def _error_reply(ref: str) -> Reply:
+    return Reply(f"抱歉，处理您的消息时出错了（参考编号 {ref}），我们已记录。请稍后重试，或把编号告诉管理员。")
+
+
+def _as_replies(result: Any) -> list[Reply]:
+    if result is None:
+        return []
+    items = result if isinstance(result, list | tuple) else [result]
+    return [item if isinstance(item, Reply) else Reply(str(item)) for item in items]
+
+
+class Dispatcher:
+    """Handles incoming messages exactly once each."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        table: CommandTable,
+        config: Config,
+        clock: Clock,
+        notify: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.sessions = sessions
+        self.table = table
+        self.config = config
+        self.clock = clock
+        self.tz = LocalTime(config.timezone)
+        self.notify = notify
+
+    async def persist(self, msg: IncomingMessage) -> int | None:
+        """Store a message before acknowledging it to the platform; None if already handled."""
+        async with self.sessions.begin() as session:
+            return await inbox.accept(session, msg, self.clock.now())
+
+    async def receive(self, msg: IncomingMessage) -> None:
+        """Store and handle one message (a platform retry of a handled message does nothing)."""
+        await self._run(msg, stored=False)
+
+    async def handle(self, msg: IncomingMessage) -> None:
+        """Handle a message already stored by :meth:`persist`."""
+        await self._run(msg, stored=True)
+
+    async def resume(self) -> int:
+        """Handle messages stored but never handled (a crash in between). Returns how many."""
+        async with self.sessions.begin() as session:
+            left = await inbox.pending(session)
+        for _, msg in left:
+            await self.handle(msg)
+        return len(left)
+
+    async def _run(self, msg: IncomingMessage, *, stored: bool) -> None:
+        now, ref = self.clock.now(), secrets.token_hex(4).upper()
+        try:
+            async with self.sessions.begin() as session:
+                inbox_id = await inbox.accept(session, msg, now)
+                if inbox_id is None or not await inbox.mark_done(session, inbox_id, now):
+                    return  # handled before (platform retry) or by another worker just now
+                await self._process(session, msg, now)
+        except Exception:
+            log.exception("handling %s:%s failed, ref %s", msg.platform, msg.message_id, ref)
+            await self._record_failure(msg, now, ref)
+        self.notify()
+
+    async def _record_failure(self, msg: IncomingMessage, now: datetime, ref: str) -> None:
+        try:
+            async with self.sessions.begin() as session:
+                inbox_id = await inbox.accept(session, msg, now)
+                if inbox_id is not None:
+                    await inbox.mark_done(session, inbox_id, now)
+                user = await binding.resolve(session, msg.platform, msg.sender_id)
+                await self._finish(session, msg, now, user, "", "error", {"ref": ref},
+                                   [_error_reply(ref)])
+        except Exception:
+            log.exception("could not record failure ref %s", ref)
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        msg: IncomingMessage,
+        now: datetime,
+        user: UserInfo | None,
+        command: str,
+        outcome: str,
+        detail: dict[str, Any] | None,
+        replies: Sequence[Reply],
+    ) -> None:
+        for i, reply in enumerate(replies):
+            await outbox.enqueue(
+                session, now, msg.chat_target, reply,
+                key=f"reply:{msg.platform}:{msg.message_id}:{i}",
+                priority=outbox.Priority.INTERACTIVE, kind="reply",
+            )
+        await audit.append(session, now, audit.Entry(
+            kind="command", command=command, outcome=outcome,
+            actor_user_id=user.id if user else None,
+            actor=user.name if user else f"{msg.platform}:{msg.sender_id}",
+            roles=",".join(sorted(user.roles)) if user else "",
+            platform=msg.platform, chat=str(msg.chat_target), detail=detail or None,
+        ))
+
+    async def _process(self, session: AsyncSession, msg: IncomingMessage, now: datetime) -> None:
+        if find_marker(msg.text):
+            # Nothing of the text is kept: not in the audit, not in the inbox (cleared on done).
+            await self._finish(session, msg, now, None, "", "classified", None, [Reply(REFUSAL)])
+            return
+        user = await binding.resolve(session, msg.platform, msg.sender_id)
+        roles = user.roles if user else None
+        found = self.table.match(msg.text)
+        if found is None:
+            if msg.chat_kind is ChatKind.GROUP and not msg.text.startswith("/"):
+                return  # ordinary group chatter is not for the bot
+            head = msg.text.strip().split(" ")[0][:40]
+            await self._finish(session, msg, now, user, head, "unknown", None,
+                               [self._suggestion(msg.text, roles)])
+            return
+        route = found.route
+        refusal = self._refusal(route, msg, user)
+        if refusal is not None:
+            outcome, text = refusal
+            await self._finish(session, msg, now, user, route.name, outcome, None, [Reply(text)])
+            return
+        ctx = HandlerContext(session=session, clock=self.clock, config=self.config, tz=self.tz,
+                             now=now, msg=msg, user=user, table=self.table)
+        try:
+            kwargs = bind_args(list(route.params), found.rest, ctx.today, route.usage)
+            async with session.begin_nested():  # a refusal half way undoes the handler's changes
+                replies = _as_replies(await route.func(ctx, **kwargs))
+            outcome = ctx.outcome
+        except UserError as exc:
+            replies, outcome = [Reply(exc.message)], "rejected"
+        detail = dict(ctx.audit_detail)
+        if user is not None and route.roles and found.rest:
+            detail["args"] = found.rest[:200]
+        await self._finish(session, msg, now, user, route.name, outcome, detail, replies)
+
+    def _refusal(
+        self, route: Route, msg: IncomingMessage, user: UserInfo | None
+    ) -> tuple[str, str] | None:
+        if not route.allows(user.roles if user else None):
+            if user is None:
+                return "unbound", BIND_HINT
+            return "forbidden", (
+                f"抱歉，「{route.usage.split('（')[0]}」仅限{labels(route.roles)}使用，"
+                f"您当前的角色是{labels(user.roles)}。如需开通请联系管理员。"
+            )
+        if route.group_only and msg.chat_kind is not ChatKind.GROUP:
+            return "rejected", "该命令需要在群聊中发送，请在要登记的群里使用。"
+        return None
+
+    def _suggestion(self, text: str, roles: Any) -> Reply:
+        head = text.strip().split(" ")[0][:20]
+        options = self.table.suggest(text, roles)
+        if not options:
+            return Reply(f"没有找到命令「{head}」。发送 /help（帮助）查看您可以使用的命令。")
+        lines = "\n".join(f"  {r.usage} — {r.help}" for r in options)
+        return Reply(f"没有找到命令「{head}」。您是不是想：\n{lines}\n发送 /help 查看全部命令。")

@@ -1,0 +1,34 @@
+"""Errors with a message meant for the person in the chat (Chinese, with the fix)."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Bad input or a refused request. The message is shown as is; nothing was changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DeliveryError(Exception):
+    """A platform could not deliver a message.
+
+    Attributes:
+        permanent: True when retrying cannot help (bot blocked, chat gone, bad address).
+        retry_after: Seconds the platform asked us to wait before sending again, if any.
+        pause_platform: True when the wait applies to everything sent to that platform.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        pause_platform: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.retry_after = retry_after
+        self.pause_platform = pause_platform

@@ -1,0 +1,156 @@
+"""Neutral message types shared by every platform adapter and every handler."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ChatKind(enum.StrEnum):
+    """Whether a chat is one-to-one or a group."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+
+
+class TextFormat(enum.StrEnum):
+    """How a reply's text should be rendered; adapters do the escaping."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A serialisable address such as ``telegram:-100123`` or ``wecom:robot:防汛群``.
+
+    The platform is the part before the first colon; the rest is the platform's own address
+    and may itself contain colons.
+    """
+
+    platform: str
+    address: str
+
+    @classmethod
+    def parse(cls, value: str) -> Target:
+        """Parse ``platform:address``; raises ValueError with a Chinese message when malformed."""
+        platform, sep, address = value.partition(":")
+        if not sep or not platform or not address:
+            raise ValueError(f"目标地址格式应为「平台:地址」，例如 telegram:-100123，收到「{value}」")
+        return cls(platform.strip().lower(), address.strip())
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.address}"
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingMessage:
+    """One message or button press received from a platform.
+
+    Attributes:
+        platform: Adapter name, e.g. ``telegram`` or ``console``.
+        chat_id: The platform's chat address (what a reply is sent to).
+        chat_kind: Private chat or group.
+        sender_id: The platform's stable id of the person who sent it.
+        text: Message text; for a button press, the command the button stands for.
+        message_id: The platform's id, unique per platform; used to drop duplicates.
+        sender_name: Display name as the platform reports it (for logs only).
+        is_button: True when this came from pressing a button rather than typing.
+        mentions_bot: True when the bot was @-mentioned (group chats).
+        chat_title: Group name as the platform reports it.
+    """
+
+    platform: str
+    chat_id: str
+    chat_kind: ChatKind
+    sender_id: str
+    text: str
+    message_id: str
+    sender_name: str = ""
+    is_button: bool = False
+    mentions_bot: bool = False
+    chat_title: str = ""
+
+    @property
+    def chat_target(self) -> Target:
+        """Where replies to this message go."""
+        return Target(self.platform, self.chat_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Serialise for the inbox."""
+        return {
+            "platform": self.platform,
+            "chat_id": self.chat_id,
+            "chat_kind": self.chat_kind.value,
+            "sender_id": self.sender_id,
+            "text": self.text,
+            "message_id": self.message_id,
+            "sender_name": self.sender_name,
+            "is_button": self.is_button,
+            "mentions_bot": self.mentions_bot,
+            "chat_title": self.chat_title,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> IncomingMessage:
+        """Inverse of :meth:`to_dict`."""
+        return cls(**{**data, "chat_kind": ChatKind(data["chat_kind"])})
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A neutral button. Pressing it is the same as sending ``command`` as text.
+
+    Platforms without buttons show the command so people can type it instead.
+    """
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A person to @-mention, by the platform's user id on the target platform."""
+
+    user_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a handler (or a scheduled job) wants to say."""
+
+    text: str
+    format: TextFormat = TextFormat.TEXT
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    edit_key: str | None = field(default=None)
+    """When set, later replies with the same key edit one live message where the platform can."""
+
+    def to_payload(self) -> dict[str, Any]:
+        """Serialise for the outbox."""
+        payload: dict[str, Any] = {"text": self.text, "format": self.format.value}
+        if self.buttons:
+            payload["buttons"] = [
+                [{"label": b.label, "command": b.command} for b in row] for row in self.buttons
+            ]
+        if self.mentions:
+            payload["mentions"] = [{"user_id": m.user_id, "name": m.name} for m in self.mentions]
+        if self.edit_key:
+            payload["edit_key"] = self.edit_key
+        return payload
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Reply:
+        """Inverse of :meth:`to_payload`."""
+        return cls(
+            text=str(payload["text"]),
+            format=TextFormat(payload.get("format", "text")),
+            buttons=tuple(
+                tuple(Button(b["label"], b["command"]) for b in row)
+                for row in payload.get("buttons", ())
+            ),
+            mentions=tuple(Mention(m["user_id"], m["name"]) for m in payload.get("mentions", ())),
+            edit_key=payload.get("edit_key"),
+        )

@@ -1,0 +1,163 @@
+"""Commands: handlers declare an English slash name, Chinese aliases, roles and help; the table
+matches text to a command with or without a slash and suggests one for near misses."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core import segment
+from bot.core.args import Param, params_of
+from bot.core.roles import Role
+
+Handler = Callable[..., Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One command a handler answers.
+
+    Attributes:
+        name: English command, words separated by spaces (``group register``).
+        aliases: Chinese forms (``群组 注册``, ``注册群``), typed with or without a slash.
+        roles: Who may use it; empty means anyone, bound or not.
+        help: One line for /help.
+        group_only: Only makes sense inside a group chat.
+    """
+
+    name: str
+    aliases: tuple[str, ...]
+    roles: frozenset[Role]
+    help: str
+    func: Handler
+    params: tuple[Param, ...]
+    group_only: bool = False
+
+    @property
+    def phrases(self) -> tuple[tuple[str, ...], ...]:
+        """Every way of calling it, split into words."""
+        return tuple(tuple(p.split()) for p in (self.name, *self.aliases))
+
+    @property
+    def usage(self) -> str:
+        """``/bind <绑定码>（绑定 …）``."""
+        args = " ".join(p.usage() for p in self.params)
+        main = f"/{self.name.replace(' ', '_')}" + (f" {args}" if args else "")
+        return main + (f"（或：{self.aliases[0]}{' ' + args if args else ''}）" if self.aliases else "")
+
+    def allows(self, roles: frozenset[Role] | None) -> bool:
+        """May someone holding ``roles`` (None: not bound) use this?"""
+        if not self.roles:
+            return True
+        return roles is not None and bool(self.roles & roles)
+
+
+@dataclass
+class Router:
+    """A feature module's commands, registered with :meth:`command`."""
+
+    name: str
+    routes: list[Route] = field(default_factory=list)
+
+    def command(
+        self,
+        name: str,
+        *,
+        aliases: Iterable[str] = (),
+        roles: Iterable[Role] = (),
+        help: str,
+        group_only: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        """Register the decorated ``async def handler(ctx, *, arg: Annotated[...])``."""
+
+        def register(func: Handler) -> Handler:
+            self.routes.append(
+                Route(name, tuple(aliases), frozenset(roles), help, func,
+                      tuple(params_of(func)), group_only)
+            )
+            return func
+
+        return register
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A command found in a message, and the text after it."""
+
+    route: Route
+    rest: str
+
+
+class CommandTable:
+    """All routers merged; finds the command in a line of text."""
+
+    def __init__(self, routers: Iterable[Router]) -> None:
+        self.routes: list[Route] = [r for router in routers for r in router.routes]
+        self._by_phrase: dict[tuple[str, ...], Route] = {}
+        for route in self.routes:
+            for phrase in route.phrases:
+                key = tuple(w.lower() for w in phrase)
+                if key in self._by_phrase:
+                    raise ValueError(f"command phrase {' '.join(phrase)!r} declared twice")
+                self._by_phrase[key] = route
+        self._longest = max((len(k) for k in self._by_phrase), default=1)
+        self._chinese_words = {w for k in self._by_phrase for w in k if not w.isascii()}
+        segment.add_words(self._chinese_words)
+
+    def _lookup(self, words: list[str]) -> tuple[Route, int] | None:
+        for size in range(min(self._longest, len(words)), 0, -1):
+            route = self._by_phrase.get(tuple(w.lower() for w in words[:size]))
+            if route is not None:
+                return route, size
+        return None
+
+    def match(self, text: str) -> Match | None:
+        """Find the command at the start of ``text``; None when it starts with none."""
+        text = text.replace("\u3000", " ").strip()
+        if text.startswith("/"):
+            first, _, tail = text[1:].partition(" ")
+            # Telegram: /group_register@DutyBot → group register
+            words = [*first.split("@", 1)[0].split("_"), *tail.split()]
+            if not words or not words[0]:
+                return None
+            found = self._lookup(words)
+            if found is None:
+                return None
+            route, size = found
+            return Match(route, " ".join(words[size:]))
+        if not text or text.split()[0].isascii():
+            return None  # bare English words are ordinary chat, not commands
+        return self._match_chinese(text)
+
+    def _match_chinese(self, text: str) -> Match | None:
+        found = self._lookup(text.split())
+        if found is not None:
+            route, size = found
+            return Match(route, " ".join(text.split()[size:]))
+        # No spaces after the command word ("值班今天", "工单12345-…"): use word boundaries.
+        spans = segment.spans(text)
+        found = self._lookup([w for w, _, _ in spans])
+        if found is None:
+            return None
+        route, size = found
+        return Match(route, text[spans[size - 1][2]:].strip())
+
+    def suggest(self, text: str, roles: frozenset[Role] | None, limit: int = 3) -> list[Route]:
+        """Commands the caller may use that look like what they typed."""
+        allowed = [r for r in self.routes if r.allows(roles)]
+        head = text.replace("\u3000", " ").strip().lstrip("/").split(" ")[0].split("@")[0].lower()
+        names: dict[str, Route] = {}
+        for route in allowed:
+            for phrase in route.phrases:
+                names.setdefault(" ".join(phrase).lower(), route)
+                names.setdefault(phrase[0].lower(), route)
+        picked: list[Route] = []
+        close = difflib.get_close_matches(head.replace("_", " "), list(names), n=6, cutoff=0.6)
+        contained = [] if head.isascii() else [w for w in segment.words(head) if w in names]
+        for key in [*contained, *close]:
+            route = names[key]
+            if route not in picked:
+                picked.append(route)
+        return picked[:limit]

@@ -1,0 +1,56 @@
+"""Chinese word segmentation (jieba), loaded once and taught the bot's command words.
+
+Used where word boundaries matter: "值班今天" is the command 值班 plus 今天, while "值班员说…"
+is not the command 值班 at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+_lock = threading.Lock()
+_tokenizer: Any = None
+_added: set[str] = set()
+
+
+def _load() -> Any:
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            tok = jieba.Tokenizer()
+            # jieba's default cache path is shared by every program on the machine; keep ours apart.
+            tok.tmp_dir = os.environ.get("DUTYBOT_CACHE_DIR") or tempfile.gettempdir()
+            tok.cache_file = "dutybot.jieba.cache"
+            tok.initialize()
+            _tokenizer = tok
+    return _tokenizer
+
+
+def add_words(words: Iterable[str]) -> None:
+    """Make sure each word is segmented as one unit."""
+    new = [w for w in words if w and w not in _added]
+    if not new:
+        return
+    tok = _load()
+    for word in new:
+        tok.add_word(word, freq=200000)
+        _added.add(word)
+
+
+def spans(text: str) -> list[tuple[str, int, int]]:
+    """Words of ``text`` with their start and end offsets, whitespace dropped."""
+    tok = _load()
+    return [(w, s, e) for w, s, e in tok.tokenize(text) if w.strip()]
+
+
+def words(text: str) -> list[str]:
+    """Words of ``text``, whitespace dropped."""
+    return [w for w, _, _ in spans(text)]

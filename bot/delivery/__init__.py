@@ -1,0 +1,1 @@
+"""Delivery: the sender loop that empties the outbox through the platform adapters."""

@@ -1,0 +1,177 @@
+"""The sender loop: claims due outbox rows, delivers them at platform limits, records each result.
+
+Nothing is silently dropped: a row is sent, retried with exponential backoff (or after the wait
+the platform asked for), or marked failed, audited, and reported to the administrators.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Config
+from bot.core.clock import Clock
+from bot.core.errors import DeliveryError
+from bot.core.messages import Reply, Target
+from bot.core.ports import Adapter
+from bot.core.roles import Role
+from bot.delivery.limits import PlatformLimits
+from models import audit, binding, outbox
+from models.users import users_with_role
+
+log = logging.getLogger("dutybot.sender")
+
+
+class Sender:
+    """Empties the outbox through the adapters."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        adapters: dict[str, Adapter],
+        config: Config,
+        clock: Clock,
+    ) -> None:
+        self.sessions = sessions
+        self.adapters = adapters
+        self.config = config
+        self.clock = clock
+        self.limits = {
+            name: PlatformLimits(getattr(config.platforms, name).rate_limit) for name in adapters
+        }
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wake.set()
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Delay before attempt ``attempts + 1``: base·2^(attempts−1), capped."""
+        cfg = self.config.outbox
+        seconds = cfg.backoff_base_seconds * 2 ** max(attempts - 1, 0)
+        return timedelta(seconds=min(seconds, cfg.backoff_max_seconds))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                busy = await self.drain_once()
+            except Exception:
+                log.exception("sender pass failed; retrying")
+                busy = 0
+            if busy:
+                continue
+            self._wake.clear()
+            waiter = asyncio.ensure_future(self._wake.wait())
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait(
+                {waiter, stopper}, timeout=self.config.outbox.poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            waiter.cancel()
+            stopper.cancel()
+
+    async def drain(self, max_passes: int = 1000) -> None:
+        """Deliver everything due now (used by the piped console and tests)."""
+        for _ in range(max_passes):
+            if not await self.drain_once():
+                return
+
+    async def drain_once(self) -> int:
+        """Claim one batch and deliver it; returns how many rows were handled."""
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
+            rows = await outbox.claim(
+                session, now, lease=timedelta(seconds=self.config.outbox.lease_seconds),
+                limit=self.config.outbox.batch_size, platforms=list(self.adapters),
+            )
+        by_platform: dict[str, list[outbox.Claimed]] = defaultdict(list)
+        for row in rows:
+            by_platform[row.target.platform].append(row)
+        # Platforms proceed side by side; within one, rows go in priority order.
+        results = await asyncio.gather(*(self._deliver_all(p, rs) for p, rs in by_platform.items()))
+        return sum(results)
+
+    async def _deliver_all(self, platform: str, rows: list[outbox.Claimed]) -> int:
+        done = 0
+        for row in rows:
+            done += await self._deliver(platform, row)
+        return done
+
+    async def _deliver(self, platform: str, row: outbox.Claimed) -> int:
+        adapter, limits = self.adapters[platform], self.limits[platform]
+        address = row.target.address
+        wait = await limits.try_acquire(address, adapter.is_group(address))
+        if wait > 0:
+            async with self.sessions.begin() as session:
+                later = self.clock.now() + timedelta(seconds=wait)
+                await outbox.mark_retry(session, row.id, later, None, counted=False)
+            return 0
+        try:
+            external_id = await adapter.send(address, Reply.from_payload(row.payload))
+        except DeliveryError as exc:
+            if exc.retry_after and exc.pause_platform:
+                limits.pause(exc.retry_after)
+            await self._failed_attempt(row, exc)
+            return 1
+        except Exception as exc:  # an adapter bug must not lose the message
+            log.exception("adapter %s raised while sending outbox row %s", platform, row.id)
+            await self._failed_attempt(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
+            return 1
+        async with self.sessions.begin() as session:
+            now = self.clock.now()
+            await outbox.mark_sent(session, row.id, now, external_id)
+            await self._audit(session, now, row, "sent", external_id)
+        return 1
+
+    async def _failed_attempt(self, row: outbox.Claimed, exc: DeliveryError) -> None:
+        now = self.clock.now()
+        attempts = row.attempts + 1
+        async with self.sessions.begin() as session:
+            if exc.permanent or attempts >= self.config.outbox.max_attempts:
+                reason = str(exc) if exc.permanent else f"重试 {attempts} 次仍失败：{exc}"
+                await outbox.mark_failed(session, row.id, now, reason)
+                await self._audit(session, now, row, "failed", reason)
+                if row.notify_on_failure:
+                    await self._alert_admins(session, now, row, reason)
+                log.warning("outbox row %s to %s failed for good: %s", row.id, row.target, reason)
+            else:
+                delay = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+                await outbox.mark_retry(session, row.id, now + (delay or self.backoff(attempts)),
+                                        str(exc))
+
+    async def _audit(
+        self, session: AsyncSession, now: datetime, row: outbox.Claimed, outcome: str, note: str
+    ) -> None:
+        await audit.append(session, now, audit.Entry(
+            kind="outbound", command=row.kind, outcome=outcome, platform=row.target.platform,
+            chat=str(row.target),
+            detail={"outbox_id": row.id, "key": row.idempotency_key, "note": note[:300],
+                    "text": str(row.payload.get("text", ""))[:200]},
+        ))
+
+    async def _alert_admins(
+        self, session: AsyncSession, now: datetime, row: outbox.Claimed, reason: str
+    ) -> None:
+        """Tell every administrator, on every account they have, that a message was not delivered."""
+        admins = await users_with_role(session, Role.ADMIN)
+        text = (
+            f"【投递失败】发往 {row.target} 的{row.kind}消息（编号 {row.id}）未能送达：{reason}\n"
+            f"内容摘要：{str(row.payload.get('text', ''))[:60]}\n"
+            f"处理：核实地址后执行 dutybot outbox retry {row.id}，或在聊天中发送 /outbox failed 查看。"
+        )
+        priority = min(row.priority, outbox.Priority.INTERACTIVE)
+        for user_id, platform, address in await binding.private_targets(
+            session, [a.id for a in admins]
+        ):
+            if platform not in self.adapters:
+                continue
+            await outbox.enqueue(
+                session, now, Target(platform, address), Reply(text),
+                key=f"alert:outbox:{row.id}:{user_id}:{platform}",
+                priority=outbox.Priority(priority), kind="alert", notify_on_failure=False,
+            )

@@ -1,0 +1,231 @@
+"""The delivery outbox: the only way anything leaves the bot.
+
+Rows are written in the same transaction as the work that caused them, so a reply or a
+reminder exists exactly when its cause was committed. The sender claims rows with a lease,
+delivers through the platform adapter and records the result.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Index, Integer, String, Text, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.messages import Reply, Target
+from bot.core.secrecy import find_marker
+from models.base import Base, JSONText, insert_ignore, is_postgres
+
+
+class Priority(enum.IntEnum):
+    """Lower goes first: emergencies before replies before routine pushes."""
+
+    EMERGENCY = 0
+    INTERACTIVE = 3
+    ROUTINE = 6
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where a row is in its delivery."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class OutboxMessage(Base):
+    """One message to one target."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    target: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(30), default="reply")
+    payload: Mapped[Any] = mapped_column(JSONText)
+    priority: Mapped[int] = mapped_column(Integer, default=Priority.ROUTINE)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    external_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    notify_on_failure: Mapped[bool] = mapped_column(default=True)
+
+
+class ClassifiedContentError(ValueError):
+    """Refused: the text carries a 密级 marking and must not leave the bot."""
+
+
+async def enqueue(
+    session: AsyncSession,
+    now: datetime,
+    target: Target,
+    reply: Reply,
+    *,
+    key: str,
+    priority: Priority = Priority.ROUTINE,
+    kind: str = "reply",
+    not_before: datetime | None = None,
+    notify_on_failure: bool = True,
+) -> bool:
+    """Queue ``reply`` for ``target``. Returns False when ``key`` was already queued.
+
+    Raises:
+        ClassifiedContentError: the text carries a 密级 marking.
+    """
+    marker = find_marker(reply.text)
+    if marker:
+        raise ClassifiedContentError(f"outbound text carries a classification marking ({marker})")
+    result = await session.execute(
+        insert_ignore(session, OutboxMessage).values(
+            idempotency_key=key,
+            target=str(target),
+            platform=target.platform,
+            kind=kind,
+            payload=reply.to_payload(),
+            priority=int(priority),
+            status=OutboxStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=not_before or now,
+            created_at=now,
+            notify_on_failure=notify_on_failure,
+        )
+    )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row taken for delivery."""
+
+    id: int
+    target: Target
+    payload: dict[str, Any]
+    priority: int
+    attempts: int
+    kind: str
+    idempotency_key: str
+    notify_on_failure: bool
+
+
+async def claim(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    lease: timedelta,
+    limit: int,
+    platforms: list[str],
+) -> list[Claimed]:
+    """Atomically take due rows (and rows whose sender died mid-send), most urgent first."""
+    due = or_(
+        (OutboxMessage.status == OutboxStatus.PENDING.value) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.SENDING.value) & (OutboxMessage.lease_until < now),
+    )
+    pick = (
+        select(OutboxMessage.id)
+        .where(due, OutboxMessage.platform.in_(platforms))
+        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if is_postgres(session):
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(pick.scalar_subquery()))
+        .values(status=OutboxStatus.SENDING.value, lease_until=now + lease)
+        .returning(
+            OutboxMessage.id, OutboxMessage.target, OutboxMessage.payload,
+            OutboxMessage.priority, OutboxMessage.attempts, OutboxMessage.kind,
+            OutboxMessage.idempotency_key, OutboxMessage.notify_on_failure,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(stmt)).all()
+    claimed = [
+        Claimed(r[0], Target.parse(r[1]), r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows
+    ]
+    return sorted(claimed, key=lambda c: (c.priority, c.id))
+
+
+async def _set(session: AsyncSession, row_id: int, **values: Any) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
+    """Delivered."""
+    await _set(
+        session, row_id, status=OutboxStatus.SENT.value, sent_at=now, lease_until=None,
+        external_id=external_id, attempts=OutboxMessage.attempts + 1,
+    )
+
+
+async def mark_retry(
+    session: AsyncSession, row_id: int, at: datetime, error: str | None, *, counted: bool = True
+) -> None:
+    """Try again at ``at``. Rate-limit deferrals are not counted as attempts."""
+    values: dict[str, Any] = {
+        "status": OutboxStatus.PENDING.value, "next_attempt_at": at, "lease_until": None,
+    }
+    if counted:
+        values["attempts"] = OutboxMessage.attempts + 1
+        values["last_error"] = error
+    await _set(session, row_id, **values)
+
+
+async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: str) -> None:
+    """Given up: permanent error or attempts exhausted. Visible in ``outbox list --failed``."""
+    await _set(
+        session, row_id, status=OutboxStatus.FAILED.value, lease_until=None, last_error=error,
+        attempts=OutboxMessage.attempts + 1, next_attempt_at=now,
+    )
+
+
+async def retry_failed(session: AsyncSession, now: datetime, ids: list[int] | None) -> int:
+    """Put failed rows (all, or those listed) back in the queue with a fresh attempt budget."""
+    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED.value)
+    if ids:
+        stmt = stmt.where(OutboxMessage.id.in_(ids))
+    result = await session.execute(
+        stmt.values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def list_rows(
+    session: AsyncSession, status: OutboxStatus | None = None, limit: int = 50
+) -> list[OutboxMessage]:
+    """Newest rows first, optionally of one status."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status.value)
+    return list(await session.scalars(query))
+
+
+async def count_open(session: AsyncSession, platforms: list[str], now: datetime) -> int:
+    """Rows still to deliver on these platforms that are due by ``now``."""
+    return int(
+        await session.scalar(
+            select(func.count()).where(
+                OutboxMessage.platform.in_(platforms),
+                OutboxMessage.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+                OutboxMessage.next_attempt_at <= now,
+            )
+        )
+        or 0
+    )
