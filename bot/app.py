@@ -96,7 +96,9 @@ class App:
         adapters = adapters if adapters is not None else build_adapters(config)
         sender = Sender(sessions, adapters, config, clock)
         table = CommandTable(routers if routers is not None else handlers.ROUTERS)
-        registry = JobRegistry.merge(registries if registries is not None else schedules.REGISTRIES)
+        registry = JobRegistry.merge(
+            registries if registries is not None else schedules.REGISTRIES
+        )
         dispatcher = Dispatcher(sessions, table, config, clock, notify=sender.wake)
         ticker = Ticker(sessions, registry, config, clock, notify=sender.wake)
         return cls(config, engine, sessions, clock, adapters, dispatcher, sender, ticker)
@@ -107,8 +109,13 @@ class App:
         ran = await self.ticker.catch_up()
         result = await self.ticker.tick()
         if resumed or ran or result.fired:
-            log.info("start-up: %s messages resumed, cron %s caught up, %s due items fired "
-                     "(%s late)", resumed, ran, result.fired, result.late)
+            log.info(
+                "start-up: %s messages resumed, cron %s caught up, %s due items fired (%s late)",
+                resumed,
+                ran,
+                result.fired,
+                result.late,
+            )
         for adapter in self.adapters.values():
             await adapter.start(self.dispatcher)
         self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="sender"))

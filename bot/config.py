@@ -196,7 +196,9 @@ def load_config(path: str | Path | None = None, env: dict[str, str] | None = Non
     try:
         raw = yaml.safe_load(chosen.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise ConfigError(f"找不到配置文件 {chosen}，请用 --config 指定或设置 DUTYBOT_CONFIG") from None
+        raise ConfigError(
+            f"找不到配置文件 {chosen}，请用 --config 指定或设置 DUTYBOT_CONFIG"
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"配置文件 {chosen} 不是合法的 YAML：{exc}") from None
     if not isinstance(raw, dict):

@@ -1,4 +1,4 @@
-"""Database engine and sessions: SQLite (WAL, foreign keys, immediate transactions) or PostgreSQL."""
+"""Database engine and sessions: SQLite (WAL, foreign keys, immediate transactions) or PG."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 
 def ensure_sqlite_dir(url: str) -> None:

@@ -14,8 +14,14 @@ from models import binding, groups
 from models.users import User, add_user
 
 UNITS = {
-    "县政府办公室": "部门", "县应急管理局": "部门", "县水利局": "部门", "县自然资源局": "部门",
-    "县林业局": "部门", "县公安局": "部门", "城关镇": "乡镇", "河口乡": "乡镇",
+    "县政府办公室": "部门",
+    "县应急管理局": "部门",
+    "县水利局": "部门",
+    "县自然资源局": "部门",
+    "县林业局": "部门",
+    "县公安局": "部门",
+    "城关镇": "乡镇",
+    "河口乡": "乡镇",
 }
 PEOPLE: tuple[tuple[str, str, tuple[Role, ...], str], ...] = (
     ("刘洋", "县政府办公室", (Role.ADMIN, Role.VIEWER), "13800000001"),
@@ -62,6 +68,11 @@ async def seed(session: AsyncSession, now: datetime, code_ttl: timedelta) -> Dem
         else:
             await binding.bind_account(session, user, "console", name, now)
     for title, channels in GROUPS:
-        await groups.register(session, target=Target("console", f"group:{title}"), title=title,
-                              channels=list(channels), now=now)
+        await groups.register(
+            session,
+            target=Target("console", f"group:{title}"),
+            title=title,
+            channels=list(channels),
+            now=now,
+        )
     return DemoResult(created=True, bind_code=code)

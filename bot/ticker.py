@@ -72,8 +72,9 @@ class Ticker:
         }
 
     def _context(self, session: AsyncSession, now: datetime, **extra: Any) -> JobContext:
-        return JobContext(session=session, clock=self.clock, config=self.config, tz=self.tz,
-                          now=now, **extra)
+        return JobContext(
+            session=session, clock=self.clock, config=self.config, tz=self.tz, now=now, **extra
+        )
 
     async def tick(self) -> TickResult:
         """Fire every item due now, batch by batch, until none is left."""
@@ -81,8 +82,11 @@ class Ticker:
         while True:
             async with self.sessions.begin() as session:
                 items = await due.claim(
-                    session, self.clock.now(), worker=self.worker,
-                    lease=timedelta(seconds=cfg.lease_seconds), limit=cfg.batch_size,
+                    session,
+                    self.clock.now(),
+                    worker=self.worker,
+                    lease=timedelta(seconds=cfg.lease_seconds),
+                    limit=cfg.batch_size,
                 )
             for item in items:
                 await self._fire(item, result)
@@ -100,10 +104,12 @@ class Ticker:
             if handler is None:
                 raise LookupError(f"no job handles due items of kind {item.kind!r}")
             async with self.sessions.begin() as session:
-                await handler(self._context(session, now, late=late, scheduled_for=item.due_at),
-                              item)
-                if not await due.complete(session, item.id, worker=self.worker, now=now,
-                                          late=late):
+                await handler(
+                    self._context(session, now, late=late, scheduled_for=item.due_at), item
+                )
+                if not await due.complete(
+                    session, item.id, worker=self.worker, now=now, late=late
+                ):
                     raise _LostClaim
             result.fired += 1
             result.late += late
@@ -122,13 +128,20 @@ class Ticker:
         if attempts < cfg.max_attempts:
             retry_at = now + timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
         async with self.sessions.begin() as session:
-            await due.fail(session, item.id, now=now, error=f"{type(exc).__name__}: {exc}",
-                           retry_at=retry_at)
+            await due.fail(
+                session, item.id, now=now, error=f"{type(exc).__name__}: {exc}", retry_at=retry_at
+            )
             if retry_at is None:
-                await audit.append(session, now, audit.Entry(
-                    kind="system", command=f"due:{item.kind}", outcome="failed",
-                    detail={"due_item": item.id, "error": str(exc)[:300]},
-                ))
+                await audit.append(
+                    session,
+                    now,
+                    audit.Entry(
+                        kind="system",
+                        command=f"due:{item.kind}",
+                        outcome="failed",
+                        detail={"due_item": item.id, "error": str(exc)[:300]},
+                    ),
+                )
         if retry_at is None:
             result.failed += 1
         else:
@@ -172,11 +185,21 @@ class Ticker:
             timezone=self.tz.tz,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
         )
-        sched.add_job(self.tick, "interval", seconds=self.config.scheduler.due_scan_seconds,
-                      id="due-scan", replace_existing=True)
+        sched.add_job(
+            self.tick,
+            "interval",
+            seconds=self.config.scheduler.due_scan_seconds,
+            id="due-scan",
+            replace_existing=True,
+        )
         for job in self.registry.cron_jobs:
-            sched.add_job(self._cron_safely, self.triggers[job.name], args=[job.name],
-                          id=f"cron:{job.name}", replace_existing=True)
+            sched.add_job(
+                self._cron_safely,
+                self.triggers[job.name],
+                args=[job.name],
+                id=f"cron:{job.name}",
+                replace_existing=True,
+            )
         return sched
 
     async def _cron_safely(self, name: str) -> None:

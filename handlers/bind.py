@@ -22,8 +22,10 @@ async def _recent_failures(ctx: HandlerContext) -> int:
     actor = f"{ctx.msg.platform}:{ctx.msg.sender_id}"
     count = await ctx.session.scalar(
         select(func.count()).where(
-            AuditLog.command == "bind", AuditLog.outcome == "rejected",
-            AuditLog.actor == actor, AuditLog.ts >= since,
+            AuditLog.command == "bind",
+            AuditLog.outcome == "rejected",
+            AuditLog.actor == actor,
+            AuditLog.ts >= since,
         )
     )
     return int(count or 0)
@@ -49,14 +51,15 @@ async def bind(ctx: HandlerContext, *, code: Annotated[str, Arg("绑定码")]) -
     )
 
 
-@router.command("whoami", aliases=("我是谁", "我的信息"), roles=ANY_BOUND,
-                help="查看本账号绑定的人员、单位和角色")
+@router.command(
+    "whoami",
+    aliases=("我是谁", "我的信息"),
+    roles=ANY_BOUND,
+    help="查看本账号绑定的人员、单位和角色",
+)
 async def whoami(ctx: HandlerContext) -> str:
     """Show the caller's identity as the bot sees it."""
     me = ctx.me
     accounts = await binding.accounts_of(ctx.session, me.id)
     linked = "、".join(f"{a.platform}" for a in accounts)
-    return (
-        f"姓名：{me.name}\n单位：{me.org}\n角色：{labels(me.roles)}\n"
-        f"已绑定平台：{linked}"
-    )
+    return f"姓名：{me.name}\n单位：{me.org}\n角色：{labels(me.roles)}\n已绑定平台：{linked}"

@@ -1,4 +1,4 @@
-"""Registering group chats with channel tags (防汛, 森林防火, 全体 …), done by an admin in the group."""
+"""Registering group chats with channel tags (防汛, 森林防火, 全体 …) by an admin in the group."""
 
 from __future__ import annotations
 
@@ -14,26 +14,42 @@ from models import groups
 router = Router("groups")
 
 
-@router.command("group register", aliases=("群组 注册", "注册群"), roles=[Role.ADMIN],
-                help="把本群登记到频道（可多个），用于推送和应急广播", group_only=True)
+@router.command(
+    "group register",
+    aliases=("群组 注册", "注册群"),
+    roles=[Role.ADMIN],
+    help="把本群登记到频道（可多个），用于推送和应急广播",
+    group_only=True,
+)
 async def register_group(
     ctx: HandlerContext, *, channels: Annotated[list[str], Arg("频道")]
 ) -> str:
     """Register the current group with one or more channel tags."""
     tags = groups.check_channels(channels, ctx.config.channels)
     group, created = await groups.register(
-        ctx.session, target=ctx.msg.chat_target, title=ctx.msg.chat_title, channels=tags,
-        now=ctx.now, by_user=ctx.me.id,
+        ctx.session,
+        target=ctx.msg.chat_target,
+        title=ctx.msg.chat_title,
+        channels=tags,
+        now=ctx.now,
+        by_user=ctx.me.id,
     )
     ctx.audit_detail.update(group=group.id, channels=tags)
     verb = "已登记本群" if created else "已更新本群"
     return f"{verb}「{group.title}」，频道：{'、'.join(group.channels)}。"
 
 
-@router.command("group remove", aliases=("群组 移除", "移除群"), roles=[Role.ADMIN],
-                help="从频道移除本群（不写频道则全部移除）", group_only=True)
+@router.command(
+    "group remove",
+    aliases=("群组 移除", "移除群"),
+    roles=[Role.ADMIN],
+    help="从频道移除本群（不写频道则全部移除）",
+    group_only=True,
+)
 async def remove_group(
-    ctx: HandlerContext, *, channels: Annotated[list[str], Arg("频道")] = []  # noqa: B006
+    ctx: HandlerContext,
+    *,
+    channels: Annotated[list[str], Arg("频道")] = [],  # noqa: B006
 ) -> str:
     """Remove channel tags from the current group, or unregister it."""
     group = await groups.find(ctx.session, ctx.msg.chat_target)
@@ -43,11 +59,17 @@ async def remove_group(
     await groups.untag(ctx.session, group, tags)
     ctx.audit_detail.update(group=group.id, removed=tags)
     left = [c for c in group.channels if c not in tags]
-    return f"已移除频道：{'、'.join(tags)}。" + (f"仍在：{'、'.join(left)}。" if left else "本群已注销。")
+    return f"已移除频道：{'、'.join(tags)}。" + (
+        f"仍在：{'、'.join(left)}。" if left else "本群已注销。"
+    )
 
 
-@router.command("group list", aliases=("群组 列表", "群列表"), roles=[Role.ADMIN, Role.LEADER],
-                help="列出已登记的群（可按频道筛选）")
+@router.command(
+    "group list",
+    aliases=("群组 列表", "群列表"),
+    roles=[Role.ADMIN, Role.LEADER],
+    help="列出已登记的群（可按频道筛选）",
+)
 async def list_groups(
     ctx: HandlerContext, *, channel: Annotated[str | None, Arg("频道")] = None
 ) -> str:

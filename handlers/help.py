@@ -1,4 +1,4 @@
-"""Help and welcome: /help lists only what the caller may use; /start greets and explains binding."""
+"""Help and welcome: /help lists only what the caller may use; /start explains binding."""
 
 from __future__ import annotations
 

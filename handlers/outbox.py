@@ -14,8 +14,12 @@ from models import outbox
 router = Router("outbox")
 
 
-@router.command("outbox failed", aliases=("投递 失败", "投递失败"), roles=[Role.ADMIN],
-                help="查看投递失败的消息")
+@router.command(
+    "outbox failed",
+    aliases=("投递 失败", "投递失败"),
+    roles=[Role.ADMIN],
+    help="查看投递失败的消息",
+)
 async def failed(ctx: HandlerContext) -> str:
     """The most recent permanently failed deliveries."""
     rows = await outbox.list_rows(ctx.session, outbox.OutboxStatus.FAILED, limit=20)
@@ -26,13 +30,18 @@ async def failed(ctx: HandlerContext) -> str:
         for r in rows
     ]
     return (
-        f"投递失败的消息（最近 {len(rows)} 条）：\n" + "\n".join(lines)
+        f"投递失败的消息（最近 {len(rows)} 条）：\n"
+        + "\n".join(lines)
         + "\n核实后发送 /outbox retry 编号 重新投递。"
     )
 
 
-@router.command("outbox retry", aliases=("投递 重试", "重新投递"), roles=[Role.ADMIN],
-                help="重新投递失败的消息")
+@router.command(
+    "outbox retry",
+    aliases=("投递 重试", "重新投递"),
+    roles=[Role.ADMIN],
+    help="重新投递失败的消息",
+)
 async def retry(ctx: HandlerContext, *, ids: Annotated[list[str], Arg("编号")]) -> str:
     """Queue failed rows again with a fresh attempt budget."""
     try:

@@ -22,8 +22,12 @@ def _prefix(user_id: int) -> str:
     return f"remind:{user_id}:"
 
 
-@router.command("remind", aliases=("提醒",), roles=ANY_BOUND,
-                help="设置提醒，到时在本聊天提醒您，例如：提醒 30分钟 给水利局回电")
+@router.command(
+    "remind",
+    aliases=("提醒",),
+    roles=ANY_BOUND,
+    help="设置提醒，到时在本聊天提醒您，例如：提醒 30分钟 给水利局回电",
+)
 async def remind(ctx: HandlerContext, *, text: Annotated[str, Arg("时间 内容", rest=True)]) -> str:
     """Create a reminder due item for the caller in this chat."""
     try:
@@ -36,7 +40,10 @@ async def remind(ctx: HandlerContext, *, text: Annotated[str, Arg("时间 内容
     if len(mine) >= MAX_PENDING:
         raise UserError(f"您已有 {MAX_PENDING} 条待提醒事项，请先取消一些（/reminders）。")
     await due.schedule(
-        ctx.session, ctx.now, kind="reminder", due_at=when,
+        ctx.session,
+        ctx.now,
+        kind="reminder",
+        due_at=when,
         payload={"target": str(ctx.msg.chat_target), "text": body, "user_id": ctx.me.id},
         key=f"{_prefix(ctx.me.id)}{ctx.msg.platform}:{ctx.msg.message_id}",
     )
@@ -46,8 +53,10 @@ async def remind(ctx: HandlerContext, *, text: Annotated[str, Arg("时间 内容
 async def _pending(ctx: HandlerContext) -> list[due.DueItem]:
     query = (
         select(due.DueItem)
-        .where(due.DueItem.key.startswith(_prefix(ctx.me.id), autoescape=True),
-               due.DueItem.status == due.DueStatus.PENDING.value)
+        .where(
+            due.DueItem.key.startswith(_prefix(ctx.me.id), autoescape=True),
+            due.DueItem.status == due.DueStatus.PENDING.value,
+        )
         .order_by(due.DueItem.due_at)
     )
     return list(await ctx.session.scalars(query))

@@ -55,8 +55,17 @@ class AuditHead(Base):
 
 
 HASHED_FIELDS = (
-    "seq", "ts", "kind", "actor_user_id", "actor", "roles", "platform", "chat", "command",
-    "outcome", "detail",
+    "seq",
+    "ts",
+    "kind",
+    "actor_user_id",
+    "actor",
+    "roles",
+    "platform",
+    "chat",
+    "command",
+    "outcome",
+    "detail",
 )
 
 

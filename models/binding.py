@@ -128,7 +128,9 @@ async def accounts_of(session: AsyncSession, user_id: int) -> list[Binding]:
     return list(await session.scalars(select(Binding).where(Binding.user_id == user_id)))
 
 
-async def private_targets(session: AsyncSession, user_ids: list[int]) -> list[tuple[int, str, str]]:
+async def private_targets(
+    session: AsyncSession, user_ids: list[int]
+) -> list[tuple[int, str, str]]:
     """Every chat account of these people as (user id, platform, address for a private message)."""
     rows = await session.execute(
         select(Binding.user_id, Binding.platform, Binding.external_id)

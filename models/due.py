@@ -83,14 +83,17 @@ async def schedule(
         if int(moved.rowcount):  # type: ignore[attr-defined]
             return
         # A fired or cancelled item with this key is history; give the new one a fresh key.
-        await session.execute(
-            update(DueItem)
-            .where(DueItem.key == key)
-            .values(key=None)
-        )
+        await session.execute(update(DueItem).where(DueItem.key == key).values(key=None))
     session.add(
-        DueItem(kind=kind, due_at=due_at, payload=payload, key=key, created_at=now,
-                status=DueStatus.PENDING.value, attempts=0)
+        DueItem(
+            kind=kind,
+            due_at=due_at,
+            payload=payload,
+            key=key,
+            created_at=now,
+            status=DueStatus.PENDING.value,
+            attempts=0,
+        )
     )
     await session.flush()
 
@@ -99,8 +102,10 @@ async def cancel(session: AsyncSession, key_prefix: str) -> int:
     """Cancel pending items whose key starts with ``key_prefix``; returns how many."""
     result = await session.execute(
         update(DueItem)
-        .where(DueItem.key.startswith(key_prefix, autoescape=True),
-               DueItem.status == DueStatus.PENDING.value)
+        .where(
+            DueItem.key.startswith(key_prefix, autoescape=True),
+            DueItem.status == DueStatus.PENDING.value,
+        )
         .values(status=DueStatus.CANCELLED.value)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
@@ -145,10 +150,18 @@ async def complete(
     """Mark done if ``worker`` still holds it; False means another worker took it over."""
     result = await session.execute(
         update(DueItem)
-        .where(DueItem.id == item_id, DueItem.claimed_by == worker,
-               DueItem.status == DueStatus.CLAIMED.value)
-        .values(status=DueStatus.DONE.value, fired_at=now, late=late, lease_until=None,
-                attempts=DueItem.attempts + 1)
+        .where(
+            DueItem.id == item_id,
+            DueItem.claimed_by == worker,
+            DueItem.status == DueStatus.CLAIMED.value,
+        )
+        .values(
+            status=DueStatus.DONE.value,
+            fired_at=now,
+            late=late,
+            lease_until=None,
+            attempts=DueItem.attempts + 1,
+        )
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount) == 1  # type: ignore[attr-defined]
@@ -159,7 +172,9 @@ async def fail(
 ) -> None:
     """Record a failed attempt: back to pending at ``retry_at``, or failed for good."""
     values: dict[str, Any] = {
-        "attempts": DueItem.attempts + 1, "last_error": error[:2000], "lease_until": None,
+        "attempts": DueItem.attempts + 1,
+        "last_error": error[:2000],
+        "lease_until": None,
         "claimed_by": None,
     }
     if retry_at is None:
@@ -167,7 +182,9 @@ async def fail(
     else:
         values.update(status=DueStatus.PENDING.value, due_at=retry_at)
     await session.execute(
-        update(DueItem).where(DueItem.id == item_id).values(**values)
+        update(DueItem)
+        .where(DueItem.id == item_id)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
 

@@ -58,7 +58,8 @@ def check_channels(channels: Sequence[str], known: Sequence[str]) -> list[str]:
     unknown = [c for c in channels if c not in known]
     if unknown:
         raise UserError(
-            f"未知频道：{'、'.join(unknown)}。可选：{'、'.join(known)}（在 config.yaml 的 channels 中配置）"
+            f"未知频道：{'、'.join(unknown)}。可选：{'、'.join(known)}"
+            "（在 config.yaml 的 channels 中配置）"
         )
     return list(dict.fromkeys(channels))
 

@@ -1,4 +1,4 @@
-"""Persisted inbox: every received message is keyed by (platform, message id) so it is handled once.
+"""Persisted inbox: each received message is keyed by (platform, message id), handled once.
 
 A message is stored before it is handled and marked done in the same transaction as the
 handler's work; after a crash, pending rows are handled again at start. Once handled only the

@@ -129,7 +129,8 @@ async def claim(
 ) -> list[Claimed]:
     """Atomically take due rows (and rows whose sender died mid-send), most urgent first."""
     due = or_(
-        (OutboxMessage.status == OutboxStatus.PENDING.value) & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.PENDING.value)
+        & (OutboxMessage.next_attempt_at <= now),
         (OutboxMessage.status == OutboxStatus.SENDING.value) & (OutboxMessage.lease_until < now),
     )
     pick = (
@@ -145,16 +146,19 @@ async def claim(
         .where(OutboxMessage.id.in_(pick.scalar_subquery()))
         .values(status=OutboxStatus.SENDING.value, lease_until=now + lease)
         .returning(
-            OutboxMessage.id, OutboxMessage.target, OutboxMessage.payload,
-            OutboxMessage.priority, OutboxMessage.attempts, OutboxMessage.kind,
-            OutboxMessage.idempotency_key, OutboxMessage.notify_on_failure,
+            OutboxMessage.id,
+            OutboxMessage.target,
+            OutboxMessage.payload,
+            OutboxMessage.priority,
+            OutboxMessage.attempts,
+            OutboxMessage.kind,
+            OutboxMessage.idempotency_key,
+            OutboxMessage.notify_on_failure,
         )
         .execution_options(synchronize_session=False)
     )
     rows = (await session.execute(stmt)).all()
-    claimed = [
-        Claimed(r[0], Target.parse(r[1]), r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows
-    ]
+    claimed = [Claimed(r[0], Target.parse(r[1]), r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
     return sorted(claimed, key=lambda c: (c.priority, c.id))
 
 
@@ -170,8 +174,13 @@ async def _set(session: AsyncSession, row_id: int, **values: Any) -> None:
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
     """Delivered."""
     await _set(
-        session, row_id, status=OutboxStatus.SENT.value, sent_at=now, lease_until=None,
-        external_id=external_id, attempts=OutboxMessage.attempts + 1,
+        session,
+        row_id,
+        status=OutboxStatus.SENT.value,
+        sent_at=now,
+        lease_until=None,
+        external_id=external_id,
+        attempts=OutboxMessage.attempts + 1,
     )
 
 
@@ -180,7 +189,9 @@ async def mark_retry(
 ) -> None:
     """Try again at ``at``. Rate-limit deferrals are not counted as attempts."""
     values: dict[str, Any] = {
-        "status": OutboxStatus.PENDING.value, "next_attempt_at": at, "lease_until": None,
+        "status": OutboxStatus.PENDING.value,
+        "next_attempt_at": at,
+        "lease_until": None,
     }
     if counted:
         values["attempts"] = OutboxMessage.attempts + 1
@@ -191,8 +202,13 @@ async def mark_retry(
 async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: str) -> None:
     """Given up: permanent error or attempts exhausted. Visible in ``outbox list --failed``."""
     await _set(
-        session, row_id, status=OutboxStatus.FAILED.value, lease_until=None, last_error=error,
-        attempts=OutboxMessage.attempts + 1, next_attempt_at=now,
+        session,
+        row_id,
+        status=OutboxStatus.FAILED.value,
+        lease_until=None,
+        last_error=error,
+        attempts=OutboxMessage.attempts + 1,
+        next_attempt_at=now,
     )
 
 

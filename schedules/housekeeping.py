@@ -1,4 +1,4 @@
-"""Nightly housekeeping: forget old inbox keys and expired bind codes. Audit rows are never touched."""
+"""Nightly housekeeping: forget old inbox keys and expired bind codes; never audit rows."""
 
 from __future__ import annotations
 
@@ -20,7 +20,12 @@ async def housekeeping(ctx: JobContext) -> None:
     result = await ctx.session.execute(
         delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
     )
-    await audit.append(ctx.session, ctx.now, audit.Entry(
-        kind="system", command="housekeeping",
-        detail={"inbox_keys": purged, "bind_codes": int(result.rowcount)},  # type: ignore[attr-defined]
-    ))
+    await audit.append(
+        ctx.session,
+        ctx.now,
+        audit.Entry(
+            kind="system",
+            command="housekeeping",
+            detail={"inbox_keys": purged, "bind_codes": int(result.rowcount)},  # type: ignore[attr-defined]
+        ),
+    )

@@ -15,5 +15,6 @@ async def send_reminder(ctx: JobContext, item: ClaimedItem) -> None:
     text = f"⏰ 提醒：{item.payload['text']}"
     if ctx.late:
         text += f"\n（原定 {ctx.tz.fmt(item.due_at)}，因系统停机延迟送达）"
-    await ctx.send(Target.parse(item.payload["target"]), Reply(text),
-                   key=f"due:{item.id}", kind="reminder")
+    await ctx.send(
+        Target.parse(item.payload["target"]), Reply(text), key=f"due:{item.id}", kind="reminder"
+    )

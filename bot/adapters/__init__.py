@@ -1,1 +1,1 @@
-"""Platform adapters: each translates between one chat platform and the neutral core, nothing more."""
+"""Platform adapters: each translates between one chat platform and the neutral core."""

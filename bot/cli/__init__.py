@@ -18,7 +18,10 @@ app = typer.Typer(
 @app.callback()
 def _options(
     config: str = typer.Option(
-        None, "--config", "-c", help="配置文件路径 (config file; default: $DUTYBOT_CONFIG or config.yaml)"
+        None,
+        "--config",
+        "-c",
+        help="配置文件路径 (config file; default: $DUTYBOT_CONFIG or config.yaml)",
     ),
 ) -> None:
     state.config_path = config

@@ -25,8 +25,10 @@ def verify() -> None:
     if result.ok:
         console.print(f"[green]✓[/green] 审计日志完整：共校验 {result.checked} 条。")
         return
-    raise fail(f"审计日志第 {result.first_bad_seq} 条异常：{result.reason}"
-               f"（此前 {result.checked} 条完好）")
+    raise fail(
+        f"审计日志第 {result.first_bad_seq} 条异常：{result.reason}"
+        f"（此前 {result.checked} 条完好）"
+    )
 
 
 def _day(value: str, today: date) -> date:
@@ -55,16 +57,31 @@ def export(
         raise fail("输出文件应以 .csv 或 .xlsx 结尾")
 
     async def work(session: AsyncSession) -> list[tuple[object, ...]]:
-        rows = audit.iter_rows(session, tz.start_of_day(first),
-                               tz.start_of_day(last + timedelta(days=1)))
+        rows = audit.iter_rows(
+            session, tz.start_of_day(first), tz.start_of_day(last + timedelta(days=1))
+        )
         return [
-            (r.seq, tz.fmt(r.ts, with_seconds=True), r.kind, r.actor, r.roles, r.platform,
-             r.chat, r.command, r.outcome, "" if r.detail is None else str(r.detail), r.hash)
+            (
+                r.seq,
+                tz.fmt(r.ts, with_seconds=True),
+                r.kind,
+                r.actor,
+                r.roles,
+                r.platform,
+                r.chat,
+                r.command,
+                r.outcome,
+                "" if r.detail is None else str(r.detail),
+                r.hash,
+            )
             async for r in rows
         ]
 
-    rows = run(in_transaction(cfg, work, command="audit export",
-                              detail={"from": str(first), "to": str(last)}))
+    rows = run(
+        in_transaction(
+            cfg, work, command="audit export", detail={"from": str(first), "to": str(last)}
+        )
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
         with out.open("w", newline="", encoding="utf-8-sig") as handle:  # Excel reads BOM UTF-8

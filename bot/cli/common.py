@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: load config, open one transaction, turn known errors into clean messages."""
+"""Shared CLI plumbing: config, one transaction per command, clean error messages."""
 
 from __future__ import annotations
 
@@ -60,7 +60,10 @@ def run(coro: Awaitable[T]) -> T:
 
 
 async def in_transaction(
-    cfg: Config, work: Callable[[AsyncSession], Awaitable[T]], *, command: str = "",
+    cfg: Config,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    command: str = "",
     detail: dict[str, Any] | None = None,
 ) -> T:
     """Run ``work`` in one transaction on a schema-checked database; audit it when ``command``."""
@@ -72,9 +75,17 @@ async def in_transaction(
         async with make_sessionmaker(engine).begin() as session:
             result = await work(session)
             if command:
-                await audit.append(session, clock.now(), audit.Entry(
-                    kind="cli", command=command, actor="cli", platform="cli", detail=detail,
-                ))
+                await audit.append(
+                    session,
+                    clock.now(),
+                    audit.Entry(
+                        kind="cli",
+                        command=command,
+                        actor="cli",
+                        platform="cli",
+                        detail=detail,
+                    ),
+                )
             return result
     finally:
         await engine.dispose()

@@ -44,11 +44,18 @@ async def _database(cfg: Config) -> int:
         if current == head:
             return _report(True, f"数据库可连接，结构为最新版本 {head}")
         if embedded:
-            return _report(True, f"SQLite 结构版本 {current or '空'}，dutybot run 时会自动升级到 {head}")
-        return _report(False, f"数据库结构版本 {current or '空'}，需要 {head}", "运行 dutybot db upgrade")
+            return _report(
+                True, f"SQLite 结构版本 {current or '空'}，dutybot run 时会自动升级到 {head}"
+            )
+        return _report(
+            False, f"数据库结构版本 {current or '空'}，需要 {head}", "运行 dutybot db upgrade"
+        )
     except Exception as exc:
-        return _report(False, f"无法连接数据库：{type(exc).__name__}: {exc}",
-                       "检查 database.url 或 DUTYBOT_DATABASE_URL，确认数据库已启动")
+        return _report(
+            False,
+            f"无法连接数据库：{type(exc).__name__}: {exc}",
+            "检查 database.url 或 DUTYBOT_DATABASE_URL，确认数据库已启动",
+        )
     finally:
         await engine.dispose()
 
@@ -63,7 +70,8 @@ async def _admins(cfg: Config) -> int:
     try:
         async with make_sessionmaker(engine)() as session:
             bound = await session.scalar(
-                select(func.count()).select_from(UserRole)
+                select(func.count())
+                .select_from(UserRole)
                 .join(Binding, Binding.user_id == UserRole.user_id)
                 .where(UserRole.role == Role.ADMIN.value)
             )
@@ -71,8 +79,11 @@ async def _admins(cfg: Config) -> int:
         return 0  # the database check already reported it
     finally:
         await engine.dispose()
-    return _report(bool(bound), "至少一名管理员已绑定聊天账号（投递失败时需要通知到人）",
-                   "dutybot users add --name 姓名 --org 单位 --role admin，再用绑定码 /bind")
+    return _report(
+        bool(bound),
+        "至少一名管理员已绑定聊天账号（投递失败时需要通知到人）",
+        "dutybot users add --name 姓名 --org 单位 --role admin，再用绑定码 /bind",
+    )
 
 
 def _platforms(cfg: Config) -> int:

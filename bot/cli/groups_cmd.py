@@ -16,7 +16,9 @@ app = typer.Typer(help="群聊登记与频道 (group chats and channels).", no_a
 
 @app.command("add")
 def add(
-    target: str = typer.Option(..., "--target", help="群地址，如 telegram:-100123 (group address)"),
+    target: str = typer.Option(
+        ..., "--target", help="群地址，如 telegram:-100123 (group address)"
+    ),
     channel: list[str] = typer.Option(..., "--channel", help="频道，可重复 (channel tag)"),
     title: str = typer.Option("", "--title", help="群名称 (title)"),
 ) -> None:
@@ -30,8 +32,14 @@ def add(
         )
         return f"{'已登记' if created else '已更新'}「{group.title}」：{'、'.join(group.channels)}"
 
-    console.print("[green]✓[/green] " + run(in_transaction(
-        cfg, work, command="groups add", detail={"target": target, "channels": channel})))
+    console.print(
+        "[green]✓[/green] "
+        + run(
+            in_transaction(
+                cfg, work, command="groups add", detail={"target": target, "channels": channel}
+            )
+        )
+    )
 
 
 @app.command("list")
@@ -62,5 +70,7 @@ def remove(
         await groups.untag(session, group, tags)
         return f"已从「{group.title}」移除：{'、'.join(tags)}"
 
-    console.print("[green]✓[/green] " + run(in_transaction(
-        config(), work, command="groups remove", detail={"target": target})))
+    console.print(
+        "[green]✓[/green] "
+        + run(in_transaction(config(), work, command="groups remove", detail={"target": target}))
+    )

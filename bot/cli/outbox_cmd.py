@@ -28,9 +28,16 @@ def list_cmd(
 
     table = Table("编号", "目标", "类别", "状态", "次数", "下次/完成", "错误", "内容")
     for r in run(in_transaction(cfg, work)):
-        table.add_row(str(r.id), r.target, r.kind, r.status, str(r.attempts),
-                      tz.fmt(r.sent_at or r.next_attempt_at), r.last_error or "",
-                      str(r.payload.get("text", ""))[:30])
+        table.add_row(
+            str(r.id),
+            r.target,
+            r.kind,
+            r.status,
+            str(r.attempts),
+            tz.fmt(r.sent_at or r.next_attempt_at),
+            r.last_error or "",
+            str(r.payload.get("text", ""))[:30],
+        )
     console.print(table)
 
 
@@ -46,8 +53,9 @@ def retry(
     async def work(session: AsyncSession) -> int:
         return await outbox.retry_failed(session, clock.now(), None if every else ids)
 
-    count = run(in_transaction(config(), work, command="outbox retry",
-                               detail={"ids": ids or "all"}))
+    count = run(
+        in_transaction(config(), work, command="outbox retry", detail={"ids": ids or "all"})
+    )
     if count == 0:
         raise fail("没有可重投的失败消息（编号不存在或不是失败状态）")
     console.print(f"[green]✓[/green] 已重新排队 {count} 条；机器人运行时会立即投递。")

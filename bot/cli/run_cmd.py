@@ -25,8 +25,10 @@ async def _seed(cfg: Config) -> None:
     names = "、".join(p[0] for p in PEOPLE if p[0] != UNBOUND)
     console.print(f"[green]✓ 已写入演示数据[/green]：8 个单位、{len(PEOPLE)} 名人员、3 个群。")
     console.print(f"  控制台可用身份：{names}（例如 dutybot run --as 张三）")
-    console.print(f"  {UNBOUND} 尚未绑定，可体验绑定：dutybot run --as {UNBOUND}，"
-                  f"然后发送 /bind {result.bind_code}")
+    console.print(
+        f"  {UNBOUND} 尚未绑定，可体验绑定：dutybot run --as {UNBOUND}，"
+        f"然后发送 /bind {result.bind_code}"
+    )
 
 
 def demo() -> None:
@@ -64,7 +66,9 @@ async def _run(cfg: Config, user: str | None, group: str | None, with_demo: bool
 def run_bot(
     as_user: str = typer.Option(None, "--as", help="控制台身份：以谁的名义发言 (console user)"),
     group: str = typer.Option(None, "--group", help="在控制台里模拟的群名 (console group chat)"),
-    with_demo: bool = typer.Option(False, "--demo", help="先写入演示数据（已有则跳过）(seed demo)"),
+    with_demo: bool = typer.Option(
+        False, "--demo", help="先写入演示数据（已有则跳过）(seed demo)"
+    ),
 ) -> None:
     """启动机器人；无平台凭据时使用控制台聊天 (run the bot)."""
     cfg = config()

@@ -15,8 +15,10 @@ from models import binding
 from models.users import User, add_user, find_user, set_roles
 
 app = typer.Typer(help="人员、角色与绑定码 (people, roles, bind codes).", no_args_is_help=True)
-ROLE_HELP = "角色，可重复：admin 管理员 / leader 领导 / officer 值班员 / supervisor 督查员 / " \
-            "liaison 部门联络员 / viewer 查看者"
+ROLE_HELP = (
+    "角色，可重复：admin 管理员 / leader 领导 / officer 值班员 / supervisor 督查员 / "
+    "liaison 部门联络员 / viewer 查看者"
+)
 
 
 def _roles(values: list[str]) -> set[Role]:
@@ -24,7 +26,9 @@ def _roles(values: list[str]) -> set[Role]:
 
 
 def _print_code(name: str, code: str, hours: int) -> None:
-    console.print(f"[green]✓[/green] {name} 的一次性绑定码：[bold]{code}[/bold]（{hours} 小时内有效）")
+    console.print(
+        f"[green]✓[/green] {name} 的一次性绑定码：[bold]{code}[/bold]（{hours} 小时内有效）"
+    )
     console.print(f"  请本人在聊天中发送：/bind {code}（或「绑定 {code}」）")
 
 
@@ -40,8 +44,9 @@ def add(
     hours = cfg.bind.code_ttl_hours
 
     async def work(session: AsyncSession) -> str:
-        user = await add_user(session, name=name, org=org, roles=_roles(role), now=clock.now(),
-                              phone=phone)
+        user = await add_user(
+            session, name=name, org=org, roles=_roles(role), now=clock.now(), phone=phone
+        )
         return await binding.issue_code(session, user, clock.now(), timedelta(hours=hours))
 
     code = run(in_transaction(cfg, work, command="users add", detail={"name": name, "org": org}))
@@ -73,8 +78,14 @@ def list_users() -> None:
 
     table = Table("编号", "姓名", "单位", "角色", "已绑定", "状态")
     for user, platforms in run(in_transaction(config(), work)):
-        table.add_row(str(user.id), user.name, user.org.name, labels(user.roles),
-                      "、".join(platforms) or "—", "在用" if user.active else "已停用")
+        table.add_row(
+            str(user.id),
+            user.name,
+            user.org.name,
+            labels(user.roles),
+            "、".join(platforms) or "—",
+            "在用" if user.active else "已停用",
+        )
     console.print(table)
 
 
@@ -90,8 +101,14 @@ def roles(
         await set_roles(session, user, _roles(role))
         return f"{user.name} 的角色已设为：{labels(user.roles)}"
 
-    console.print("[green]✓[/green] " + run(in_transaction(
-        config(), work, command="users roles", detail={"person": person, "roles": role})))
+    console.print(
+        "[green]✓[/green] "
+        + run(
+            in_transaction(
+                config(), work, command="users roles", detail={"person": person, "roles": role}
+            )
+        )
+    )
 
 
 @app.command("revoke")
@@ -104,5 +121,7 @@ def revoke(person: str = typer.Argument(..., help="姓名、姓名@单位或编�
         count = await binding.unbind_all(session, user.id)
         return f"{user.name} 已停用，解除绑定 {count} 个账号。"
 
-    console.print("[green]✓[/green] " + run(in_transaction(
-        config(), work, command="users revoke", detail={"person": person})))
+    console.print(
+        "[green]✓[/green] "
+        + run(in_transaction(config(), work, command="users revoke", detail={"person": person}))
+    )

@@ -20,8 +20,16 @@ from bot.core.errors import UserError
 from bot.core.roles import Role
 
 _RELATIVE_DAYS = {
-    "today": 0, "今天": 0, "今日": 0, "tomorrow": 1, "明天": 1, "明日": 1,
-    "yesterday": -1, "昨天": -1, "后天": 2, "前天": -2,
+    "today": 0,
+    "今天": 0,
+    "今日": 0,
+    "tomorrow": 1,
+    "明天": 1,
+    "明日": 1,
+    "yesterday": -1,
+    "昨天": -1,
+    "后天": 2,
+    "前天": -2,
 }
 _DATE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?$")
 
@@ -109,8 +117,14 @@ def params_of(func: Callable[..., Any]) -> list[Param]:
             inner = [a for a in typing.get_args(kind) if a is not type(None)]
             kind, optional = inner[0], True
         params.append(
-            Param(name, meta.label if meta else name, kind, spec.default,
-                  bool(meta and meta.rest), optional)
+            Param(
+                name,
+                meta.label if meta else name,
+                kind,
+                spec.default,
+                bool(meta and meta.rest),
+                optional,
+            )
         )
     return params
 

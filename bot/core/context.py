@@ -44,7 +44,7 @@ class WorkContext:
         priority: outbox.Priority = outbox.Priority.ROUTINE,
         kind: str = "notice",
     ) -> bool:
-        """Queue a message (committed with this transaction); False if ``key`` was queued before."""
+        """Queue a message, committed with this transaction; False if ``key`` was queued."""
         return await outbox.enqueue(
             self.session, self.now, target, reply, key=key, priority=priority, kind=kind
         )

@@ -33,7 +33,10 @@ BIND_HINT = (
 
 
 def _error_reply(ref: str) -> Reply:
-    return Reply(f"抱歉，处理您的消息时出错了（参考编号 {ref}），我们已记录。请稍后重试，或把编号告诉管理员。")
+    return Reply(
+        f"抱歉，处理您的消息时出错了（参考编号 {ref}），我们已记录。"
+        "请稍后重试，或把编号告诉管理员。"
+    )
 
 
 def _as_replies(result: Any) -> list[Reply]:
@@ -102,8 +105,9 @@ class Dispatcher:
                 if inbox_id is not None:
                     await inbox.mark_done(session, inbox_id, now)
                 user = await binding.resolve(session, msg.platform, msg.sender_id)
-                await self._finish(session, msg, now, user, "", "error", {"ref": ref},
-                                   [_error_reply(ref)])
+                await self._finish(
+                    session, msg, now, user, "", "error", {"ref": ref}, [_error_reply(ref)]
+                )
         except Exception:
             log.exception("could not record failure ref %s", ref)
 
@@ -120,17 +124,29 @@ class Dispatcher:
     ) -> None:
         for i, reply in enumerate(replies):
             await outbox.enqueue(
-                session, now, msg.chat_target, reply,
+                session,
+                now,
+                msg.chat_target,
+                reply,
                 key=f"reply:{msg.platform}:{msg.message_id}:{i}",
-                priority=outbox.Priority.INTERACTIVE, kind="reply",
+                priority=outbox.Priority.INTERACTIVE,
+                kind="reply",
             )
-        await audit.append(session, now, audit.Entry(
-            kind="command", command=command, outcome=outcome,
-            actor_user_id=user.id if user else None,
-            actor=user.name if user else f"{msg.platform}:{msg.sender_id}",
-            roles=",".join(sorted(user.roles)) if user else "",
-            platform=msg.platform, chat=str(msg.chat_target), detail=detail or None,
-        ))
+        await audit.append(
+            session,
+            now,
+            audit.Entry(
+                kind="command",
+                command=command,
+                outcome=outcome,
+                actor_user_id=user.id if user else None,
+                actor=user.name if user else f"{msg.platform}:{msg.sender_id}",
+                roles=",".join(sorted(user.roles)) if user else "",
+                platform=msg.platform,
+                chat=str(msg.chat_target),
+                detail=detail or None,
+            ),
+        )
 
     async def _process(self, session: AsyncSession, msg: IncomingMessage, now: datetime) -> None:
         if find_marker(msg.text):
@@ -144,8 +160,9 @@ class Dispatcher:
             if msg.chat_kind is ChatKind.GROUP and not msg.text.startswith("/"):
                 return  # ordinary group chatter is not for the bot
             head = msg.text.strip().split(" ")[0][:40]
-            await self._finish(session, msg, now, user, head, "unknown", None,
-                               [self._suggestion(msg.text, roles)])
+            await self._finish(
+                session, msg, now, user, head, "unknown", None, [self._suggestion(msg.text, roles)]
+            )
             return
         route = found.route
         refusal = self._refusal(route, msg, user)
@@ -153,8 +170,16 @@ class Dispatcher:
             outcome, text = refusal
             await self._finish(session, msg, now, user, route.name, outcome, None, [Reply(text)])
             return
-        ctx = HandlerContext(session=session, clock=self.clock, config=self.config, tz=self.tz,
-                             now=now, msg=msg, user=user, table=self.table)
+        ctx = HandlerContext(
+            session=session,
+            clock=self.clock,
+            config=self.config,
+            tz=self.tz,
+            now=now,
+            msg=msg,
+            user=user,
+            table=self.table,
+        )
         try:
             kwargs = bind_args(list(route.params), found.rest, ctx.today, route.usage)
             async with session.begin_nested():  # a refusal half way undoes the handler's changes

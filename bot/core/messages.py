@@ -37,7 +37,9 @@ class Target:
         """Parse ``platform:address``; raises ValueError with a Chinese message when malformed."""
         platform, sep, address = value.partition(":")
         if not sep or not platform or not address:
-            raise ValueError(f"目标地址格式应为「平台:地址」，例如 telegram:-100123，收到「{value}」")
+            raise ValueError(
+                f"目标地址格式应为「平台:地址」，例如 telegram:-100123，收到「{value}」"
+            )
         return cls(platform.strip().lower(), address.strip())
 
     def __str__(self) -> str:

@@ -45,7 +45,9 @@ class Route:
         """``/bind <绑定码>（绑定 …）``."""
         args = " ".join(p.usage() for p in self.params)
         main = f"/{self.name.replace(' ', '_')}" + (f" {args}" if args else "")
-        return main + (f"（或：{self.aliases[0]}{' ' + args if args else ''}）" if self.aliases else "")
+        return main + (
+            f"（或：{self.aliases[0]}{' ' + args if args else ''}）" if self.aliases else ""
+        )
 
     def allows(self, roles: frozenset[Role] | None) -> bool:
         """May someone holding ``roles`` (None: not bound) use this?"""
@@ -74,8 +76,15 @@ class Router:
 
         def register(func: Handler) -> Handler:
             self.routes.append(
-                Route(name, tuple(aliases), frozenset(roles), help, func,
-                      tuple(params_of(func)), group_only)
+                Route(
+                    name,
+                    tuple(aliases),
+                    frozenset(roles),
+                    help,
+                    func,
+                    tuple(params_of(func)),
+                    group_only,
+                )
             )
             return func
 
@@ -142,7 +151,7 @@ class CommandTable:
         if found is None:
             return None
         route, size = found
-        return Match(route, text[spans[size - 1][2]:].strip())
+        return Match(route, text[spans[size - 1][2] :].strip())
 
     def suggest(self, text: str, roles: frozenset[Role] | None, limit: int = 3) -> list[Route]:
         """Commands the caller may use that look like what they typed."""

@@ -1,4 +1,4 @@
-"""Secrecy guard: text bearing a 密级 marking (绝密/机密/秘密, ★ with a term) never crosses the bot.
+"""Secrecy guard: text with a 密级 marking (绝密/机密/秘密, ★ with a term) never crosses the bot.
 
 "涉密不上网、上网不涉密": the bot runs on a non-classified network, so anything that looks
 classified is refused before it is stored or forwarded.

@@ -26,7 +26,7 @@ def _load() -> Any:
 
             jieba.setLogLevel(logging.WARNING)
             tok = jieba.Tokenizer()
-            # jieba's default cache path is shared by every program on the machine; keep ours apart.
+            # jieba's default cache path is shared by every program on the machine: use our own.
             tok.tmp_dir = os.environ.get("DUTYBOT_CACHE_DIR") or tempfile.gettempdir()
             tok.cache_file = "dutybot.jieba.cache"
             tok.initialize()

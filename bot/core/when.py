@@ -9,8 +9,17 @@ from bot.core.args import parse_date
 from bot.core.clock import LocalTime
 
 _RELATIVE = re.compile(r"^(\d+)\s*(分钟|分|min|m|小时|时|h|天|d)后?$", re.IGNORECASE)
-_UNITS = {"分钟": 60, "分": 60, "min": 60, "m": 60, "小时": 3600, "时": 3600, "h": 3600,
-          "天": 86400, "d": 86400}
+_UNITS = {
+    "分钟": 60,
+    "分": 60,
+    "min": 60,
+    "m": 60,
+    "小时": 3600,
+    "时": 3600,
+    "h": 3600,
+    "天": 86400,
+    "d": 86400,
+}
 _CLOCK = re.compile(r"^(\d{1,2})[:：点](\d{2})?分?$")
 
 HINT = "时间可写作 30分钟、2小时、14:30、明天 8:30 或 2026-11-27 08:30"

@@ -40,8 +40,11 @@ class Sender:
         self.adapters = adapters
         self.config = config
         self.clock = clock
+        # Platforms without a config section (test fakes) get no limits.
+        settings = {name: getattr(config.platforms, name, None) for name in adapters}
         self.limits = {
-            name: PlatformLimits(getattr(config.platforms, name).rate_limit) for name in adapters
+            name: PlatformLimits(getattr(section, "rate_limit", None))
+            for name, section in settings.items()
         }
         self._wake = asyncio.Event()
 
@@ -69,7 +72,8 @@ class Sender:
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
             await asyncio.wait(
-                {waiter, stopper}, timeout=self.config.outbox.poll_seconds,
+                {waiter, stopper},
+                timeout=self.config.outbox.poll_seconds,
                 return_when=asyncio.FIRST_COMPLETED,
             )
             waiter.cancel()
@@ -86,14 +90,19 @@ class Sender:
         now = self.clock.now()
         async with self.sessions.begin() as session:
             rows = await outbox.claim(
-                session, now, lease=timedelta(seconds=self.config.outbox.lease_seconds),
-                limit=self.config.outbox.batch_size, platforms=list(self.adapters),
+                session,
+                now,
+                lease=timedelta(seconds=self.config.outbox.lease_seconds),
+                limit=self.config.outbox.batch_size,
+                platforms=list(self.adapters),
             )
         by_platform: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:
             by_platform[row.target.platform].append(row)
         # Platforms proceed side by side; within one, rows go in priority order.
-        results = await asyncio.gather(*(self._deliver_all(p, rs) for p, rs in by_platform.items()))
+        results = await asyncio.gather(
+            *(self._deliver_all(p, rs) for p, rs in by_platform.items())
+        )
         return sum(results)
 
     async def _deliver_all(self, platform: str, rows: list[outbox.Claimed]) -> int:
@@ -141,28 +150,41 @@ class Sender:
                 log.warning("outbox row %s to %s failed for good: %s", row.id, row.target, reason)
             else:
                 delay = timedelta(seconds=exc.retry_after) if exc.retry_after else None
-                await outbox.mark_retry(session, row.id, now + (delay or self.backoff(attempts)),
-                                        str(exc))
+                await outbox.mark_retry(
+                    session, row.id, now + (delay or self.backoff(attempts)), str(exc)
+                )
 
     async def _audit(
         self, session: AsyncSession, now: datetime, row: outbox.Claimed, outcome: str, note: str
     ) -> None:
-        await audit.append(session, now, audit.Entry(
-            kind="outbound", command=row.kind, outcome=outcome, platform=row.target.platform,
-            chat=str(row.target),
-            detail={"outbox_id": row.id, "key": row.idempotency_key, "note": note[:300],
-                    "text": str(row.payload.get("text", ""))[:200]},
-        ))
+        await audit.append(
+            session,
+            now,
+            audit.Entry(
+                kind="outbound",
+                command=row.kind,
+                outcome=outcome,
+                platform=row.target.platform,
+                chat=str(row.target),
+                detail={
+                    "outbox_id": row.id,
+                    "key": row.idempotency_key,
+                    "note": note[:300],
+                    "text": str(row.payload.get("text", ""))[:200],
+                },
+            ),
+        )
 
     async def _alert_admins(
         self, session: AsyncSession, now: datetime, row: outbox.Claimed, reason: str
     ) -> None:
-        """Tell every administrator, on every account they have, that a message was not delivered."""
+        """Tell every admin, on every account they have, that a message was not delivered."""
         admins = await users_with_role(session, Role.ADMIN)
         text = (
             f"【投递失败】发往 {row.target} 的{row.kind}消息（编号 {row.id}）未能送达：{reason}\n"
             f"内容摘要：{str(row.payload.get('text', ''))[:60]}\n"
-            f"处理：核实地址后执行 dutybot outbox retry {row.id}，或在聊天中发送 /outbox failed 查看。"
+            f"处理：核实地址后执行 dutybot outbox retry {row.id}，"
+            "或在聊天中发送 /outbox failed 查看。"
         )
         priority = min(row.priority, outbox.Priority.INTERACTIVE)
         for user_id, platform, address in await binding.private_targets(
@@ -171,7 +193,12 @@ class Sender:
             if platform not in self.adapters:
                 continue
             await outbox.enqueue(
-                session, now, Target(platform, address), Reply(text),
+                session,
+                now,
+                Target(platform, address),
+                Reply(text),
                 key=f"alert:outbox:{row.id}:{user_id}:{platform}",
-                priority=outbox.Priority(priority), kind="alert", notify_on_failure=False,
+                priority=outbox.Priority(priority),
+                kind="alert",
+                notify_on_failure=False,
             )

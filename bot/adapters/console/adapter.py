@@ -1,4 +1,4 @@
-"""Console adapter: people are addressed by name (``console:张三``), groups as ``console:group:名``."""
+"""Console adapter: a person's address is their name (``console:张三``), a group's ``group:名``."""
 
 from __future__ import annotations
 
@@ -48,10 +48,7 @@ class ConsoleAdapter:
 
     async def send(self, address: str, reply: Reply) -> str:
         """Print the message with who it is for."""
-        if self.is_group(address):
-            to = f"群「{address[len(GROUP_PREFIX):]}」"
-        else:
-            to = address
+        to = f"群「{address[len(GROUP_PREFIX) :]}」" if self.is_group(address) else address
         mentions = " ".join(f"@{m.name}" for m in reply.mentions)
         body = "\n".join(f"  {line}" for line in reply.text.splitlines() or [""])
         lines = [f"DutyBot → {to}：" + (f" {mentions}" if mentions else ""), body]

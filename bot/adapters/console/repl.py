@@ -16,7 +16,9 @@ from bot.adapters.console.adapter import ConsoleAdapter
 if TYPE_CHECKING:
     from bot.app import App
 
-HELP = "控制命令：:as 姓名（切换说话人） :group 群名（进入群聊） :private（回到私聊） :quit（退出）"
+HELP = (
+    "控制命令：:as 姓名（切换说话人） :group 群名（进入群聊） :private（回到私聊） :quit（退出）"
+)
 
 
 def _control(adapter: ConsoleAdapter, line: str, out: TextIO) -> bool:
@@ -55,8 +57,11 @@ async def chat(app: App, adapter: ConsoleAdapter, stdin: TextIO | None = None) -
     out = adapter.out
     interactive = stdin.isatty()
     if interactive:
-        print(f"DutyBot 值班助手 — 控制台。您是「{adapter.user}」。发送 /help 开始；{HELP}",
-              file=out, flush=True)
+        print(
+            f"DutyBot 值班助手 — 控制台。您是「{adapter.user}」。发送 /help 开始；{HELP}",
+            file=out,
+            flush=True,
+        )
     while True:
         where = f"@{adapter.group}" if adapter.group else ""
         line = await _read_line(f"{adapter.user}{where}> ", interactive, stdin)

@@ -1,0 +1,136 @@
+"""Fixtures: a fresh database per test (SQLite always, PostgreSQL when DUTYBOT_TEST_PG_URL is set),
+a fake clock, and a wired App whose console and fake platforms record what they send."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.app import App
+from bot.config import Config, parse_config
+from bot.core.clock import FakeClock
+from bot.demo import seed
+from tests.support import RecordingAdapter
+
+PG_URL = os.environ.get("DUTYBOT_TEST_PG_URL", "")
+PG_SKIP = (
+    "PostgreSQL tests skipped: DUTYBOT_TEST_PG_URL is not set "
+    "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
+)
+START = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
+
+
+def pytest_report_header() -> str:
+    return f"dutybot: PostgreSQL tests {'ON (' + PG_URL + ')' if PG_URL else 'OFF — ' + PG_SKIP}"
+
+
+async def _pg_database() -> str:
+    """Create an empty database on the test server and return its URL."""
+    import asyncpg
+
+    base = make_url(PG_URL)
+    name = f"dutybot_t_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(
+        host=base.host or "127.0.0.1",
+        port=base.port or 5432,
+        user=base.username or "postgres",
+        password=base.password,
+        database=base.database or "postgres",
+    )
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+async def _pg_drop(url: str) -> None:
+    import asyncpg
+
+    base, name = make_url(PG_URL), make_url(url).database
+    admin = await asyncpg.connect(
+        host=base.host or "127.0.0.1",
+        port=base.port or 5432,
+        user=base.username or "postgres",
+        password=base.password,
+        database=base.database or "postgres",
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database of each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}"
+        return
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    url = await _pg_database()
+    yield url
+    await _pg_drop(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite database file."""
+    return f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}"
+
+
+def make_config(url: str, **overrides: Any) -> Config:
+    """Defaults from config.yaml's schema with a test database and quick retries."""
+    data: dict[str, Any] = {
+        "database": {"url": url},
+        "channels": ["全体", "防汛", "森林防火"],
+        "outbox": {"backoff_base_seconds": 2, "max_attempts": 4},
+    }
+    data.update(overrides)
+    return parse_config(data, env={})
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def fake() -> RecordingAdapter:
+    return RecordingAdapter(platform="fake")
+
+
+@pytest.fixture
+def console() -> RecordingAdapter:
+    return RecordingAdapter(platform="console", groups={"group:县防汛抗旱指挥部群"})
+
+
+@pytest.fixture
+async def app(
+    db_url: str, clock: FakeClock, fake: RecordingAdapter, console: RecordingAdapter
+) -> AsyncIterator[App]:
+    """A wired App on the demo county, not started (tests drive it step by step)."""
+    bot = await App.create(
+        make_config(db_url),
+        clock=clock,
+        adapters={"console": console, "fake": fake},
+        auto_upgrade=True,
+    )
+    async with bot.sessions.begin() as session:
+        await seed(session, clock.now(), timedelta(hours=24))
+    yield bot
+    await bot.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    os.environ.setdefault("DUTYBOT_CACHE_DIR", str(tmp_path_factory.getbasetemp()))
+    yield

@@ -1,0 +1,63 @@
+"""Test support: a recording adapter with scripted failures, and helpers to build messages."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+
+from bot.core.errors import DeliveryError
+from bot.core.messages import ChatKind, IncomingMessage, Reply
+
+_ids = itertools.count(1)
+
+
+def incoming(
+    text: str,
+    *,
+    sender: str = "张三",
+    chat: str | None = None,
+    group: bool = False,
+    platform: str = "console",
+    message_id: str | None = None,
+) -> IncomingMessage:
+    """A message as an adapter would hand it to the dispatcher."""
+    return IncomingMessage(
+        platform=platform,
+        chat_id=f"group:{chat}" if group else (chat or sender),
+        chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
+        sender_id=sender,
+        sender_name=sender,
+        text=text,
+        message_id=message_id or f"t{next(_ids)}",
+        chat_title=chat or "",
+    )
+
+
+@dataclass
+class RecordingAdapter:
+    """Records what it is asked to send; ``failures`` scripts errors for the next sends."""
+
+    platform: str = "fake"
+    sent: list[tuple[str, Reply]] = field(default_factory=list)
+    failures: deque[DeliveryError] = field(default_factory=deque)
+    groups: set[str] = field(default_factory=set)
+
+    def is_group(self, address: str) -> bool:
+        return address in self.groups
+
+    async def send(self, address: str, reply: Reply) -> str:
+        if self.failures:
+            raise self.failures.popleft()
+        self.sent.append((address, reply))
+        return f"m{len(self.sent)}"
+
+    async def start(self, dispatcher: object) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    def texts(self, address: str | None = None) -> list[str]:
+        """Texts sent (to ``address``), in order."""
+        return [r.text for a, r in self.sent if address is None or a == address]
