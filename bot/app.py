@@ -21,14 +21,17 @@ from bot.core.ports import Adapter
 from bot.core.routing import CommandTable
 from bot.db import make_engine, make_sessionmaker
 from bot.delivery.sender import Sender
+from bot.http import HttpServer
 from bot.migrate import current_revision, head_revision, upgrade
 from bot.ticker import Ticker
 
 log = logging.getLogger("dutybot.app")
 
 
-def build_adapters(config: Config, console: Adapter | None = None) -> dict[str, Adapter]:
-    """Adapters for the enabled platforms."""
+def build_adapters(
+    config: Config, http: HttpServer | None = None, console: Adapter | None = None
+) -> dict[str, Adapter]:
+    """Adapters for the enabled platforms; webhook-style adapters register routes on ``http``."""
     adapters: dict[str, Adapter] = {}
     if config.platforms.console.enabled:
         if console is None:
@@ -68,6 +71,7 @@ class App:
     dispatcher: Dispatcher
     sender: Sender
     ticker: Ticker
+    http: HttpServer
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _scheduler: Any = None
@@ -82,6 +86,7 @@ class App:
         auto_upgrade: bool | None = None,
         routers: Any = None,
         registries: Any = None,
+        http: HttpServer | None = None,
     ) -> App:
         """Wire everything; upgrades an embedded SQLite database on the way."""
         import handlers
@@ -93,7 +98,8 @@ class App:
             auto_upgrade = config.database.url.startswith("sqlite")
         await prepare_database(engine, auto_upgrade)
         sessions = make_sessionmaker(engine)
-        adapters = adapters if adapters is not None else build_adapters(config)
+        http = http or HttpServer(config.http.host, config.http.port)
+        adapters = adapters if adapters is not None else build_adapters(config, http)
         sender = Sender(sessions, adapters, config, clock)
         table = CommandTable(routers if routers is not None else handlers.ROUTERS)
         registry = JobRegistry.merge(
@@ -101,7 +107,7 @@ class App:
         )
         dispatcher = Dispatcher(sessions, table, config, clock, notify=sender.wake)
         ticker = Ticker(sessions, registry, config, clock, notify=sender.wake)
-        return cls(config, engine, sessions, clock, adapters, dispatcher, sender, ticker)
+        return cls(config, engine, sessions, clock, adapters, dispatcher, sender, ticker, http)
 
     async def start(self, *, scheduler: bool = True) -> None:
         """Recover from a crash, catch up what fell due while down, then run in the background."""
@@ -118,6 +124,8 @@ class App:
             )
         for adapter in self.adapters.values():
             await adapter.start(self.dispatcher)
+        if self.config.http.enabled:
+            await self.http.start()
         self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="sender"))
         if scheduler:
             self._scheduler = self.ticker.scheduler()
@@ -127,6 +135,7 @@ class App:
         """Stop receiving, deliver what is due, and close the database."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
+        await self.http.stop()
         for adapter in self.adapters.values():
             with contextlib.suppress(Exception):
                 await adapter.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -108,6 +109,17 @@ class InboxConfig(Section):
     keep_days: PositiveInt = 30
 
 
+class YearOverride(Section):
+    """One year's 调休 as published by the State Council: days off and working weekend days."""
+
+    holidays: tuple[date, ...] = ()
+    workdays: tuple[date, ...] = ()
+
+
+class CalendarConfig(Section):
+    overrides: dict[int, YearOverride] = {}
+
+
 class Config(Section):
     """The whole configuration."""
 
@@ -121,6 +133,7 @@ class Config(Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     audit: AuditConfig = AuditConfig()
     inbox: InboxConfig = InboxConfig()
+    calendar: CalendarConfig = CalendarConfig()
     channels: tuple[str, ...] = ("全体",)
 
     @field_validator("timezone")

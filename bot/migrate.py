@@ -23,24 +23,29 @@ def _alembic_config(connection: Connection | None = None) -> AlembicConfig:
 
 
 def head_revision() -> str:
-    """The newest revision in the migrations folder."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    if head is None:
+    """The newest revision(s) in the migrations folder, joined by "+".
+
+    Each feature's tables come in a migration that branches from the initial schema, so there
+    may be several heads; the database is current when it is at all of them.
+    """
+    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    if not heads:
         raise RuntimeError(f"no migrations found in {MIGRATIONS}")
-    return head
+    return "+".join(sorted(heads))
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
-    """The revision the database is at (None for an empty database)."""
+    """The revision(s) the database is at, joined by "+" (None for an empty database)."""
 
     def _get(conn: Connection) -> str | None:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+        return "+".join(sorted(heads)) if heads else None
 
     async with engine.connect() as conn:
         return await conn.run_sync(_get)
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Bring the schema up to ``revision``."""
 
     def _upgrade(conn: Connection) -> None:

@@ -1,0 +1,41 @@
+"""Run one benchmark by name, or list them."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import json
+import pkgutil
+import sys
+from pathlib import Path
+
+
+def _names() -> list[str]:
+    here = Path(__file__).parent
+    return sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
+
+
+def main(argv: list[str]) -> int:
+    names = _names()
+    if not argv:
+        print("可用的基准测试 (benchmarks):")
+        for name in names:
+            doc = (importlib.import_module(f"bench.{name}").__doc__ or "").strip().splitlines()
+            print(f"  {name:<12} {doc[0] if doc else ''}")
+        print("运行：python -m bench NAME")
+        return 0
+    name = argv[0]
+    if name not in names:
+        print(f"没有名为 {name} 的基准测试；可选：{', '.join(names)}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(f"bench.{name}")
+    result = module.run(argv[1:])
+    if inspect.isawaitable(result):
+        result = asyncio.run(result)
+    print(json.dumps(result, ensure_ascii=False, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
