@@ -60,6 +60,7 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     external_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    edit_key: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     notify_on_failure: Mapped[bool] = mapped_column(default=True)
 
 
@@ -100,6 +101,7 @@ async def enqueue(
             next_attempt_at=not_before or now,
             created_at=now,
             notify_on_failure=notify_on_failure,
+            edit_key=reply.edit_key,
         )
     )
     return int(result.rowcount) == 1  # type: ignore[attr-defined]
@@ -221,6 +223,20 @@ async def retry_failed(session: AsyncSession, now: datetime, ids: list[int] | No
         stmt.values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def edited_message(session: AsyncSession, target: Target, edit_key: str) -> str | None:
+    """The platform id of the message a reply with ``edit_key`` should edit, if one was sent."""
+    return await session.scalar(
+        select(OutboxMessage.external_id)
+        .where(
+            OutboxMessage.target == str(target),
+            OutboxMessage.edit_key == edit_key,
+            OutboxMessage.status == OutboxStatus.SENT.value,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
 
 
 async def list_rows(

@@ -46,9 +46,14 @@ class RecordingAdapter:
     def is_group(self, address: str) -> bool:
         return address in self.groups
 
-    async def send(self, address: str, reply: Reply) -> str:
+    edits: list[tuple[str, str, Reply]] = field(default_factory=list)
+
+    async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
         if self.failures:
             raise self.failures.popleft()
+        if edit_of is not None:
+            self.edits.append((address, edit_of, reply))
+            return edit_of
         self.sent.append((address, reply))
         return f"m{len(self.sent)}"
 

@@ -19,8 +19,11 @@ class Adapter(Protocol):
         """True when ``address`` is a group chat (groups have stricter rate limits)."""
         ...
 
-    async def send(self, address: str, reply: Reply) -> str:
+    async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
         """Deliver ``reply`` and return the platform's message id.
+
+        With ``edit_of`` (the id of a message sent earlier with the same ``Reply.edit_key``),
+        edit that message where the platform allows; otherwise send a new one.
 
         Raises:
             DeliveryError: with ``permanent`` or ``retry_after`` set as the platform said.

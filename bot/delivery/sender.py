@@ -120,8 +120,13 @@ class Sender:
                 later = self.clock.now() + timedelta(seconds=wait)
                 await outbox.mark_retry(session, row.id, later, None, counted=False)
             return 0
+        reply = Reply.from_payload(row.payload)
+        edit_of = None
+        if reply.edit_key:
+            async with self.sessions() as session:
+                edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
         try:
-            external_id = await adapter.send(address, Reply.from_payload(row.payload))
+            external_id = await adapter.send(address, reply, edit_of)
         except DeliveryError as exc:
             if exc.retry_after and exc.pause_platform:
                 limits.pause(exc.retry_after)

@@ -155,12 +155,14 @@ def upgrade() -> None:
     sa.Column('sent_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('external_id', sa.String(length=128), nullable=True),
+    sa.Column('edit_key', sa.String(length=200), nullable=True),
     sa.Column('notify_on_failure', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_outbox_idempotency_key'))
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_edit_key'), ['edit_key'], unique=False)
 
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -248,6 +250,7 @@ def downgrade() -> None:
     op.drop_table('bind_codes')
     op.drop_table('users')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_edit_key'))
         batch_op.drop_index('ix_outbox_status_next_attempt_at')
 
     op.drop_table('outbox')

@@ -46,16 +46,17 @@ class ConsoleAdapter:
             chat_title=self.group or "",
         )
 
-    async def send(self, address: str, reply: Reply) -> str:
-        """Print the message with who it is for."""
+    async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
+        """Print the message with who it is for (an edit is printed as an update)."""
         to = f"群「{address[len(GROUP_PREFIX) :]}」" if self.is_group(address) else address
         mentions = " ".join(f"@{m.name}" for m in reply.mentions)
         body = "\n".join(f"  {line}" for line in reply.text.splitlines() or [""])
-        lines = [f"DutyBot → {to}：" + (f" {mentions}" if mentions else ""), body]
+        head = f"DutyBot → {to}" + ("（更新）" if edit_of else "") + "："
+        lines = [head + (f" {mentions}" if mentions else ""), body]
         for row in reply.buttons:
             lines.append("  " + "  ".join(f"[{b.label}] 发送「{b.command}」" for b in row))
         print("\n".join(lines), file=self.out, flush=True)
-        return f"console-{next(self._sent)}"
+        return edit_of or f"console-{next(self._sent)}"
 
     async def start(self, dispatcher: Dispatcher) -> None:
         """Nothing to connect; input is read by the console loop."""
