@@ -98,7 +98,7 @@ async def append(session: AsyncSession, now: datetime, entry: Entry) -> AuditLog
     if is_postgres(session):
         query = query.with_for_update()
     head = await session.scalar(query)
-    if head is None:
+    if head is None:  # the initial migration creates it; only a hand-made schema lacks it
         head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
         session.add(head)
     # Microsecond precision is what both databases keep; hash exactly what is stored.

@@ -31,6 +31,11 @@ def pytest_report_header() -> str:
     return f"dutybot: PostgreSQL tests {'ON (' + PG_URL + ')' if PG_URL else 'OFF — ' + PG_SKIP}"
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not PG_URL:
+        terminalreporter.write_line(f"NOTE: {PG_SKIP}")
+
+
 async def _pg_database() -> str:
     """Create an empty database on the test server and return its URL."""
     import asyncpg

@@ -228,6 +228,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_group_channels_channel'), ['channel'], unique=False)
 
     # ### end Alembic commands ###
+    # The chain's tip exists from the start: concurrent first appends then only ever lock it.
+    op.execute("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '" + "0" * 64 + "')")
     _create_audit_guards()
 
 
