@@ -143,7 +143,8 @@ WORKER = textwrap.dedent("""
             await asyncio.sleep(0.01)
         engine = make_engine(url)
         config = parse_config({"database": {"url": url}, "scheduler": {"batch_size": 25}}, env={})
-        ticker = Ticker(make_sessionmaker(engine), JobRegistry.merge([jobs]), config, SystemClock())
+        registry = JobRegistry.merge([jobs])
+        ticker = Ticker(make_sessionmaker(engine), registry, config, SystemClock())
         idle = 0
         while idle < 3:
             result = await ticker.tick()
