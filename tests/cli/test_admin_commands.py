@@ -1,0 +1,166 @@
+"""The admin CLI: users, groups, audit, outbox, db, doctor — clean Chinese errors, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def invoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"database:\n  url: sqlite+aiosqlite:///{tmp_path / 'bot.db'}\ndata_dir: {tmp_path}\n"
+        "channels: [全体, 防汛]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUTYBOT_CONFIG", str(config))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[int, str]:
+        result = runner.invoke(app, list(args))
+        assert "Traceback" not in result.output
+        return result.exit_code, result.output
+
+    return run
+
+
+def test_users_lifecycle(invoke) -> None:  # type: ignore[no-untyped-def]
+    code, out = invoke(
+        "users",
+        "add",
+        "--name",
+        "张三",
+        "--org",
+        "应急局",
+        "--role",
+        "officer",
+        "--role",
+        "值班员",
+    )
+    assert code == 0 and "一次性绑定码" in out and "24 小时" in out
+    code, out = invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer")
+    assert code == 1 and "已有人员 张三" in out
+    code, out = invoke("users", "add", "--name", "李四", "--org", "应急局", "--role", "boss")
+    assert code == 1 and "未知角色「boss」" in out
+    code, out = invoke("users", "roles", "张三", "--role", "leader", "--role", "admin")
+    assert code == 0 and "管理员、领导" in out
+    code, out = invoke("users", "list")
+    assert code == 0 and "张三" in out and "应急局" in out
+    code, out = invoke("users", "code", "张三@应急局")
+    assert code == 0 and "绑定码" in out
+    code, out = invoke("users", "revoke", "王五")
+    assert code == 1 and "找不到人员「王五」" in out
+    code, out = invoke("users", "revoke", "张三")
+    assert code == 0 and "已停用" in out
+
+
+def test_groups(invoke) -> None:  # type: ignore[no-untyped-def]
+    code, out = invoke(
+        "groups", "add", "--target", "telegram:-100123", "--channel", "防汛", "--title", "防汛群"
+    )
+    assert code == 0 and "已登记「防汛群」" in out
+    code, out = invoke("groups", "add", "--target", "telegram:-100123", "--channel", "森林防火")
+    assert code == 1 and "未知频道：森林防火" in out and "可选：全体、防汛" in out
+    code, out = invoke("groups", "add", "--target", "no-colon", "--channel", "防汛")
+    assert code == 1 and "平台:地址" in out
+    code, out = invoke("groups", "list")
+    assert "telegram:-100123" in out
+    code, out = invoke("groups", "remove", "--target", "telegram:-100123")
+    assert code == 0 and "已从「防汛群」移除" in out
+
+
+def test_audit_verify_and_export(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer")
+    code, out = invoke("audit", "verify")
+    assert code == 0 and "审计日志完整" in out
+    code, out = invoke(
+        "audit",
+        "export",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2099-12-31",
+        "-o",
+        str(tmp_path / "a.csv"),
+    )
+    assert code == 0, out
+    with (tmp_path / "a.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "序号" and any(r[7] == "users add" for r in rows[1:])
+    code, out = invoke(
+        "audit",
+        "export",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2099-12-31",
+        "-o",
+        str(tmp_path / "a.xlsx"),
+    )
+    assert code == 0
+    sheet = load_workbook(tmp_path / "a.xlsx").active
+    assert sheet is not None and sheet.max_row >= 2
+    code, out = invoke(
+        "audit",
+        "export",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-11-01",
+        "-o",
+        str(tmp_path / "b.csv"),
+    )
+    assert code == 1 and "截止日期早于起始日期" in out
+    code, out = invoke("audit", "export", "--from", "x", "--to", "y", "-o", "z.csv")
+    assert code == 1 and "日期「x」有误" in out
+
+
+def test_outbox_and_db_and_doctor(invoke) -> None:  # type: ignore[no-untyped-def]
+    code, out = invoke("db", "upgrade")
+    assert code == 0
+    code, out = invoke("db", "current")
+    assert code == 0 and "当前版本" in out
+    code, out = invoke("outbox", "list", "--failed")
+    assert code == 0
+    code, out = invoke("outbox", "retry")
+    assert code == 1 and "--all" in out
+    code, out = invoke("outbox", "retry", "99")
+    assert code == 1 and "没有可重投的失败消息" in out
+    code, out = invoke("doctor")
+    assert "配置有效" in out and "数据库可连接" in out
+    assert code == 1 and "管理员已绑定" in out  # no admin bound yet: doctor says what to do
+    invoke("demo")
+    code, out = invoke("doctor")
+    assert code == 0 and "全部检查通过" in out
+
+
+def test_doctor_reports_config_errors_and_missing_secrets(
+    invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("databse: {}\n", encoding="utf-8")
+    monkeypatch.setenv("DUTYBOT_CONFIG", str(bad))
+    code, out = invoke("doctor")
+    assert code == 1 and "databse：未知配置项" in out
+    on = tmp_path / "telegram.yaml"
+    on.write_text(
+        f"database:\n  url: sqlite+aiosqlite:///{tmp_path / 'bot.db'}\n"
+        "platforms:\n  telegram:\n    enabled: true\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUTYBOT_CONFIG", str(on))
+    monkeypatch.delenv("DUTYBOT_TELEGRAM_TOKEN", raising=False)
+    code, out = invoke("doctor")
+    assert code == 1 and "缺少环境变量 DUTYBOT_TELEGRAM_TOKEN" in out
+    monkeypatch.setenv("DUTYBOT_TELEGRAM_TOKEN", "not-a-token")
+    code, out = invoke("doctor")
+    assert code == 1 and "DUTYBOT_TELEGRAM_TOKEN 的格式不对" in out

@@ -1,0 +1,57 @@
+"""Configuration: defaults load; every error names the key and the expected form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config, parse_config
+
+
+def test_committed_defaults_load() -> None:
+    config = load_config(env={})
+    assert config.timezone == "Asia/Shanghai"
+    assert config.database.url == "sqlite+aiosqlite:///data/dutybot.db"
+    assert config.platforms.console.enabled and not config.platforms.telegram.enabled
+    assert "防汛" in config.channels
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"databse": {}}, "databse：未知配置项"),
+        ({"platforms": {"telegram": {"token": "123:abc"}}}, "DUTYBOT_TELEGRAM_TOKEN"),
+        ({"timezone": "Mars/Olympus"}, "timezone：应为 IANA 时区名"),
+        ({"database": {"url": "mysql://x"}}, "database.url：应以 sqlite+aiosqlite://"),
+        ({"outbox": {"max_attempts": 0}}, "outbox.max_attempts"),
+        ({"audit": {"retention_days": 30}}, "audit.retention_days"),
+        ({"http": {"port": "eighty"}}, "http.port"),
+        (
+            {"calendar": {"overrides": {2027: {"holidays": ["2027-13-01"]}}}},
+            "calendar.overrides.2027.holidays.0",
+        ),
+    ],
+)
+def test_errors_name_the_key(data: dict[str, object], expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, env={})
+    assert expected in str(caught.value)
+
+
+def test_secrets_and_url_come_from_the_environment() -> None:
+    config = parse_config({}, env={"DUTYBOT_DATABASE_URL": "postgresql+asyncpg://u@h/db"})
+    assert config.database.url == "postgresql+asyncpg://u@h/db"
+
+
+def test_file_problems_are_reported_cleanly(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="找不到配置文件"):
+        load_config(tmp_path / "missing.yaml", env={})
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("timezone: [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigError, match="不是合法的 YAML"):
+        load_config(broken, env={})
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="顶层应为键值映射"):
+        load_config(listed, env={})
