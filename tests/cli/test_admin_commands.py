@@ -1,4 +1,4 @@
-"""The admin CLI: users, groups, audit, outbox, db, doctor — clean Chinese errors, no tracebacks."""
+"""The admin CLI: users, groups, audit, outbox, db, doctor — clean Chinese errors."""
 
 from __future__ import annotations
 

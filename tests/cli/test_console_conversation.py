@@ -1,5 +1,5 @@
 """The embedded default end to end: `dutybot users add`, then a conversation piped into
-`dutybot run` — help, bind, an unknown command with its suggestion, a refused command, a reminder."""
+`dutybot run`: help, bind, an unknown command with its suggestion, a refusal, a reminder."""
 
 from __future__ import annotations
 
