@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, String, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, JSONText, is_postgres
+from models.base import Base, JSONText
 
 GENESIS = "0" * 64
 
@@ -92,18 +92,34 @@ class Entry:
     detail: Any = None
 
 
-async def append(session: AsyncSession, now: datetime, entry: Entry) -> AuditLog:
-    """Add one row at the tip of the chain, inside the caller's transaction."""
-    query = select(AuditHead).where(AuditHead.id == 1)
-    if is_postgres(session):
-        query = query.with_for_update()
-    head = await session.scalar(query)
-    if head is None:  # the initial migration creates it; only a hand-made schema lacks it
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
-        session.add(head)
-    # Microsecond precision is what both databases keep; hash exactly what is stored.
+# Taking the next number locks the chain's tip row until commit (PostgreSQL row lock; SQLite
+# transactions are already exclusive), so concurrent writers append one after another.
+_NEXT = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(last_seq=AuditHead.last_seq + 1)
+    .returning(AuditHead.last_seq, AuditHead.last_hash)
+    .execution_options(synchronize_session=False)
+)
+_TIP = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(last_hash=bindparam("tip"))
+    .execution_options(synchronize_session=False)
+)
+
+
+async def append(session: AsyncSession, now: datetime, entry: Entry) -> int:
+    """Add one row at the tip of the chain, inside the caller's transaction; returns its number."""
+    tip = (await session.execute(_NEXT)).first()
+    if tip is None:  # the initial migration creates the tip; only a hand-made schema lacks it
+        session.add(AuditHead(id=1, last_seq=0, last_hash=GENESIS))
+        await session.flush()
+        tip = (await session.execute(_NEXT)).first()
+        assert tip is not None
+    seq, prev_hash = int(tip[0]), str(tip[1])
     fields: dict[str, Any] = {
-        "seq": head.last_seq + 1,
+        "seq": seq,
         "ts": now,
         "kind": entry.kind,
         "actor_user_id": entry.actor_user_id,
@@ -115,12 +131,10 @@ async def append(session: AsyncSession, now: datetime, entry: Entry) -> AuditLog
         "outcome": entry.outcome[:30],
         "detail": entry.detail,
     }
-    digest = row_hash(head.last_hash, fields)
-    row = AuditLog(**fields, prev_hash=head.last_hash, hash=digest)
-    session.add(row)
-    head.last_seq, head.last_hash = fields["seq"], digest
-    await session.flush()
-    return row
+    digest = row_hash(prev_hash, fields)
+    await session.execute(insert(AuditLog).values(**fields, prev_hash=prev_hash, hash=digest))
+    await session.execute(_TIP, {"tip": digest})
+    return seq
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, delete, select, update
+from sqlalchemy import ForeignKey, String, UniqueConstraint, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.errors import UserError
+from bot.core.roles import Role
 from models.base import Base
-from models.users import User, UserInfo
+from models.users import OrgUnit, User, UserInfo, UserRole
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on phones.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -59,18 +60,28 @@ async def issue_code(session: AsyncSession, user: User, now: datetime, ttl: time
     return code
 
 
+# One round trip per message: the person, their unit and every role, as one row per role.
+_RESOLVE = (
+    select(User.id, User.name, OrgUnit.name, User.phone, UserRole.role)
+    .join(Binding, Binding.user_id == User.id)
+    .join(OrgUnit, OrgUnit.id == User.org_id)
+    .join(UserRole, UserRole.user_id == User.id)
+    .where(
+        Binding.platform == bindparam("platform"),
+        Binding.external_id == bindparam("external_id"),
+        User.active.is_(True),
+    )
+)
+
+
 async def resolve(session: AsyncSession, platform: str, external_id: str) -> UserInfo | None:
     """The active person bound to this chat account, if any."""
-    user = await session.scalar(
-        select(User)
-        .join(Binding, Binding.user_id == User.id)
-        .where(
-            Binding.platform == platform,
-            Binding.external_id == external_id,
-            User.active.is_(True),
-        )
-    )
-    return None if user is None else user.info()
+    rows = await session.execute(_RESOLVE, {"platform": platform, "external_id": external_id})
+    found = rows.all()
+    if not found:
+        return None
+    user_id, name, org, phone, _ = found[0]
+    return UserInfo(user_id, name, org, frozenset(Role(r[4]) for r in found), phone)
 
 
 async def bind_account(

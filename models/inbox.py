@@ -61,14 +61,37 @@ async def accept(session: AsyncSession, msg: IncomingMessage, now: datetime) -> 
     return None if status == InboxStatus.DONE else int(inbox_id)
 
 
-async def mark_done(session: AsyncSession, inbox_id: int, now: datetime) -> bool:
-    """Mark handled and drop the text. False if another worker got there first."""
-    result = await session.execute(
-        update(InboxMessage)
-        .where(InboxMessage.id == inbox_id, InboxMessage.status == InboxStatus.PENDING.value)
-        .values(status=InboxStatus.DONE.value, handled_at=now, payload=None)
+async def take(session: AsyncSession, msg: IncomingMessage, now: datetime) -> bool:
+    """Claim ``msg`` for handling in this transaction; False if it was handled already.
+
+    A new message is recorded as done at once (its handling commits with it, or nothing does);
+    a message stored earlier by :func:`accept` and not yet handled is taken over. Only the key
+    is kept, never the text.
+    """
+    fresh = await session.execute(
+        insert_ignore(session, InboxMessage)
+        .values(
+            platform=msg.platform,
+            message_id=msg.message_id,
+            status=InboxStatus.DONE.value,
+            received_at=now,
+            handled_at=now,
+        )
+        .returning(InboxMessage.id)
     )
-    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+    if fresh.first() is not None:
+        return True
+    stored = await session.execute(
+        update(InboxMessage)
+        .where(
+            InboxMessage.platform == msg.platform,
+            InboxMessage.message_id == msg.message_id,
+            InboxMessage.status == InboxStatus.PENDING.value,
+        )
+        .values(status=InboxStatus.DONE.value, handled_at=now, payload=None)
+        .returning(InboxMessage.id)
+    )
+    return stored.first() is not None
 
 
 async def pending(session: AsyncSession, limit: int = 500) -> list[tuple[int, IncomingMessage]]:

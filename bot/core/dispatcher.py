@@ -46,6 +46,14 @@ def _as_replies(result: Any) -> list[Reply]:
     return [item if isinstance(item, Reply) else Reply(str(item)) for item in items]
 
 
+class _Refused(Exception):
+    """A handler refused (UserError): undo its changes, then answer and audit on their own."""
+
+    def __init__(self, command: str, message: str, detail: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.command, self.message, self.detail = command, message, detail
+
+
 class Dispatcher:
     """Handles incoming messages exactly once each."""
 
@@ -71,11 +79,11 @@ class Dispatcher:
 
     async def receive(self, msg: IncomingMessage) -> None:
         """Store and handle one message (a platform retry of a handled message does nothing)."""
-        await self._run(msg, stored=False)
+        await self._run(msg)
 
     async def handle(self, msg: IncomingMessage) -> None:
         """Handle a message already stored by :meth:`persist`."""
-        await self._run(msg, stored=True)
+        await self._run(msg)
 
     async def resume(self) -> int:
         """Handle messages stored but never handled (a crash in between). Returns how many."""
@@ -85,31 +93,43 @@ class Dispatcher:
             await self.handle(msg)
         return len(left)
 
-    async def _run(self, msg: IncomingMessage, *, stored: bool) -> None:
+    async def _run(self, msg: IncomingMessage) -> None:
         now, ref = self.clock.now(), secrets.token_hex(4).upper()
         try:
             async with self.sessions.begin() as session:
-                inbox_id = await inbox.accept(session, msg, now)
-                if inbox_id is None or not await inbox.mark_done(session, inbox_id, now):
+                if not await inbox.take(session, msg, now):
                     return  # handled before (platform retry) or by another worker just now
                 await self._process(session, msg, now)
+        except _Refused as refused:
+            # The handler's changes are gone with the rollback; record the refusal on its own.
+            await self._record(
+                msg, now, refused.command, "rejected", refused.detail, Reply(refused.message)
+            )
         except Exception:
             log.exception("handling %s:%s failed, ref %s", msg.platform, msg.message_id, ref)
-            await self._record_failure(msg, now, ref)
+            await self._record(msg, now, "", "error", {"ref": ref}, _error_reply(ref))
         self.notify()
 
-    async def _record_failure(self, msg: IncomingMessage, now: datetime, ref: str) -> None:
+    async def _record(
+        self,
+        msg: IncomingMessage,
+        now: datetime,
+        command: str,
+        outcome: str,
+        detail: dict[str, Any] | None,
+        reply: Reply,
+    ) -> None:
+        """Answer and audit a message whose handling was undone, in a transaction of its own."""
         try:
             async with self.sessions.begin() as session:
-                inbox_id = await inbox.accept(session, msg, now)
-                if inbox_id is not None:
-                    await inbox.mark_done(session, inbox_id, now)
+                if not await inbox.take(session, msg, now):
+                    return
                 user = await binding.resolve(session, msg.platform, msg.sender_id)
-                await self._finish(
-                    session, msg, now, user, "", "error", {"ref": ref}, [_error_reply(ref)]
-                )
+                await self._finish(session, msg, now, user, command, outcome, detail, [reply])
         except Exception:
-            log.exception("could not record failure ref %s", ref)
+            log.exception(
+                "could not record the %s outcome of %s:%s", outcome, msg.platform, msg.message_id
+            )
 
     async def _finish(
         self,
@@ -182,15 +202,20 @@ class Dispatcher:
         )
         try:
             kwargs = bind_args(list(route.params), found.rest, ctx.today, route.usage)
-            async with session.begin_nested():  # a refusal half way undoes the handler's changes
-                replies = _as_replies(await route.func(ctx, **kwargs))
-            outcome = ctx.outcome
+            replies = _as_replies(await route.func(ctx, **kwargs))
         except UserError as exc:
-            replies, outcome = [Reply(exc.message)], "rejected"
+            raise _Refused(route.name, exc.message, self._detail(ctx, route, found.rest)) from None
+        detail = self._detail(ctx, route, found.rest)
+        await self._finish(session, msg, now, user, route.name, ctx.outcome, detail, replies)
+
+    @staticmethod
+    def _detail(ctx: HandlerContext, route: Route, rest: str) -> dict[str, Any]:
+        """What the audit keeps: the handler's notes, and the arguments of a bound caller (the
+        arguments of public commands such as /bind may be secrets and are not kept)."""
         detail = dict(ctx.audit_detail)
-        if user is not None and route.roles and found.rest:
-            detail["args"] = found.rest[:200]
-        await self._finish(session, msg, now, user, route.name, outcome, detail, replies)
+        if ctx.user is not None and route.roles and rest:
+            detail["args"] = rest[:200]
+        return detail
 
     def _refusal(
         self, route: Route, msg: IncomingMessage, user: UserInfo | None
