@@ -36,12 +36,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"NOTE: {PG_SKIP}")
 
 
-async def _pg_database() -> str:
-    """Create an empty database on the test server and return its URL."""
+async def _pg_admin(statement: str) -> None:
+    """Run one statement on the test server's maintenance database."""
     import asyncpg
 
     base = make_url(PG_URL)
-    name = f"dutybot_t_{secrets.token_hex(4)}"
     admin = await asyncpg.connect(
         host=base.host or "127.0.0.1",
         port=base.port or 5432,
@@ -50,27 +49,20 @@ async def _pg_database() -> str:
         database=base.database or "postgres",
     )
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(statement)
     finally:
         await admin.close()
-    return base.set(database=name).render_as_string(hide_password=False)
+
+
+async def _pg_database() -> str:
+    """Create an empty database on the test server and return its URL."""
+    name = f"dutybot_t_{secrets.token_hex(4)}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
 
 
 async def _pg_drop(url: str) -> None:
-    import asyncpg
-
-    base, name = make_url(PG_URL), make_url(url).database
-    admin = await asyncpg.connect(
-        host=base.host or "127.0.0.1",
-        port=base.port or 5432,
-        user=base.username or "postgres",
-        password=base.password,
-        database=base.database or "postgres",
-    )
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    await _pg_admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -79,48 +79,24 @@ def test_groups(invoke) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_audit_verify_and_export(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def export(first: str, last: str, out: str) -> tuple[int, str]:
+        return invoke("audit", "export", "--from", first, "--to", last, "-o", out)  # type: ignore[no-any-return]
+
     invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer")
     code, out = invoke("audit", "verify")
     assert code == 0 and "审计日志完整" in out
-    code, out = invoke(
-        "audit",
-        "export",
-        "--from",
-        "2020-01-01",
-        "--to",
-        "2099-12-31",
-        "-o",
-        str(tmp_path / "a.csv"),
-    )
+    code, out = export("2020-01-01", "2099-12-31", str(tmp_path / "a.csv"))
     assert code == 0, out
     with (tmp_path / "a.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][0] == "序号" and any(r[7] == "users add" for r in rows[1:])
-    code, out = invoke(
-        "audit",
-        "export",
-        "--from",
-        "2020-01-01",
-        "--to",
-        "2099-12-31",
-        "-o",
-        str(tmp_path / "a.xlsx"),
-    )
+    code, out = export("2020-01-01", "2099-12-31", str(tmp_path / "a.xlsx"))
     assert code == 0
     sheet = load_workbook(tmp_path / "a.xlsx").active
     assert sheet is not None and sheet.max_row >= 2
-    code, out = invoke(
-        "audit",
-        "export",
-        "--from",
-        "2026-12-01",
-        "--to",
-        "2026-11-01",
-        "-o",
-        str(tmp_path / "b.csv"),
-    )
+    code, out = export("2026-12-01", "2026-11-01", str(tmp_path / "b.csv"))
     assert code == 1 and "截止日期早于起始日期" in out
-    code, out = invoke("audit", "export", "--from", "x", "--to", "y", "-o", "z.csv")
+    code, out = export("x", "y", "z.csv")
     assert code == 1 and "日期「x」有误" in out
 
 
