@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import typer
@@ -48,9 +49,42 @@ def config() -> Config:
         raise fail(str(exc)) from None
 
 
+class _OneLine(logging.Formatter):
+    """Terminal log lines without tracebacks: those go to the log file only."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record = logging.makeLogRecord({**record.__dict__, "exc_info": None, "exc_text": None})
+        return super().format(record)
+
+
+def setup_logging(log_file: Path | None = None) -> None:
+    """Warnings to the terminal as one line each; everything with tracebacks to ``log_file``."""
+    root = logging.getLogger()
+    root.handlers.clear()
+    root.setLevel(logging.INFO if log_file else logging.WARNING)
+    terminal = logging.StreamHandler()
+    terminal.setLevel(logging.WARNING)
+    terminal.setFormatter(
+        _OneLine(
+            "%(levelname)s %(name)s: %(message)s（详见日志文件）"
+            if log_file
+            else "%(levelname)s %(name)s: %(message)s"
+        )
+    )
+    root.addHandler(terminal)
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    for noisy in ("apscheduler", "aiohttp.access", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
 def run(coro: Awaitable[T]) -> T:
     """Run a coroutine, turning user-facing errors into a message and exit code 1."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not logging.getLogger().handlers:
+        setup_logging()
     try:
         return asyncio.run(coro)  # type: ignore[arg-type]
     except (UserError, ConfigError) as exc:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 import typer
 from sqlalchemy import func, select
 
-from bot.cli.common import clock, config, console, fail, in_transaction, run
+from bot.cli.common import clock, config, console, fail, in_transaction, run, setup_logging
 from bot.cli.doctor import diagnose
 from bot.config import Config
 from bot.demo import PEOPLE, UNBOUND, seed
@@ -74,6 +75,7 @@ def run_bot(
 ) -> None:
     """启动机器人；无平台凭据时使用控制台聊天 (run the bot)."""
     cfg = config()
+    setup_logging(Path(cfg.data_dir) / "dutybot.log")
     try:
         run(_run(cfg, as_user, group, with_demo))
     except typer.BadParameter as exc:
