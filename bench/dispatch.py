@@ -73,13 +73,13 @@ def _figures(samples: list[float], elapsed: float) -> dict[str, float]:
     }
 
 
-async def _dutybot(count: int, text: str) -> dict[str, float]:
+async def _dutybot(count: int, text: str, driver: str = "inline") -> dict[str, float]:
     from models import binding
     from models.users import find_user
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        config = parse_config({"database": {"url": url}}, env={})
+        config = parse_config({"database": {"url": url, "sqlite_driver": driver}}, env={})
         app = await App.create(config, adapters={}, routers=[bench_router])
         async with app.sessions.begin() as session:
             await seed(session, app.clock.now(), timedelta(hours=1))
@@ -167,16 +167,23 @@ async def run(argv: list[str]) -> dict[str, Any]:
     count = int(argv[0]) if argv else 2000
     ping_fig = await _dutybot(count, "/ping")
     whoami = await _dutybot(count, "/whoami")
+    thread = await _dutybot(count, "/ping", driver="thread")
     ptb = await _ptb(count)
     result = {
         "commands": count,
         "dutybot_ping": ping_fig,
         "dutybot_whoami": whoami,
+        "dutybot_ping_aiosqlite_thread": thread,
         "ptb_noop_reply": ptb,
         "ratio_dutybot_ping_vs_ptb": round(ping_fig["per_second"] / ptb["per_second"], 3),
         "target_met": ping_fig["per_second"] >= 1000 and ping_fig["p99_ms"] <= 10,
     }
-    for name in ("dutybot_ping", "dutybot_whoami", "ptb_noop_reply"):
+    for name in (
+        "dutybot_ping",
+        "dutybot_whoami",
+        "dutybot_ping_aiosqlite_thread",
+        "ptb_noop_reply",
+    ):
         fig = result[name]
         print(
             f"{name:<16} {fig['per_second']:>8.1f}/s  p50 {fig['p50_ms']:.3f} ms  "

@@ -93,7 +93,11 @@ class App:
         import schedules
 
         clock = clock or SystemClock()
-        engine = make_engine(config.database.url, config.database.echo)
+        engine = make_engine(
+            config.database.url,
+            config.database.echo,
+            sqlite_inline=config.database.sqlite_driver == "inline",
+        )
         if auto_upgrade is None:
             auto_upgrade = config.database.url.startswith("sqlite")
         await prepare_database(engine, auto_upgrade)

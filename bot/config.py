@@ -29,6 +29,7 @@ class Section(BaseModel):
 class DatabaseConfig(Section):
     url: str = "sqlite+aiosqlite:///data/dutybot.db"
     echo: bool = False
+    sqlite_driver: Literal["inline", "thread"] = "inline"
 
     @field_validator("url")
     @classmethod
