@@ -1,4 +1,4 @@
-"""Rendering neutral replies for platforms without our features: byte-limit splits, button hints."""
+"""Rendering replies for platforms lacking a feature: byte-limit splits, buttons as hints."""
 
 from __future__ import annotations
 
