@@ -89,6 +89,7 @@ class DingTalkConfig(WebhookPlatformConfig):
     api_base: str = "https://api.dingtalk.com"
     oapi_base: str = "https://oapi.dingtalk.com"
     robot_code: str = ""
+    mode: Literal["http", "stream"] = "http"
     callback_path: str = "/dingtalk/callback"
     session_webhook_margin_seconds: Annotated[int, Field(ge=0, le=3600)] = 300
 

@@ -19,8 +19,11 @@ def create_adapter(
 ) -> DingTalkAdapter:
     """Build the adapter; a ConfigError names whatever setting or variable is missing."""
     section = config.platforms.dingtalk
-    if http is None or not config.http.enabled:
-        raise ConfigError("platforms.dingtalk 需要接收回调：请设置 http.enabled: true 并配置端口")
+    if section.mode == "http" and (http is None or not config.http.enabled):
+        raise ConfigError(
+            "platforms.dingtalk 需要接收回调：请设置 http.enabled: true 并配置端口，"
+            "或在没有公网地址时改用 platforms.dingtalk.mode: stream"
+        )
     secrets = Secrets("dingtalk", env)
     return DingTalkAdapter(
         section,

@@ -1,5 +1,6 @@
 """DingTalk (钉钉) adapter: enterprise-internal app robot callbacks in; replies through the
 sessionWebhook while fresh, else OpenAPI robot sends; custom robots for channel groups.
+Messages arrive by HTTP callback or, with ``mode: stream``, over an outbound websocket.
 
 Addresses (after ``dingtalk:``): ``<staffId>`` — a person (equals the binding's external id);
 ``group:<openConversationId>`` — a group the app robot is in; ``robot:<name>`` — a custom robot
@@ -8,6 +9,7 @@ named in ``platforms.dingtalk.robots``.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -25,6 +27,7 @@ from bot.adapters.common.text import split_bytes, with_hints
 from bot.adapters.dingtalk.api import DingTalkApi
 from bot.adapters.dingtalk.inbound import GROUP_PREFIX, PLATFORM, SessionWebhooks, to_incoming
 from bot.adapters.dingtalk.signing import WINDOW_MS, verify_callback
+from bot.adapters.dingtalk.stream import StreamReceiver
 from bot.config import DingTalkConfig
 from bot.core.errors import DeliveryError
 from bot.core.messages import Mention, Reply, TextFormat
@@ -50,7 +53,7 @@ class DingTalkAdapter:
     def __init__(
         self,
         config: DingTalkConfig,
-        http: HttpServer,
+        http: HttpServer | None,
         *,
         app_key: str,
         app_secret: str,
@@ -68,20 +71,42 @@ class DingTalkAdapter:
         self.hooks = SessionWebhooks(config.session_webhook_margin_seconds)
         self.replays = ReplayGuard(2 * WINDOW_MS / 1000)
         self.intake = Intake()
+        self.stream = (
+            StreamReceiver(self.client, config.api_base, app_key, app_secret, self._accept)
+            if config.mode == "stream"
+            else None
+        )
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
 
     def is_group(self, address: str) -> bool:
         """Groups and custom robots (20 messages a minute per robot)."""
         return address.startswith((GROUP_PREFIX, "robot:"))
 
     async def start(self, dispatcher: Dispatcher) -> None:
-        """Register the robot's message callback URL."""
+        """Open the stream, or register the robot's message callback URL."""
         self.intake.attach(dispatcher)
-        self.http.add_route("POST", self.config.callback_path, self._receive)
+        if self.stream is not None:
+            self._stop.clear()
+            self._task = asyncio.create_task(self.stream.run(self._stop), name="dingtalk-stream")
+        elif self.http is not None:
+            self.http.add_route("POST", self.config.callback_path, self._receive)
 
     async def stop(self) -> None:
-        """Finish messages being handled, then close connections."""
+        """Close the stream, finish messages being handled, then close connections."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
         await self.intake.settle()
         await self.client.close()
+
+    async def _accept(self, body: dict[str, Any]) -> None:
+        """Store one robot message (HTTP or stream) and remember its reply webhook."""
+        msg = to_incoming(body)
+        if msg is not None:
+            self.hooks.remember(msg.chat_id, body)
+            await self.intake.accept(msg)
 
     async def _receive(self, request: web.Request) -> web.Response:
         raw = await request.read()
@@ -100,14 +125,11 @@ class DingTalkAdapter:
             return web.json_response({"error": "bad json"}, status=400)
         if not isinstance(body, dict):
             return web.json_response({"error": "bad json"}, status=400)
-        msg = to_incoming(body)
-        if msg is not None:
-            self.hooks.remember(msg.chat_id, body)
-            try:
-                await self.intake.accept(msg)
-            except Exception:  # not stored: fail so DingTalk retries
-                log.exception("could not store DingTalk message %s", msg.message_id)
-                return web.json_response({"error": "retry later"}, status=503)
+        try:
+            await self._accept(body)
+        except Exception:  # not stored: fail so DingTalk retries
+            log.exception("could not store DingTalk message %s", body.get("msgId"))
+            return web.json_response({"error": "retry later"}, status=503)
         return web.json_response({})
 
     async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
