@@ -159,3 +159,13 @@ async def test_openapi_faults(rig: Rig, ding: FakeDingTalk) -> None:
     with pytest.raises(DeliveryError) as info:
         await rig.adapter.send("robot:森林防火群", Reply("x"))
     assert info.value.permanent and "platforms.dingtalk.robots" in str(info.value)
+
+
+async def test_group_without_a_fresh_webhook_goes_through_openapi(
+    rig: Rig, ding: FakeDingTalk
+) -> None:
+    reply = Reply("防汛会商 15:00", mentions=(Mention("sunwei", "孙伟"),))
+    await rig.adapter.send("group:cidGROUP2", reply)
+    (sent,) = ding.to("group:cidGROUP2")
+    assert sent["openConversationId"] == "cidGROUP2" and sent["msgKey"] == "sampleText"
+    assert json.loads(sent["msgParam"])["content"] == "@孙伟\n防汛会商 15:00"

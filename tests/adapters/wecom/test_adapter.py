@@ -201,3 +201,11 @@ async def test_outbox_retries_a_5xx_and_delivers(
     clock.advance(seconds=5)
     await rig.app.sender.drain()
     assert wecom.texts("zhangsan") == ["回电提醒"]
+
+
+async def test_app_chat_is_a_group_sent_through_appchat(rig: Rig, wecom: FakeWeCom) -> None:
+    assert rig.adapter.is_group("appchat:duty01")
+    await rig.adapter.send("appchat:duty01", Reply("交班提醒"))
+    (sent,) = wecom.to("appchat:duty01")
+    assert sent["chatid"] == "duty01" and sent["text"]["content"] == "交班提醒"
+    assert "agentid" not in sent
