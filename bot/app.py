@@ -39,11 +39,23 @@ def build_adapters(
 
             console = ConsoleAdapter()
         adapters["console"] = console
-    for name in ("telegram", "wecom", "dingtalk", "feishu"):
-        if getattr(config.platforms, name).enabled:
-            raise ConfigError(
-                f"platforms.{name}.enabled：此版本尚未提供 {name} 适配器，请先保持 false"
-            )
+    if config.platforms.telegram.enabled:
+        raise ConfigError(
+            "platforms.telegram.enabled：此版本尚未提供 telegram 适配器，请先保持 false"
+        )
+    # Webhook platforms register their callback routes on ``http``.
+    if config.platforms.wecom.enabled:
+        from bot.adapters.wecom import create_adapter as create_wecom
+
+        adapters["wecom"] = create_wecom(config, http)
+    if config.platforms.dingtalk.enabled:
+        from bot.adapters.dingtalk import create_adapter as create_dingtalk
+
+        adapters["dingtalk"] = create_dingtalk(config, http)
+    if config.platforms.feishu.enabled:
+        from bot.adapters.feishu import create_adapter as create_feishu
+
+        adapters["feishu"] = create_feishu(config, http)
     return adapters
 
 

@@ -59,6 +59,49 @@ class TelegramConfig(PlatformConfig):
     mode: Literal["polling", "webhook"] = "polling"
 
 
+EnvSuffix = Annotated[str, Field(pattern=r"^[A-Z0-9_]{1,40}$")]
+
+
+class WebhookPlatformConfig(PlatformConfig):
+    """What WeCom, DingTalk and Feishu share: API bases, callback path, named group robots.
+
+    ``robots`` maps a robot name (the address ``<platform>:robot:<name>``) to an environment
+    suffix: the robot's key or token comes from ``DUTYBOT_<PLATFORM>_ROBOT_<SUFFIX>…``.
+    """
+
+    callback_path: str = "/"
+    robots: dict[str, EnvSuffix] = {}
+    timeout_seconds: PositiveFloat = 10.0
+
+
+class WeComConfig(WebhookPlatformConfig):
+    """企业微信 self-built app (应用) and group robots (消息推送)."""
+
+    api_base: str = "https://qyapi.weixin.qq.com"
+    agent_id: int | None = None
+    callback_path: str = "/wecom/callback"
+    template_cards: bool = True
+    duplicate_check_seconds: Annotated[int, Field(ge=0, le=14400)] = 600
+
+
+class DingTalkConfig(WebhookPlatformConfig):
+    """钉钉 enterprise-internal app robot and custom (webhook) robots."""
+
+    api_base: str = "https://api.dingtalk.com"
+    oapi_base: str = "https://oapi.dingtalk.com"
+    robot_code: str = ""
+    mode: Literal["http", "stream"] = "http"
+    callback_path: str = "/dingtalk/callback"
+    session_webhook_margin_seconds: Annotated[int, Field(ge=0, le=3600)] = 300
+
+
+class FeishuConfig(WebhookPlatformConfig):
+    """飞书 self-built app bot and custom bots."""
+
+    api_base: str = "https://open.feishu.cn"
+    callback_path: str = "/feishu/events"
+
+
 class ConsoleConfig(PlatformConfig):
     enabled: bool = True
     rate_limit: RateLimit | None = None
@@ -67,9 +110,9 @@ class ConsoleConfig(PlatformConfig):
 class PlatformsConfig(Section):
     console: ConsoleConfig = ConsoleConfig()
     telegram: TelegramConfig = TelegramConfig()
-    wecom: PlatformConfig = PlatformConfig()
-    dingtalk: PlatformConfig = PlatformConfig()
-    feishu: PlatformConfig = PlatformConfig()
+    wecom: WeComConfig = WeComConfig()
+    dingtalk: DingTalkConfig = DingTalkConfig()
+    feishu: FeishuConfig = FeishuConfig()
 
 
 class HttpConfig(Section):

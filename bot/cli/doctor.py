@@ -24,7 +24,11 @@ PLATFORM_ENV: dict[str, dict[str, str]] = {
         "DUTYBOT_WECOM_AES_KEY": r"^[A-Za-z0-9]{43}$",
     },
     "dingtalk": {"DUTYBOT_DINGTALK_APP_KEY": r".{5,}", "DUTYBOT_DINGTALK_APP_SECRET": r".{10,}"},
-    "feishu": {"DUTYBOT_FEISHU_APP_ID": r"^cli_", "DUTYBOT_FEISHU_APP_SECRET": r".{10,}"},
+    "feishu": {
+        "DUTYBOT_FEISHU_APP_ID": r"^cli_",
+        "DUTYBOT_FEISHU_APP_SECRET": r".{10,}",
+        "DUTYBOT_FEISHU_VERIFICATION_TOKEN": r".{8,}",
+    },
 }
 
 

@@ -1,0 +1,1 @@
+"""Pieces shared by the HTTP-callback platforms (WeCom, DingTalk, Feishu)."""

@@ -1,0 +1,116 @@
+"""A small JSON-over-HTTP client for platform APIs; transport failures become DeliveryErrors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+from bot.core.errors import DeliveryError
+
+DEFAULT_RETRY_AFTER = 60.0  # seconds, when a platform says "too fast" without saying how long
+
+
+def dumps(data: Any) -> str:
+    """JSON with Chinese kept as UTF-8 (``\\uXXXX`` escapes would triple the byte count)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class JsonClient:
+    """One aiohttp session per platform, created on first use.
+
+    Timeouts, connection errors, HTTP 5xx and non-JSON answers raise a transient DeliveryError
+    (the outbox retries them); HTTP 429 raises one with the platform's Retry-After.
+    """
+
+    def __init__(self, platform: str, timeout: float) -> None:
+        self.platform = platform
+        self.timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, Any]]:
+        """Send one request; returns the HTTP status and the JSON object answered."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+        sent_headers = dict(headers or {})
+        data = None
+        if body is not None:
+            data = dumps(body).encode("utf-8")
+            sent_headers["Content-Type"] = "application/json; charset=utf-8"
+        try:
+            async with self._session.request(
+                method, url, params=params, data=data, headers=sent_headers
+            ) as resp:
+                text = await resp.text()
+                status, retry = resp.status, resp.headers.get("Retry-After")
+        except TimeoutError:
+            raise DeliveryError(f"{self.platform} 接口超时，稍后重试") from None
+        except aiohttp.ClientError as exc:
+            raise DeliveryError(f"{self.platform} 接口连接失败：{type(exc).__name__}") from None
+        if status == 429:
+            wait = float(retry) if retry and retry.isdigit() else DEFAULT_RETRY_AFTER
+            raise DeliveryError(f"{self.platform} 限流（HTTP 429）", retry_after=wait)
+        if status >= 500:
+            raise DeliveryError(f"{self.platform} 服务端错误 HTTP {status}")
+        try:
+            answer = json.loads(text) if text else {}
+        except ValueError:
+            raise DeliveryError(f"{self.platform} 返回了非 JSON 内容（HTTP {status}）") from None
+        if not isinstance(answer, dict):
+            raise DeliveryError(f"{self.platform} 返回了意外的 JSON（HTTP {status}）")
+        return status, answer
+
+    async def close(self) -> None:
+        """Release the connection pool."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+class TokenCache:
+    """An access token fetched on demand, reused until shortly before it expires.
+
+    ``fetch`` returns ``(token, lifetime_seconds)``. Concurrent callers share one fetch.
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[], Awaitable[tuple[str, float]]],
+        *,
+        margin: float = 300.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._fetch = fetch
+        self._margin = margin
+        self._monotonic = monotonic
+        self._token = ""
+        self._expires = 0.0
+        self._lock = asyncio.Lock()
+        self.fetches = 0
+
+    async def get(self) -> str:
+        """A valid token, fetching a new one when the cached one is (nearly) expired."""
+        async with self._lock:
+            if not self._token or self._monotonic() >= self._expires:
+                token, lifetime = await self._fetch()
+                self.fetches += 1
+                self._token = token
+                self._expires = self._monotonic() + max(lifetime - self._margin, lifetime / 2)
+            return self._token
+
+    def invalidate(self, token: str) -> None:
+        """The platform rejected ``token``: fetch afresh next time (unless already replaced)."""
+        if token == self._token:
+            self._token = ""

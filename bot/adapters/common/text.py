@@ -1,0 +1,47 @@
+"""Rendering replies for platforms lacking a feature: byte-limit splits, buttons as hints."""
+
+from __future__ import annotations
+
+from bot.core.messages import Reply
+
+
+def split_bytes(text: str, limit: int) -> list[str]:
+    """Split ``text`` into pieces of at most ``limit`` UTF-8 bytes, at line ends where possible."""
+    if len(text.encode("utf-8")) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while len(line.encode("utf-8")) > limit:  # one line too long by itself: cut by characters
+            head = _prefix(line, limit - len(current.encode("utf-8")))
+            if not head:
+                pieces.append(current)
+                current = ""
+                continue
+            pieces.append(current + head)
+            current, line = "", line[len(head) :]
+        if len((current + line).encode("utf-8")) > limit:
+            pieces.append(current)
+            current = ""
+        current += line
+    if current:
+        pieces.append(current)
+    return [p.rstrip("\n") for p in pieces if p.strip()]
+
+
+def _prefix(text: str, limit: int) -> str:
+    """The longest prefix of ``text`` that fits in ``limit`` bytes."""
+    encoded = text.encode("utf-8")[: max(limit, 0)]
+    return encoded.decode("utf-8", "ignore")
+
+
+def button_hint(reply: Reply) -> str:
+    """The buttons as text people can type: ``[收到] 回复「收到 123」``, one row per line."""
+    rows = ["  ".join(f"[{b.label}] 回复「{b.command}」" for b in row) for row in reply.buttons]
+    return "\n".join(rows)
+
+
+def with_hints(reply: Reply) -> str:
+    """The reply text followed by its button hints (for platforms that cannot show buttons)."""
+    hint = button_hint(reply)
+    return f"{reply.text}\n\n{hint}" if hint else reply.text

@@ -1,0 +1,232 @@
+"""DingTalk (钉钉) adapter: enterprise-internal app robot callbacks in; replies through the
+sessionWebhook while fresh, else OpenAPI robot sends; custom robots for channel groups.
+Messages arrive by HTTP callback or, with ``mode: stream``, over an outbound websocket.
+
+Addresses (after ``dingtalk:``): ``<staffId>`` — a person (equals the binding's external id);
+``group:<openConversationId>`` — a group the app robot is in; ``robot:<name>`` — a custom robot
+named in ``platforms.dingtalk.robots``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from bot.adapters.common.api import JsonClient, dumps
+from bot.adapters.common.intake import Intake, ReplayGuard
+from bot.adapters.common.text import split_bytes, with_hints
+from bot.adapters.dingtalk.api import DingTalkApi
+from bot.adapters.dingtalk.inbound import GROUP_PREFIX, PLATFORM, SessionWebhooks, to_incoming
+from bot.adapters.dingtalk.signing import WINDOW_MS, verify_callback
+from bot.adapters.dingtalk.stream import StreamReceiver
+from bot.config import DingTalkConfig
+from bot.core.errors import DeliveryError
+from bot.core.messages import Mention, Reply, TextFormat
+
+if TYPE_CHECKING:
+    from bot.core.dispatcher import Dispatcher
+    from bot.http import HttpServer
+
+log = logging.getLogger("dutybot.dingtalk")
+
+PIECE_BYTES = 4000  # DingTalk's text limits are undocumented; stay well inside msgParam's 15 000
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class DingTalkAdapter:
+    """Speaks to DingTalk through one app robot and any number of custom robots."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        config: DingTalkConfig,
+        http: HttpServer | None,
+        *,
+        app_key: str,
+        app_secret: str,
+        robots: dict[str, dict[str, str]],
+        now_ms: Callable[[], int] = _wall_ms,
+    ) -> None:
+        self.config = config
+        self.http = http
+        self.app_secret = app_secret
+        self.robot_code = config.robot_code or app_key
+        self.robots = robots
+        self.now_ms = now_ms
+        self.client = JsonClient(PLATFORM, config.timeout_seconds)
+        self.api = DingTalkApi(self.client, config.api_base, config.oapi_base, app_key, app_secret)
+        self.hooks = SessionWebhooks(config.session_webhook_margin_seconds)
+        self.replays = ReplayGuard(2 * WINDOW_MS / 1000)
+        self.intake = Intake()
+        self.stream = (
+            StreamReceiver(self.client, config.api_base, app_key, app_secret, self._accept)
+            if config.mode == "stream"
+            else None
+        )
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def is_group(self, address: str) -> bool:
+        """Groups and custom robots (20 messages a minute per robot)."""
+        return address.startswith((GROUP_PREFIX, "robot:"))
+
+    async def start(self, dispatcher: Dispatcher) -> None:
+        """Open the stream, or register the robot's message callback URL."""
+        self.intake.attach(dispatcher)
+        if self.stream is not None:
+            self._stop.clear()
+            self._task = asyncio.create_task(self.stream.run(self._stop), name="dingtalk-stream")
+        elif self.http is not None:
+            self.http.add_route("POST", self.config.callback_path, self._receive)
+
+    async def stop(self) -> None:
+        """Close the stream, finish messages being handled, then close connections."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        await self.intake.settle()
+        await self.client.close()
+
+    async def _accept(self, body: dict[str, Any]) -> None:
+        """Store one robot message (HTTP or stream) and remember its reply webhook."""
+        msg = to_incoming(body)
+        if msg is not None:
+            self.hooks.remember(msg.chat_id, body)
+            await self.intake.accept(msg)
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        stamp, sign = request.headers.get("timestamp", ""), request.headers.get("sign", "")
+        now = self.now_ms()
+        if not verify_callback(self.app_secret, stamp, sign, now):
+            log.warning("DingTalk callback refused: bad or stale timestamp/sign")
+            return web.json_response({"error": "bad signature"}, status=403)
+        # The signature covers only the timestamp, so a replay is the same stamp and body again.
+        if not self.replays.first_time(f"{stamp}:{hashlib.sha256(raw).hexdigest()}", now / 1000):
+            log.warning("DingTalk callback refused: replayed request")
+            return web.json_response({"error": "replayed"}, status=403)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return web.json_response({"error": "bad json"}, status=400)
+        if not isinstance(body, dict):
+            return web.json_response({"error": "bad json"}, status=400)
+        try:
+            await self._accept(body)
+        except Exception:  # not stored: fail so DingTalk retries
+            log.exception("could not store DingTalk message %s", body.get("msgId"))
+            return web.json_response({"error": "retry later"}, status=503)
+        return web.json_response({})
+
+    async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
+        """Send ``reply`` (DingTalk robots cannot edit, so an edit is a new message)."""
+        kind, _, ident = address.partition(":")
+        if kind == "robot":
+            return await self._send_custom(ident, reply)
+        group = kind == "group"
+        mentions = list(reply.mentions)
+        ids = []
+        for piece in self._pieces(reply, private=not group):
+            ids.append(
+                await self._send_piece(address, ident if group else address, piece, mentions)
+            )
+            mentions = []  # mention once, on the first piece
+        return next((i for i in ids if i), f"dingtalk-{secrets.token_hex(6)}")
+
+    def _pieces(self, reply: Reply, *, private: bool) -> list[tuple[str, str]]:
+        """``(format, text)`` pieces. In a private chat buttons are tappable ``dtmd`` links
+        that send the command as the user's own message; groups get typed hints."""
+        text, markdown = reply.text, reply.format is TextFormat.MARKDOWN
+        if reply.buttons and private:
+            links = "  ".join(
+                f"[{b.label}](dtmd://dingtalkclient/sendMessage?content={quote(b.command)})"
+                for row in reply.buttons
+                for b in row
+            )
+            text, markdown = f"{text}\n\n{links}", True
+        elif reply.buttons:
+            text = with_hints(reply)
+        kind = "markdown" if markdown else "text"
+        return [(kind, piece) for piece in split_bytes(text, PIECE_BYTES)]
+
+    async def _send_piece(
+        self, address: str, ident: str, piece: tuple[str, str], mentions: list[Mention]
+    ) -> str:
+        kind, text = piece
+        hook = self.hooks.fresh(address, self.now_ms())
+        if hook is not None:
+            try:
+                users = [m.user_id for m in mentions]
+                await self.api.webhook(hook, _webhook_body(kind, text, users))
+                return ""
+            except DeliveryError as exc:
+                if exc.retry_after:
+                    raise
+                log.info("sessionWebhook for %s refused (%s); using OpenAPI", address, exc)
+                self.hooks.forget(address)
+        if mentions:  # OpenAPI sends cannot @ people: name them in the text
+            text = " ".join(f"@{m.name}" for m in mentions) + "\n" + text
+        key, param = (
+            ("sampleMarkdown", {"title": _title(text), "text": text})
+            if kind == "markdown"
+            else ("sampleText", {"content": text})
+        )
+        common = {"robotCode": self.robot_code, "msgKey": key, "msgParam": dumps(param)}
+        if address.startswith(GROUP_PREFIX):
+            answer = await self.api.call(
+                "/v1.0/robot/groupMessages/send", {**common, "openConversationId": ident}
+            )
+        else:
+            answer = await self.api.call(
+                "/v1.0/robot/oToMessages/batchSend", {**common, "userIds": [ident]}
+            )
+            if ident in (answer.get("invalidStaffIdList") or []):
+                raise DeliveryError(f"钉钉用户 {ident} 无效或不在应用可见范围", permanent=True)
+            if ident in (answer.get("flowControlledStaffIdList") or []):
+                raise DeliveryError(f"钉钉对用户 {ident} 限流", retry_after=60.0)
+        return str(answer.get("processQueryKey", ""))
+
+    async def _send_custom(self, name: str, reply: Reply) -> str:
+        robot = self.robots.get(name)
+        if robot is None:
+            known = "、".join(self.robots) or "无"
+            raise DeliveryError(
+                f"未配置钉钉机器人「{name}」（已配置：{known}）：请在 platforms.dingtalk.robots "
+                "中添加并设置对应环境变量",
+                permanent=True,
+            )
+        users = [m.user_id for m in reply.mentions]
+        for kind, text in self._pieces(reply, private=False):
+            body = _webhook_body(kind, text, users)
+            await self.api.custom_robot(robot["_TOKEN"], robot["_SECRET"], body, self.now_ms())
+            users = []  # mention once, on the first piece
+        return f"dingtalk-robot-{secrets.token_hex(6)}"
+
+
+def _title(text: str) -> str:
+    """A markdown message's title (shown in the chat list): the first line, shortened."""
+    return (text.strip().splitlines() or ["通知"])[0].lstrip("#* ")[:20] or "通知"
+
+
+def _webhook_body(kind: str, text: str, users: list[str]) -> dict[str, Any]:
+    """A robot webhook message; a mention needs ``@userid`` in the text as well as in ``at``."""
+    if users:
+        text = f"{text}\n" + " ".join(f"@{u}" for u in users)
+    content: dict[str, Any] = (
+        {"title": _title(text), "text": text} if kind == "markdown" else {"content": text}
+    )
+    return {"msgtype": kind, kind: content, "at": {"atUserIds": users, "isAtAll": False}}

@@ -1,0 +1,75 @@
+"""DingTalk robot callbacks: the message body, and the sessionWebhooks they bring for replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.core.messages import ChatKind, IncomingMessage
+
+PLATFORM = "dingtalk"
+GROUP_PREFIX = "group:"
+
+
+def to_incoming(body: dict[str, Any]) -> IncomingMessage | None:
+    """A neutral message for a text callback; None for anything else.
+
+    Private chats are addressed by the sender's staff id (the binding's external id); groups by
+    ``group:<openConversationId>``.
+    """
+    if body.get("msgtype") != "text":
+        return None
+    text = str((body.get("text") or {}).get("content", "")).strip()
+    sender = str(body.get("senderStaffId") or body.get("senderId") or "")
+    message_id = str(body.get("msgId") or "")
+    if not text or not sender or not message_id:
+        return None
+    group = str(body.get("conversationType")) == "2"
+    return IncomingMessage(
+        platform=PLATFORM,
+        chat_id=f"{GROUP_PREFIX}{body.get('conversationId', '')}" if group else sender,
+        chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
+        sender_id=sender,
+        sender_name=str(body.get("senderNick", "")),
+        text=text,
+        message_id=message_id,
+        mentions_bot=bool(body.get("isInAtList", group)),
+        chat_title=str(body.get("conversationTitle", "")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionWebhook:
+    """A reply URL DingTalk hands over with each message, valid for about 90 minutes."""
+
+    url: str
+    expires_ms: int
+
+
+class SessionWebhooks:
+    """The freshest sessionWebhook per chat (memory only: after a restart OpenAPI sends work)."""
+
+    def __init__(self, margin_seconds: int) -> None:
+        self.margin_ms = margin_seconds * 1000
+        self._hooks: dict[str, SessionWebhook] = {}
+
+    def remember(self, chat_id: str, body: dict[str, Any]) -> None:
+        """Keep the webhook that came with ``body`` if it outlives the one we have."""
+        url, expires = body.get("sessionWebhook"), body.get("sessionWebhookExpiredTime")
+        if not url or not expires:
+            return
+        hook = SessionWebhook(str(url), int(expires))
+        known = self._hooks.get(chat_id)
+        if known is None or hook.expires_ms > known.expires_ms:
+            self._hooks[chat_id] = hook
+
+    def fresh(self, chat_id: str, now_ms: int) -> str | None:
+        """The URL to reply through, unless it expires within the safety margin."""
+        hook = self._hooks.get(chat_id)
+        if hook is None or hook.expires_ms - self.margin_ms <= now_ms:
+            return None
+        return hook.url
+
+    def forget(self, chat_id: str) -> None:
+        """DingTalk refused the webhook: use OpenAPI from now on."""
+        self._hooks.pop(chat_id, None)

@@ -1,0 +1,198 @@
+"""Feishu (飞书) adapter: event callbacks in; the app bot (``im/v1/messages``) and custom bots out.
+
+Addresses (after ``feishu:``): ``<open_id>`` — a person (equals the binding's external id);
+``chat:<chat_id>`` — a group the app bot is in; ``robot:<name>`` — a custom bot named in
+``platforms.feishu.robots``. Buttons are card buttons whose press comes back as the command.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.adapters.common.api import JsonClient, dumps
+from bot.adapters.common.intake import Intake, ReplayGuard
+from bot.adapters.common.text import split_bytes, with_hints
+from bot.adapters.feishu.api import FeishuApi
+from bot.adapters.feishu.crypto import FeishuCryptoError
+from bot.adapters.feishu.inbound import GROUP_PREFIX, PLATFORM, open_event, to_incoming
+from bot.config import FeishuConfig
+from bot.core.errors import DeliveryError
+from bot.core.messages import Reply, TextFormat
+
+if TYPE_CHECKING:
+    from bot.core.dispatcher import Dispatcher
+    from bot.http import HttpServer
+
+log = logging.getLogger("dutybot.feishu")
+
+PIECE_BYTES = 8000  # custom bots take 20 KB bodies; cards 30 KB
+WINDOW_S = 3600
+
+
+def _card(text: str, reply: Reply, group: bool, buttons: bool) -> dict[str, Any]:
+    """An interactive card: the text as markdown, then one action row per button row."""
+    elements: list[dict[str, Any]] = [{"tag": "markdown", "content": text}]
+    if buttons:
+        for row in reply.buttons:
+            actions = [
+                {
+                    "tag": "button",
+                    "text": {"tag": "plain_text", "content": b.label},
+                    "type": "primary",
+                    "value": {"command": b.command, "group": group},
+                }
+                for b in row
+            ]
+            elements.append({"tag": "action", "actions": actions})
+    return {"config": {"wide_screen_mode": True}, "elements": elements}
+
+
+class FeishuAdapter:
+    """Speaks to Feishu through one self-built app bot and any number of custom bots."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        config: FeishuConfig,
+        http: HttpServer,
+        *,
+        app_id: str,
+        app_secret: str,
+        verification_token: str,
+        encrypt_key: str,
+        robots: dict[str, dict[str, str]],
+        now_s: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.http = http
+        self.verification_token = verification_token
+        self.encrypt_key = encrypt_key
+        self.robots = robots
+        self.now_s = now_s
+        self.client = JsonClient(PLATFORM, config.timeout_seconds)
+        self.api = FeishuApi(self.client, config.api_base, app_id, app_secret)
+        self.replays = ReplayGuard(2 * WINDOW_S)
+        self.intake = Intake()
+
+    def is_group(self, address: str) -> bool:
+        """Group chats and custom bots."""
+        return address.startswith((GROUP_PREFIX, "robot:"))
+
+    async def start(self, dispatcher: Dispatcher) -> None:
+        """Register the event (and card action) callback URL."""
+        self.intake.attach(dispatcher)
+        self.http.add_route("POST", self.config.callback_path, self._receive)
+
+    async def stop(self) -> None:
+        """Finish messages being handled, then close connections."""
+        await self.intake.settle()
+        await self.client.close()
+
+    def _fresh(self, headers: dict[str, str]) -> bool:
+        """Signed requests must be recent and seen once (the signature binds stamp and nonce)."""
+        stamp, nonce = headers.get("X-Lark-Request-Timestamp"), headers.get("X-Lark-Request-Nonce")
+        if not headers.get("X-Lark-Signature") or not stamp:
+            return True
+        try:
+            age = abs(self.now_s() - int(stamp))
+        except ValueError:
+            return False
+        return age <= WINDOW_S and self.replays.first_time(f"{stamp}:{nonce}", self.now_s())
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        headers = dict(request.headers)
+        try:
+            body = open_event(
+                await request.read(), headers, self.encrypt_key, self.verification_token
+            )
+        except FeishuCryptoError as exc:
+            log.warning("Feishu event refused: %s", exc)
+            return web.json_response({"error": "bad event"}, status=400)
+        if not self._fresh(headers):
+            log.warning("Feishu event refused: stale or replayed")
+            return web.json_response({"error": "stale"}, status=403)
+        if body.get("type") == "url_verification":
+            return web.json_response({"challenge": body.get("challenge", "")})
+        msg = to_incoming(body)
+        if msg is not None:
+            try:
+                await self.intake.accept(msg)
+            except Exception:  # not stored: fail so Feishu re-sends
+                log.exception("could not store Feishu event %s", msg.message_id)
+                return web.json_response({"error": "retry later"}, status=503)
+            if msg.is_button:
+                toast = {"type": "info", "content": f"已发送「{msg.text[:20]}」"}
+                return web.json_response({"toast": toast})
+        return web.json_response({})
+
+    def _messages(self, address: str, reply: Reply) -> list[tuple[str, dict[str, Any]]]:
+        """``(msg_type, content)`` pieces; cards for markdown or buttons (on the last piece)."""
+        group = address.startswith(GROUP_PREFIX)
+        tags = "".join(f'<at user_id="{m.user_id}">{m.name}</at> ' for m in reply.mentions)
+        text = f"{tags}\n{reply.text}" if tags else reply.text
+        pieces = split_bytes(text, PIECE_BYTES)
+        if reply.format is not TextFormat.MARKDOWN and not reply.buttons:
+            return [("text", {"text": p}) for p in pieces]
+        last = len(pieces) - 1
+        return [
+            ("interactive", _card(p, reply, group, i == last and bool(reply.buttons)))
+            for i, p in enumerate(pieces)
+        ]
+
+    async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
+        """Send ``reply``, or edit message ``edit_of`` in place when Feishu allows it."""
+        kind, _, ident = address.partition(":")
+        if kind == "robot":
+            return await self._send_custom(ident, reply)
+        pieces = self._messages(address, reply)
+        if edit_of and len(pieces) == 1:
+            msg_type, content = pieces[0]
+            try:
+                # Text is edited with PUT, cards with PATCH (content only).
+                if msg_type == "text":
+                    body = {"msg_type": "text", "content": dumps(content)}
+                    await self.api.call("PUT", f"/open-apis/im/v1/messages/{edit_of}", body)
+                else:
+                    body = {"content": dumps(content)}
+                    await self.api.call("PATCH", f"/open-apis/im/v1/messages/{edit_of}", body)
+                return edit_of
+            except DeliveryError as exc:
+                if not exc.permanent:
+                    raise
+                log.info("Feishu refused to edit %s (%s); sending a new message", edit_of, exc)
+        id_type = "chat_id" if kind == "chat" else "open_id"
+        receiver = ident if kind == "chat" else address
+        ids = []
+        for msg_type, content in pieces:
+            answer = await self.api.call(
+                "POST",
+                "/open-apis/im/v1/messages",
+                {"receive_id": receiver, "msg_type": msg_type, "content": dumps(content)},
+                params={"receive_id_type": id_type},
+            )
+            ids.append(str((answer.get("data") or {}).get("message_id", "")))
+        return ids[0] or f"feishu-{secrets.token_hex(6)}"
+
+    async def _send_custom(self, name: str, reply: Reply) -> str:
+        robot = self.robots.get(name)
+        if robot is None:
+            known = "、".join(self.robots) or "无"
+            raise DeliveryError(
+                f"未配置飞书机器人「{name}」（已配置：{known}）：请在 platforms.feishu.robots "
+                "中添加并设置对应环境变量",
+                permanent=True,
+            )
+        # Custom bots cannot call back, so buttons become typed hints for the app bot.
+        plain = Reply(with_hints(reply), reply.format, mentions=reply.mentions)
+        for msg_type, content in self._messages("robot:", plain):
+            key = "card" if msg_type == "interactive" else "content"
+            body = {"msg_type": msg_type, key: content}
+            await self.api.custom_bot(robot["_HOOK"], robot["_SECRET"], body, int(self.now_s()))
+        return f"feishu-robot-{secrets.token_hex(6)}"

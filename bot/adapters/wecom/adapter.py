@@ -1,0 +1,203 @@
+"""WeCom (企业微信) adapter: self-built app callbacks in, app messages and group robots out.
+
+Addresses (after ``wecom:``): ``<userid>`` or ``user:<userid>`` — a person, through the app
+(the private address equals the binding's external id); ``robot:<name>`` — a group robot
+(消息推送) named in ``platforms.wecom.robots``; ``appchat:<chatid>`` — an app-created group chat.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.adapters.common.api import JsonClient
+from bot.adapters.common.intake import Intake
+from bot.adapters.common.text import button_hint, split_bytes, with_hints
+from bot.adapters.wecom.api import WeComApi
+from bot.adapters.wecom.crypto import WeComCrypto, WeComCryptoError
+from bot.adapters.wecom.inbound import PLATFORM, envelope_encrypt, parse_message, to_incoming
+from bot.config import WeComConfig
+from bot.core.errors import DeliveryError
+from bot.core.messages import Reply, TextFormat
+
+if TYPE_CHECKING:
+    from bot.core.dispatcher import Dispatcher
+    from bot.http import HttpServer
+
+log = logging.getLogger("dutybot.wecom")
+
+TEXT_BYTES = 2048  # app and robot text: longer is truncated or refused
+MARKDOWN_BYTES = 4096
+CARD_BUTTONS = 6  # button_interaction cards hold at most six buttons
+
+
+class WeComAdapter:
+    """Speaks to WeCom through one self-built app and any number of group robots."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        config: WeComConfig,
+        http: HttpServer,
+        *,
+        corp_id: str,
+        secret: str,
+        crypto: WeComCrypto,
+        robot_keys: dict[str, str],
+    ) -> None:
+        self.config = config
+        self.http = http
+        self.crypto = crypto
+        self.robot_keys = robot_keys
+        self.client = JsonClient(PLATFORM, config.timeout_seconds)
+        self.api = WeComApi(self.client, config.api_base, corp_id, secret)
+        self.intake = Intake()
+
+    def is_group(self, address: str) -> bool:
+        """Robots and app chats are groups (robots: 20 messages a minute each)."""
+        return address.startswith(("robot:", "appchat:"))
+
+    async def start(self, dispatcher: Dispatcher) -> None:
+        """Register the callback URL (GET for verification, POST for messages)."""
+        self.intake.attach(dispatcher)
+        self.http.add_route("GET", self.config.callback_path, self._verify)
+        self.http.add_route("POST", self.config.callback_path, self._receive)
+
+    async def stop(self) -> None:
+        """Finish messages being handled, then close connections."""
+        await self.intake.settle()
+        await self.client.close()
+
+    async def _verify(self, request: web.Request) -> web.Response:
+        q = request.query
+        try:
+            echo = self.crypto.verify_url(
+                q.get("msg_signature", ""),
+                q.get("timestamp", ""),
+                q.get("nonce", ""),
+                q.get("echostr", ""),
+            )
+        except WeComCryptoError as exc:
+            log.warning("WeCom URL verification refused: %s", exc)
+            return web.Response(status=403, text="verification failed")
+        return web.Response(text=echo)
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        q = request.query
+        try:
+            encrypt = envelope_encrypt(await request.read())
+            plain = self.crypto.decrypt(
+                q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""), encrypt
+            )
+            msg = to_incoming(parse_message(plain))
+        except WeComCryptoError as exc:
+            log.warning("WeCom callback refused: %s", exc)
+            return web.Response(status=400, text="bad callback")
+        if msg is not None:
+            try:
+                await self.intake.accept(msg)
+            except Exception:  # not stored: fail so WeCom retries
+                log.exception("could not store WeCom message %s", msg.message_id)
+                return web.Response(status=503, text="retry later")
+        return web.Response(text="")
+
+    async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
+        """Send ``reply``; WeCom cannot edit text messages, so an edit is a new message."""
+        kind, _, ident = address.partition(":")
+        if kind == "robot":
+            return await self._send_robot(ident, reply)
+        if kind == "appchat":
+            return await self._send_app("/cgi-bin/appchat/send", {"chatid": ident}, reply, False)
+        user = ident if kind == "user" else address
+        return await self._send_app("/cgi-bin/message/send", {"touser": user}, reply, True)
+
+    def _bodies(self, reply: Reply, cards: bool) -> list[dict[str, Any]]:
+        text = reply.text if cards else with_hints(reply)
+        mentions = " ".join(f"@{m.name}" for m in reply.mentions)
+        text = f"{mentions}\n{text}" if mentions else text
+        if reply.format is TextFormat.MARKDOWN:
+            return [
+                {"msgtype": "markdown", "markdown": {"content": piece}}
+                for piece in split_bytes(text, MARKDOWN_BYTES)
+            ]
+        return [{"msgtype": "text", "text": {"content": p}} for p in split_bytes(text, TEXT_BYTES)]
+
+    def _card(self, reply: Reply) -> dict[str, Any]:
+        buttons = [b for row in reply.buttons for b in row]
+        return {
+            "msgtype": "template_card",
+            "template_card": {
+                "card_type": "button_interaction",
+                "main_title": {"title": "请选择操作", "desc": reply.text.splitlines()[0][:40]},
+                "task_id": f"dutybot-{secrets.token_hex(12)}",
+                "button_list": [
+                    {"text": b.label[:10], "style": 1, "key": b.command} for b in buttons
+                ],
+            },
+        }
+
+    async def _send_app(self, path: str, to: dict[str, Any], reply: Reply, person: bool) -> str:
+        agent = self.config.agent_id
+        cards = (
+            person
+            and self.config.template_cards
+            and bool(reply.buttons)
+            and sum(len(row) for row in reply.buttons) <= CARD_BUTTONS
+        )
+        extra: dict[str, Any] = {}
+        if person:
+            extra["agentid"] = agent
+            if self.config.duplicate_check_seconds:
+                # A retry after a timeout that did deliver is then dropped by WeCom, not doubled.
+                extra["enable_duplicate_check"] = 1
+                extra["duplicate_check_interval"] = self.config.duplicate_check_seconds
+        ids = []
+        for body in self._bodies(reply, cards):
+            answer = await self.api.call(path, {**to, **extra, **body})
+            if answer.get("invaliduser"):
+                raise DeliveryError(
+                    f"企业微信未投递：接收人 {answer['invaliduser']} 无效或不在应用可见范围",
+                    permanent=True,
+                )
+            ids.append(str(answer.get("msgid", "")))
+        if cards:
+            try:
+                await self.api.call(path, {**to, **extra, **self._card(reply)})
+            except DeliveryError as exc:
+                if not exc.permanent:
+                    raise
+                log.warning("template card refused (%s); sending the buttons as text", exc)
+                hint = {"msgtype": "text", "text": {"content": button_hint(reply)}}
+                await self.api.call(path, {**to, **extra, **hint})
+        return ids[0] if ids and ids[0] else f"wecom-{secrets.token_hex(6)}"
+
+    async def _send_robot(self, name: str, reply: Reply) -> str:
+        key = self.robot_keys.get(name)
+        if key is None:
+            known = "、".join(self.robot_keys) or "无"
+            raise DeliveryError(
+                f"未配置企业微信机器人「{name}」（已配置：{known}）：请在 platforms.wecom.robots "
+                "中添加并设置对应环境变量",
+                permanent=True,
+            )
+        text = with_hints(reply)
+        users = [m.user_id for m in reply.mentions]
+        if reply.format is TextFormat.MARKDOWN:
+            # Markdown robots mention with <@userid> inside the content.
+            tags = " ".join(f"<@{u}>" for u in users)
+            bodies: list[dict[str, Any]] = [
+                {"msgtype": "markdown", "markdown": {"content": p}}
+                for p in split_bytes(f"{text}\n{tags}" if tags else text, MARKDOWN_BYTES)
+            ]
+        else:  # mention once, on the first piece
+            bodies = [
+                {"msgtype": "text", "text": {"content": p, "mentioned_list": [] if i else users}}
+                for i, p in enumerate(split_bytes(text, TEXT_BYTES))
+            ]
+        for body in bodies:
+            await self.api.robot(key, body)
+        return f"wecom-robot-{secrets.token_hex(6)}"

@@ -1,0 +1,35 @@
+"""DingTalk signing against platforms.md §7.2."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.dingtalk.signing import sign_webhook, verify_callback
+
+
+@pytest.mark.parametrize(
+    ("secret", "timestamp", "expected"),
+    [
+        ("this is secret", 1577262236757, "hmPWwU%2B7lVdm3ZZz0r9tSfx0L4Q26jWOZr9%2BGs6EZQM%3D"),
+        ("SEC0123456789abcdef", 1700000000000, "TSZbRFUuvaSQaRKUpF970OPCb2%2FLcQAP3wOvwZIzBZk%3D"),
+    ],
+)
+def test_webhook_sign_is_url_encoded_once(secret: str, timestamp: int, expected: str) -> None:
+    assert sign_webhook(secret, timestamp) == expected
+
+
+def test_callback_vector_from_the_official_java_sample() -> None:
+    sign = "DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA="
+    assert verify_callback("this is a secret", 1577262236757, sign, now_ms=1577262236757 + 1000)
+    assert verify_callback("this is a secret", "1577262236757", sign, now_ms=1577262236757)
+
+
+def test_callback_rejects_wrong_secret_url_encoded_sign_and_old_or_future_timestamps() -> None:
+    sign, ts = "DJrE6qdyVGCQz9z5r2MDuNcNAhwYnuAkyj13cx169CA=", 1577262236757
+    assert not verify_callback("this is secret", ts, sign, now_ms=ts)
+    assert not verify_callback("this is a secret", ts, sign.replace("=", "%3D"), now_ms=ts)
+    hour = 3600 * 1000
+    assert verify_callback("this is a secret", ts, sign, now_ms=ts + hour)
+    assert not verify_callback("this is a secret", ts, sign, now_ms=ts + hour + 1)
+    assert not verify_callback("this is a secret", ts, sign, now_ms=ts - hour - 1)
+    assert not verify_callback("this is a secret", "soon", sign, now_ms=ts)
