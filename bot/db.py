@@ -62,6 +62,8 @@ def make_engine(url: str, echo: bool = False, sqlite_inline: bool = True) -> Asy
                 pool_size=1,
                 max_overflow=0,
                 pool_timeout=60,
+                # Sessions always end their transactions; a second ROLLBACK on check-in is waste.
+                pool_reset_on_return=None,
             )
         else:
             engine = create_async_engine(url, echo=echo)

@@ -87,6 +87,8 @@ class InlineConnection:
         self._conn = conn
         self._connection: sqlite3.Connection | None = conn
         self._tx = _ImmediateQueue()
+        #: The sqlite3 connection, safe to use directly from the event loop's thread.
+        self.inline_sqlite = conn
 
     @property
     def isolation_level(self) -> str | None:

@@ -18,7 +18,8 @@ from sqlalchemy import Integer, String, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, JSONText
+from models.base import Base, JSONText, table_of
+from models.sql import Prepared
 
 GENESIS = "0" * 64
 
@@ -94,28 +95,28 @@ class Entry:
 
 # Taking the next number locks the chain's tip row until commit (PostgreSQL row lock; SQLite
 # transactions are already exclusive), so concurrent writers append one after another.
-_NEXT = (
-    update(AuditHead)
-    .where(AuditHead.id == 1)
-    .values(last_seq=AuditHead.last_seq + 1)
-    .returning(AuditHead.last_seq, AuditHead.last_hash)
-    .execution_options(synchronize_session=False)
+_HEAD = table_of(AuditHead)
+_NEXT = Prepared(
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(last_seq=_HEAD.c.last_seq + 1)
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
 )
-_TIP = (
-    update(AuditHead)
-    .where(AuditHead.id == 1)
-    .values(last_hash=bindparam("tip"))
-    .execution_options(synchronize_session=False)
+_TIP = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=bindparam("tip")))
+_ROW = Prepared(
+    insert(table_of(AuditLog)).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in table_of(AuditLog).c if c.name != "id"}
+    )
 )
 
 
 async def append(session: AsyncSession, now: datetime, entry: Entry) -> int:
     """Add one row at the tip of the chain, inside the caller's transaction; returns its number."""
-    tip = (await session.execute(_NEXT)).first()
+    tip = (await _NEXT.execute(session, {})).first()
     if tip is None:  # the initial migration creates the tip; only a hand-made schema lacks it
         session.add(AuditHead(id=1, last_seq=0, last_hash=GENESIS))
         await session.flush()
-        tip = (await session.execute(_NEXT)).first()
+        tip = (await _NEXT.execute(session, {})).first()
         assert tip is not None
     seq, prev_hash = int(tip[0]), str(tip[1])
     fields: dict[str, Any] = {
@@ -132,8 +133,8 @@ async def append(session: AsyncSession, now: datetime, entry: Entry) -> int:
         "detail": entry.detail,
     }
     digest = row_hash(prev_hash, fields)
-    await session.execute(insert(AuditLog).values(**fields, prev_hash=prev_hash, hash=digest))
-    await session.execute(_TIP, {"tip": digest})
+    await _ROW.execute(session, {**fields, "prev_hash": prev_hash, "hash": digest})
+    await _TIP.execute(session, {"tip": digest})
     return seq
 
 

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, DateTime, MetaData, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    bindparam,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
@@ -72,10 +81,29 @@ def is_postgres(session: AsyncSession) -> bool:
 
 def insert_ignore(session: AsyncSession, table: Any) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING`` for the session's dialect."""
-    if is_postgres(session):
+    return _insert_ignore(session.get_bind().dialect.name, table)
+
+
+def _insert_ignore(dialect: str, table: Any) -> Any:
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
         return pg_insert(table).on_conflict_do_nothing()
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(table).on_conflict_do_nothing()
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a mapped class."""
+    return cast(Table, model.__table__)
+
+
+def prepared_insert(table: Table, columns: tuple[str, ...], returning: str) -> Any:
+    """A builder of ``INSERT … ON CONFLICT DO NOTHING RETURNING`` with one bind per column."""
+
+    def build(dialect: str) -> Any:
+        values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
+        return _insert_ignore(dialect, table).values(values).returning(table.c[returning])
+
+    return build

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.errors import UserError
 from bot.core.roles import Role
-from models.base import Base
+from models.base import Base, table_of
+from models.sql import Prepared
 from models.users import OrgUnit, User, UserInfo, UserRole
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on phones.
@@ -61,23 +62,26 @@ async def issue_code(session: AsyncSession, user: User, now: datetime, ttl: time
 
 
 # One round trip per message: the person, their unit and every role, as one row per role.
-_RESOLVE = (
-    select(User.id, User.name, OrgUnit.name, User.phone, UserRole.role)
-    .join(Binding, Binding.user_id == User.id)
-    .join(OrgUnit, OrgUnit.id == User.org_id)
-    .join(UserRole, UserRole.user_id == User.id)
+_U, _B, _O, _R = (table_of(m) for m in (User, Binding, OrgUnit, UserRole))
+_RESOLVE = Prepared(
+    select(_U.c.id, _U.c.name, _O.c.name, _U.c.phone, _R.c.role)
+    .select_from(
+        _U.join(_B, _B.c.user_id == _U.c.id)
+        .join(_O, _O.c.id == _U.c.org_id)
+        .join(_R, _R.c.user_id == _U.c.id)
+    )
     .where(
-        Binding.platform == bindparam("platform"),
-        Binding.external_id == bindparam("external_id"),
-        User.active.is_(True),
+        _B.c.platform == bindparam("platform"),
+        _B.c.external_id == bindparam("external_id"),
+        _U.c.active.is_(True),
     )
 )
 
 
 async def resolve(session: AsyncSession, platform: str, external_id: str) -> UserInfo | None:
     """The active person bound to this chat account, if any."""
-    rows = await session.execute(_RESOLVE, {"platform": platform, "external_id": external_id})
-    found = rows.all()
+    params = {"platform": platform, "external_id": external_id}
+    found = (await _RESOLVE.execute(session, params)).rows
     if not found:
         return None
     user_id, name, org, phone, _ = found[0]

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.messages import IncomingMessage
-from models.base import Base, JSONText, insert_ignore
+from models.base import Base, JSONText, insert_ignore, prepared_insert, table_of
+from models.sql import Prepared
 
 
 class InboxStatus(enum.StrEnum):
@@ -61,6 +62,15 @@ async def accept(session: AsyncSession, msg: IncomingMessage, now: datetime) -> 
     return None if status == InboxStatus.DONE else int(inbox_id)
 
 
+_TAKE_NEW = Prepared(
+    prepared_insert(
+        table_of(InboxMessage),
+        ("platform", "message_id", "status", "received_at", "handled_at"),
+        returning="id",
+    )
+)
+
+
 async def take(session: AsyncSession, msg: IncomingMessage, now: datetime) -> bool:
     """Claim ``msg`` for handling in this transaction; False if it was handled already.
 
@@ -68,16 +78,15 @@ async def take(session: AsyncSession, msg: IncomingMessage, now: datetime) -> bo
     a message stored earlier by :func:`accept` and not yet handled is taken over. Only the key
     is kept, never the text.
     """
-    fresh = await session.execute(
-        insert_ignore(session, InboxMessage)
-        .values(
-            platform=msg.platform,
-            message_id=msg.message_id,
-            status=InboxStatus.DONE.value,
-            received_at=now,
-            handled_at=now,
-        )
-        .returning(InboxMessage.id)
+    fresh = await _TAKE_NEW.execute(
+        session,
+        {
+            "platform": msg.platform,
+            "message_id": msg.message_id,
+            "status": InboxStatus.DONE.value,
+            "received_at": now,
+            "handled_at": now,
+        },
     )
     if fresh.first() is not None:
         return True

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.messages import Reply, Target
 from bot.core.secrecy import find_marker
-from models.base import Base, JSONText, insert_ignore, is_postgres
+from models.base import Base, JSONText, is_postgres, prepared_insert, table_of
+from models.sql import Prepared
 
 
 class Priority(enum.IntEnum):
@@ -64,6 +65,28 @@ class OutboxMessage(Base):
     notify_on_failure: Mapped[bool] = mapped_column(default=True)
 
 
+_ENQUEUE = Prepared(
+    prepared_insert(
+        table_of(OutboxMessage),
+        (
+            "idempotency_key",
+            "target",
+            "platform",
+            "kind",
+            "payload",
+            "priority",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "notify_on_failure",
+            "edit_key",
+        ),
+        returning="id",
+    )
+)
+
+
 class ClassifiedContentError(ValueError):
     """Refused: the text carries a 密级 marking and must not leave the bot."""
 
@@ -88,23 +111,24 @@ async def enqueue(
     marker = find_marker(reply.text)
     if marker:
         raise ClassifiedContentError(f"outbound text carries a classification marking ({marker})")
-    result = await session.execute(
-        insert_ignore(session, OutboxMessage).values(
-            idempotency_key=key,
-            target=str(target),
-            platform=target.platform,
-            kind=kind,
-            payload=reply.to_payload(),
-            priority=int(priority),
-            status=OutboxStatus.PENDING.value,
-            attempts=0,
-            next_attempt_at=not_before or now,
-            created_at=now,
-            notify_on_failure=notify_on_failure,
-            edit_key=reply.edit_key,
-        )
+    inserted = await _ENQUEUE.execute(
+        session,
+        {
+            "idempotency_key": key,
+            "target": str(target),
+            "platform": target.platform,
+            "kind": kind,
+            "payload": reply.to_payload(),
+            "priority": int(priority),
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": not_before or now,
+            "created_at": now,
+            "notify_on_failure": notify_on_failure,
+            "edit_key": reply.edit_key,
+        },
     )
-    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+    return inserted.first() is not None
 
 
 @dataclass(frozen=True, slots=True)

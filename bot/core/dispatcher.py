@@ -21,6 +21,7 @@ from bot.core.roles import labels
 from bot.core.routing import CommandTable, Route
 from bot.core.secrecy import REFUSAL, find_marker
 from models import audit, binding, inbox, outbox
+from models.sql import attach_fast_path
 from models.users import UserInfo
 
 log = logging.getLogger("dutybot.dispatch")
@@ -97,6 +98,7 @@ class Dispatcher:
         now, ref = self.clock.now(), secrets.token_hex(4).upper()
         try:
             async with self.sessions.begin() as session:
+                await attach_fast_path(session)
                 if not await inbox.take(session, msg, now):
                     return  # handled before (platform retry) or by another worker just now
                 await self._process(session, msg, now)
@@ -122,6 +124,7 @@ class Dispatcher:
         """Answer and audit a message whose handling was undone, in a transaction of its own."""
         try:
             async with self.sessions.begin() as session:
+                await attach_fast_path(session)
                 if not await inbox.take(session, msg, now):
                     return
                 user = await binding.resolve(session, msg.platform, msg.sender_id)
