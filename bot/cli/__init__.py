@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import audit_cmd, db_cmd, groups_cmd, outbox_cmd, run_cmd, users_cmd
+from bot.cli import (
+    audit_cmd,
+    db_cmd,
+    groups_cmd,
+    outbox_cmd,
+    roster_cmd,
+    run_cmd,
+    triage_cmd,
+    users_cmd,
+)
 from bot.cli.common import state
 
 app = typer.Typer(
@@ -33,6 +42,8 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(groups_cmd.app, name="groups")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(outbox_cmd.app, name="outbox")
+app.add_typer(roster_cmd.app, name="roster")
+app.command("triage")(triage_cmd.triage)
 
 
 def main() -> None:
