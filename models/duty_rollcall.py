@@ -66,6 +66,8 @@ async def call(
     session.add_all(calls)
     await session.flush()
     for item in calls:
+        await session.refresh(item)  # loads ``user`` for the caller's reply
+    for item in calls:
         for tier, minutes in (("leader", cfg.answer_minutes), ("admin", cfg.admin_after_minutes)):
             await due.schedule(
                 session,

@@ -90,7 +90,7 @@ async def missed_checkin(ctx: JobContext, item: ClaimedItem) -> None:
     else:
         admins = await duty_notify.admin_ids(ctx.session)
         await reach(
-            ctx, admins, Reply(text + "（带班领导已获通知）"), f"due:{item.id}", urgent=True
+            ctx, admins, Reply(text + "（已超过接班时间较久，请管理员跟进）"), f"due:{item.id}", urgent=True
         )
 
 
