@@ -4,6 +4,7 @@ for its kind (``@router.dialog(kind)``) until the step finishes it, 「取消」
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -62,7 +63,9 @@ async def find(ctx: HandlerContext) -> dialog.Dialog | None:
 async def advance(ctx: HandlerContext, row: dialog.Dialog, step: DialogStep) -> Any:
     """Run one step on the caller's message; save the state or close the conversation."""
     text = ctx.msg.text.strip()
-    conv = Conversation(row.kind, dict(row.state), cancelled=text.lower() in CANCEL_WORDS)
+    # A deep copy: steps mutate the state in place, and the row must see a changed value.
+    state = copy.deepcopy(row.state)
+    conv = Conversation(row.kind, state, cancelled=text.lower() in CANCEL_WORDS)
     result = await step(ctx, conv, text)
     if conv.cancelled or conv.finished:
         await ctx.session.delete(row)
