@@ -1,4 +1,4 @@
-"""Who is on duty: /duty [today|tomorrow|week|DATE] (值班 今天/明天/本周) and /myduty (我的值班)."""
+"""Who is on duty: /duty [today|tomorrow|week|DATE] (值班 今天/明天/本周), /myduty (我的值班)."""
 
 from __future__ import annotations
 

@@ -120,7 +120,8 @@ async def list_incidents(ctx: HandlerContext) -> str:
     for item in found:
         done = "、".join(r.title for r in item.reports) or "未初报"
         lines.append(
-            f"#{item.id}【{item.level}·{item.category}】{item.summary}（{done}）\n  {_deadlines(ctx, item)}"
+            f"#{item.id}【{item.level}·{item.category}】{item.summary}（{done}）\n"
+            f"  {_deadlines(ctx, item)}"
         )
     return "未终报的突发事件：\n" + "\n".join(lines)
 

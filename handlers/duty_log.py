@@ -1,5 +1,5 @@
 """The duty log in chat: /log KIND text (记录 来电/来文/上级指令/突发/其他) asks for the missing
-fields one by one; free text is triaged and grave entries reach the 带班领导 at once. /logs [DATE]."""
+fields one by one; free text is triaged, grave entries reach the 带班领导 at once. /logs [DATE]."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ async def _escalate(ctx: HandlerContext, entry: DutyLog) -> str:
     ctx.audit_detail["incident"] = incident.id
     return (
         f"\n⚠ 研判为「{entry.category}·{entry.severity}」，已通知带班领导并立事件 #{incident.id}；"
-        f"书面报告时限 {ctx.tz.fmt(due['written'])}。上报后发送 /incident report {incident.id} 内容。"
+        f"书面报告时限 {ctx.tz.fmt(due['written'])}。"
+        f"上报后发送 /incident report {incident.id} 内容。"
     )
 
 
@@ -119,8 +120,8 @@ async def fill_in(ctx: HandlerContext, conv: dialogs.Conversation, text: str) ->
         conv.finish()
         return "这条日志已不存在。"
     if conv.cancelled:
-        gaps = "、".join(FIELDS[f] for f in entry.missing()) or "无"
-        return f"已停止补充。日志 #{entry.id} 已按现有内容保存（未填：{gaps}）。"
+        left = "、".join(FIELDS[f] for f in entry.missing()) or "无"
+        return f"已停止补充。日志 #{entry.id} 已按现有内容保存（未填：{left}）。"
     gaps = entry.missing()
     if not gaps:
         conv.finish()

@@ -1,4 +1,4 @@
-"""查岗 in chat: /rollcall by a leader, the officer's 「到」 (button or typed), monthly statistics."""
+"""查岗 in chat: /rollcall by a leader, the officer's 「到」 (button or typed), monthly stats."""
 
 from __future__ import annotations
 
@@ -56,6 +56,10 @@ async def answer(
     return f"已应答查岗，用时 {seconds // 60} 分 {seconds % 60} 秒{late}。"
 
 
+def _duration(seconds: int | None) -> str:
+    return "—" if seconds is None else f"{seconds // 60}分{seconds % 60}秒"
+
+
 @router.command(
     "rollcall stats",
     aliases=("查岗 统计",),
@@ -77,7 +81,7 @@ async def stats(ctx: HandlerContext, *, month: Annotated[str | None, Arg("年月
         return f"{first:%Y年%m月} 没有查岗记录。"
     rows = [
         f"{x.name}：查岗 {x.asked} 次，应答 {x.answered}，按时 {x.on_time}，"
-        f"平均 {'—' if x.average_seconds is None else f'{x.average_seconds // 60}分{x.average_seconds % 60}秒'}"
+        f"平均 {_duration(x.average_seconds)}"
         for x in lines
     ]
     return f"{first:%Y年%m月} 查岗统计（按时 = {minutes} 分钟内）：\n" + "\n".join(rows)

@@ -142,7 +142,7 @@ async def slot_for(
 async def latest_started(
     session: AsyncSession, user_id: int, now: datetime, *, ended_within: timedelta
 ) -> DutySlot | None:
-    """The caller's most recent slot that has started and not ended more than ``ended_within`` ago."""
+    """The caller's latest started slot that ended no more than ``ended_within`` ago."""
     query = (
         select(DutySlot)
         .join(DutyOfficer)
@@ -157,7 +157,7 @@ async def latest_started(
 
 
 async def next_slot(session: AsyncSession, after: DutySlot) -> DutySlot | None:
-    """The slot that takes over from ``after`` (the earliest one starting when it ends or later)."""
+    """The slot taking over from ``after``: the first one starting when it ends or later."""
     query = (
         select(DutySlot)
         .where(DutySlot.start_at >= after.end_at - timedelta(minutes=1), DutySlot.id != after.id)

@@ -1,5 +1,5 @@
-"""Roster files: read and write xlsx/CSV with columns 日期, 班次, 带班领导, 值班员, 备班, 电话; every
-bad row is reported in Chinese ("第5行：找不到人员 李四") and nothing is taken when any row is bad."""
+"""Roster files: read and write xlsx/CSV with columns 日期, 班次, 带班领导, 值班员, 备班,
+电话; every bad row is reported in Chinese ("第5行：找不到人员 李四") and then nothing is taken."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ def prefix(incident_id: int) -> str:
 
 def limit_for(cfg: DutyConfig, level: str) -> IncidentLimit:
     """The configured time limits of a level."""
-    found = cfg.incident_limits.get(level)  # type: ignore[call-overload]
+    found = next((v for k, v in cfg.incident_limits.items() if k == level), None)
     if found is None:
         raise UserError(
             f"config.yaml 的 duty.incident_limits 未配置「{level}」的报告时限，请联系管理员。"

@@ -138,7 +138,7 @@ class MonthLine:
 async def month_stats(
     session: AsyncSession, tz: LocalTime, first: date, answer_minutes: int
 ) -> list[MonthLine]:
-    """Per officer: asked, answered, answered in time, average response for the month of ``first``."""
+    """Per officer in the month of ``first``: asked, answered, in time, average response."""
     after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     rows = await session.scalars(
         select(RollCall).where(

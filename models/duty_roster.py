@@ -24,7 +24,10 @@ class ApplySummary:
 
     def text(self) -> str:
         """``新增 3 个班次，修改 1 个，未变 10 个`` plus the changed lines."""
-        head = f"新增 {len(self.added)} 个班次，修改 {len(self.changed)} 个，未变 {self.unchanged} 个。"
+        head = (
+            f"新增 {len(self.added)} 个班次，修改 {len(self.changed)} 个，"
+            f"未变 {self.unchanged} 个。"
+        )
         lines = [f"  + {line}" for line in self.added] + [f"  * {line}" for line in self.changed]
         return "\n".join([head, *lines])
 

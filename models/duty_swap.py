@@ -1,5 +1,5 @@
-"""换班 requests: the colleague accepts or declines, then the 带班领导 approves when config says so;
-only then does the roster change (and its reminders move)."""
+"""换班 requests: the colleague accepts or declines, then the 带班领导 approves when config
+says so; only then does the roster change (and its reminders move)."""
 
 from __future__ import annotations
 

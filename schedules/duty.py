@@ -10,8 +10,8 @@ from bot.core.jobs import JobContext, JobRegistry
 from bot.core.messages import Button, Reply
 from models import duty_due, duty_notify, duty_shift, outbox
 from models.calendar import WorkCalendar
-from models.duty import DutySlot
 from models.due import ClaimedItem
+from models.duty import DutySlot
 
 jobs = JobRegistry("duty")
 CALENDAR_LOOKAHEAD = timedelta(days=60)
@@ -90,7 +90,11 @@ async def missed_checkin(ctx: JobContext, item: ClaimedItem) -> None:
     else:
         admins = await duty_notify.admin_ids(ctx.session)
         await reach(
-            ctx, admins, Reply(text + "（已超过接班时间较久，请管理员跟进）"), f"due:{item.id}", urgent=True
+            ctx,
+            admins,
+            Reply(text + "（已超过接班时间较久，请管理员跟进）"),
+            f"due:{item.id}",
+            urgent=True,
         )
 
 

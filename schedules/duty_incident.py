@@ -1,4 +1,4 @@
-"""Incident report clocks: a reminder before each report is due and an escalation when it is late."""
+"""Incident report clocks: a reminder before each report is due, an escalation when late."""
 
 from __future__ import annotations
 
@@ -26,13 +26,18 @@ async def report_clock(ctx: JobContext, item: ClaimedItem) -> None:
     what = duty_incident.STAGES[stage]
     head = f"事件 #{incident.id}【{incident.level}·{incident.category}】{incident.summary}"
     slots = await duty.slots_at(ctx.session, ctx.now)
-    officers = [uid for s in slots for uid in s.officer_ids] or [incident.opened_by]
+    officers: list[int | None] = [uid for s in slots for uid in s.officer_ids] or [
+        incident.opened_by
+    ]
     command = "/incident followup" if stage == "followup" else "/incident report"
     if step == "remind":
         text = f"⏰ {head}\n{what}时限 {at}，请按时报告；报告后发送 {command} {incident.id} 内容。"
         await reach(ctx, officers, Reply(text), f"due:{item.id}", urgent=True)
         return
-    text = f"【超时】{head}\n{what}时限 {at} 已过，尚未记录报告。请立即报告（{command} {incident.id}）。"
+    text = (
+        f"【超时】{head}\n{what}时限 {at} 已过，尚未记录报告。"
+        f"请立即报告（{command} {incident.id}）。"
+    )
     leaders = [s.leader_id for s in slots if s.leader_id] or await duty_notify.leader_ids(
         ctx.session
     )

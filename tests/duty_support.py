@@ -17,7 +17,7 @@ from tests.support import RecordingAdapter, incoming
 
 
 def committed_duty(**overrides: Any) -> dict[str, Any]:
-    """The ``duty`` section of the committed config.yaml (lexicon, limits, plans), with overrides."""
+    """The committed config.yaml ``duty`` section (lexicon, limits, plans), with overrides."""
     data = load_config(DEFAULT_CONFIG, env={}).duty.model_dump(mode="json")
     data.update(overrides)
     return data

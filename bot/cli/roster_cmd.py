@@ -1,4 +1,4 @@
-"""`dutybot roster import|export|generate`: the duty roster as xlsx/CSV files, and fair rotation."""
+"""`dutybot roster import|export|generate`: the duty roster as xlsx/CSV files; fair rotation."""
 
 from __future__ import annotations
 

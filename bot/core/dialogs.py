@@ -1,6 +1,7 @@
 """Conversations that need more than one message: a handler opens one with :func:`start`; the
-dispatcher hands the person's next typed message (not a slash command or button) in that chat to the step registered
-for its kind (``@router.dialog(kind)``) until the step finishes it, 「取消」 or expiry."""
+dispatcher hands the person's next typed message (not a slash command or button) in that
+chat to the step registered for its kind (``@router.dialog(kind)``) until the step finishes
+it, the person sends 「取消」, or it expires."""
 
 from __future__ import annotations
 

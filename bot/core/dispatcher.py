@@ -156,9 +156,12 @@ class Dispatcher:
             return
         user = await binding.resolve(session, msg.platform, msg.sender_id)
         roles = user.roles if user else None
-        if user is not None and dialogs.may_answer(msg):
-            if await self._continue_dialog(session, msg, now, user):
-                return
+        if (
+            user is not None
+            and dialogs.may_answer(msg)
+            and await self._continue_dialog(session, msg, now, user)
+        ):
+            return
         found = self.table.match(msg.text)
         if found is None:
             if msg.chat_kind is ChatKind.GROUP and not msg.text.startswith("/"):

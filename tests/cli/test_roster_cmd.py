@@ -35,7 +35,9 @@ def _xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 def _export(env: dict[str, str], tmp_path: Path, first: str, last: str) -> str:
     out = tmp_path / "out.csv"
-    result = runner.invoke(app, ["roster", "export", "--from", first, "--to", last, str(out)], env=env)
+    result = runner.invoke(
+        app, ["roster", "export", "--from", first, "--to", last, str(out)], env=env
+    )
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8-sig")
 
@@ -49,7 +51,9 @@ def test_xlsx_with_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path
         ["2027-03-04", "全天", "王刚", "李四", "", ""],
         ["2027-03-05", "早班", "李明", "张三", "", ""],
     ]
-    result = runner.invoke(app, ["roster", "import", str(_xlsx(tmp_path / "r.xlsx", rows))], env=env)
+    result = runner.invoke(
+        app, ["roster", "import", str(_xlsx(tmp_path / "r.xlsx", rows))], env=env
+    )
     assert result.exit_code == 1
     assert "第5行：找不到人员 李四" in result.output
     assert "第6行：没有班次「早班」" in result.output
@@ -61,12 +65,16 @@ def test_import_then_reimport_reports_changes(env: dict[str, str], tmp_path: Pat
         ["2027-03-01", "白班", "李明", "张三、赵丽", "钱芳", "0571-1234567"],
         ["2027-03-01", "夜班", "王刚", "赵丽", "", ""],
     ]
-    result = runner.invoke(app, ["roster", "import", str(_xlsx(tmp_path / "a.xlsx", rows))], env=env)
+    result = runner.invoke(
+        app, ["roster", "import", str(_xlsx(tmp_path / "a.xlsx", rows))], env=env
+    )
     assert result.exit_code == 0, result.output
     assert "新增 2 个班次，修改 0 个，未变 0 个" in result.output
     rows[1][3] = "张三"
     csv_path = tmp_path / "b.csv"
-    csv_path.write_text("\n".join(",".join(map(str, r)) for r in [HEADER, *rows]), encoding="utf-8")
+    csv_path.write_text(
+        "\n".join(",".join(map(str, r)) for r in [HEADER, *rows]), encoding="utf-8"
+    )
     result = runner.invoke(app, ["roster", "import", str(csv_path)], env=env)
     assert "新增 0 个班次，修改 1 个，未变 1 个" in result.output
     exported = _export(env, tmp_path, "2027-03-01", "2027-03-01")

@@ -32,7 +32,9 @@ async def test_a_whole_duty_day(app: App, clock: FakeClock, console: RecordingAd
     await later(app, clock, minutes=10)
     await say(app, note.buttons[0][0].command, sender="赵丽")  # pressing 「确认接班」
     reply = console.texts("赵丽")[-1]
-    assert "已确认接班（2026-11-27 08:15）" in reply and "交班人：张三（2026-11-27 08:05）" in reply
+    assert (
+        "已确认接班（2026-11-27 08:15）" in reply and "交班人：张三（2026-11-27 08:05）" in reply
+    )
     assert _has(console, "张三", "赵丽 已确认接班")
     await later(app, clock, hours=2)  # past every escalation time
     for who in ("李明", "王刚", "刘洋"):

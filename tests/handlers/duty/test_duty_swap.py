@@ -1,4 +1,4 @@
-"""换班: ask → accept → the 带班领导 approves → the roster and its reminders move to the colleague."""
+"""换班: ask → accept → the 带班领导 approves → the roster and reminders move to the colleague."""
 
 from __future__ import annotations
 

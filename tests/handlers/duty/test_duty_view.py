@@ -7,7 +7,9 @@ from tests.duty_support import say
 from tests.support import RecordingAdapter
 
 
-async def test_duty_today_shows_leader_officer_and_phone(app: App, console: RecordingAdapter) -> None:
+async def test_duty_today_shows_leader_officer_and_phone(
+    app: App, console: RecordingAdapter
+) -> None:
     await say(app, "/duty today", sender="郑华")
     text = console.texts("郑华")[-1]
     assert "11-26 周四（工作日）" in text

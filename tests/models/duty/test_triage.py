@@ -41,7 +41,9 @@ def test_casualty_forms() -> None:
         ("市领导下周来县调研", "其他", None),
     ],
 )
-def test_categories_and_severity(triager: Triager, text: str, category: str, severity: str | None) -> None:
+def test_categories_and_severity(
+    triager: Triager, text: str, category: str, severity: str | None
+) -> None:
     result = triager.classify(text)
     assert (result.category, result.severity) == (category, severity)
     assert result.as_dict()["category"] == category
