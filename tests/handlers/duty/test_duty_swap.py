@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from bot.app import App
@@ -11,8 +13,10 @@ from models.duty import DutySlot
 from tests.duty_support import later, say
 from tests.support import RecordingAdapter
 
+NOV_28 = date(2026, 11, 28)
 
-async def _pending_keys(app: App, day: str) -> list[str]:
+
+async def _pending_keys(app: App, day: date) -> list[str]:
     async with app.sessions() as session:
         slot = await session.scalar(select(DutySlot).where(DutySlot.day == day))
         assert slot is not None
@@ -26,7 +30,7 @@ async def _pending_keys(app: App, day: str) -> list[str]:
 async def test_swap_moves_the_slot_and_its_reminders(
     app: App, clock: FakeClock, console: RecordingAdapter
 ) -> None:
-    keys = await _pending_keys(app, "2026-11-28")
+    keys = await _pending_keys(app, NOV_28)
     await say(app, "换班 11-28 @赵丽")
     assert "已向 赵丽 发出换班申请 #1" in console.texts("张三")[-1]
     ask = [r for a, r in console.sent if a == "赵丽" and "请您替班" in r.text][-1]
@@ -42,7 +46,7 @@ async def test_swap_moves_the_slot_and_its_reminders(
     assert any("已生效" in t for t in console.texts("张三"))
     await say(app, "/duty 11-28", sender="郑华")
     assert "值班：赵丽" in console.texts("郑华")[-1]
-    assert await _pending_keys(app, "2026-11-28") == keys  # re-planned, same set
+    assert await _pending_keys(app, NOV_28) == keys  # re-planned, same set
     await later(app, clock, hours=31)  # 11-27 16:00: the day-before reminder for 11-28
     assert any("明天您值班：11-28" in t for t in console.texts("赵丽"))
     assert not any("明天您值班：11-28" in t for t in console.texts("张三"))
