@@ -104,16 +104,24 @@ class Triager:
 
     def classify(self, text: str) -> Triage:
         """Category by keyword weight (longer keywords weigh more), severity by casualties."""
-        score: Counter[str] = Counter()
+        score: dict[str, float] = {}
         first: dict[str, int] = {}
         hits: list[str] = []
         for word, start, _ in segment.spans(text):
             category = self.lexicon.get(word)
             if category is None:
                 continue
-            score[category] += len(word)
+            score[category] = score.get(category, 0) + len(word)
             first.setdefault(category, start)
             if word not in hits:
+                hits.append(word)
+        # jieba sometimes joins a keyword with its neighbours (大到暴雨): a keyword found only
+        # inside another word still counts, at half weight.
+        for word, category in self.lexicon.items():
+            position = text.find(word)
+            if position >= 0 and not any(word in hit for hit in hits):
+                score[category] = score.get(category, 0) + len(word) / 2
+                first.setdefault(category, position)
                 hits.append(word)
         counts = casualties(text)
         if not score:

@@ -51,3 +51,12 @@ def test_categories_and_severity(
 
 def test_levels_order() -> None:
     assert at_least("重大", "较大") and not at_least("一般", "较大") and not at_least(None, "一般")
+
+
+def test_labelled_set_stays_above_ninety_percent(triager: Triager) -> None:
+    from bench.triage import load
+
+    pairs = load()
+    assert len(pairs) >= 200
+    right = sum(triager.classify(text).category == category for category, text in pairs)
+    assert right / len(pairs) >= 0.9
