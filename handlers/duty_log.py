@@ -78,10 +78,13 @@ async def log_entry(
     ctx: HandlerContext,
     *,
     kind: Annotated[str, Arg("类别")],
-    text: Annotated[str, Arg("内容", rest=True)],
+    text: Annotated[str, Arg("内容", rest=True)] = "",  # may be glued to the kind
 ) -> str:
     """Save the entry at once, triage it, then ask for what its kind still needs."""
     kind = _ENGLISH.get(kind.lower(), kind)
+    glued = next((k for k in KINDS if kind.startswith(k) and kind != k), None)
+    if glued is not None:  # 「记录来电河口乡…」: the kind typed without a space
+        kind, text = glued, f"{kind[len(glued) :]} {text}".strip()
     if kind not in KINDS:
         raise UserError(f"类别应为 {'/'.join(KINDS)}，例如：记录 来电 河口乡报告山体滑坡")
     summary, fields = duty_log.parse_inline(text)

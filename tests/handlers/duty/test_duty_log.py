@@ -49,6 +49,13 @@ async def test_slash_command_escapes_an_open_conversation(
     assert "请补充对方姓名" in console.texts("张三")[-1]
 
 
+async def test_kind_glued_to_the_text(app: App, console: RecordingAdapter) -> None:
+    await say(app, "记录其他县长办公会改到明天上午")
+    assert "已记录日志 #1【其他】" in console.texts("张三")[-1]
+    await say(app, "/logs")
+    assert "【其他】县长办公会改到明天上午" in console.texts("张三")[-1]
+
+
 async def test_bad_kind_changes_nothing(app: App, console: RecordingAdapter) -> None:
     await say(app, "记录 闲聊 今天天气很好")
     assert "类别应为 来电/来文/上级指令/突发/其他" in console.texts("张三")[-1]

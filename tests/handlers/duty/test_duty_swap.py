@@ -10,7 +10,7 @@ from bot.app import App
 from bot.core.clock import FakeClock
 from models import due
 from models.duty import DutySlot
-from tests.duty_support import later, say
+from tests.duty_support import duty_app, later, say
 from tests.support import RecordingAdapter
 
 NOV_28 = date(2026, 11, 28)
@@ -72,3 +72,16 @@ async def test_swap_refusals(app: App, console: RecordingAdapter) -> None:
     await say(app, "换班 11-28 @赵丽")
     await say(app, "换班 同意 1")  # only 赵丽 may accept
     assert "不是发给您的" in console.texts("张三")[-1]
+
+
+async def test_without_leader_approval_the_acceptance_applies_it(
+    db_url: str, clock: FakeClock, console: RecordingAdapter, fake: RecordingAdapter
+) -> None:
+    adapters = {"console": console, "fake": fake}
+    async for bot in duty_app(db_url, clock, adapters, swap_needs_leader=False):
+        await say(bot, "换班 11-28 @赵丽")
+        await say(bot, "换班 同意 1", sender="赵丽")
+        assert "换班 #1 已生效" in console.texts("赵丽")[-1]
+        assert not any("换班审批" in t for t in console.texts("李明"))
+        await say(bot, "/duty 11-28")
+        assert "值班：赵丽" in console.texts("张三")[-1]
