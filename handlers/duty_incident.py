@@ -3,6 +3,7 @@ report deadlines by level from config, and /plan NAME (预案) from the configur
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from sqlalchemy import select
@@ -76,37 +77,25 @@ async def _report(ctx: HandlerContext, kind: str, incident_id: int, text: str) -
     return f"已记录事件 #{incident.id} {report.title}{late}（{ctx.tz.fmt(ctx.now)}）。{nxt}"
 
 
-@router.command("incident report", aliases=("突发 上报",), roles=STAFF, help="记录初报")
-async def initial(
-    ctx: HandlerContext,
-    *,
-    incident_id: Annotated[int, Arg("编号")],
-    text: Annotated[str, Arg("内容", rest=True)] = "",
-) -> str:
-    """The 初报 went out."""
-    return await _report(ctx, "初报", incident_id, text)
+def _reporter(kind: str) -> Callable[..., Awaitable[str]]:
+    async def record(
+        ctx: HandlerContext,
+        *,
+        incident_id: Annotated[int, Arg("编号")],
+        text: Annotated[str, Arg("内容", rest=True)] = "",
+    ) -> str:
+        return await _report(ctx, kind, incident_id, text)
+
+    record.__doc__ = f"The {kind} went out."
+    return record
 
 
-@router.command("incident followup", aliases=("突发 续报",), roles=STAFF, help="记录续报")
-async def followup(
-    ctx: HandlerContext,
-    *,
-    incident_id: Annotated[int, Arg("编号")],
-    text: Annotated[str, Arg("内容", rest=True)] = "",
-) -> str:
-    """A numbered 续报 went out."""
-    return await _report(ctx, "续报", incident_id, text)
-
-
-@router.command("incident final", aliases=("突发 终报",), roles=STAFF, help="记录终报并结束事件")
-async def final(
-    ctx: HandlerContext,
-    *,
-    incident_id: Annotated[int, Arg("编号")],
-    text: Annotated[str, Arg("内容", rest=True)] = "",
-) -> str:
-    """The 终报 went out; the clocks stop."""
-    return await _report(ctx, "终报", incident_id, text)
+for _name, _alias, _kind, _help in (
+    ("incident report", "突发 上报", "初报", "记录初报（停止初报计时）"),
+    ("incident followup", "突发 续报", "续报", "记录续报（自动编号）"),
+    ("incident final", "突发 终报", "终报", "记录终报并结束事件"),
+):
+    router.command(_name, aliases=(_alias,), roles=STAFF, help=_help)(_reporter(_kind))
 
 
 @router.command("incident list", aliases=("突发 列表",), roles=STAFF, help="未终报的突发事件")

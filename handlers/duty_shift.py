@@ -19,7 +19,9 @@ TAKEOVER = Button(label="确认接班", command="确认接班")
 
 async def _coming_or_current(ctx: HandlerContext) -> duty.DutySlot:
     early = timedelta(minutes=ctx.config.duty.remind_before_start_minutes)
-    slot = await duty.slot_for(ctx.session, ctx.me.id, ctx.now, early=early)
+    slot = await duty.officer_slot(
+        ctx.session, ctx.me.id, starts_by=ctx.now + early, ends_after=ctx.now
+    )
     if slot is None:
         raise UserError(
             f"您当前没有值班安排（可在班次开始前 {early.seconds // 60} 分钟内接班）。"
@@ -53,8 +55,9 @@ async def hand_over(
 ) -> Reply:
     """Record the caller's 交班 and ask the next slot's officers to confirm."""
     cfg = ctx.config.duty
-    slot = await duty.latest_started(
-        ctx.session, ctx.me.id, ctx.now, ended_within=timedelta(minutes=cfg.handover_admin_minutes)
+    grace = timedelta(minutes=cfg.handover_admin_minutes)  # a late 交班 still finds its slot
+    slot = await duty.officer_slot(
+        ctx.session, ctx.me.id, starts_by=ctx.now, ends_after=ctx.now - grace, latest=True
     )
     if slot is None:
         raise UserError("您当前不在班，无需交班。查看安排：我的值班")

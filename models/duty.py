@@ -122,36 +122,26 @@ async def slots_at(session: AsyncSession, when: datetime) -> list[DutySlot]:
     return list(await session.scalars(query))
 
 
-async def slot_for(
-    session: AsyncSession, user_id: int, when: datetime, *, early: timedelta
+async def officer_slot(
+    session: AsyncSession,
+    user_id: int,
+    *,
+    starts_by: datetime,
+    ends_after: datetime,
+    latest: bool = False,
 ) -> DutySlot | None:
-    """The slot of ``user_id`` running at ``when`` or starting within ``early`` after it."""
+    """A slot of officer ``user_id`` starting by ``starts_by`` and ending after ``ends_after``:
+    the earliest such slot (接班: the one starting now or soon), or the latest (交班)."""
+    order = DutySlot.start_at.desc() if latest else DutySlot.start_at
     query = (
         select(DutySlot)
         .join(DutyOfficer)
         .where(
             DutyOfficer.user_id == user_id,
-            DutySlot.start_at <= when + early,
-            DutySlot.end_at > when,
+            DutySlot.start_at <= starts_by,
+            DutySlot.end_at > ends_after,
         )
-        .order_by(DutySlot.start_at)
-    )
-    return (await session.scalars(query)).first()
-
-
-async def latest_started(
-    session: AsyncSession, user_id: int, now: datetime, *, ended_within: timedelta
-) -> DutySlot | None:
-    """The caller's latest started slot that ended no more than ``ended_within`` ago."""
-    query = (
-        select(DutySlot)
-        .join(DutyOfficer)
-        .where(
-            DutyOfficer.user_id == user_id,
-            DutySlot.start_at <= now,
-            DutySlot.end_at > now - ended_within,
-        )
-        .order_by(DutySlot.start_at.desc())
+        .order_by(order)
     )
     return (await session.scalars(query)).first()
 

@@ -4,6 +4,7 @@ missed check-in escalations. Every roster edit or swap re-plans them from the sl
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -62,3 +63,25 @@ async def drop(session: AsyncSession, slot_id: int) -> None:
 async def checked_in(session: AsyncSession, slot_id: int) -> None:
     """The officers checked in: the missed check-in escalations are no longer needed."""
     await due.cancel(session, f"{slot_prefix(slot_id)}{CHECKIN}:")
+
+
+async def escalations(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    kind: str,
+    prefix: str,
+    payload: dict[str, Any],
+    tiers: dict[str, int],
+) -> None:
+    """One due item per escalation tier (``{"leader": 10, "admin": 20}`` minutes from now),
+    keyed ``prefix + tier`` so that cancelling ``prefix`` stops them all."""
+    for tier, minutes in tiers.items():
+        await due.schedule(
+            session,
+            now,
+            kind=kind,
+            due_at=now + timedelta(minutes=minutes),
+            payload={**payload, "tier": tier},
+            key=f"{prefix}{tier}",
+        )

@@ -14,7 +14,7 @@ from bot.config import RollCallConfig
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
 from bot.core.messages import Button, Reply
-from models import due, duty, duty_notify, outbox
+from models import due, duty, duty_due, duty_notify, outbox
 from models.base import Base
 from models.users import User
 
@@ -68,15 +68,14 @@ async def call(
     for item in calls:
         await session.refresh(item)  # loads ``user`` for the caller's reply
     for item in calls:
-        for tier, minutes in (("leader", cfg.answer_minutes), ("admin", cfg.admin_after_minutes)):
-            await due.schedule(
-                session,
-                now,
-                kind=ESCALATE,
-                due_at=now + timedelta(minutes=minutes),
-                payload={"rollcall_id": item.id, "tier": tier},
-                key=f"{prefix(item.id)}{tier}",
-            )
+        await duty_due.escalations(
+            session,
+            now,
+            kind=ESCALATE,
+            prefix=prefix(item.id),
+            payload={"rollcall_id": item.id},
+            tiers={"leader": cfg.answer_minutes, "admin": cfg.admin_after_minutes},
+        )
     return calls
 
 

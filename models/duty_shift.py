@@ -3,7 +3,7 @@ them. Both times are recorded; an unconfirmed handover escalates through due ite
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ForeignKey, Text, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,18 +95,14 @@ async def hand_over(
     record.next_slot_id = following.id if following else None
     record.pending, record.at, record.by_user_id = pending, now, user_id
     await session.flush()
-    for tier, minutes in (
-        ("leader", cfg.handover_leader_minutes),
-        ("admin", cfg.handover_admin_minutes),
-    ):
-        await due.schedule(
-            session,
-            now,
-            kind=HANDOVER,
-            due_at=now + timedelta(minutes=minutes),
-            payload={"handover_id": record.id, "tier": tier},
-            key=f"{handover_prefix(record.id)}{tier}",
-        )
+    await duty_due.escalations(
+        session,
+        now,
+        kind=HANDOVER,
+        prefix=handover_prefix(record.id),
+        payload={"handover_id": record.id},
+        tiers={"leader": cfg.handover_leader_minutes, "admin": cfg.handover_admin_minutes},
+    )
     return record
 
 
