@@ -1,4 +1,5 @@
-"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox."""
+"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox, roster,
+triage."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from bot.cli import (
     outbox_cmd,
     roster_cmd,
     run_cmd,
-    triage_cmd,
     users_cmd,
 )
 from bot.cli.common import state
@@ -42,8 +42,7 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(groups_cmd.app, name="groups")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(outbox_cmd.app, name="outbox")
-app.add_typer(roster_cmd.app, name="roster")
-app.command("triage")(triage_cmd.triage)
+roster_cmd.register(app)
 
 
 def main() -> None:

@@ -1,7 +1,10 @@
-"""`dutybot roster import|export|generate`: the duty roster as xlsx/CSV files; fair rotation."""
+"""`dutybot roster import|export|generate`: the duty roster as xlsx/CSV files and fair rotation;
+`dutybot triage`: the duty-log triage rules applied to lines from stdin."""
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from bot.core.clock import LocalTime
 from bot.core.roles import Role
 from models import duty, duty_import, duty_roster, duty_rotation
 from models.calendar import WorkCalendar
+from models.duty_triage import Triager
 from models.users import users_with_role
 
 app = typer.Typer(help="值班排班表 (duty roster).", no_args_is_help=True)
@@ -116,3 +120,18 @@ def generate(
     counts = "，".join(f"{names[uid]} {n} 次" for uid, n in sorted(plan.counts.items()))
     console.print(f"[green]✓[/green] 已排 {first}—{last}：{text}")
     console.print(f"  值班次数：{counts}")
+
+
+def triage() -> None:
+    """从标准输入逐行研判分类与级别，每行输出一个 JSON (classify stdin lines)."""
+    triager = Triager(config().duty.triage)
+    for line in sys.stdin:
+        text = line.strip()
+        if text:
+            print(json.dumps(triager.classify(text).as_dict(), ensure_ascii=False), flush=True)
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``roster`` and ``triage`` to the root command."""
+    root.add_typer(app, name="roster")
+    root.command("triage")(triage)

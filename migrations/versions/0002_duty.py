@@ -1,4 +1,5 @@
-"""duty
+"""duty: roster slots and officers, check-ins, handovers, duty log, roll calls, swaps,
+incidents and their reports, and the generic dialogs table
 
 Revision ID: 0002
 Revises: 0001
