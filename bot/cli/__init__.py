@@ -1,5 +1,4 @@
-"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox, roster,
-triage."""
+"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox."""
 
 from __future__ import annotations
 
