@@ -107,7 +107,8 @@ async def log_entry(
     await ctx.session.flush()
     await ctx.session.refresh(entry)
     ctx.audit_detail["log"] = entry.id
-    reply = f"已记录日志 #{entry.id}【{kind}】，研判分类：{verdict.category}。"
+    graded = f"，建议级别：{verdict.severity}" if verdict.severity else ""
+    reply = f"已记录日志 #{entry.id}【{kind}】，研判分类：{verdict.category}{graded}。"
     reply += await _escalate(ctx, entry)
     if entry.missing():
         await dialogs.start(ctx, DIALOG, {"log_id": entry.id}, ctx.config.duty.dialog_minutes)
