@@ -74,3 +74,9 @@ async def open_(
     session.add(row)
     await session.flush()
     return row
+
+
+async def purge_expired(session: AsyncSession, now: datetime) -> int:
+    """Remove conversations nobody finished; returns how many."""
+    result = await session.execute(delete(Dialog).where(Dialog.expires_at <= now))
+    return int(result.rowcount)  # type: ignore[attr-defined]

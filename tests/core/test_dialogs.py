@@ -100,3 +100,21 @@ def test_a_dialog_kind_declared_twice_is_an_error() -> None:
     other.dialog("quiz")(step)
     with pytest.raises(ValueError, match="dialog kind 'quiz' declared twice"):
         CommandTable([router, other])
+
+
+async def test_housekeeping_removes_abandoned_conversations(
+    quiz_app: App, clock: FakeClock
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func, select
+
+    from models.dialog import Dialog
+
+    await _say(quiz_app, "问答")
+    clock.set(datetime(2026, 11, 27, 3, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert await quiz_app.ticker.run_cron("housekeeping")
+    async with quiz_app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Dialog)) == 0
+    await quiz_app.engine.dispose()
