@@ -3,6 +3,7 @@ buttons escape it, a refused answer keeps the state, and it expires."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import pytest
@@ -41,7 +42,9 @@ async def step(ctx: HandlerContext, conv: dialogs.Conversation, text: str) -> st
 
 
 @pytest.fixture
-async def quiz_app(sqlite_url: str, clock: FakeClock, console: RecordingAdapter) -> App:
+async def quiz_app(
+    sqlite_url: str, clock: FakeClock, console: RecordingAdapter
+) -> AsyncIterator[App]:
     from datetime import timedelta
 
     from bot.demo import seed
@@ -56,7 +59,8 @@ async def quiz_app(sqlite_url: str, clock: FakeClock, console: RecordingAdapter)
     )
     async with bot.sessions.begin() as session:
         await seed(session, clock.now(), timedelta(hours=24))
-    return bot
+    yield bot
+    await bot.engine.dispose()
 
 
 async def _say(app: App, text: str) -> None:
@@ -75,7 +79,6 @@ async def test_answers_continue_until_finished(quiz_app: App, console: Recording
         console.texts("张三")[-1],
     ]
     assert "没有找到命令" in console.texts("张三")[-1]  # finished: plain text is not captured
-    await quiz_app.engine.dispose()
 
 
 async def test_cancel_slash_and_expiry(
@@ -90,7 +93,6 @@ async def test_cancel_slash_and_expiry(
     clock.advance(minutes=6)
     await _say(quiz_app, "县政府办公室")
     assert "没有找到命令" in console.texts("张三")[-1]
-    await quiz_app.engine.dispose()
 
 
 def test_a_dialog_kind_declared_twice_is_an_error() -> None:
@@ -117,4 +119,3 @@ async def test_housekeeping_removes_abandoned_conversations(
     assert await quiz_app.ticker.run_cron("housekeeping")
     async with quiz_app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Dialog)) == 0
-    await quiz_app.engine.dispose()
