@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.core.jobs import JobContext, JobRegistry
 from bot.core.messages import Button, Reply
-from models import duty_due, duty_notify, duty_shift, outbox
+from models import audit, duty_due, duty_notify, duty_shift, outbox
 from models.calendar import WorkCalendar
 from models.due import ClaimedItem
 from models.duty import DutySlot
@@ -32,8 +32,20 @@ async def reach(
         return
     admins = await duty_notify.admin_ids(ctx.session)
     fallback = Reply(f"（无法送达相关人员，转管理员）{reply.text}")
-    await duty_notify.tell(
+    if await duty_notify.tell(
         ctx.session, ctx.now, admins, fallback, key=f"{key}:admin", priority=priority
+    ):
+        return
+    # Nobody at all has a chat account: the audit log is the last place it can be seen.
+    await audit.append(
+        ctx.session,
+        ctx.now,
+        audit.Entry(
+            kind="system",
+            command="duty:notify",
+            outcome="undeliverable",
+            detail={"key": key, "text": reply.text[:300]},
+        ),
     )
 
 

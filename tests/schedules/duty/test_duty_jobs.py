@@ -48,3 +48,17 @@ async def test_unreachable_officer_is_reported_to_the_admins(
         await session.execute(delete(Binding).where(Binding.user_id.in_([zhao, wang])))
     await later(app, clock, hours=7)
     assert any("无法送达相关人员" in t and "明天您值班" in t for t in console.texts("刘洋"))
+
+
+async def test_when_nobody_is_reachable_the_audit_log_keeps_it(app: App, clock: FakeClock) -> None:
+    from models.audit import AuditLog
+
+    async with app.sessions.begin() as session:
+        await session.execute(delete(Binding))
+    await later(app, clock, hours=7)
+    async with app.sessions() as session:
+        rows = list(
+            await session.scalars(select(AuditLog).where(AuditLog.outcome == "undeliverable"))
+        )
+    texts = [row.detail["text"] for row in rows]
+    assert any("明天您值班" in t for t in texts) and any("【未接班】张三" in t for t in texts)
