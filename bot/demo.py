@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config
+from bot.core.clock import LocalTime
 from bot.core.messages import Target
 from bot.core.roles import Role
 from models import binding, groups
@@ -76,3 +78,30 @@ async def seed(session: AsyncSession, now: datetime, code_ttl: timedelta) -> Dem
             now=now,
         )
     return DemoResult(created=True, bind_code=code)
+
+
+DUTY_OFFICERS = ("张三", "赵丽")
+DUTY_LEADERS = ("李明", "王刚")
+
+
+async def seed_roster(session: AsyncSession, now: datetime, config: Config, days: int = 14) -> int:
+    """A fair duty roster from today for ``days`` days (张三/赵丽 on duty, 李明/王刚 leading), so
+    that /duty shows something at once; its reminders are due items like any roster's."""
+    from models import duty_roster, duty_rotation
+    from models.calendar import WorkCalendar
+    from models.users import find_user
+
+    tz = LocalTime(config.timezone)
+    officers = [(await find_user(session, n)).id for n in DUTY_OFFICERS]
+    leaders = [(await find_user(session, n)).id for n in DUTY_LEADERS]
+    today = tz.local(now).date()
+    plan = duty_rotation.generate(
+        config.duty,
+        WorkCalendar(config.calendar),
+        today,
+        today + timedelta(days=days - 1),
+        officers,
+        leaders,
+    )
+    await duty_roster.apply(session, now, config.duty, tz, plan.specs)
+    return len(plan.specs)

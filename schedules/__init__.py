@@ -1,9 +1,12 @@
 """Time-driven jobs, one module per feature. REGISTRIES is the one list the ticker runs."""
 
 from bot.core.jobs import JobRegistry
-from schedules import housekeeping, reminders
+from schedules import duty, duty_incident, duty_rollcall, housekeeping, reminders
 
 REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,
     housekeeping.jobs,
+    duty.jobs,
+    duty_rollcall.jobs,
+    duty_incident.jobs,
 )

@@ -1,4 +1,5 @@
-"""Nightly housekeeping: forget old inbox keys and expired bind codes; never audit rows."""
+"""Nightly housekeeping: forget old inbox keys, expired bind codes and abandoned conversations;
+never audit rows."""
 
 from __future__ import annotations
 
@@ -7,25 +8,31 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from bot.core.jobs import JobContext, JobRegistry
-from models import audit, inbox
+from models import audit, dialog, inbox
 from models.binding import BindCode
 
 jobs = JobRegistry("housekeeping")
 
 
-@jobs.cron("housekeeping", "30 3 * * *", help="每天 03:30 清理过期的消息去重记录和绑定码")
+@jobs.cron("housekeeping", "30 3 * * *", help="每天 03:30 清理过期的消息去重记录、绑定码和对话")
 async def housekeeping(ctx: JobContext) -> None:
-    """Purge handled inbox keys past their keep period and expired, unused bind codes."""
+    """Purge handled inbox keys past their keep period, expired unused bind codes and expired
+    conversations."""
     purged = await inbox.purge(ctx.session, ctx.now - timedelta(days=ctx.config.inbox.keep_days))
     result = await ctx.session.execute(
         delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
     )
+    dialogs = await dialog.purge_expired(ctx.session, ctx.now)
     await audit.append(
         ctx.session,
         ctx.now,
         audit.Entry(
             kind="system",
             command="housekeeping",
-            detail={"inbox_keys": purged, "bind_codes": int(result.rowcount)},  # type: ignore[attr-defined]
+            detail={
+                "inbox_keys": purged,
+                "bind_codes": int(result.rowcount),  # type: ignore[attr-defined]
+                "dialogs": dialogs,
+            },
         ),
     )

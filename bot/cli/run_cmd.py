@@ -9,17 +9,25 @@ from pathlib import Path
 
 import typer
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, fail, in_transaction, run, setup_logging
 from bot.cli.doctor import diagnose
 from bot.config import Config
-from bot.demo import PEOPLE, UNBOUND, seed
+from bot.demo import PEOPLE, UNBOUND, DemoResult, seed, seed_roster
 from models.users import User
 
 
 async def _seed(cfg: Config) -> None:
     ttl = timedelta(hours=cfg.bind.code_ttl_hours)
-    result = await in_transaction(cfg, lambda s: seed(s, clock.now(), ttl), command="demo")
+
+    async def work(session: AsyncSession) -> DemoResult:
+        result = await seed(session, clock.now(), ttl)
+        if result.created:
+            await seed_roster(session, clock.now(), cfg)
+        return result
+
+    result = await in_transaction(cfg, work, command="demo")
     if not result.created:
         console.print("数据库里已有人员，未重复写入演示数据。")
         return

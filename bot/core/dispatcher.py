@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
+from bot.core import dialogs
 from bot.core.args import bind_args
 from bot.core.clock import Clock, LocalTime
 from bot.core.context import HandlerContext
@@ -178,6 +179,12 @@ class Dispatcher:
             return
         user = await binding.resolve(session, msg.platform, msg.sender_id)
         roles = user.roles if user else None
+        if (
+            user is not None
+            and dialogs.may_answer(msg)
+            and await self._continue_dialog(session, msg, now, user)
+        ):
+            return
         found = self.table.match(msg.text)
         if found is None:
             if msg.chat_kind is ChatKind.GROUP and not msg.text.startswith("/"):
@@ -193,16 +200,7 @@ class Dispatcher:
             outcome, text = refusal
             await self._finish(session, msg, now, user, route.name, outcome, None, [Reply(text)])
             return
-        ctx = HandlerContext(
-            session=session,
-            clock=self.clock,
-            config=self.config,
-            tz=self.tz,
-            now=now,
-            msg=msg,
-            user=user,
-            table=self.table,
-        )
+        ctx = self._context(session, msg, now, user)
         try:
             kwargs = bind_args(list(route.params), found.rest, ctx.today, route.usage)
             replies = _as_replies(await route.func(ctx, **kwargs))
@@ -219,6 +217,40 @@ class Dispatcher:
         if ctx.user is not None and route.roles and rest:
             detail["args"] = rest[:200]
         return detail
+
+    def _context(
+        self, session: AsyncSession, msg: IncomingMessage, now: datetime, user: UserInfo | None
+    ) -> HandlerContext:
+        return HandlerContext(
+            session=session,
+            clock=self.clock,
+            config=self.config,
+            tz=self.tz,
+            now=now,
+            msg=msg,
+            user=user,
+            table=self.table,
+        )
+
+    async def _continue_dialog(
+        self, session: AsyncSession, msg: IncomingMessage, now: datetime, user: UserInfo
+    ) -> bool:
+        """Hand a non-command message to the sender's open conversation here, if there is one."""
+        ctx = self._context(session, msg, now, user)
+        row = await dialogs.find(ctx)
+        if row is None or row.kind not in self.table.dialogs:
+            return False
+        try:
+            async with session.begin_nested():  # a refused answer keeps the previous state
+                replies = _as_replies(
+                    await dialogs.advance(ctx, row, self.table.dialogs[row.kind])
+                )
+            outcome = ctx.outcome
+        except UserError as exc:
+            replies, outcome = [Reply(exc.message)], "rejected"
+        command = f"dialog {row.kind}"
+        await self._finish(session, msg, now, user, command, outcome, ctx.audit_detail, replies)
+        return True
 
     def _refusal(
         self, route: Route, msg: IncomingMessage, user: UserInfo | None

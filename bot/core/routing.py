@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core import segment
 from bot.core.args import Param, params_of
+from bot.core.dialogs import DialogStep
 from bot.core.roles import Role
 
 Handler = Callable[..., Awaitable[Any]]
@@ -62,6 +63,7 @@ class Router:
 
     name: str
     routes: list[Route] = field(default_factory=list)
+    dialogs: dict[str, DialogStep] = field(default_factory=dict)
 
     def command(
         self,
@@ -90,6 +92,15 @@ class Router:
 
         return register
 
+    def dialog(self, kind: str) -> Callable[[DialogStep], DialogStep]:
+        """Register the step that continues conversations of ``kind`` (see bot.core.dialogs)."""
+
+        def register(func: DialogStep) -> DialogStep:
+            self.dialogs[kind] = func
+            return func
+
+        return register
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -103,7 +114,14 @@ class CommandTable:
     """All routers merged; finds the command in a line of text."""
 
     def __init__(self, routers: Iterable[Router]) -> None:
+        routers = list(routers)
         self.routes: list[Route] = [r for router in routers for r in router.routes]
+        self.dialogs: dict[str, DialogStep] = {}
+        for router in routers:
+            for kind, step in router.dialogs.items():
+                if kind in self.dialogs:
+                    raise ValueError(f"dialog kind {kind!r} declared twice")
+                self.dialogs[kind] = step
         self._by_phrase: dict[tuple[str, ...], Route] = {}
         for route in self.routes:
             for phrase in route.phrases:

@@ -1,0 +1,104 @@
+"""`dutybot roster import|export|generate` and `dutybot triage` on a demo database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+HEADER = ["日期", "班次", "带班领导", "值班员", "备班", "电话"]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    values = {"DUTYBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    result = runner.invoke(app, ["demo"], env=values)
+    assert result.exit_code == 0, result.output
+    return values
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [HEADER, *rows]:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _export(env: dict[str, str], tmp_path: Path, first: str, last: str) -> str:
+    out = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["roster", "export", "--from", first, "--to", last, str(out)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8-sig")
+
+
+def test_xlsx_with_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    before = _export(env, tmp_path, "2027-03-01", "2027-03-31")
+    rows: list[list[object]] = [
+        ["2027-03-01", "全天", "李明", "张三", "赵丽", "0571-1234567"],
+        ["2027-03-02", "全天", "王刚", "赵丽", "", ""],
+        ["2027-03-03", "全天", "李明", "张三", "", ""],
+        ["2027-03-04", "全天", "王刚", "李四", "", ""],
+        ["2027-03-05", "早班", "李明", "张三", "", ""],
+    ]
+    result = runner.invoke(
+        app, ["roster", "import", str(_xlsx(tmp_path / "r.xlsx", rows))], env=env
+    )
+    assert result.exit_code == 1
+    assert "第5行：找不到人员 李四" in result.output
+    assert "第6行：没有班次「早班」" in result.output
+    assert _export(env, tmp_path, "2027-03-01", "2027-03-31") == before
+
+
+def test_import_then_reimport_reports_changes(env: dict[str, str], tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["2027-03-01", "白班", "李明", "张三、赵丽", "钱芳", "0571-1234567"],
+        ["2027-03-01", "夜班", "王刚", "赵丽", "", ""],
+    ]
+    result = runner.invoke(
+        app, ["roster", "import", str(_xlsx(tmp_path / "a.xlsx", rows))], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "新增 2 个班次，修改 0 个，未变 0 个" in result.output
+    rows[1][3] = "张三"
+    csv_path = tmp_path / "b.csv"
+    csv_path.write_text(
+        "\n".join(",".join(map(str, r)) for r in [HEADER, *rows]), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["roster", "import", str(csv_path)], env=env)
+    assert "新增 0 个班次，修改 1 个，未变 1 个" in result.output
+    exported = _export(env, tmp_path, "2027-03-01", "2027-03-01")
+    assert "2027-03-01,白班,李明,张三、赵丽,钱芳,0571-1234567" in exported
+    assert "2027-03-01,夜班,王刚,张三,," in exported
+
+
+def test_generate_warns_for_a_year_without_calendar_data(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    result = runner.invoke(
+        app, ["roster", "generate", "--from", "2026-12-30", "--to", "2027-01-04"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "新增 6 个班次" in result.output
+    assert "2027 年的节假日与调休安排未知" in result.output
+    assert "值班次数：张三 2 次，赵丽 2 次，钱芳 2 次" in result.output
+
+
+def test_triage_prints_one_json_per_line(env: dict[str, str]) -> None:
+    lines = "河口乡发生山体滑坡，3人被困\n\n市领导下周来县调研\n"
+    result = runner.invoke(app, ["triage"], input=lines, env=env)
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert out == [
+        {"category": "地质灾害", "severity": "较大", "keywords": ["山体滑坡"]},
+        {"category": "其他", "severity": None, "keywords": []},
+    ]

@@ -1,0 +1,52 @@
+"""/duty and /myduty: the roster as officers see it, glued Chinese forms, unknown years."""
+
+from __future__ import annotations
+
+from bot.app import App
+from tests.duty_support import say
+from tests.support import RecordingAdapter
+
+
+async def test_duty_today_shows_leader_officer_and_phone(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, "/duty today", sender="郑华")
+    text = console.texts("郑华")[-1]
+    assert "11-26 周四（工作日）" in text
+    assert "带班：李明" in text and "值班：张三" in text
+    assert "13800000004" in text  # 张三's phone
+
+
+async def test_glued_chinese_form_and_tomorrow(app: App, console: RecordingAdapter) -> None:
+    await say(app, "值班明天")
+    assert "值班：赵丽" in console.texts("张三")[-1]
+    assert "带班：王刚" in console.texts("张三")[-1]
+
+
+async def test_week_lists_every_day(app: App, console: RecordingAdapter) -> None:
+    await say(app, "值班 本周")
+    text = console.texts("张三")[-1]
+    for day in ("11-23", "11-24", "11-25", "11-26", "11-29"):
+        assert day in text
+    assert text.count("未排班") == 3  # Mon–Wed precede the roster
+
+
+async def test_myduty_lists_own_slots_with_role(app: App, console: RecordingAdapter) -> None:
+    await say(app, "我的值班", sender="王刚")
+    text = console.texts("王刚")[-1]
+    assert "11-27 全天" in text and "（带班领导）" in text
+    assert "11-26" not in text  # 李明 leads today
+
+
+async def test_year_without_calendar_data_warns_instead_of_failing(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, "/duty 2027-01-04")
+    text = console.texts("张三")[-1]
+    assert "未排班" in text
+    assert "2027 年的节假日与调休安排未知" in text
+
+
+async def test_bad_date_explains_the_forms(app: App, console: RecordingAdapter) -> None:
+    await say(app, "/duty someday")
+    assert "本周" in console.texts("张三")[-1] and "2026-11-26" in console.texts("张三")[-1]

@@ -1,0 +1,35 @@
+"""The duty config section: committed defaults load, and mistakes name the key and the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import DEFAULT_CONFIG, ConfigError, load_config, parse_config
+
+
+def test_committed_duty_section_loads() -> None:
+    duty = load_config(DEFAULT_CONFIG, env={}).duty
+    assert [s.name for s in duty.shifts] == ["全天", "白班", "夜班"]
+    assert set(duty.incident_limits) == {"一般", "较大", "重大", "特别重大"}
+    assert all(limit.source for limit in duty.incident_limits.values())
+    assert len(duty.triage.categories) == 8
+
+
+@pytest.mark.parametrize(
+    ("duty", "message"),
+    [
+        (
+            {"staffing": {"holiday": {"shifts": ["早班"]}}},
+            "staffing.holiday 用到未定义的班次 早班",
+        ),
+        ({"rollcall": {"windows": ["11:30-09:00"]}}, "「11:30-09:00」应为 HH:MM-HH:MM"),
+        (
+            {"incident_limits": {"很大": {"written_minutes": 60, "source": "x"}}},
+            "duty.incident_limits",
+        ),
+        ({"triage": {"notify_level": "中等"}}, "duty.triage.notify_level"),
+    ],
+)
+def test_mistakes_are_named(duty: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_config({"duty": duty}, env={})
