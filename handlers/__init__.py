@@ -1,7 +1,17 @@
 """Chat use cases, one module per feature. ROUTERS is the one ordered list the bot serves."""
 
 from bot.core.routing import Router
-from handlers import bind, groups, help, outbox, remind
+from handlers import (
+    bind,
+    groups,
+    help,
+    outbox,
+    remind,
+    supervision,
+    supervision_flow,
+    supervision_view,
+    workday,
+)
 
 ROUTERS: tuple[Router, ...] = (
     help.router,
@@ -9,4 +19,8 @@ ROUTERS: tuple[Router, ...] = (
     groups.router,
     remind.router,
     outbox.router,
+    workday.router,
+    supervision.router,
+    supervision_flow.router,
+    supervision_view.router,
 )
