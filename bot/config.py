@@ -175,9 +175,11 @@ class RuleTable(RootModel[dict[str, TimeRule]]):
         try:
             return self.root[rule_id]
         except KeyError:
-            raise ConfigError(f"rules.{rule_id}：规则表中没有这条时限，请在 config.yaml 补上") from None
+            raise ConfigError(
+                f"rules.{rule_id}：规则表中没有这条时限，请在 config.yaml 补上"
+            ) from None
 
-    def __iter__(self) -> Any:  # type: ignore[override]
+    def __iter__(self) -> Any:
         return iter(self.root.items())
 
 

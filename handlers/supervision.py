@@ -22,7 +22,7 @@ router = Router("supervision")
 
 
 async def create_item(ctx: HandlerContext, task: NewTask, origin: str | None = None) -> Reply:
-    """立项 + 交办 in one step (also used by 批示 and 会后督办); returns the reply to the caller."""
+    """立项 + 交办 in one step (批示 and 会后督办 reuse it); returns the caller's reply."""
     cal = WorkCalendar(ctx.config.calendar)
     due_date, warnings = due_from(task.due, ctx.now, ctx.tz, cal)
     org = await supervision.find_org(ctx.session, task.unit)
@@ -85,8 +85,10 @@ async def _notify_units(
         )
         for user_id, platform, address in targets:
             await ctx.send(
-                Target(platform, address), Reply(text),
-                key=f"task:{item.id}:assign:{user_id}:{platform}", kind="supervision",
+                Target(platform, address),
+                Reply(text),
+                key=f"task:{item.id}:assign:{user_id}:{platform}",
+                kind="supervision",
             )
         if not targets:
             unreached.append(unit.name)
@@ -130,9 +132,14 @@ async def task_extend(
     old = item.due_date
     item.due_date, item.due_at = new_date, end_of_day(new_date, ctx.tz.tz)
     item.card, item.escalation = "", ""
-    supervision.log(item, "延期", ctx.me.id, ctx.now, f"{old.isoformat()} → {new_date.isoformat()}：{reason}")
+    supervision.log(
+        item, "延期", ctx.me.id, ctx.now, f"{old.isoformat()} → {new_date.isoformat()}：{reason}"
+    )
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
-    lines = [f"✅ {item.label} 期限由 {old.isoformat()} 延至 {new_date.isoformat()}（{weekday(new_date)}）"]
+    lines = [
+        f"✅ {item.label} 期限由 {old.isoformat()} 延至 "
+        f"{new_date.isoformat()}（{weekday(new_date)}）"
+    ]
     return "\n".join(lines + [f"⚠️ {w}" for w in warnings])
 
 

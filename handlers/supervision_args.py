@@ -45,7 +45,14 @@ _KEYS = "|".join(sorted(map(re.escape, _FIELDS), key=len, reverse=True))
 _SPLIT = re.compile(rf"\s*(?<!\S)(?=(?:{_KEYS})[=＝])")
 _FIELD = re.compile(rf"^({_KEYS})[=＝](.*)$", re.S)
 _AMOUNT = re.compile(r"^(\d{1,3})\s*个?(工作日|自然日|日|天|月|小时)$")
-_UNITS = {"工作日": "工作日", "自然日": "自然日", "日": "自然日", "天": "自然日", "月": "月", "小时": "小时"}
+_UNITS = {
+    "工作日": "工作日",
+    "自然日": "自然日",
+    "日": "自然日",
+    "天": "自然日",
+    "月": "月",
+    "小时": "小时",
+}
 _CADENCE_WORDS = {
     "每周": "每周",
     "周": "每周",
@@ -82,7 +89,7 @@ def parse_new(text: str) -> NewTask:
     task, parts = NewTask(), [p.strip() for p in _SPLIT.split(text.strip()) if p.strip()]
     if parts and not _FIELD.match(parts[0]):
         head = parts.pop(0).split(maxsplit=2)
-        task.unit, task.due, task.title = (head + ["", "", ""])[:3]
+        task.unit, task.due, task.title = [*head, "", "", ""][:3]
     for part in parts:
         found = _FIELD.match(part)
         if found is None:
@@ -96,7 +103,9 @@ def parse_new(text: str) -> NewTask:
             task.cadence = _CADENCE_WORDS[value.lower()]
         else:
             setattr(task, name, value)
-    missing = [n for n, v in (("标题", task.title), ("单位", task.unit), ("期限", task.due)) if not v]
+    missing = [
+        n for n, v in (("标题", task.title), ("单位", task.unit), ("期限", task.due)) if not v
+    ]
     if missing:
         raise UserError(f"缺少{'、'.join(missing)}。{USAGE}")
     if task.source not in SOURCES:

@@ -1,4 +1,4 @@
-"""督办 handling: 签收, 进展 and 申请办结 by the unit's liaison; 销号 and 退回重办 by the supervisor."""
+"""督办 handling: 签收, 进展, 申请办结 by the unit's liaison; 销号, 退回重办 by the supervisor."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def _own(ctx: HandlerContext, item: SupervisionItem, *, co_ok: bool = False) -> 
         )
 
 
-async def _tell(ctx: HandlerContext, item: SupervisionItem, user_ids: list[int], text: str) -> None:
+async def _tell(
+    ctx: HandlerContext, item: SupervisionItem, user_ids: list[int], text: str
+) -> None:
     for user_id, platform, address in await binding.private_targets(ctx.session, user_ids):
         await ctx.send(
             Target(platform, address),
@@ -56,9 +58,7 @@ async def task_sign(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号"
     )
 
 
-@router.command(
-    "task progress", aliases=("督办 进展",), roles=[Role.LIAISON], help="报送督办进展"
-)
+@router.command("task progress", aliases=("督办 进展",), roles=[Role.LIAISON], help="报送督办进展")
 async def task_progress(
     ctx: HandlerContext,
     *,
@@ -72,7 +72,9 @@ async def task_progress(
     item.last_progress = text
     first_feedback(ctx, item)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
-    return f"✅ 已记录 {item.label} 的进展。下次反馈：{item.next_feedback_date} 前（{item.cadence}）"
+    return (
+        f"✅ 已记录 {item.label} 的进展。下次反馈：{item.next_feedback_date} 前（{item.cadence}）"
+    )
 
 
 @router.command(
@@ -118,7 +120,12 @@ async def task_close(
     item.closed_at = ctx.now
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
     on_time = "按期" if ctx.today <= item.due_date else "逾期"
-    await _tell(ctx, item, await _liaisons(ctx, item), f"✅ {item.label} 已审核通过，办结销号（{on_time}）。")
+    await _tell(
+        ctx,
+        item,
+        await _liaisons(ctx, item),
+        f"✅ {item.label} 已审核通过，办结销号（{on_time}）。",
+    )
     return f"✅ {item.label} 已办结销号（{on_time}办结）。"
 
 

@@ -50,7 +50,8 @@ async def task_list(
         cal = WorkCalendar(ctx.config.calendar)
         rule = ctx.config.rules["supervision.due_soon"]
         items = [
-            i for i in await ctx.session.scalars(query.where(SupervisionItem.due_date >= ctx.today))
+            i
+            for i in await ctx.session.scalars(query.where(SupervisionItem.due_date >= ctx.today))
             if before(i.due_date, rule, cal) <= ctx.today
         ]
         return _render(f"临期督办事项（{rule.amount}{rule.unit}内到期）", items)
@@ -60,7 +61,10 @@ async def task_list(
             unit = ctx.me.org
         if unit:
             org = await supervision.find_org(ctx.session, unit)
-            query, title = query.where(SupervisionItem.lead_org_id == org.id), f"{org.name} 的督办事项"
+            query, title = (
+                query.where(SupervisionItem.lead_org_id == org.id),
+                f"{org.name} 的督办事项",
+            )
     return _render(title, list(await ctx.session.scalars(query)))
 
 
@@ -87,9 +91,14 @@ async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号"
     lines = [
         f"{item.label}（{item.status}）",
         f"来源：{item.source}" + (f"；牵头领导：{item.lead_leader}" if item.lead_leader else ""),
-        f"承办：{item.lead_org.name}" + (f"；协办：{'、'.join(item.co_orgs)}" if item.co_orgs else ""),
+        f"承办：{item.lead_org.name}"
+        + (f"；协办：{'、'.join(item.co_orgs)}" if item.co_orgs else ""),
         f"期限：{item.due_date.isoformat()}"
-        + (f"（原 {item.original_due_date.isoformat()}）" if item.original_due_date != item.due_date else "")
+        + (
+            f"（原 {item.original_due_date.isoformat()}）"
+            if item.original_due_date != item.due_date
+            else ""
+        )
         + ("，已超期" if overdue else "")
         + f"；反馈：{item.cadence}",
     ]

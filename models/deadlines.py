@@ -62,7 +62,9 @@ def shift_workdays(cal: WorkCalendar, day: date, count: int) -> tuple[date, list
     return day, [w for y in sorted(years) if (w := cal.warning(y))]
 
 
-def _last_day(start: date, rule: TimeRule, amount: int, cal: WorkCalendar) -> tuple[date, list[str]]:
+def _last_day(
+    start: date, rule: TimeRule, amount: int, cal: WorkCalendar
+) -> tuple[date, list[str]]:
     counted = rule.start == "当日"
     if rule.unit == "工作日":
         if counted and cal.is_workday(start):

@@ -1,4 +1,4 @@
-"""督办 items: 立项 → 交办 → 签收 → 办理中 → 待审核 → 已办结(销号), or 退回重办; every step logged."""
+"""督办 items: 立项 → 交办 → 签收 → 办理中 → 待审核 → 已办结(销号) or 退回重办, all logged."""
 
 from __future__ import annotations
 
@@ -106,7 +106,9 @@ class SupervisionEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-def step(item: SupervisionItem, action: str, actor_id: int | None, now: datetime, note: str = "") -> None:
+def step(
+    item: SupervisionItem, action: str, actor_id: int | None, now: datetime, note: str = ""
+) -> None:
     """Move ``item`` by ``action`` and log it.
 
     Raises:
@@ -115,13 +117,15 @@ def step(item: SupervisionItem, action: str, actor_id: int | None, now: datetime
     allowed, target, hint = TRANSITIONS[action]
     if item.status not in allowed:
         raise UserError(
-            f"{item.label} 当前为「{item.status}」，不能{action}。{hint.format(id=item.id)}".rstrip()
+            f"{item.label} 当前为「{item.status}」，不能{action}。" + hint.format(id=item.id)
         )
     item.status = target.value
     log(item, action, actor_id, now, note)
 
 
-def log(item: SupervisionItem, action: str, actor_id: int | None, now: datetime, note: str) -> None:
+def log(
+    item: SupervisionItem, action: str, actor_id: int | None, now: datetime, note: str
+) -> None:
     """Append a history event."""
     item.events.append(SupervisionEvent(at=now, actor_id=actor_id, action=action, note=note))
 

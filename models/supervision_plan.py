@@ -21,7 +21,11 @@ from models.supervision import CADENCES, OPEN, WORKING, Status, SupervisionItem
 
 KIND = "supervision"
 # Steps after the due date, with the rule giving their distance from it.
-LADDER = {"chase": "supervision.chase", "report": "supervision.report", "interview": "supervision.interview"}
+LADDER = {
+    "chase": "supervision.chase",
+    "report": "supervision.report",
+    "interview": "supervision.interview",
+}
 # What each step sets on the item: (card, escalation level).
 MARKS = {
     "yellow": ("黄牌", "提醒"),
@@ -54,18 +58,22 @@ def before(day: date, rule: TimeRule, cal: WorkCalendar) -> date:
 
 
 def after(start: datetime, rule: TimeRule, cal: WorkCalendar, tz: ZoneInfo, hour: int) -> datetime:
-    """The push moment ``rule`` after ``start``: its last day at the push hour, or the exact time."""
+    """The push moment ``rule`` after ``start``: its last day at the push hour, or exact."""
     found = compute(start, rule, cal, tz)
     return found.due_at if found.last_day is None else at_hour(found.last_day, hour, tz)
 
 
-def next_feedback(day: date, cadence: str, config: Config, cal: WorkCalendar, tz: ZoneInfo) -> date:
+def next_feedback(
+    day: date, cadence: str, config: Config, cal: WorkCalendar, tz: ZoneInfo
+) -> date:
     """The day a progress report falls due, one cadence after ``day``."""
     found = compute(at_hour(day, 12, tz), config.rules[CADENCES[cadence]], cal, tz)
     return found.last_day or day
 
 
-def wanted(item: SupervisionItem, config: Config, cal: WorkCalendar, tz: ZoneInfo) -> dict[str, datetime]:
+def wanted(
+    item: SupervisionItem, config: Config, cal: WorkCalendar, tz: ZoneInfo
+) -> dict[str, datetime]:
     """Each push the item needs now, by step, with its moment."""
     hour, rules = config.supervision.push_hour, config.rules
     steps: dict[str, datetime] = {}
@@ -74,7 +82,9 @@ def wanted(item: SupervisionItem, config: Config, cal: WorkCalendar, tz: ZoneInf
     if item.status in WORKING and item.next_feedback_date is not None:
         steps["feedback"] = at_hour(item.next_feedback_date, hour, tz)
     if item.status in OPEN:
-        steps["yellow"] = at_hour(before(item.due_date, rules["supervision.due_soon"], cal), hour, tz)
+        steps["yellow"] = at_hour(
+            before(item.due_date, rules["supervision.due_soon"], cal), hour, tz
+        )
         steps["orange"] = at_hour(item.due_date, hour, tz)
         steps["red"] = at_hour(item.due_date + timedelta(days=1), hour, tz)
         due_day = at_hour(item.due_date, hour, tz)
@@ -106,7 +116,12 @@ async def replan(
         if fired.get(key) == moment:
             continue  # already sent for this very moment
         await due.schedule(
-            session, now, kind=KIND, due_at=moment, payload={"item": item.id, "step": name}, key=key
+            session,
+            now,
+            kind=KIND,
+            due_at=moment,
+            payload={"item": item.id, "step": name},
+            key=key,
         )
         pending[name] = moment
     for name in {*MARKS, "sign", "feedback"} - set(pending):

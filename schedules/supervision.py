@@ -1,4 +1,4 @@
-"""督办 pushes: 签收, 反馈, 黄牌/橙牌/红牌, 催办 → 通报 → 约谈建议, each saying what is due, by when,
+"""督办 pushes: 签收, 反馈, 黄/橙/红牌, 催办 → 通报 → 约谈建议, each saying what is due, by when
 and the command that answers it. Nobody reachable is never silent: the supervisor, then the
 admins, are told instead."""
 
@@ -13,7 +13,7 @@ from models import binding, supervision
 from models.calendar import WorkCalendar
 from models.deadlines import weekday
 from models.due import ClaimedItem
-from models.supervision import OPEN, WORKING, Status, SupervisionItem
+from models.supervision import OPEN, Status, SupervisionItem
 from models.supervision_plan import KIND, MARKS, next_feedback, replan
 from models.users import User, users_with_role
 
@@ -40,9 +40,7 @@ def _answer(step: str, item: SupervisionItem) -> str:
         return f"请立即签收：/task_sign {item.id}（或：督办 签收 {item.id}）"
     if step in ("report", "interview"):
         return f"查看详情：/task {item.id}；审核销号：/task_close {item.id}"
-    return (
-        f"报进展：/task_progress {item.id} 内容；办完申请办结：/task_done {item.id} 办理结果"
-    )
+    return f"报进展：/task_progress {item.id} 内容；办完申请办结：/task_done {item.id} 办理结果"
 
 
 def _body(ctx: JobContext, step: str, item: SupervisionItem) -> str:
@@ -70,7 +68,9 @@ async def _recipients(session: AsyncSession, step: str, item: SupervisionItem) -
     return liaisons
 
 
-async def _deliver(ctx: JobContext, item_id: int, step: str, people: list[User], text: str) -> None:
+async def _deliver(
+    ctx: JobContext, item_id: int, step: str, people: list[User], text: str
+) -> None:
     targets = await binding.private_targets(ctx.session, [p.id for p in people])
     note = ""
     if not targets:
@@ -101,9 +101,8 @@ async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
         return  # closed or under review since: nothing is owed
     if step == "sign" and item.status != Status.ASSIGNED:
         return
-    if step == "feedback":
-        if item.status not in WORKING or item.next_feedback_date is None:
-            return
+    if step == "feedback" and item.next_feedback_date is None:
+        return
     if step in MARKS:
         item.card, item.escalation = MARKS[step]
         action = item.card if step in ("yellow", "orange", "red") else item.escalation

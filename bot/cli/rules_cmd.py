@@ -16,7 +16,9 @@ workday_app = typer.Typer(help="工作日计算 (working-day calculator).", no_a
 
 
 def rules(
-    domain: str = typer.Option(None, "--domain", help="只看某类：信访/建议提案/12345/督办 (filter)"),
+    domain: str = typer.Option(
+        None, "--domain", help="只看某类：信访/建议提案/12345/督办 (filter)"
+    ),
 ) -> None:
     """打印时限规则表及其依据 (print the rule table)."""
     shown = ""
@@ -33,7 +35,9 @@ def rules(
             limit += "，末日逢休息日顺延"
         if rule.extension_max:
             limit += f"，可延期至多 {rule.extension_max}{rule.unit}"
-        basis = f"{rule.source}{rule.clause}" + ("【地方默认，请按本县规定核定】" if rule.local else "")
+        basis = f"{rule.source}{rule.clause}" + (
+            "【地方默认，请按本县规定核定】" if rule.local else ""
+        )
         console.print(f"  {rule_id}  {rule.name}：{limit}\n      依据：{basis}")
     if not shown:
         raise fail(f"没有类别为「{domain}」的规则，可选：信访、建议提案、12345、督办")

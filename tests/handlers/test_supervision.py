@@ -42,9 +42,7 @@ async def test_full_flow_through_every_state(app: App, console: RecordingAdapter
     assert "期限：2026-12-10（星期四）24:00 前" in reply  # 10 working days after 11-26
     assert (await item(app)).status == "交办"
     assert "请签收：/task_sign 1" in console.texts("孙伟")[-1]
-    assert await pending_steps(app) == {
-        "sign", "yellow", "orange", "chase", "report", "interview"
-    }
+    assert await pending_steps(app) == {"sign", "yellow", "orange", "chase", "report", "interview"}
 
     assert "已签收" in await say(app, console, "孙伟", "/task_sign 1")
     assert (await item(app)).status == "签收"
@@ -86,7 +84,11 @@ async def test_key_value_form_with_co_units_leader_and_cadence(
     )
     assert "协办：城关镇、县水利局" in reply and "牵头领导：李明" in reply
     found = await item(app)
-    assert (found.source, found.cadence, found.co_orgs) == ("常务会", "每月", ["城关镇", "县水利局"])
+    assert (found.source, found.cadence, found.co_orgs) == (
+        "常务会",
+        "每月",
+        ["城关镇", "县水利局"],
+    )
     assert "督办交办通知（协办）" in console.texts("吴磊")[-1]
     assert "督办交办通知（承办）" in console.texts("周敏")[-1]
     # a co-unit may report progress once signed, but may not sign or ask for closure
@@ -133,19 +135,20 @@ async def test_out_of_order_steps_are_refused(app: App, console: RecordingAdapte
     assert (await item(app)).status == "签收"
 
 
-async def test_extension_moves_the_due_date_and_replans(app: App, console: RecordingAdapter) -> None:
+async def test_extension_moves_the_due_date_and_replans(
+    app: App, console: RecordingAdapter
+) -> None:
     await say(app, console, "陈静", NEW)
     assert "新期限应晚于" in await say(app, console, "陈静", "督办 延期 1 2026-12-01 等批复")
     reply = await say(app, console, "陈静", "督办 延期 1 2026-12-31 等待省厅批复")
     assert "由 2026-12-10 延至 2026-12-31" in reply
     moved = await item(app)
     assert (moved.due_date.isoformat(), moved.original_due_date.isoformat()) == (
-        "2026-12-31", "2026-12-10"
+        "2026-12-31",
+        "2026-12-10",
     )
     async with app.sessions() as session:
-        orange = await session.scalar(
-            select(DueItem).where(DueItem.key == "task:1:orange")
-        )
+        orange = await session.scalar(select(DueItem).where(DueItem.key == "task:1:orange"))
     assert orange is not None and orange.due_at.date().isoformat() == "2026-12-31"
     assert "（原 2026-12-10）" in await say(app, console, "陈静", "/task 1")
 

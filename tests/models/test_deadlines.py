@@ -19,7 +19,14 @@ RULES = load_config().rules
 
 def rule(amount: int, unit: str, **extra: object) -> TimeRule:
     return TimeRule.model_validate(
-        {"name": "测试", "domain": "督办", "amount": amount, "unit": unit, "source": "测试", **extra}
+        {
+            "name": "测试",
+            "domain": "督办",
+            "amount": amount,
+            "unit": unit,
+            "source": "测试",
+            **extra,
+        }
     )
 
 

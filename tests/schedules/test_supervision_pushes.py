@@ -17,8 +17,10 @@ from tests.support import RecordingAdapter
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-async def at(app: App, clock: FakeClock, console: RecordingAdapter, *when: int) -> dict[str, list[str]]:
-    """Move the clock to local ``when`` (y, m, d, h, min), fire what is due; new texts by person."""
+async def at(
+    app: App, clock: FakeClock, console: RecordingAdapter, *when: int
+) -> dict[str, list[str]]:
+    """Set the clock to local ``when``, fire what is due; the new texts by person."""
     before = len(console.sent)
     clock.set(datetime(*when, tzinfo=TZ))  # type: ignore[misc]
     await app.ticker.tick()
