@@ -7,11 +7,11 @@ from typing import Annotated
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.messages import Reply, Target
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers.supervision_args import NewTask, due_from, parse_new
-from models import binding, supervision
+from models import notify, supervision
 from models.calendar import WorkCalendar
 from models.deadlines import end_of_day, weekday
 from models.supervision import Status, SupervisionItem
@@ -74,7 +74,6 @@ async def _notify_units(
     unreached = []
     for unit in units:
         liaisons = await supervision.unit_people(ctx.session, unit.id, Role.LIAISON)
-        targets = await binding.private_targets(ctx.session, [u.id for u in liaisons])
         role = "承办" if unit.id == item.lead_org_id else "协办"
         text = (
             f"📌 督办交办通知（{role}）\n{item.label}\n来源：{item.source}\n"
@@ -83,14 +82,8 @@ async def _notify_units(
             f"反馈周期：{item.cadence}\n"
             f"请签收：/task_sign {item.id}（或：督办 签收 {item.id}）"
         )
-        for user_id, platform, address in targets:
-            await ctx.send(
-                Target(platform, address),
-                Reply(text),
-                key=f"task:{item.id}:assign:{user_id}:{platform}",
-                kind="supervision",
-            )
-        if not targets:
+        key = f"task:{item.id}:assign:{unit.id}"
+        if not await notify.tell(ctx, [u.id for u in liaisons], text, key=key, kind="supervision"):
             unreached.append(unit.name)
     return unreached
 

@@ -11,6 +11,7 @@ from bot.config import TimeRule
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
+from handlers.fields import Form, split_list
 from models.calendar import WorkCalendar
 from models.deadlines import compute
 from models.supervision import CADENCES, SOURCES
@@ -20,30 +21,20 @@ USAGE = (
     "[来源=常务会] [领导=李明] [协办=县林业局,城关镇] [反馈=每周|每两周|每月] [内容=…]\n"
     "或简写：督办 立项 县水利局 10工作日 清理河道淤积"
 )
-_FIELDS = {
-    "标题": "title",
-    "title": "title",
-    "单位": "unit",
-    "承办单位": "unit",
-    "unit": "unit",
-    "期限": "due",
-    "due": "due",
-    "来源": "source",
-    "source": "source",
-    "领导": "leader",
-    "牵头领导": "leader",
-    "leader": "leader",
-    "协办": "co",
-    "协办单位": "co",
-    "co": "co",
-    "反馈": "cadence",
-    "cadence": "cadence",
-    "内容": "content",
-    "content": "content",
-}
-_KEYS = "|".join(sorted(map(re.escape, _FIELDS), key=len, reverse=True))
-_SPLIT = re.compile(rf"\s*(?<!\S)(?=(?:{_KEYS})[=＝])")
-_FIELD = re.compile(rf"^({_KEYS})[=＝](.*)$", re.S)
+FORM = Form(
+    {
+        "title": ("标题", "title"),
+        "unit": ("单位", "承办单位", "unit"),
+        "due": ("期限", "due"),
+        "source": ("来源", "source"),
+        "leader": ("领导", "牵头领导", "leader"),
+        "co": ("协办", "协办单位", "co"),
+        "cadence": ("反馈", "cadence"),
+        "content": ("内容", "content"),
+    },
+    ("unit", "due", "title"),
+    USAGE,
+)
 _AMOUNT = re.compile(r"^(\d{1,3})\s*个?(工作日|自然日|日|天|月|小时)$")
 _UNITS = {
     "工作日": "工作日",
@@ -86,28 +77,15 @@ def parse_new(text: str) -> NewTask:
     Raises:
         UserError: a missing title, unit or 期限, or an unknown 来源 / 反馈, with the usage.
     """
-    task, parts = NewTask(), [p.strip() for p in _SPLIT.split(text.strip()) if p.strip()]
-    if parts and not _FIELD.match(parts[0]):
-        head = parts.pop(0).split(maxsplit=2)
-        task.unit, task.due, task.title = [*head, "", "", ""][:3]
-    for part in parts:
-        found = _FIELD.match(part)
-        if found is None:
-            raise UserError(f"看不懂「{part}」。{USAGE}")
-        name, value = _FIELDS[found.group(1)], found.group(2).strip()
-        if name == "co":
-            task.co = [u for u in re.split(r"[,，、\s]+", value) if u]
-        elif name == "cadence":
-            if value.lower() not in _CADENCE_WORDS:
-                raise UserError(f"反馈周期「{value}」不对，可选：{'、'.join(CADENCES)}")
-            task.cadence = _CADENCE_WORDS[value.lower()]
-        else:
-            setattr(task, name, value)
-    missing = [
-        n for n, v in (("标题", task.title), ("单位", task.unit), ("期限", task.due)) if not v
-    ]
-    if missing:
-        raise UserError(f"缺少{'、'.join(missing)}。{USAGE}")
+    values = FORM.parse(text)
+    FORM.require(values, {"title": "标题", "unit": "单位", "due": "期限"})
+    task = NewTask(co=split_list(values.pop("co", "")))
+    cadence = values.pop("cadence", task.cadence)
+    for name, value in values.items():
+        setattr(task, name, value)
+    if cadence.lower() not in _CADENCE_WORDS:
+        raise UserError(f"反馈周期「{cadence}」不对，可选：{'、'.join(CADENCES)}")
+    task.cadence = _CADENCE_WORDS[cadence.lower()]
     if task.source not in SOURCES:
         raise UserError(f"来源「{task.source}」不对，可选：{'、'.join(SOURCES)}")
     return task

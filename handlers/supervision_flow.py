@@ -7,11 +7,10 @@ from typing import Annotated
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.messages import Reply, Target
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers.supervision import first_feedback
-from models import binding, supervision
+from models import notify, supervision
 from models.supervision import SupervisionItem
 from models.supervision_plan import replan
 
@@ -29,13 +28,8 @@ def _own(ctx: HandlerContext, item: SupervisionItem, *, co_ok: bool = False) -> 
 async def _tell(
     ctx: HandlerContext, item: SupervisionItem, user_ids: list[int], text: str
 ) -> None:
-    for user_id, platform, address in await binding.private_targets(ctx.session, user_ids):
-        await ctx.send(
-            Target(platform, address),
-            Reply(text),
-            key=f"task:{item.id}:{len(item.events)}:{user_id}:{platform}",
-            kind="supervision",
-        )
+    key = f"task:{item.id}:{len(item.events)}"
+    await notify.tell(ctx, user_ids, text, key=key, kind="supervision", fallback=[item.created_by])
 
 
 async def _liaisons(ctx: HandlerContext, item: SupervisionItem) -> list[int]:

@@ -1,21 +1,19 @@
 """督办 pushes: 签收, 反馈, 黄/橙/红牌, 催办 → 通报 → 约谈建议, each saying what is due, by when
-and the command that answers it. Nobody reachable is never silent: the supervisor, then the
-admins, are told instead."""
+and the command that answers it (models.notify falls back to the supervisor, then the admins)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jobs import JobContext, JobRegistry
-from bot.core.messages import Reply, Target
 from bot.core.roles import Role
-from models import binding, supervision
+from models import notify, supervision
 from models.calendar import WorkCalendar
 from models.deadlines import weekday
 from models.due import ClaimedItem
 from models.supervision import OPEN, Status, SupervisionItem
 from models.supervision_plan import KIND, MARKS, next_feedback, replan
-from models.users import User, users_with_role
+from models.users import User
 
 jobs = JobRegistry("supervision")
 
@@ -68,30 +66,6 @@ async def _recipients(session: AsyncSession, step: str, item: SupervisionItem) -
     return liaisons
 
 
-async def _deliver(
-    ctx: JobContext, item_id: int, step: str, people: list[User], text: str
-) -> None:
-    targets = await binding.private_targets(ctx.session, [p.id for p in people])
-    note = ""
-    if not targets:
-        # Nobody in the unit can be reached: tell the supervisor, then the admins, instead.
-        who = "、".join(p.name for p in people) or "无人"
-        note = f"\n（⚠️ 本应发给 {who}，但无已绑定账号，请线下通知）"
-        item = await supervision.get(ctx.session, item_id)
-        fallback = [u for u in [await ctx.session.get(User, item.created_by)] if u is not None]
-        targets = await binding.private_targets(ctx.session, [u.id for u in fallback])
-        if not targets:
-            admins = await users_with_role(ctx.session, Role.ADMIN)
-            targets = await binding.private_targets(ctx.session, [u.id for u in admins])
-    for user_id, platform, address in targets:
-        await ctx.send(
-            Target(platform, address),
-            Reply(text + note),
-            key=f"task:{item_id}:{step}:{ctx.scheduled_for}:{user_id}:{platform}",
-            kind="supervision",
-        )
-
-
 @jobs.due(KIND)
 async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
     """Send one step's push and mark the item's card and escalation level."""
@@ -107,8 +81,15 @@ async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
         item.card, item.escalation = MARKS[step]
         action = item.card if step in ("yellow", "orange", "red") else item.escalation
         supervision.log(item, action, None, ctx.now, _HEADS[step])
-    text = _body(ctx, step, item)
-    await _deliver(ctx, item.id, step, await _recipients(ctx.session, step, item), text)
+    people = [p.id for p in await _recipients(ctx.session, step, item)]
+    await notify.tell(
+        ctx,
+        people,
+        _body(ctx, step, item),
+        key=f"task:{item.id}:{step}:{ctx.scheduled_for}",
+        kind="supervision",
+        fallback=[item.created_by],
+    )
     if step == "feedback" and item.next_feedback_date is not None:
         cal = WorkCalendar(ctx.config.calendar)
         item.next_feedback_date = next_feedback(
