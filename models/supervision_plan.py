@@ -1,21 +1,20 @@
 """When each 督办 push is due: 签收, 反馈, 黄牌/橙牌/红牌 and the ladder 催办 → 通报 → 约谈建议.
 
-Every push is a due-item row keyed ``task:<id>:<step>``. :func:`replan` derives the wanted rows
-from the item's state and dates, moves or adds them, and cancels the rest; a step that already
-fired for the same moment is not fired again, so replanning after any change is always safe.
+Every push is a due-item row keyed ``task:<id>:<step>``; :func:`replan` derives the wanted rows
+from the item's state and dates and lets models.clocks add, move or cancel them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config, TimeRule
-from models import due
+from models import clocks
 from models.calendar import WorkCalendar
+from models.clocks import at_hour
 from models.deadlines import add_months, compute, shift_workdays
 from models.supervision import CADENCES, OPEN, WORKING, Status, SupervisionItem
 
@@ -40,11 +39,6 @@ MARKS = {
 def key_prefix(item_id: int) -> str:
     """``task:7:`` — every push of one item."""
     return f"task:{item_id}:"
-
-
-def at_hour(day: date, hour: int, tz: ZoneInfo) -> datetime:
-    """``day`` at ``hour``:00 local, as aware UTC."""
-    return datetime(day.year, day.month, day.day, hour, tzinfo=tz).astimezone(UTC)
 
 
 def before(day: date, rule: TimeRule, cal: WorkCalendar) -> date:
@@ -99,31 +93,11 @@ async def replan(
     session: AsyncSession, now: datetime, item: SupervisionItem, config: Config, tz: ZoneInfo
 ) -> dict[str, datetime]:
     """Bring the item's due rows in line with its state; returns the steps now pending."""
-    cal = WorkCalendar(config.calendar)
-    prefix = key_prefix(item.id)
-    rows = await session.scalars(
-        select(due.DueItem).where(due.DueItem.key.startswith(prefix, autoescape=True))
+    return await clocks.sync(
+        session,
+        now,
+        prefix=key_prefix(item.id),
+        kind=KIND,
+        wanted=wanted(item, config, WorkCalendar(config.calendar), tz),
+        payload={"item": item.id},
     )
-    fired = {
-        r.key: r.due_at
-        for r in rows
-        if r.key and r.status in (due.DueStatus.DONE.value, due.DueStatus.CLAIMED.value)
-    }
-    plan = wanted(item, config, cal, tz)
-    pending: dict[str, datetime] = {}
-    for name, moment in plan.items():
-        key = prefix + name
-        if fired.get(key) == moment:
-            continue  # already sent for this very moment
-        await due.schedule(
-            session,
-            now,
-            kind=KIND,
-            due_at=moment,
-            payload={"item": item.id, "step": name},
-            key=key,
-        )
-        pending[name] = moment
-    for name in {*MARKS, "sign", "feedback"} - set(pending):
-        await due.cancel(session, prefix + name)
-    return pending
