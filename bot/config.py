@@ -196,6 +196,8 @@ class ProposalsConfig(Section):
     exclude_unrated: bool = True
     # Ratings counted as satisfied; 基本满意 counts in most places.
     satisfied: tuple[str, ...] = ("满意", "基本满意")
+    # 办结率 over all items assigned, or only over those whose reply date has come.
+    completion_base: Literal["assigned", "due"] = "assigned"
 
 
 class Config(Section):

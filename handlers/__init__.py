@@ -6,6 +6,8 @@ from handlers import (
     groups,
     help,
     outbox,
+    proposals,
+    proposals_view,
     remind,
     supervision,
     supervision_flow,
@@ -23,4 +25,6 @@ ROUTERS: tuple[Router, ...] = (
     supervision.router,
     supervision_flow.router,
     supervision_view.router,
+    proposals.router,
+    proposals_view.router,
 )

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
-from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers.supervision import first_feedback
@@ -19,10 +18,7 @@ router = Router("supervision-flow")
 
 def _own(ctx: HandlerContext, item: SupervisionItem, *, co_ok: bool = False) -> None:
     units = [item.lead_org.name, *(item.co_orgs if co_ok else [])]
-    if ctx.me.org not in units:
-        raise UserError(
-            f"{item.label} 由 {item.lead_org.name} 承办，您（{ctx.me.org}）不能办理此项。"
-        )
+    supervision.require_unit(ctx.me, units, item.label)
 
 
 async def _tell(

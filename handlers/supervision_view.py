@@ -12,8 +12,8 @@ from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
 from models import supervision
 from models.calendar import WorkCalendar
+from models.deadlines import before
 from models.supervision import OPEN, Status, SupervisionItem
-from models.supervision_plan import before
 from models.users import User
 
 router = Router("supervision-view")

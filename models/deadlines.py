@@ -35,6 +35,10 @@ class Deadline:
     warnings: tuple[str, ...] = ()
     moved_from: date | None = None
 
+    def day(self, tz: ZoneInfo) -> date:
+        """The last local day (the day it expires on, for 分钟/小时)."""
+        return self.last_day or self.due_at.astimezone(tz).date()
+
 
 def add_months(day: date, months: int) -> date:
     """The corresponding day ``months`` later; the month's last day when it has none (§202)."""
@@ -60,6 +64,16 @@ def shift_workdays(cal: WorkCalendar, day: date, count: int) -> tuple[date, list
         if cal.is_workday(day):
             left -= 1
     return day, [w for y in sorted(years) if (w := cal.warning(y))]
+
+
+def before(day: date, rule: TimeRule, cal: WorkCalendar) -> date:
+    """The day ``rule`` ahead of ``day`` (临期 starts there)."""
+    if rule.unit == "工作日":
+        return shift_workdays(cal, day, -rule.amount)[0]
+    if rule.unit == "月":
+        return add_months(day, -rule.amount)
+    days = rule.amount if rule.unit == "自然日" else 0
+    return day - timedelta(days=days)
 
 
 def _last_day(

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from models.base import Base, JSONText
-from models.users import OrgUnit, User, UserRole
+from models.users import OrgUnit, User, UserInfo, UserRole
 
 SOURCES = ("常务会", "县长办公会", "领导批示", "上级交办", "建议提案", "12345", "信访", "会议")
 # Feedback cadence → the rule of the table that spaces the reminders.
@@ -128,6 +128,12 @@ def log(
 ) -> None:
     """Append a history event."""
     item.events.append(SupervisionEvent(at=now, actor_id=actor_id, action=action, note=note))
+
+
+def require_unit(me: UserInfo, units: list[str], label: str) -> None:
+    """Only people of the handling unit(s) may act on an item."""
+    if me.org not in units:
+        raise UserError(f"{label} 由 {units[0]} 承办，您（{me.org}）不能办理此项。")
 
 
 async def get(session: AsyncSession, item_id: int) -> SupervisionItem:

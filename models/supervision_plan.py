@@ -15,7 +15,7 @@ from bot.config import Config, TimeRule
 from models import clocks
 from models.calendar import WorkCalendar
 from models.clocks import at_hour
-from models.deadlines import add_months, compute, shift_workdays
+from models.deadlines import before, compute
 from models.supervision import CADENCES, OPEN, WORKING, Status, SupervisionItem
 
 KIND = "supervision"
@@ -39,16 +39,6 @@ MARKS = {
 def key_prefix(item_id: int) -> str:
     """``task:7:`` — every push of one item."""
     return f"task:{item_id}:"
-
-
-def before(day: date, rule: TimeRule, cal: WorkCalendar) -> date:
-    """The day ``rule`` ahead of ``day`` (临期 starts there)."""
-    if rule.unit == "工作日":
-        return shift_workdays(cal, day, -rule.amount)[0]
-    if rule.unit == "月":
-        return add_months(day, -rule.amount)
-    days = rule.amount if rule.unit == "自然日" else 0
-    return day - timedelta(days=days)
 
 
 def after(start: datetime, rule: TimeRule, cal: WorkCalendar, tz: ZoneInfo, hour: int) -> datetime:

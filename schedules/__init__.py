@@ -1,10 +1,11 @@
 """Time-driven jobs, one module per feature. REGISTRIES is the one list the ticker runs."""
 
 from bot.core.jobs import JobRegistry
-from schedules import housekeeping, reminders, supervision
+from schedules import housekeeping, proposals, reminders, supervision
 
 REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,
     housekeeping.jobs,
     supervision.jobs,
+    proposals.jobs,
 )

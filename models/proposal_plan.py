@@ -1,0 +1,45 @@
+"""建议提案 reminders: 面商 and 答复 临期 to the lead unit, and 超期 to the unit and the office."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from models import clocks
+from models.calendar import WorkCalendar
+from models.clocks import at_hour
+from models.deadlines import before
+from models.proposals import Proposal, Status
+
+KIND = "proposal"
+OWED = (Status.HANDLING, Status.REDO)
+
+
+def wanted(item: Proposal, config: Config, tz: ZoneInfo) -> dict[str, datetime]:
+    """Each reminder the item needs now, by step."""
+    cal, hour = WorkCalendar(config.calendar), config.supervision.push_hour
+    soon = config.rules["proposal.due_soon"]
+    steps: dict[str, datetime] = {}
+    if item.status == Status.HANDLING and item.contacted_on is None:
+        steps["contact"] = at_hour(before(item.contact_due, soon, cal), hour, tz)
+    if item.status in OWED:
+        steps["reply"] = at_hour(before(item.current_due, soon, cal), hour, tz)
+        steps["overdue"] = at_hour(item.current_due + timedelta(days=1), hour, tz)
+    return steps
+
+
+async def replan(
+    session: AsyncSession, now: datetime, item: Proposal, config: Config, tz: ZoneInfo
+) -> dict[str, datetime]:
+    """Bring the item's reminder rows in line with its state."""
+    return await clocks.sync(
+        session,
+        now,
+        prefix=f"proposal:{item.id}:",
+        kind=KIND,
+        wanted=wanted(item, config, tz),
+        payload={"item": item.id},
+    )
