@@ -7,14 +7,18 @@ calling it after any change is always safe. A wanted moment in the past fires at
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config, TimeRule
 from models import due
+from models.calendar import WorkCalendar
+from models.deadlines import before, compute
 
 _FIRED = (due.DueStatus.DONE.value, due.DueStatus.CLAIMED.value)
 
@@ -22,6 +26,37 @@ _FIRED = (due.DueStatus.DONE.value, due.DueStatus.CLAIMED.value)
 def at_hour(day: date, hour: int, tz: ZoneInfo) -> datetime:
     """``day`` at ``hour``:00 local, as aware UTC."""
     return datetime(day.year, day.month, day.day, hour, tzinfo=tz).astimezone(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Moments:
+    """Push moments around a due date, all at the configured push hour."""
+
+    cal: WorkCalendar
+    tz: ZoneInfo
+    hour: int
+
+    @classmethod
+    def of(cls, config: Config, tz: ZoneInfo) -> Moments:
+        """From the configuration."""
+        return cls(WorkCalendar(config.calendar), tz, config.supervision.push_hour)
+
+    def on(self, day: date) -> datetime:
+        """The due day itself (到期)."""
+        return at_hour(day, self.hour, self.tz)
+
+    def soon(self, day: date, rule: TimeRule) -> datetime:
+        """``rule`` ahead of the due day (临期)."""
+        return at_hour(before(day, rule, self.cal), self.hour, self.tz)
+
+    def over(self, day: date) -> datetime:
+        """The day after the due day (超期)."""
+        return at_hour(day + timedelta(days=1), self.hour, self.tz)
+
+    def after(self, start: datetime, rule: TimeRule) -> datetime:
+        """``rule`` after ``start``: the last day at the push hour, or the exact time for hours."""
+        found = compute(start, rule, self.cal, self.tz)
+        return found.due_at if found.last_day is None else self.on(found.last_day)
 
 
 async def sync(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from models import clocks
-from models.calendar import WorkCalendar
-from models.clocks import at_hour
-from models.deadlines import before
+from models.clocks import Moments
 from models.proposals import Proposal, Status
 
 KIND = "proposal"
@@ -20,14 +18,13 @@ OWED = (Status.HANDLING, Status.REDO)
 
 def wanted(item: Proposal, config: Config, tz: ZoneInfo) -> dict[str, datetime]:
     """Each reminder the item needs now, by step."""
-    cal, hour = WorkCalendar(config.calendar), config.supervision.push_hour
-    soon = config.rules["proposal.due_soon"]
+    moments, soon = Moments.of(config, tz), config.rules["proposal.due_soon"]
     steps: dict[str, datetime] = {}
     if item.status == Status.HANDLING and item.contacted_on is None:
-        steps["contact"] = at_hour(before(item.contact_due, soon, cal), hour, tz)
+        steps["contact"] = moments.soon(item.contact_due, soon)
     if item.status in OWED:
-        steps["reply"] = at_hour(before(item.current_due, soon, cal), hour, tz)
-        steps["overdue"] = at_hour(item.current_due + timedelta(days=1), hour, tz)
+        steps["reply"] = moments.soon(item.current_due, soon)
+        steps["overdue"] = moments.over(item.current_due)
     return steps
 
 

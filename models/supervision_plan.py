@@ -6,16 +6,16 @@ from the item's state and dates and lets models.clocks add, move or cancel them.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config, TimeRule
+from bot.config import Config
 from models import clocks
 from models.calendar import WorkCalendar
-from models.clocks import at_hour
-from models.deadlines import before, compute
+from models.clocks import Moments, at_hour
+from models.deadlines import compute
 from models.supervision import CADENCES, OPEN, WORKING, Status, SupervisionItem
 
 KIND = "supervision"
@@ -41,12 +41,6 @@ def key_prefix(item_id: int) -> str:
     return f"task:{item_id}:"
 
 
-def after(start: datetime, rule: TimeRule, cal: WorkCalendar, tz: ZoneInfo, hour: int) -> datetime:
-    """The push moment ``rule`` after ``start``: its last day at the push hour, or exact."""
-    found = compute(start, rule, cal, tz)
-    return found.due_at if found.last_day is None else at_hour(found.last_day, hour, tz)
-
-
 def next_feedback(
     day: date, cadence: str, config: Config, cal: WorkCalendar, tz: ZoneInfo
 ) -> date:
@@ -55,25 +49,20 @@ def next_feedback(
     return found.last_day or day
 
 
-def wanted(
-    item: SupervisionItem, config: Config, cal: WorkCalendar, tz: ZoneInfo
-) -> dict[str, datetime]:
+def wanted(item: SupervisionItem, config: Config, tz: ZoneInfo) -> dict[str, datetime]:
     """Each push the item needs now, by step, with its moment."""
-    hour, rules = config.supervision.push_hour, config.rules
+    moments, rules = Moments.of(config, tz), config.rules
     steps: dict[str, datetime] = {}
     if item.status == Status.ASSIGNED:
-        steps["sign"] = after(item.assigned_at, rules["supervision.sign"], cal, tz, hour)
+        steps["sign"] = moments.after(item.assigned_at, rules["supervision.sign"])
     if item.status in WORKING and item.next_feedback_date is not None:
-        steps["feedback"] = at_hour(item.next_feedback_date, hour, tz)
+        steps["feedback"] = moments.on(item.next_feedback_date)
     if item.status in OPEN:
-        steps["yellow"] = at_hour(
-            before(item.due_date, rules["supervision.due_soon"], cal), hour, tz
-        )
-        steps["orange"] = at_hour(item.due_date, hour, tz)
-        steps["red"] = at_hour(item.due_date + timedelta(days=1), hour, tz)
-        due_day = at_hour(item.due_date, hour, tz)
+        steps["yellow"] = moments.soon(item.due_date, rules["supervision.due_soon"])
+        steps["orange"] = moments.on(item.due_date)
+        steps["red"] = moments.over(item.due_date)
         for name, rule_id in LADDER.items():
-            steps[name] = after(due_day, rules[rule_id], cal, tz, hour)
+            steps[name] = moments.after(moments.on(item.due_date), rules[rule_id])
         if steps["chase"] <= steps["red"]:
             del steps["red"]  # the 催办 notice carries the red card itself: one push, not two
     return steps
@@ -88,6 +77,6 @@ async def replan(
         now,
         prefix=key_prefix(item.id),
         kind=KIND,
-        wanted=wanted(item, config, WorkCalendar(config.calendar), tz),
+        wanted=wanted(item, config, tz),
         payload={"item": item.id},
     )
