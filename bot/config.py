@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.core.roles import Role
+
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 PositiveInt = Annotated[int, Field(gt=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -200,6 +202,12 @@ class ProposalsConfig(Section):
     completion_base: Literal["assigned", "due"] = "assigned"
 
 
+class PetitionsConfig(Section):
+    """信访: roles that see petitioners' names and phones unmasked (others: 王** 139****5678)."""
+
+    unmasked_roles: tuple[Role, ...] = (Role.SUPERVISOR,)
+
+
 class Config(Section):
     """The whole configuration."""
 
@@ -217,6 +225,7 @@ class Config(Section):
     rules: RuleTable = Field(default_factory=lambda: RuleTable.model_validate({}))
     supervision: SupervisionConfig = SupervisionConfig()
     proposals: ProposalsConfig = ProposalsConfig()
+    petitions: PetitionsConfig = PetitionsConfig()
     channels: tuple[str, ...] = ("全体",)
 
     @field_validator("timezone")

@@ -6,6 +6,9 @@ from handlers import (
     groups,
     help,
     outbox,
+    petitions,
+    petitions_review,
+    petitions_view,
     proposals,
     proposals_view,
     remind,
@@ -27,4 +30,7 @@ ROUTERS: tuple[Router, ...] = (
     supervision_view.router,
     proposals.router,
     proposals_view.router,
+    petitions.router,
+    petitions_review.router,
+    petitions_view.router,
 )

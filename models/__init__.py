@@ -1,6 +1,17 @@
 """SQLAlchemy 2 models and the domain rules bound to them. Importing this registers every table."""
 
-from models import audit, binding, due, groups, inbox, outbox, proposals, supervision, users
+from models import (
+    audit,
+    binding,
+    due,
+    groups,
+    inbox,
+    outbox,
+    petitions,
+    proposals,
+    supervision,
+    users,
+)
 from models.base import Base
 
 __all__ = [
@@ -11,6 +22,7 @@ __all__ = [
     "groups",
     "inbox",
     "outbox",
+    "petitions",
     "proposals",
     "supervision",
     "users",
