@@ -5,6 +5,8 @@ from handlers import (
     bind,
     groups,
     help,
+    instructions,
+    meetings,
     outbox,
     petitions,
     petitions_review,
@@ -33,4 +35,6 @@ ROUTERS: tuple[Router, ...] = (
     petitions.router,
     petitions_review.router,
     petitions_view.router,
+    instructions.router,
+    meetings.router,
 )

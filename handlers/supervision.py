@@ -21,8 +21,10 @@ from models.users import OrgUnit
 router = Router("supervision")
 
 
-async def create_item(ctx: HandlerContext, task: NewTask, origin: str | None = None) -> Reply:
-    """立项 + 交办 in one step (批示 and 会后督办 reuse it); returns the caller's reply."""
+async def create_item(
+    ctx: HandlerContext, task: NewTask, origin: str | None = None
+) -> tuple[SupervisionItem, Reply]:
+    """立项 + 交办 in one step (批示 and 会后督办 reuse it): the item and the caller's reply."""
     cal = WorkCalendar(ctx.config.calendar)
     due_date, warnings = due_from(task.due, ctx.now, ctx.tz, cal)
     org = await supervision.find_org(ctx.session, task.unit)
@@ -64,7 +66,7 @@ async def create_item(ctx: HandlerContext, task: NewTask, origin: str | None = N
         lines.append(f"签收时限：{ctx.tz.fmt(plan['sign'])} 前，逾时提醒联络员和您")
     lines += [f"⚠️ {w}" for w in warnings]
     lines += [f"⚠️ {name} 没有已绑定的联络员，交办通知未能送达，请线下通知" for name in unreached]
-    return Reply("\n".join(lines))
+    return item, Reply("\n".join(lines))
 
 
 async def _notify_units(
@@ -96,7 +98,7 @@ async def _notify_units(
 )
 async def task_new(ctx: HandlerContext, *, text: Annotated[str, Arg("内容", rest=True)]) -> Reply:
     """Create and assign a 督办 item from one line."""
-    return await create_item(ctx, parse_new(text))
+    return (await create_item(ctx, parse_new(text)))[1]
 
 
 @router.command(

@@ -13,7 +13,7 @@ from models.deadlines import weekday
 from models.due import ClaimedItem
 from models.supervision import OPEN, Status, SupervisionItem
 from models.supervision_plan import KIND, MARKS, next_feedback, replan
-from models.users import User
+from models.users import User, users_with_role
 
 jobs = JobRegistry("supervision")
 
@@ -60,7 +60,9 @@ async def _recipients(session: AsyncSession, step: str, item: SupervisionItem) -
     if step == "chase":
         return [*await supervision.unit_people(session, item.lead_org_id, Role.LEADER), *liaisons]
     if step in ("report", "interview"):
-        return supervisors
+        # 通报 and 约谈 are the supervision office's decisions, whoever entered the item
+        office = await users_with_role(session, Role.SUPERVISOR)
+        return [*supervisors, *(u for u in office if u not in supervisors)]
     if step == "sign":
         return [*liaisons, *supervisors]
     return liaisons
