@@ -14,6 +14,7 @@ from handlers import (
     proposals,
     proposals_view,
     remind,
+    reports,
     supervision,
     supervision_flow,
     supervision_view,
@@ -37,4 +38,5 @@ ROUTERS: tuple[Router, ...] = (
     petitions_view.router,
     instructions.router,
     meetings.router,
+    reports.router,
 )

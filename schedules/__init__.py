@@ -1,7 +1,7 @@
 """Time-driven jobs, one module per feature. REGISTRIES is the one list the ticker runs."""
 
 from bot.core.jobs import JobRegistry
-from schedules import housekeeping, petitions, proposals, reminders, supervision
+from schedules import housekeeping, petitions, proposals, reminders, reports, supervision
 
 REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,
@@ -9,4 +9,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     supervision.jobs,
     proposals.jobs,
     petitions.jobs,
+    reports.jobs,
 )

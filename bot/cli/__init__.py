@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import audit_cmd, db_cmd, groups_cmd, outbox_cmd, rules_cmd, run_cmd, users_cmd
+from bot.cli import (
+    audit_cmd,
+    db_cmd,
+    groups_cmd,
+    outbox_cmd,
+    report_cmd,
+    rules_cmd,
+    run_cmd,
+    users_cmd,
+)
 from bot.cli.common import state
 
 app = typer.Typer(
@@ -34,6 +43,7 @@ app.add_typer(groups_cmd.app, name="groups")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(outbox_cmd.app, name="outbox")
 rules_cmd.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:
