@@ -41,7 +41,8 @@ async def task_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期|临期")] = None
 ) -> str:
     """Open items, filtered by unit, overdue or due soon."""
-    query = select(SupervisionItem).where(SupervisionItem.status.in_([s.value for s in OPEN]))
+    listed = [*OPEN, Status.REVIEW]  # 待审核 stays on the list until the supervisor decides
+    query = select(SupervisionItem).where(SupervisionItem.status.in_([s.value for s in listed]))
     query = query.order_by(SupervisionItem.due_date, SupervisionItem.id)
     title = "在办督办事项"
     if which in _OVERDUE:

@@ -12,7 +12,7 @@ from models.calendar import WorkCalendar
 from models.deadlines import weekday
 from models.due import ClaimedItem
 from models.supervision import OPEN, Status, SupervisionItem
-from models.supervision_plan import KIND, MARKS, next_feedback, replan
+from models.supervision_plan import KIND, MARKS, next_feedback, replan, wanted
 from models.users import User, users_with_role
 
 jobs = JobRegistry("supervision")
@@ -68,6 +68,14 @@ async def _recipients(session: AsyncSession, step: str, item: SupervisionItem) -
     return liaisons
 
 
+def _superseded(ctx: JobContext, item: SupervisionItem, step: str) -> bool:
+    """A later card or ladder step is due too (an item created close to its due date, or pushes
+    held up by downtime): only the latest one is worth sending."""
+    plan, order = wanted(item, ctx.config, ctx.tz.tz), list(MARKS)
+    later = order[order.index(step) + 1 :]
+    return any(name in plan and plan[name] <= ctx.now for name in later)
+
+
 @jobs.due(KIND)
 async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
     """Send one step's push and mark the item's card and escalation level."""
@@ -78,6 +86,8 @@ async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
     if step == "sign" and item.status != Status.ASSIGNED:
         return
     if step == "feedback" and item.next_feedback_date is None:
+        return
+    if step in MARKS and _superseded(ctx, item, step):
         return
     if step in MARKS:
         item.card, item.escalation = MARKS[step]

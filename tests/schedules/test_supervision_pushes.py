@@ -138,3 +138,24 @@ async def test_a_unit_without_bound_liaison_is_never_silent(
     assert "督办签收提醒" in sent["陈静"][0]
     yellow = await at(app, clock, console, 2026, 12, 1, 9, 0)
     assert "无已绑定账号，请线下通知" in yellow["陈静"][0]
+
+
+async def test_an_item_due_today_gets_the_orange_card_only(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await say(app, console, "陈静", "督办 立项 县水利局 今天 当日清点防汛物资")
+    sent = await at(app, clock, console, 2026, 11, 26, 9, 1)
+    heads = [t.splitlines()[0] for t in sent["孙伟"]]
+    assert heads == ["🟧 督办到期提醒（橙牌）"]  # the 黄牌 moment had passed already
+    assert await marks(app) == ("橙牌", "提醒")
+
+
+async def test_review_items_stay_on_the_list(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await say(app, console, "陈静", NEW)
+    await say(app, console, "孙伟", "/task_sign 1")
+    await say(app, console, "孙伟", "/task_done 1 完成")
+    assert "#1 清理河道淤积 — 县水利局，2026-12-10，待审核" in await say(
+        app, console, "陈静", "/task_list"
+    )
