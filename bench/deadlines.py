@@ -26,7 +26,7 @@ def run(argv: list[str]) -> dict[str, object]:
     step = timedelta(days=1369) / count
     starts = [datetime(2023, 1, 1, 10, tzinfo=tz) + step * i for i in range(count)]
     per_rule: dict[str, float] = {}
-    for rule_id, rule in config.rules:
+    for rule_id, rule in config.rules.items():
         began = time.perf_counter()
         for start in starts:
             compute(start, rule, cal, tz)

@@ -9,17 +9,10 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    RootModel,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.core.roles import Role
+from bot.rules import RuleTable
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -130,61 +123,6 @@ class CalendarConfig(Section):
     overrides: dict[int, YearOverride] = {}
 
 
-TimeUnit = Literal["分钟", "小时", "自然日", "工作日", "月"]
-DAY_UNITS: tuple[str, ...] = ("自然日", "工作日", "月")
-
-
-class TimeRule(Section):
-    """One time limit of the rule table, with the document and clause it comes from."""
-
-    name: str
-    domain: Literal["信访", "建议提案", "12345", "督办"]
-    amount: PositiveInt
-    unit: TimeUnit
-    # 次日起算: the start day is not counted (民法典 §201); 当日: it is day one ("含本数").
-    start: Literal["当日", "次日"] = "次日"
-    # 民法典 §203: a day deadline ending on a day off moves to the next working day.
-    roll_to_workday: bool = True
-    extension_max: PositiveInt | None = None
-    source: str
-    clause: str = ""
-    # A provincial/municipal/county value kept as the default, not national law.
-    local: bool = False
-
-
-def _committed_rules() -> dict[str, Any]:
-    """The rule table of the committed config.yaml: defaults for any rule a config leaves out."""
-    try:
-        raw = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    rules = raw.get("rules") if isinstance(raw, dict) else None
-    return dict(rules) if isinstance(rules, dict) else {}
-
-
-class RuleTable(RootModel[dict[str, TimeRule]]):
-    """Every time limit, by id (``petition.forward`` …). A config overrides rules one by one."""
-
-    model_config = ConfigDict(frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _with_defaults(cls, data: Any) -> Any:
-        given = data.root if isinstance(data, RuleTable) else data
-        return {**_committed_rules(), **(given or {})}
-
-    def __getitem__(self, rule_id: str) -> TimeRule:
-        try:
-            return self.root[rule_id]
-        except KeyError:
-            raise ConfigError(
-                f"rules.{rule_id}：规则表中没有这条时限，请在 config.yaml 补上"
-            ) from None
-
-    def __iter__(self) -> Any:
-        return iter(self.root.items())
-
-
 class SupervisionConfig(Section):
     """督办 pushes: the hour (local) at which day-based pushes go out."""
 
@@ -222,7 +160,7 @@ class Config(Section):
     audit: AuditConfig = AuditConfig()
     inbox: InboxConfig = InboxConfig()
     calendar: CalendarConfig = CalendarConfig()
-    rules: RuleTable = Field(default_factory=lambda: RuleTable.model_validate({}))
+    rules: RuleTable = Field(default_factory=RuleTable.committed)
     supervision: SupervisionConfig = SupervisionConfig()
     proposals: ProposalsConfig = ProposalsConfig()
     petitions: PetitionsConfig = PetitionsConfig()

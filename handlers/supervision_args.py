@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.config import TimeRule
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
+from bot.rules import TimeRule
 from handlers.fields import Form, split_list
 from models.calendar import WorkCalendar
 from models.deadlines import compute

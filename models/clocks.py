@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config, TimeRule
+from bot.config import Config
+from bot.rules import TimeRule
 from models import due
 from models.calendar import WorkCalendar
 from models.deadlines import before, compute

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import TimeRule
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
+from bot.rules import TimeRule
 from models.calendar import WorkCalendar
 
 

@@ -7,8 +7,8 @@ from datetime import date
 import typer
 
 from bot.cli.common import config, console, fail
-from bot.config import DAY_UNITS
 from bot.core.errors import UserError
+from bot.rules import DAY_UNITS
 from models.calendar import WorkCalendar
 from models.deadlines import workday_answer
 
@@ -22,7 +22,7 @@ def rules(
 ) -> None:
     """打印时限规则表及其依据 (print the rule table)."""
     shown = ""
-    for rule_id, rule in config().rules:
+    for rule_id, rule in config().rules.items():
         if domain and rule.domain != domain:
             continue
         if rule.domain != shown:

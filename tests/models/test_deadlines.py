@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import CalendarConfig, TimeRule, YearOverride, load_config
+from bot.config import CalendarConfig, ConfigError, YearOverride, load_config
 from bot.core.errors import UserError
+from bot.rules import TimeRule
 from models.calendar import WorkCalendar
 from models.deadlines import add_months, compute, shift_workdays, workday_answer
 
@@ -133,5 +135,16 @@ def test_every_rule_the_code_names_is_in_the_committed_table() -> None:
     from models.supervision_plan import LADDER
 
     named = {*CADENCES.values(), *LADDER.values(), "supervision.sign", "supervision.due_soon"}
-    assert named <= {rule_id for rule_id, _ in RULES}
-    assert all(r.source and (r.clause or r.local) for _, r in RULES)
+    assert named <= {rule_id for rule_id, _ in RULES.items()}
+    assert all(r.source and (r.clause or r.local) for _, r in RULES.items())
+
+
+def test_a_config_overrides_one_field_of_a_rule_and_keeps_the_rest() -> None:
+    from bot.config import parse_config
+
+    config = parse_config({"rules": {"hotline.handle": {"amount": 3}}}, env={})
+    handle = config.rules["hotline.handle"]
+    assert (handle.amount, handle.unit, handle.extension_max) == (3, "工作日", 10)
+    assert config.rules["petition.forward"].amount == 15  # untouched rules keep their value
+    with pytest.raises(ConfigError, match=re.escape("rules.hotline.handle.unit")):
+        parse_config({"rules": {"hotline.handle": {"unit": "周"}}}, env={})
