@@ -36,6 +36,24 @@ class TimeRule(BaseModel):
     # A provincial/municipal/county value kept as the default, not national law.
     local: bool = False
 
+    @property
+    def limit(self) -> str:
+        """``60自然日，次日起算，末日逢休息日顺延，可延期至多 30自然日``."""
+        text = f"{self.amount}{self.unit}"
+        if self.unit in DAY_UNITS:
+            text += f"，{self.start}起算"
+        if self.roll_to_workday and self.unit in ("自然日", "月"):
+            text += "，末日逢休息日顺延"
+        if self.extension_max:
+            text += f"，可延期至多 {self.extension_max}{self.unit}"
+        return text
+
+    @property
+    def basis(self) -> str:
+        """The source and clause, flagged when it is only a local default."""
+        flag = "【地方默认，请按本县规定核定】" if self.local else ""
+        return f"{self.source}{self.clause}{flag}"
+
 
 def _committed() -> dict[str, Any]:
     try:

@@ -3,6 +3,7 @@
 from bot.core.routing import Router
 from handlers import (
     bind,
+    deadlines,
     groups,
     help,
     instructions,
@@ -14,11 +15,9 @@ from handlers import (
     proposals,
     proposals_view,
     remind,
-    reports,
     supervision,
     supervision_flow,
     supervision_view,
-    workday,
 )
 
 ROUTERS: tuple[Router, ...] = (
@@ -27,7 +26,7 @@ ROUTERS: tuple[Router, ...] = (
     groups.router,
     remind.router,
     outbox.router,
-    workday.router,
+    deadlines.router,
     supervision.router,
     supervision_flow.router,
     supervision_view.router,
@@ -38,5 +37,4 @@ ROUTERS: tuple[Router, ...] = (
     petitions_view.router,
     instructions.router,
     meetings.router,
-    reports.router,
 )

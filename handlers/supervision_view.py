@@ -1,8 +1,8 @@
-"""督办 台账: ``/task list [单位|overdue|due-soon]`` and one item's file with its history."""
+"""督办 台账 (``/task list [单位|超期|临期]``), one item's file, and the 督查通报 (/report)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from models import supervision
 from models.calendar import WorkCalendar
 from models.deadlines import before
 from models.supervision import OPEN, Status, SupervisionItem
+from models.supervision_report import Period, as_text, build
 from models.users import User
 
 router = Router("supervision-view")
@@ -114,3 +115,20 @@ async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号"
         for e in item.events
     ]
     return "\n".join(lines)
+
+
+@router.command(
+    "report",
+    aliases=("通报", "督查通报"),
+    roles=[Role.SUPERVISOR, Role.LEADER, Role.ADMIN],
+    help="督查通报：通报 [周|月]（上周或上月到期事项的按期办结率、超期、红黄牌、建议提案）",
+)
+async def report(
+    ctx: HandlerContext,
+    *,
+    period: Annotated[Literal["week", "month", "周", "月"], Arg("周|月")] = "week",
+) -> str:
+    """The report for the last complete week or month."""
+    kind: Period = "month" if period in ("month", "月") else "week"
+    found = await build(ctx.session, kind, ctx.today, ctx.tz.tz, ctx.config.proposals)
+    return as_text(found, ctx.today)

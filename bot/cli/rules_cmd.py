@@ -8,7 +8,6 @@ import typer
 
 from bot.cli.common import config, console, fail
 from bot.core.errors import UserError
-from bot.rules import DAY_UNITS
 from models.calendar import WorkCalendar
 from models.deadlines import workday_answer
 
@@ -28,17 +27,7 @@ def rules(
         if rule.domain != shown:
             shown = rule.domain
             console.print(f"[bold]【{shown}】[/bold]")
-        limit = f"{rule.amount}{rule.unit}"
-        if rule.unit in DAY_UNITS:
-            limit += f"，{rule.start}起算"
-        if rule.roll_to_workday and rule.unit in ("自然日", "月"):
-            limit += "，末日逢休息日顺延"
-        if rule.extension_max:
-            limit += f"，可延期至多 {rule.extension_max}{rule.unit}"
-        basis = f"{rule.source}{rule.clause}" + (
-            "【地方默认，请按本县规定核定】" if rule.local else ""
-        )
-        console.print(f"  {rule_id}  {rule.name}：{limit}\n      依据：{basis}")
+        console.print(f"  {rule_id}  {rule.name}：{rule.limit}\n      依据：{rule.basis}")
     if not shown:
         raise fail(f"没有类别为「{domain}」的规则，可选：信访、建议提案、12345、督办")
 
