@@ -7,7 +7,7 @@ from typing import Annotated
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.messages import Reply
+from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers.supervision_args import NewTask, due_from, parse_new
@@ -85,7 +85,9 @@ async def _notify_units(
             f"请签收：/task_sign {item.id}（或：督办 签收 {item.id}）"
         )
         key = f"task:{item.id}:assign:{unit.id}"
-        if not await notify.tell(ctx, [u.id for u in liaisons], text, key=key, kind="supervision"):
+        sign = (Button("签收", f"/task_sign {item.id}"), Button("详情", f"/task {item.id}"))
+        people = [u.id for u in liaisons]
+        if not await notify.tell(ctx, people, text, key=key, kind="supervision", buttons=sign):
             unreached.append(unit.name)
     return unreached
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
+from bot.core.messages import Button
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers.supervision import first_feedback
@@ -22,10 +23,22 @@ def _own(ctx: HandlerContext, item: SupervisionItem, *, co_ok: bool = False) -> 
 
 
 async def _tell(
-    ctx: HandlerContext, item: SupervisionItem, user_ids: list[int], text: str
+    ctx: HandlerContext,
+    item: SupervisionItem,
+    user_ids: list[int],
+    text: str,
+    buttons: tuple[Button, ...] = (),
 ) -> None:
     key = f"task:{item.id}:{len(item.events)}"
-    await notify.tell(ctx, user_ids, text, key=key, kind="supervision", fallback=[item.created_by])
+    await notify.tell(
+        ctx,
+        user_ids,
+        text,
+        key=key,
+        kind="supervision",
+        fallback=[item.created_by],
+        buttons=buttons,
+    )
 
 
 async def _liaisons(ctx: HandlerContext, item: SupervisionItem) -> list[int]:
@@ -91,6 +104,7 @@ async def task_done(
         [item.created_by],
         f"📋 {item.label} 申请办结（{item.lead_org.name} {ctx.me.name}）\n办理结果：{result}\n"
         f"审核通过：/task_close {item.id}；退回重办：/task_reject {item.id} 理由",
+        (Button("销号", f"/task_close {item.id}"), Button("详情", f"/task {item.id}")),
     )
     return f"✅ 已提交 {item.label} 的办结申请，等待督查员审核。"
 

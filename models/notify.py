@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import WorkContext
-from bot.core.messages import Reply, Target
+from bot.core.messages import Button, Reply, Target
 from bot.core.roles import Role
 from models import binding
 from models.users import User, users_with_role
@@ -27,6 +27,7 @@ async def tell(
     key: str,
     kind: str,
     fallback: list[int] | None = None,
+    buttons: tuple[Button, ...] = (),
 ) -> bool:
     """Queue ``text`` to ``user_ids``; True when at least one of them has an account.
 
@@ -38,6 +39,7 @@ async def tell(
         kind: Outbox kind, for statistics.
         fallback: Who to tell when none of ``user_ids`` is reachable (the admins after them);
             None when the caller reports the gap itself.
+        buttons: One row of buttons (pressing one sends its command).
     """
     targets = await binding.private_targets(ctx.session, user_ids)
     reached = bool(targets)
@@ -50,6 +52,9 @@ async def tell(
             targets = await binding.private_targets(ctx.session, [u.id for u in admins])
     for user_id, platform, address in targets:
         await ctx.send(
-            Target(platform, address), Reply(text), key=f"{key}:{user_id}:{platform}", kind=kind
+            Target(platform, address),
+            Reply(text, buttons=(buttons,) if buttons else ()),
+            key=f"{key}:{user_id}:{platform}",
+            kind=kind,
         )
     return reached

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Button
 from bot.core.roles import Role
 from models import notify, supervision
 from models.calendar import WorkCalendar
@@ -39,6 +40,11 @@ def _answer(step: str, item: SupervisionItem) -> str:
     if step in ("report", "interview"):
         return f"查看详情：/task {item.id}；审核销号：/task_close {item.id}"
     return f"报进展：/task_progress {item.id} 内容；办完申请办结：/task_done {item.id} 办理结果"
+
+
+def _buttons(step: str, item: SupervisionItem) -> tuple[Button, ...]:
+    show = Button("详情", f"/task {item.id}")
+    return (Button("签收", f"/task_sign {item.id}"), show) if step == "sign" else (show,)
 
 
 def _body(ctx: JobContext, step: str, item: SupervisionItem) -> str:
@@ -101,6 +107,7 @@ async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
         key=f"task:{item.id}:{step}:{ctx.scheduled_for}",
         kind="supervision",
         fallback=[item.created_by],
+        buttons=_buttons(step, item),
     )
     if step == "feedback" and item.next_feedback_date is not None:
         cal = WorkCalendar(ctx.config.calendar)

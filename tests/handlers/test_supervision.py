@@ -162,3 +162,14 @@ async def test_lists_by_unit_overdue_and_due_soon(app: App, console: RecordingAd
     assert "补种树苗" in soon and "清理河道淤积" not in soon
     assert "超期督办事项：无" in await say(app, console, "陈静", "/task_list overdue")
     assert "（2 项）" in await say(app, console, "陈静", "督办 台账")
+
+
+async def test_notices_carry_buttons_that_answer_them(app: App, console: RecordingAdapter) -> None:
+    await say(app, console, "陈静", NEW)
+    notice = [r for a, r in console.sent if a == "孙伟"][-1]
+    assert [b.command for b in notice.buttons[0]] == ["/task_sign 1", "/task 1"]
+    # pressing 签收 is the same as sending its command
+    assert "已签收" in await say(app, console, "孙伟", notice.buttons[0][0].command)
+    await say(app, console, "孙伟", "/task_done 1 完成")
+    review = [r for a, r in console.sent if a == "陈静"][-1]
+    assert review.buttons[0][0].command == "/task_close 1"
