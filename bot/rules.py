@@ -52,7 +52,7 @@ class TimeRule(BaseModel):
     def basis(self) -> str:
         """The source and clause, flagged when it is only a local default."""
         flag = "【地方默认，请按本县规定核定】" if self.local else ""
-        return f"{self.source}{self.clause}{flag}"
+        return f"{self.source} {self.clause}".strip() + flag
 
 
 def _committed() -> dict[str, Any]:

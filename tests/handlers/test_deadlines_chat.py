@@ -34,7 +34,7 @@ async def test_deadline_of_a_rule_from_a_date(app: App, console: RecordingAdapte
     assert (
         "自 2023-09-20 起：2023-10-07（星期六）24:00 前（原为 2023-10-05，逢休息日顺延）" in reply
     )
-    assert "依据：信访工作条例（2022）第二十二条" in reply
+    assert "依据：信访工作条例（2022） 第二十二条" in reply
     assert "可能是：petition.forward" in await say(app, console, "孙伟", "期限 forward")
     today = await say(app, console, "孙伟", "期限 supervision.sign")
     assert "2026-11-27 09:00 前" in today  # 24 小时 from now
