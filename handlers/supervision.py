@@ -74,20 +74,25 @@ async def _notify_units(
 ) -> list[str]:
     """Send the 交办通知 to each unit's liaisons; returns the units nobody could receive it in."""
     unreached = []
+    show = Button("详情", f"/task {item.id}")
     for unit in units:
         liaisons = await supervision.unit_people(ctx.session, unit.id, Role.LIAISON)
-        role = "承办" if unit.id == item.lead_org_id else "协办"
+        lead = unit.id == item.lead_org_id
+        if lead:
+            answer = f"请签收：/task_sign {item.id}（或：督办 签收 {item.id}）"
+            buttons: tuple[Button, ...] = (Button("签收", f"/task_sign {item.id}"), show)
+        else:
+            answer = f"请配合 {item.lead_org.name} 办理，报进展：/task_progress {item.id} 内容"
+            buttons = (show,)
         text = (
-            f"📌 督办交办通知（{role}）\n{item.label}\n来源：{item.source}\n"
+            f"📌 督办交办通知（{'承办' if lead else '协办'}）\n{item.label}\n来源：{item.source}\n"
             f"{item.content + chr(10) if item.content else ''}"
             f"期限：{item.due_date.isoformat()}（{weekday(item.due_date)}）24:00 前；"
-            f"反馈周期：{item.cadence}\n"
-            f"请签收：/task_sign {item.id}（或：督办 签收 {item.id}）"
+            f"反馈周期：{item.cadence}\n{answer}"
         )
         key = f"task:{item.id}:assign:{unit.id}"
-        sign = (Button("签收", f"/task_sign {item.id}"), Button("详情", f"/task {item.id}"))
         people = [u.id for u in liaisons]
-        if not await notify.tell(ctx, people, text, key=key, kind="supervision", buttons=sign):
+        if not await notify.tell(ctx, people, text, key=key, kind="supervision", buttons=buttons):
             unreached.append(unit.name)
     return unreached
 

@@ -90,6 +90,7 @@ async def test_key_value_form_with_co_units_leader_and_cadence(
         ["城关镇", "县水利局"],
     )
     assert "督办交办通知（协办）" in console.texts("吴磊")[-1]
+    assert "请配合 县林业局 办理，报进展：/task_progress 1" in console.texts("吴磊")[-1]
     assert "督办交办通知（承办）" in console.texts("周敏")[-1]
     # a co-unit may report progress once signed, but may not sign or ask for closure
     assert "不能办理此项" in await say(app, console, "孙伟", "/task_sign 1")
