@@ -85,7 +85,8 @@ async def petition_new(
     return (
         f"✅ 已登记 {item.label}，信访人 {who(item, unmasked=False)}\n"
         f"转送、交办期限：{_due_text(found, ctx)}\n"
-        f"转办：/petition_forward {item.id} 单位；领导批示：/instruct 信访 {item.id} …"
+        f"转办：/petition_forward {item.id} 单位\n"
+        f"领导批示转督办：/instruct 信访{item.id} 单位 期限 批示内容"
     )
 
 
