@@ -109,16 +109,30 @@ def test_naive_start_is_refused() -> None:
         compute(datetime(2026, 1, 1), rule(1, "自然日"), CAL, TZ)  # noqa: DTZ001
 
 
-def test_working_days_are_monotonic_and_land_on_working_days() -> None:
-    start = date(2023, 1, 1)
-    for offset in range(0, 4 * 365, 5):
-        day = start + timedelta(days=offset)
-        previous = day
-        for n in range(1, 16):
-            found, _ = CAL.add_workdays(day, n)
-            assert found > previous and CAL.is_workday(found)
-            assert shift_workdays(CAL, found, -n)[0] <= day
-            previous = found
+def test_working_day_rules_are_monotonic_and_land_on_working_days() -> None:
+    """Every 3rd day of 2023–2026, N = 1…15, both start conventions, through the engine."""
+    for start in ("次日", "当日"):
+        for offset in range(0, 4 * 365, 3):
+            day = date(2023, 1, 1) + timedelta(days=offset)
+            moment = datetime(day.year, day.month, day.day, 10, tzinfo=TZ)
+            previous = None
+            for n in range(1, 16):
+                found = compute(moment, rule(n, "工作日", start=start), CAL, TZ).last_day
+                assert found is not None and CAL.is_workday(found)
+                assert found >= day and (previous is None or found > previous)
+                # counting back as many working days never passes the start
+                assert shift_workdays(CAL, found, -n)[0] <= day
+                previous = found
+
+
+def test_natural_day_rules_never_end_on_a_day_off_when_they_roll() -> None:
+    for offset in range(0, 4 * 365, 7):
+        day = date(2023, 1, 1) + timedelta(days=offset)
+        moment = datetime(day.year, day.month, day.day, 10, tzinfo=TZ)
+        for amount in (1, 15, 30, 60):
+            found = compute(moment, rule(amount, "自然日"), CAL, TZ)
+            assert found.last_day is not None and CAL.is_workday(found.last_day)
+            assert found.last_day >= day + timedelta(days=amount)
 
 
 def test_workday_answer_explains_holidays_and_in_lieu_days() -> None:
