@@ -89,6 +89,11 @@ def test_extension_up_to_the_rule_maximum() -> None:
     assert longer.last_day == date(2026, 6, 1)  # 90th day is Sunday 2026-05-31
     with pytest.raises(UserError, match="最多延长 30自然日"):
         compute(at(2026, 3, 2), conclude, CAL, TZ, extension=31)
+    # 12345: 5 工作日, extended by up to 10 工作日 → the 15th working day
+    handle = RULES["hotline.handle"]
+    assert compute(at(2023, 9, 27), handle, CAL, TZ, extension=10).last_day == date(2023, 10, 24)
+    with pytest.raises(UserError, match="最多延长 10工作日"):
+        compute(at(2023, 9, 27), handle, CAL, TZ, extension=11)
     with pytest.raises(UserError, match="不可延期"):
         compute(at(2026, 3, 2), RULES["petition.forward"], CAL, TZ, extension=1)
 
