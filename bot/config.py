@@ -18,6 +18,9 @@ from pydantic import (
     model_validator,
 )
 
+from bot.core.roles import Role
+from bot.rules import RuleTable
+
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 PositiveInt = Annotated[int, Field(gt=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -283,6 +286,29 @@ class DutyConfig(Section):
         raise ValueError(f"没有班次「{name}」，可选：{names}")
 
 
+class SupervisionConfig(Section):
+    """督办 pushes: the hour (local) at which day-based pushes go out."""
+
+    push_hour: Annotated[int, Field(ge=0, le=23)] = 9
+
+
+class ProposalsConfig(Section):
+    """建议提案 KPIs."""
+
+    # 满意率 leaves out items whose rating never came back (重庆 §29).
+    exclude_unrated: bool = True
+    # Ratings counted as satisfied; 基本满意 counts in most places.
+    satisfied: tuple[str, ...] = ("满意", "基本满意")
+    # 办结率 over all items assigned, or only over those whose reply date has come.
+    completion_base: Literal["assigned", "due"] = "assigned"
+
+
+class PetitionsConfig(Section):
+    """信访: roles that see petitioners' names and phones unmasked (others: 王** 139****5678)."""
+
+    unmasked_roles: tuple[Role, ...] = (Role.SUPERVISOR,)
+
+
 class Config(Section):
     """The whole configuration."""
 
@@ -298,6 +324,10 @@ class Config(Section):
     inbox: InboxConfig = InboxConfig()
     calendar: CalendarConfig = CalendarConfig()
     duty: DutyConfig = DutyConfig()
+    rules: RuleTable = Field(default_factory=RuleTable.committed)
+    supervision: SupervisionConfig = SupervisionConfig()
+    proposals: ProposalsConfig = ProposalsConfig()
+    petitions: PetitionsConfig = PetitionsConfig()
     channels: tuple[str, ...] = ("全体",)
 
     @field_validator("timezone")

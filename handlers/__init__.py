@@ -3,6 +3,7 @@
 from bot.core.routing import Router
 from handlers import (
     bind,
+    deadlines,
     duty,
     duty_incident,
     duty_log,
@@ -11,8 +12,18 @@ from handlers import (
     duty_swap,
     groups,
     help,
+    instructions,
+    meetings,
     outbox,
+    petitions,
+    petitions_review,
+    petitions_view,
+    proposals,
+    proposals_view,
     remind,
+    supervision,
+    supervision_flow,
+    supervision_view,
 )
 
 ROUTERS: tuple[Router, ...] = (
@@ -27,4 +38,15 @@ ROUTERS: tuple[Router, ...] = (
     duty_log.router,
     duty_rollcall.router,
     duty_incident.router,
+    deadlines.router,
+    supervision.router,
+    supervision_flow.router,
+    supervision_view.router,
+    proposals.router,
+    proposals_view.router,
+    petitions.router,
+    petitions_review.router,
+    petitions_view.router,
+    instructions.router,
+    meetings.router,
 )

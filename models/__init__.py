@@ -13,7 +13,11 @@ from models import (
     duty_swap,
     groups,
     inbox,
+    meetings,
     outbox,
+    petitions,
+    proposals,
+    supervision,
     users,
 )
 from models.base import Base
@@ -32,6 +36,10 @@ __all__ = [
     "duty_swap",
     "groups",
     "inbox",
+    "meetings",
     "outbox",
+    "petitions",
+    "proposals",
+    "supervision",
     "users",
 ]

@@ -32,6 +32,13 @@ def _library_knows(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=16384)
+def _library_workday(day: date) -> bool:
+    # chinese-calendar validates every date against min()/max() of all its holidays (~0.1 ms a
+    # call); a deadline walks dozens of days, and replanning walks many deadlines.
+    return bool(chinese_calendar.is_workday(day))
+
+
 def _warning(year: int) -> str:
     return (
         f"{year} 年的节假日与调休安排未知（chinese-calendar 未收录，config.yaml 的 "
@@ -65,7 +72,7 @@ class WorkCalendar:
             if day in year.holidays:
                 return False
         elif kind == "library":
-            return bool(chinese_calendar.is_workday(day))
+            return _library_workday(day)
         return day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:

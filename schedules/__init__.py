@@ -1,7 +1,17 @@
 """Time-driven jobs, one module per feature. REGISTRIES is the one list the ticker runs."""
 
 from bot.core.jobs import JobRegistry
-from schedules import duty, duty_incident, duty_rollcall, housekeeping, reminders
+from schedules import (
+    duty,
+    duty_incident,
+    duty_rollcall,
+    housekeeping,
+    petitions,
+    proposals,
+    reminders,
+    reports,
+    supervision,
+)
 
 REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,
@@ -9,4 +19,8 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     duty.jobs,
     duty_rollcall.jobs,
     duty_incident.jobs,
+    supervision.jobs,
+    proposals.jobs,
+    petitions.jobs,
+    reports.jobs,
 )

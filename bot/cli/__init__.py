@@ -9,7 +9,9 @@ from bot.cli import (
     db_cmd,
     groups_cmd,
     outbox_cmd,
+    report_cmd,
     roster_cmd,
+    rules_cmd,
     run_cmd,
     users_cmd,
 )
@@ -42,6 +44,8 @@ app.add_typer(groups_cmd.app, name="groups")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(outbox_cmd.app, name="outbox")
 roster_cmd.register(app)
+rules_cmd.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,41 @@
+"""督查通报 pushed to supervisors and leaders: weekly on Monday morning, monthly on the 1st."""
+
+from __future__ import annotations
+
+from bot.core.jobs import JobContext, JobRegistry
+from bot.core.roles import Role
+from models import notify
+from models.supervision_report import Period, as_text, build
+from models.users import users_with_role
+
+jobs = JobRegistry("reports")
+
+
+async def _push(ctx: JobContext, kind: Period) -> None:
+    found = await build(ctx.session, kind, ctx.today, ctx.tz.tz, ctx.config.proposals)
+    people = [
+        u.id
+        for role in (Role.SUPERVISOR, Role.LEADER)
+        for u in await users_with_role(ctx.session, role)
+    ]
+    await notify.tell(
+        ctx,
+        list(dict.fromkeys(people)),
+        as_text(found, ctx.today),
+        key=f"report:{kind}:{found.start}",
+        kind="report",
+        fallback=[],
+    )
+
+
+# Day names, not numbers: APScheduler 3's from_crontab reads "1" as Tuesday.
+@jobs.cron("report-week", "30 8 * * mon", help="每周一 08:30 向督查员和领导推送上周督查通报")
+async def weekly(ctx: JobContext) -> None:
+    """Last week's 通报."""
+    await _push(ctx, "week")
+
+
+@jobs.cron("report-month", "40 8 1 * *", help="每月 1 日 08:40 推送上月督查通报")
+async def monthly(ctx: JobContext) -> None:
+    """Last month's 通报."""
+    await _push(ctx, "month")

@@ -1,0 +1,48 @@
+"""`dutybot report` writes the 督查通报 as text and as an xlsx workbook."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from bot.app import App
+from bot.core.clock import FakeClock
+from bot.demo import seed
+from tests.cli.test_rules_cmd import _cli
+from tests.conftest import make_config
+from tests.support import RecordingAdapter, incoming
+
+
+async def _county_in_2025(url: str) -> None:
+    clock = FakeClock(datetime(2025, 3, 3, 1, 0, tzinfo=UTC))
+    console = RecordingAdapter(platform="console")
+    app = await App.create(
+        make_config(url), clock=clock, adapters={"console": console}, auto_upgrade=True
+    )
+    try:
+        async with app.sessions.begin() as session:
+            await seed(session, clock.now(), timedelta(hours=24))
+        await app.dispatcher.receive(
+            incoming("督办 立项 县林业局 2025-03-10 补种树苗", sender="陈静")
+        )
+    finally:
+        await app.engine.dispose()
+
+
+async def test_report_as_text_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
+    await _county_in_2025(sqlite_url)
+    env = {"DUTYBOT_DATABASE_URL": sqlite_url}
+    text = _cli("report", "--period", "month", env=env)
+    assert text.returncode == 0, text.stderr
+    assert "督查通报" in text.stdout and "补种树苗（县林业局，2025-03-10）" in text.stdout
+    book = tmp_path / "通报.xlsx"
+    done = _cli("report", "--format", "xlsx", "-o", str(book), env=env)
+    assert done.returncode == 0, done.stderr
+    sheets = load_workbook(book)
+    assert sheets.sheetnames == ["分单位", "超期事项", "建议提案"]
+    rows = list(sheets["超期事项"].iter_rows(values_only=True))
+    assert rows[1][:3] == (1, "补种树苗", "县林业局")
+    assert _cli("report", "--format", "xlsx", env=env).returncode == 1  # no -o
+    assert _cli("report", "--period", "year", env=env).returncode == 1

@@ -1,0 +1,60 @@
+"""督查通报: on-time rates for the last week, the overdue list, who is named, cron push."""
+
+from __future__ import annotations
+
+from bot.app import App
+from bot.core.clock import FakeClock
+from tests.handlers.test_supervision import say
+from tests.schedules.test_supervision_pushes import at
+from tests.support import RecordingAdapter
+
+
+async def _close(app: App, console: RecordingAdapter, liaison: str, item: int) -> None:
+    await say(app, console, liaison, f"/task_done {item} 已完成")
+    await say(app, console, "陈静", f"/task_close {item}")
+
+
+async def _county(app: App, clock: FakeClock, console: RecordingAdapter) -> None:
+    for line in (
+        "督办 立项 县水利局 2026-12-01 修复水毁道路",  # 1: closed at once, on time
+        "督办 立项 县林业局 2026-12-02 补种树苗",  # 2: never done → 红牌, 通报
+        "督办 立项 县水利局 2026-12-08 清理河道",  # 3: closed late
+        "督办 立项 城关镇 2026-12-11 冬季供暖",  # 4: closed on time
+    ):
+        await say(app, console, "陈静", line)
+    for liaison, item in (("孙伟", 1), ("周敏", 2), ("孙伟", 3), ("吴磊", 4)):
+        await say(app, console, liaison, f"/task_sign {item}")
+    await _close(app, console, "孙伟", 1)
+    await at(app, clock, console, 2026, 12, 10, 10, 0)
+    await _close(app, console, "孙伟", 3)
+    await _close(app, console, "吴磊", 4)
+
+
+async def test_weekly_report(app: App, clock: FakeClock, console: RecordingAdapter) -> None:
+    await _county(app, clock, console)
+    await at(app, clock, console, 2026, 12, 14, 10, 0)  # Monday: last week is 12-07 … 12-13
+    text = await say(app, console, "李明", "通报 周")
+    assert "督查通报（12月07日—12月13日）" in text
+    assert "全县：到期 2 项，按期办结率 50.0%（1/2）" in text
+    assert "城关镇：到期 1，按期办结率 100.0%（1/1）" in text
+    assert "县水利局：到期 1，按期办结率 0.0%（0/1）" in text
+    assert "县林业局：到期 0，按期办结率 —（无可统计件）；在办 1，超期 1" in text
+    named = "予以通报（超期未办结）：\n  督办 #2「补种树苗」县林业局，期限 2026-12-02"
+    assert f"{named}，已超期 12 天，通报" in text
+    assert "#2 【红牌】补种树苗" in text
+    assert "建议提案：见面率：—" in text
+    assert "仅限" in await say(app, console, "孙伟", "通报")
+
+
+async def test_monthly_report_and_the_monday_push(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await _county(app, clock, console)
+    await at(app, clock, console, 2027, 1, 4, 8, 30)  # Monday 08:30: the weekly push
+    assert await app.ticker.run_cron("report-week")
+    await app.sender.drain()
+    assert "督查通报（12月28日—01月03日）" in console.texts("陈静")[-1]
+    assert "督查通报" in console.texts("王刚")[-1]  # leaders get it too
+    month = await say(app, console, "陈静", "通报 月")
+    assert "督查通报（2026年12月）" in month
+    assert "全县：到期 4 项，按期办结率 50.0%（2/4）" in month
