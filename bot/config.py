@@ -9,7 +9,14 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -190,6 +197,13 @@ class Config(Section):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("应为 IANA 时区名，例如 Asia/Shanghai") from None
         return value
+
+    @model_validator(mode="after")
+    def _rosters_for_known_channels(self) -> Config:
+        unknown = [c for c in self.broadcast.channels if c not in self.channels]
+        if unknown:
+            raise ValueError(f"broadcast.channels 中的 {'、'.join(unknown)} 不在 channels 列表中")
+        return self
 
     @field_validator("channels")
     @classmethod
