@@ -30,9 +30,9 @@ async def broadcast_status(
     found = await bc.get(ctx.session, broadcast_id)
     states = await progress(ctx.session, found.id)
     text = render(found, states, ctx.tz, ctx.now)
-    acked = sorted((s for s in states if s.ack is not None), key=lambda s: s.ack.acked_at)  # type: ignore[union-attr]
+    acked = sorted((s.ack.acked_at, s.recipient.display) for s in states if s.ack is not None)
     if acked:
-        lines = [f"  {s.recipient.display} {ctx.tz.fmt(s.ack.acked_at)}" for s in acked[:20]]  # type: ignore[union-attr]
+        lines = [f"  {who} {ctx.tz.fmt(at)}" for at, who in acked[:20]]
         more = f"\n  … 共 {len(acked)} 个" if len(acked) > 20 else ""
         text += "\n已确认：\n" + "\n".join(lines) + more
     return text + "\n证据导出：dutybot broadcast export " + str(found.id)

@@ -1,69 +1,23 @@
-"""Chasing acknowledgements: re-notify non-ackers every N minutes up to M times, then escalate
-to their unit leaders and the sender (N and M per level, ``broadcast.levels``)."""
+"""Escalating unacknowledged broadcasts to each person's unit leaders and to the sender.
+
+Runs after the last re-notification (``broadcast.levels.<级别>.max_renotify``) has gone unanswered.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import BroadcastConfig
 from bot.core.clock import LocalTime
 from bot.core.messages import Reply, Target
 from bot.core.roles import Role
-from models import binding, due, outbox
+from models import binding, outbox
 from models import broadcast as bc
-from models.broadcast_send import RENOTIFY, message
-from models.broadcast_state import RecipientState, progress
-from models.broadcast_summary import queue_summary
+from models.broadcast_state import RecipientState
 from models.users import User, UserRole
-
-
-async def chase(
-    session: AsyncSession,
-    now: datetime,
-    broadcast: bc.Broadcast,
-    round_: int,
-    *,
-    config: BroadcastConfig,
-    tz: LocalTime,
-) -> None:
-    """Run round ``round_`` of the loop: re-notify (rounds 1…M), or escalate (round M+1)."""
-    if broadcast.status != bc.BroadcastStatus.ACTIVE.value:
-        return  # cancelled: acks are still kept, nobody is chased
-    level = config.levels[broadcast.level_enum.value]
-    states = await progress(session, broadcast.id)
-    waiting = [s for s in states if not s.is_group and s.ack is None]
-    if round_ <= level.max_renotify:
-        sender = await session.get(User, broadcast.created_by)
-        reply = message(broadcast, sender.name if sender else "", tz, round_=round_)
-        for state in waiting:
-            state.recipient.renotified = round_
-            for target in state.recipient.targets:
-                await outbox.enqueue(
-                    session,
-                    now,
-                    Target.parse(target),
-                    reply,
-                    key=f"bcr:{broadcast.id}:{round_}:{target}",
-                    priority=outbox.Priority.EMERGENCY,
-                    kind="broadcast_renotify",
-                    at_most_once=True,
-                )
-        if waiting or any(s.is_group and s.ack is None for s in states):
-            await due.schedule(
-                session,
-                now,
-                kind=RENOTIFY,
-                due_at=now + timedelta(minutes=level.renotify_minutes),
-                payload={"broadcast_id": broadcast.id, "round": round_ + 1},
-                key=f"bc:{broadcast.id}:renotify",
-            )
-    else:
-        await escalate(session, now, broadcast, states, tz)
-    await queue_summary(session, now, broadcast, config)
 
 
 async def escalate(

@@ -1,15 +1,62 @@
-"""Broadcast jobs: the acknowledgement loop (re-notify, then escalate) and live summary updates."""
+"""Broadcast jobs: the acknowledgement loop (re-notify, then escalate) and live summary updates.
+
+Each round is a due item: non-ackers are re-notified every N minutes, M times (per level,
+``broadcast.levels``), then escalated. A cancelled broadcast's items are cancelled with it.
+"""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Target
 from models import broadcast as bc
-from models.broadcast_chase import chase
-from models.broadcast_send import RENOTIFY
-from models.broadcast_summary import SUMMARY, push_summary
+from models import due, outbox
+from models.broadcast_chase import escalate
+from models.broadcast_send import RENOTIFY, message
+from models.broadcast_state import progress
+from models.broadcast_summary import SUMMARY, push_summary, queue_summary
 from models.due import ClaimedItem
+from models.users import User
 
 jobs = JobRegistry("broadcast")
+
+
+async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> None:
+    """Run round ``round_`` of the loop: re-notify (rounds 1…M), or escalate (round M+1)."""
+    if broadcast.status != bc.BroadcastStatus.ACTIVE.value:
+        return  # cancelled: acks are still kept, nobody is chased
+    level = ctx.config.broadcast.levels[broadcast.level_enum.value]
+    states = await progress(ctx.session, broadcast.id)
+    waiting = [s for s in states if not s.is_group and s.ack is None]
+    if round_ > level.max_renotify:
+        await escalate(ctx.session, ctx.now, broadcast, states, ctx.tz)
+    else:
+        sender = await ctx.session.get(User, broadcast.created_by)
+        reply = message(broadcast, sender.name if sender else "", ctx.tz, round_=round_)
+        for state in waiting:
+            state.recipient.renotified = round_
+            for target in state.recipient.targets:
+                await outbox.enqueue(
+                    ctx.session,
+                    ctx.now,
+                    Target.parse(target),
+                    reply,
+                    key=f"bcr:{broadcast.id}:{round_}:{target}",
+                    priority=outbox.Priority.EMERGENCY,
+                    kind="broadcast_renotify",
+                    at_most_once=True,
+                )
+        if waiting or any(s.is_group and s.ack is None for s in states):
+            await due.schedule(
+                ctx.session,
+                ctx.now,
+                kind=RENOTIFY,
+                due_at=ctx.now + timedelta(minutes=level.renotify_minutes),
+                payload={"broadcast_id": broadcast.id, "round": round_ + 1},
+                key=f"bc:{broadcast.id}:renotify",
+            )
+    await queue_summary(ctx.session, ctx.now, broadcast, ctx.config.broadcast)
 
 
 @jobs.due(RENOTIFY)
@@ -17,14 +64,7 @@ async def renotify(ctx: JobContext, item: ClaimedItem) -> None:
     """One round of chasing the people who have not acknowledged."""
     found = await ctx.session.get(bc.Broadcast, item.payload["broadcast_id"])
     if found is not None:
-        await chase(
-            ctx.session,
-            ctx.now,
-            found,
-            int(item.payload["round"]),
-            config=ctx.config.broadcast,
-            tz=ctx.tz,
-        )
+        await chase_round(ctx, found, int(item.payload["round"]))
 
 
 @jobs.due(SUMMARY)
