@@ -153,6 +153,8 @@ class BroadcastConfig(Section):
     """Emergency broadcasts (issue 7)."""
 
     summary_delay_seconds: PositiveInt = 15
+    open_hours: PositiveInt = 72
+    max_text_chars: Annotated[int, Field(gt=0, le=3500)] = 2000
     levels: dict[Literal["red", "orange", "yellow", "blue"], BroadcastLevel] = {
         "red": BroadcastLevel(renotify_minutes=5, max_renotify=3),
         "orange": BroadcastLevel(renotify_minutes=10, max_renotify=3),

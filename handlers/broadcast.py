@@ -6,6 +6,7 @@ Leaders and admins send on confirming; an officer's draft of a level that needs 
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 from bot.core.args import Arg
@@ -25,7 +26,7 @@ SENDERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
 MAX_PREVIEW = 30
 
 
-def _preview(draft: bc.Broadcast, audience: Audience) -> str:
+def _preview(draft: bc.Broadcast, audience: Audience, needs_approval: bool) -> str:
     def names(items: list[str]) -> str:
         more = f" 等 {len(items)} 个" if len(items) > MAX_PREVIEW else ""
         return "、".join(items[:MAX_PREVIEW]) + more
@@ -38,6 +39,8 @@ def _preview(draft: bc.Broadcast, audience: Audience) -> str:
         lines.append(f"人员（{len(audience.people)}）：{names(shown)}")
     if audience.unbound:
         lines.append(f"⚠ 未绑定账号、无法送达：{names(audience.unbound)}")
+    if needs_approval:
+        lines.append("本级别由值班员起草的广播，确认后需领导批准才发送。")
     lines.append(f"确认发送：确认广播 {draft.id}　放弃：取消广播 {draft.id}")
     return "\n".join(lines)
 
@@ -61,6 +64,11 @@ async def draft_broadcast(
 ) -> Reply:
     """Create a draft and show who it would reach."""
     parsed = bc.Level.parse(level)
+    limit = ctx.config.broadcast.max_text_chars
+    if len(text) > limit:
+        raise UserError(f"内容共 {len(text)} 字，超过 {limit} 字上限，请精简或分条发送。")
+    if len(scope) > 100:
+        raise UserError("频道或群名过长，请写一个频道名，或不超过 100 字的群名列表。")
     audience = await resolve(ctx.session, ctx.config, scope)
     draft = bc.Broadcast(
         code=await bc.new_code(ctx.session),
@@ -77,7 +85,14 @@ async def draft_broadcast(
     await ctx.session.flush()
     ctx.session.add_all(recipient_rows(draft.id, audience))
     ctx.audit_detail.update(broadcast=draft.id, level=parsed.value, recipients=audience.size)
-    return Reply(_preview(draft, audience), buttons=_confirm_buttons(draft))
+    preview = _preview(draft, audience, _needs_approval(ctx, draft))
+    return Reply(preview, buttons=_confirm_buttons(draft))
+
+
+def _needs_approval(ctx: HandlerContext, draft: bc.Broadcast) -> bool:
+    """An officer's draft of a level that leaders must approve."""
+    level = ctx.config.broadcast.levels[draft.level_enum.value]
+    return level.officer_needs_approval and not ctx.me.roles & {Role.ADMIN, Role.LEADER}
 
 
 async def _open(
@@ -120,14 +135,15 @@ async def confirm_broadcast(
     found = await _open(ctx, broadcast_id, bc.BroadcastStatus.DRAFT)
     if found.created_by != ctx.me.id:
         raise UserError(f"广播 #{found.id} 由他人起草，请由起草人确认。")
-    level = ctx.config.broadcast.levels[found.level_enum.value]
-    privileged = ctx.me.roles & {Role.ADMIN, Role.LEADER}
-    if privileged or not level.officer_needs_approval:
+    if not _needs_approval(ctx, found):
         return await _send(ctx, found)
     found.status = bc.BroadcastStatus.AWAITING.value
     leaders = await users_with_role(ctx.session, Role.LEADER)
+    kinds = Counter(r.kind for r in await bc.recipients(ctx.session, found.id))
     notice = Reply(
         f"【待批准】{ctx.me.display} 拟发布 {found.title}：\n{found.text}\n"
+        f"接收：群 {kinds[bc.RecipientKind.GROUP.value]} 个、"
+        f"人员 {kinds[bc.RecipientKind.PERSON.value]} 名\n"
         f"批准：批准广播 {found.id}　驳回：取消广播 {found.id}",
         buttons=(
             (Button("批准发送", f"批准广播 {found.id}"), Button("驳回", f"取消广播 {found.id}")),

@@ -8,6 +8,7 @@ that matches nothing open gets no answer at all.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated
 
 from sqlalchemy import or_, select
@@ -28,13 +29,14 @@ _CODE = re.compile(rf"[{bc.ALPHABET}]{{{bc.CODE_LENGTH}}}")
 
 
 async def _outstanding(ctx: HandlerContext) -> list[bc.Broadcast]:
-    """Sent broadcasts addressed to the caller (or to this group) that they have not acked."""
+    """Recent broadcasts addressed to the caller (or to this group) that they have not acked."""
     me, chat = ctx.me.id, str(ctx.msg.chat_target)
     rows = await ctx.session.execute(
         select(bc.BroadcastRecipient, bc.Broadcast)
         .join(bc.Broadcast, bc.Broadcast.id == bc.BroadcastRecipient.broadcast_id)
         .where(
             bc.Broadcast.status == bc.BroadcastStatus.ACTIVE.value,
+            bc.Broadcast.sent_at >= ctx.now - timedelta(hours=ctx.config.broadcast.open_hours),
             or_(
                 bc.BroadcastRecipient.user_id == me,
                 bc.BroadcastRecipient.kind == bc.RecipientKind.GROUP.value,

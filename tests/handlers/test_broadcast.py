@@ -137,11 +137,13 @@ async def test_officer_draft_needs_a_leaders_approval(
     bapp: App, console: RecordingAdapter
 ) -> None:
     await say(bapp, f"应急广播 防汛 红 {TEXT}", sender="张三")
+    assert "确认后需领导批准才发送" in console.texts("张三")[-1]
     await say(bapp, "确认广播 1", sender="张三")
     assert "已提交领导审批（2 位领导）" in console.texts("张三")[-1]
     assert console.texts("孙伟") == []
     notice = next(r for a, r in console.sent if a == "李明")
     assert "【待批准】张三（县政府办公室） 拟发布 红色应急广播 #1" in console.texts("李明")[-1]
+    assert "接收：群 1 个、人员 2 名" in notice.text
     assert notice.buttons[0][0].command == "批准广播 1"
 
     await say(bapp, "批准广播 1", sender="张三")
@@ -222,6 +224,7 @@ async def test_classified_broadcast_is_refused_and_nothing_of_it_is_stored(
         ("确认广播 9", "李明", "没有编号为 9 的广播"),
         ("收到 ABCD", "孙伟", "没有确认码为 ABCD 的已发广播"),
         ("收到", "孙伟", "您当前没有待确认的应急广播"),
+        (f"应急广播 防汛 红色 {'雨' * 2001}", "李明", "内容共 2001 字，超过 2000 字上限"),
     ],
 )
 async def test_bad_input_gets_a_clear_answer(
@@ -231,6 +234,18 @@ async def test_bad_input_gets_a_clear_answer(
     assert answer in console.texts(sender)[-1]
     async with bapp.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(bc.Broadcast)) == 0
+
+
+async def test_a_bare_ack_only_answers_recent_broadcasts(
+    bapp: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    for text in (f"应急广播 防汛 蓝色 {TEXT}", "确认广播 1"):
+        await say(bapp, text, sender="李明")
+    clock.advance(hours=bapp.config.broadcast.open_hours + 1)
+    await say(bapp, "收到", sender="孙伟")
+    assert "您当前没有待确认的应急广播" in console.texts("孙伟")[-1]
+    await say(bapp, f"收到 {(await only_broadcast(bapp)).code}", sender="孙伟")
+    assert "已确认收到 蓝色应急广播 #1" in console.texts("孙伟")[-1]
 
 
 async def test_broadcast_to_named_groups_flags_a_silent_group(
