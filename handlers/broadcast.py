@@ -69,7 +69,7 @@ async def draft_broadcast(
         raise UserError(f"内容共 {len(text)} 字，超过 {limit} 字上限，请精简或分条发送。")
     if len(scope) > 100:
         raise UserError("频道或群名过长，请写一个频道名，或不超过 100 字的群名列表。")
-    audience = await resolve(ctx.session, ctx.config, scope)
+    audience = await resolve(ctx.session, ctx.config, scope, ctx.me.id)
     draft = bc.Broadcast(
         code=await bc.new_code(ctx.session),
         level=parsed.value,

@@ -38,15 +38,17 @@ class Audience:
         return len(self.groups) + len(self.people)
 
 
-async def resolve(session: AsyncSession, config: Config, scope: str) -> Audience:
+async def resolve(session: AsyncSession, config: Config, scope: str, sender: int) -> Audience:
     """A channel name (its groups and roster), or group titles separated by 、 or commas.
+
+    The sender is left out of the roster: they know, and an ack from them would prove nothing.
 
     Raises:
         UserError: unknown channel or group, or nobody to send to.
     """
     if scope in config.channels:
         audience = Audience(scope, await groups.list_groups(session, scope))
-        await _add_roster(session, config, audience)
+        await _add_roster(session, config, audience, sender)
     else:
         audience = Audience(scope, await _named_groups(session, config, scope))
     if not audience.size:
@@ -71,7 +73,9 @@ async def _named_groups(
     return [known[t] for t in dict.fromkeys(titles)]
 
 
-async def _add_roster(session: AsyncSession, config: Config, audience: Audience) -> None:
+async def _add_roster(
+    session: AsyncSession, config: Config, audience: Audience, sender: int
+) -> None:
     roster = config.broadcast.channels.get(audience.scope)
     if roster is None or not (roster.roles or roster.orgs):
         return
@@ -79,7 +83,11 @@ async def _add_roster(session: AsyncSession, config: Config, audience: Audience)
     in_org = select(OrgUnit.id).where(OrgUnit.name.in_(roster.orgs))
     named = (
         select(User)
-        .where(User.active.is_(True), or_(User.id.in_(holds_role), User.org_id.in_(in_org)))
+        .where(
+            User.active.is_(True),
+            User.id != sender,
+            or_(User.id.in_(holds_role), User.org_id.in_(in_org)),
+        )
         .order_by(User.org_id, User.name)
     )
     people = list(await session.scalars(named))

@@ -39,7 +39,10 @@ def broadcast_config(url: str) -> dict[str, object]:
                 },
                 "blue": {"renotify_minutes": 60, "max_renotify": 0},
             },
-            "channels": {"防汛": {"orgs": ["县水利局", "县应急管理局"]}},
+            "channels": {
+                "防汛": {"orgs": ["县水利局", "县应急管理局"]},
+                "森林防火": {"roles": ["leader"]},
+            },
         }
     }
 
@@ -234,6 +237,15 @@ async def test_bad_input_gets_a_clear_answer(
     assert answer in console.texts(sender)[-1]
     async with bapp.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(bc.Broadcast)) == 0
+
+
+async def test_a_roster_by_role_leaves_out_the_sender(
+    bapp: App, console: RecordingAdapter
+) -> None:
+    await say(bapp, f"应急广播 森林防火 橙色 {TEXT}", sender="李明")
+    preview = console.texts("李明")[-1]
+    assert "群（1）：森林防火指挥群" in preview
+    assert "人员（1）：王刚（县应急管理局）" in preview
 
 
 async def test_a_bare_ack_only_answers_recent_broadcasts(
