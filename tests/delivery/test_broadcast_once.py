@@ -1,16 +1,20 @@
 """A crash half way through a broadcast: on restart nobody gets a second copy, nobody is missed.
 
-The first sender is killed (its task cancelled) while the platform holds the 50th message; the
-rest of its claimed batch is abandoned mid-lease. A fresh sender then takes over.
+The first sender dies while the platform holds the 50th message — its task cancelled, or its
+process killed with SIGKILL — and the rest of its claimed batch is abandoned mid-lease. A fresh
+sender then takes over.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -29,6 +33,7 @@ from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
 
 PEOPLE = [f"p{i:03d}" for i in range(100)]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -118,3 +123,42 @@ async def console_summary_mentions_uncertain(app: App, console: RecordingAdapter
     summary = [r.text for a, r in console.sent if a == "李明" and "广播回执" in r.text][-1]
     assert f"送达异常：{PEOPLE[49]}（送达不确定）" in summary
     assert "已送达 99 / 100" in summary
+
+
+async def test_killed_process_resumes_without_a_second_copy(
+    crowd: App, clock: FakeClock, console: RecordingAdapter, tmp_path: Path
+) -> None:
+    for text in ("应急广播 演练 红色 台风登陆，请立即转移危险区群众", "确认广播 1"):
+        await crowd.dispatcher.receive(incoming(text, sender="李明"))
+    log = tmp_path / "delivered.log"
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.delivery.crash_child",
+        crowd.config.database.url,
+        str(log),
+        "50",
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    for _ in range(600):  # up to a minute for the child to start and send 50
+        if log.exists() and len(log.read_text(encoding="utf-8").split()) >= 50:
+            break
+        await asyncio.sleep(0.1)
+    child.kill()
+    await child.wait()
+    delivered_before = log.read_text(encoding="utf-8").split()
+    assert len(delivered_before) == 50
+
+    clock.advance(seconds=crowd.config.outbox.lease_seconds + 1)
+    after = RecordingAdapter(platform="fake")
+    await Sender(crowd.sessions, {"fake": after}, crowd.config, clock).drain()
+    copies = Counter([*delivered_before, *(a for a, _ in after.sent)])
+    assert set(copies) == set(PEOPLE) and set(copies.values()) == {1}
+    async with crowd.sessions() as session:
+        statuses = Counter(
+            await session.scalars(
+                select(OutboxMessage.status).where(OutboxMessage.kind == "broadcast")
+            )
+        )
+    assert statuses == {"sent": 99, "uncertain": 1}
