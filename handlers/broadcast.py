@@ -19,7 +19,7 @@ from models import binding, outbox
 from models import broadcast as bc
 from models.broadcast_audience import Audience, recipient_rows, resolve
 from models.broadcast_send import launch
-from models.users import User, users_with_role
+from models.users import users_with_role
 
 router = Router("broadcast")
 SENDERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
@@ -106,15 +106,7 @@ async def _open(
 
 
 async def _send(ctx: HandlerContext, found: bc.Broadcast) -> str:
-    author = await ctx.session.get(User, found.created_by)
-    queued = await launch(
-        ctx.session,
-        ctx.now,
-        found,
-        sender=author.name if author else ctx.me.name,
-        config=ctx.config.broadcast,
-        tz=ctx.tz,
-    )
+    queued = await launch(ctx.session, ctx.now, found, config=ctx.config.broadcast, tz=ctx.tz)
     ctx.audit_detail.update(broadcast=found.id, queued=queued)
     return (
         f"已发送 {found.title}，共 {queued} 条消息（紧急优先）。确认码 {found.code}。"

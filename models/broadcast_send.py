@@ -14,6 +14,7 @@ from models import broadcast as bc
 from models import due, outbox
 from models.broadcast_state import initial_key
 from models.broadcast_summary import queue_summary
+from models.users import User
 
 RENOTIFY = "broadcast.renotify"
 
@@ -36,12 +37,21 @@ def message(broadcast: bc.Broadcast, sender: str, tz: LocalTime, *, round_: int 
     )
 
 
+async def signature(session: AsyncSession, broadcast: bc.Broadcast) -> str:
+    """``张三`` or ``张三（王刚 批准）``: who answers for the broadcast."""
+    author = await session.get(User, broadcast.created_by)
+    signed = author.name if author else ""
+    if broadcast.approved_by is not None:
+        approver = await session.get(User, broadcast.approved_by)
+        signed += f"（{approver.name if approver else ''} 批准）"
+    return signed
+
+
 async def launch(
     session: AsyncSession,
     now: datetime,
     broadcast: bc.Broadcast,
     *,
-    sender: str,
     config: BroadcastConfig,
     tz: LocalTime,
 ) -> int:
@@ -51,7 +61,7 @@ async def launch(
     """
     broadcast.status = bc.BroadcastStatus.ACTIVE.value
     broadcast.sent_at = now
-    reply = message(broadcast, sender, tz)
+    reply = message(broadcast, await signature(session, broadcast), tz)
     queued = 0
     for recipient in await bc.recipients(session, broadcast.id):
         for target in recipient.targets:

@@ -13,11 +13,10 @@ from bot.core.messages import Target
 from models import broadcast as bc
 from models import due, outbox
 from models.broadcast_chase import escalate
-from models.broadcast_send import RENOTIFY, message
+from models.broadcast_send import RENOTIFY, message, signature
 from models.broadcast_state import progress
 from models.broadcast_summary import SUMMARY, push_summary, queue_summary
 from models.due import ClaimedItem
-from models.users import User
 
 jobs = JobRegistry("broadcast")
 
@@ -32,8 +31,8 @@ async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> 
     if round_ > level.max_renotify:
         await escalate(ctx.session, ctx.now, broadcast, states, ctx.tz)
     else:
-        sender = await ctx.session.get(User, broadcast.created_by)
-        reply = message(broadcast, sender.name if sender else "", ctx.tz, round_=round_)
+        signed = await signature(ctx.session, broadcast)
+        reply = message(broadcast, signed, ctx.tz, round_=round_)
         for state in waiting:
             state.recipient.renotified = round_
             for target in state.recipient.targets:

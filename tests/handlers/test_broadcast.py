@@ -154,7 +154,7 @@ async def test_officer_draft_needs_a_leaders_approval(
     await say(bapp, "批准广播 1", sender="王刚")
     assert "已发送 红色应急广播 #1" in console.texts("王刚")[-1]
     assert TEXT in console.texts("孙伟")[-1]
-    assert "张三 发布于" in console.texts("孙伟")[-1]
+    assert "张三（王刚 批准） 发布于" in console.texts("孙伟")[-1]
     await say(bapp, "批准广播 1", sender="李明")
     assert "当前状态为「已发送」" in console.texts("李明")[-1]
     assert (await only_broadcast(bapp)).approved_by is not None
