@@ -95,7 +95,7 @@ def _needs_approval(ctx: HandlerContext, draft: bc.Broadcast) -> bool:
     return level.officer_needs_approval and not ctx.me.roles & {Role.ADMIN, Role.LEADER}
 
 
-async def _open(
+async def _in_status(
     ctx: HandlerContext, broadcast_id: int, status: bc.BroadcastStatus
 ) -> bc.Broadcast:
     found = await bc.get(ctx.session, broadcast_id)
@@ -124,13 +124,16 @@ async def confirm_broadcast(
     ctx: HandlerContext, *, broadcast_id: Annotated[int, Arg("编号")]
 ) -> str:
     """Send the caller's draft, or submit it for approval."""
-    found = await _open(ctx, broadcast_id, bc.BroadcastStatus.DRAFT)
+    found = await _in_status(ctx, broadcast_id, bc.BroadcastStatus.DRAFT)
     if found.created_by != ctx.me.id:
         raise UserError(f"广播 #{found.id} 由他人起草，请由起草人确认。")
     if not _needs_approval(ctx, found):
         return await _send(ctx, found)
-    found.status = bc.BroadcastStatus.AWAITING.value
     leaders = await users_with_role(ctx.session, Role.LEADER)
+    accounts = await binding.private_targets(ctx.session, [u.id for u in leaders])
+    if not accounts:
+        raise UserError("目前没有已绑定账号的领导可以审批，请联系管理员为领导绑定账号。")
+    found.status = bc.BroadcastStatus.AWAITING.value
     kinds = Counter(r.kind for r in await bc.recipients(ctx.session, found.id))
     notice = Reply(
         f"【待批准】{ctx.me.display} 拟发布 {found.title}：\n{found.text}\n"
@@ -141,9 +144,7 @@ async def confirm_broadcast(
             (Button("批准发送", f"批准广播 {found.id}"), Button("驳回", f"取消广播 {found.id}")),
         ),
     )
-    for _, platform, address in await binding.private_targets(
-        ctx.session, [u.id for u in leaders]
-    ):
+    for _, platform, address in accounts:
         await ctx.send(
             Target(platform, address),
             notice,
@@ -151,8 +152,9 @@ async def confirm_broadcast(
             priority=outbox.Priority.EMERGENCY,
             kind="broadcast_approval",
         )
-    ctx.audit_detail.update(broadcast=found.id, submitted=len(leaders))
-    return f"已提交领导审批（{len(leaders)} 位领导）。批准后立即发送，回执在此更新。"
+    approvers = len({user_id for user_id, _, _ in accounts})
+    ctx.audit_detail.update(broadcast=found.id, submitted=approvers)
+    return f"已提交领导审批（{approvers} 位领导）。批准后立即发送，回执在此更新。"
 
 
 @router.command(
@@ -165,6 +167,6 @@ async def approve_broadcast(
     ctx: HandlerContext, *, broadcast_id: Annotated[int, Arg("编号")]
 ) -> str:
     """A leader approves an officer's draft: it is sent now."""
-    found = await _open(ctx, broadcast_id, bc.BroadcastStatus.AWAITING)
+    found = await _in_status(ctx, broadcast_id, bc.BroadcastStatus.AWAITING)
     found.approved_by = ctx.me.id
     return await _send(ctx, found)

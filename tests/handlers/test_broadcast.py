@@ -13,10 +13,12 @@ from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.secrecy import REFUSAL
 from bot.demo import seed
+from models import binding
 from models import broadcast as bc
 from models.audit import AuditLog
 from models.inbox import InboxMessage
 from models.outbox import OutboxMessage, OutboxStatus
+from models.users import find_user
 from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
 
@@ -158,6 +160,18 @@ async def test_officer_draft_needs_a_leaders_approval(
     await say(bapp, "批准广播 1", sender="李明")
     assert "当前状态为「已发送」" in console.texts("李明")[-1]
     assert (await only_broadcast(bapp)).approved_by is not None
+
+
+async def test_no_bound_leader_means_the_draft_stays_a_draft(
+    bapp: App, console: RecordingAdapter
+) -> None:
+    async with bapp.sessions.begin() as session:
+        for name in ("李明", "王刚"):
+            await binding.unbind_all(session, (await find_user(session, name)).id)
+    await say(bapp, f"应急广播 防汛 红色 {TEXT}", sender="张三")
+    await say(bapp, "确认广播 1", sender="张三")
+    assert "没有已绑定账号的领导可以审批" in console.texts("张三")[-1]
+    assert (await only_broadcast(bapp)).status == bc.BroadcastStatus.DRAFT.value
 
 
 async def test_officer_sends_a_level_without_approval_at_once(
