@@ -55,3 +55,18 @@ async def settle_abandoned(session: AsyncSession, now: datetime) -> list[Claimed
     )
     rows = (await session.execute(stmt)).all()
     return [Claimed(r[0], Target.parse(r[1]), *r[2:]) for r in rows]
+
+
+async def mark_uncertain(session: AsyncSession, row_id: int, error: str) -> None:
+    """The platform may have delivered it (e.g. a timeout after sending): do not send again."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(
+            status=OutboxStatus.UNCERTAIN.value,
+            lease_until=None,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=error[:2000],
+        )
+        .execution_options(synchronize_session=False)
+    )

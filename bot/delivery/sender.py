@@ -153,7 +153,11 @@ class Sender:
         now = self.clock.now()
         attempts = row.attempts + 1
         async with self.sessions.begin() as session:
-            if exc.permanent or attempts >= self.config.outbox.max_attempts:
+            if row.at_most_once and exc.uncertain:
+                note = f"是否送达不确定，不重发：{exc}"
+                await outbox_once.mark_uncertain(session, row.id, note)
+                await self._audit(session, now, row, "uncertain", note)
+            elif exc.permanent or attempts >= self.config.outbox.max_attempts:
                 reason = str(exc) if exc.permanent else f"重试 {attempts} 次仍失败：{exc}"
                 await outbox.mark_failed(session, row.id, now, reason)
                 await self._audit(session, now, row, "failed", reason)

@@ -21,11 +21,12 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from bot.core.messages import Reply
+from bot.core.errors import DeliveryError
+from bot.core.messages import Reply, Target
 from bot.core.roles import Role
 from bot.delivery.sender import Sender
 from bot.demo import seed
-from models import binding
+from models import binding, outbox
 from models.audit import AuditLog
 from models.outbox import OutboxMessage, OutboxStatus
 from models.users import add_user
@@ -117,6 +118,38 @@ async def test_restart_half_way_sends_each_recipient_exactly_one_copy(
     await restarted.drain()
     assert "【第1次提醒" in after.texts(PEOPLE[49])[-1]
     await console_summary_mentions_uncertain(crowd, console)
+
+
+async def test_a_timeout_after_sending_is_uncertain_for_broadcasts_only(
+    crowd: App, clock: FakeClock
+) -> None:
+    platform = crowd.adapters["fake"]
+    assert isinstance(platform, HangingAdapter)
+    platform.hang_at = 0
+    timeout = DeliveryError("read timeout after the request went out", uncertain=True)
+    platform.failures.append(timeout)
+    for text in ("应急广播 演练 红色 台风登陆，请立即转移危险区群众", "确认广播 1"):
+        await crowd.dispatcher.receive(incoming(text, sender="李明"))
+    await crowd.sender.drain()
+    async with crowd.sessions.begin() as session:
+        await outbox.enqueue(
+            session, clock.now(), Target("fake", "p000"), Reply("例行提醒"), key="routine"
+        )
+    platform.failures.append(timeout)
+    await crowd.sender.drain()
+    clock.advance(minutes=1)
+    await crowd.sender.drain()
+    copies = Counter(a for a, r in platform.sent if "台风登陆" in r.text)
+    assert set(copies) == set(PEOPLE[1:]) and set(copies.values()) == {1}  # p000: uncertain
+    assert platform.texts("p000") == ["例行提醒"]  # an ordinary row is retried after a timeout
+    async with crowd.sessions() as session:
+        row = await session.scalar(
+            select(OutboxMessage).where(
+                OutboxMessage.target == "fake:p000", OutboxMessage.kind == "broadcast"
+            )
+        )
+    assert row is not None and row.status == OutboxStatus.UNCERTAIN.value
+    assert "是否送达不确定，不重发：read timeout" in (row.last_error or "")
 
 
 async def console_summary_mentions_uncertain(app: App, console: RecordingAdapter) -> None:
