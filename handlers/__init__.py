@@ -3,6 +3,9 @@
 from bot.core.routing import Router
 from handlers import (
     bind,
+    broadcast,
+    broadcast_ack,
+    broadcast_manage,
     deadlines,
     duty,
     duty_incident,
@@ -49,4 +52,7 @@ ROUTERS: tuple[Router, ...] = (
     petitions_view.router,
     instructions.router,
     meetings.router,
+    broadcast.router,
+    broadcast_manage.router,
+    broadcast_ack.router,
 )

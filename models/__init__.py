@@ -3,6 +3,7 @@
 from models import (
     audit,
     binding,
+    broadcast,
     dialog,
     due,
     duty,
@@ -43,3 +44,4 @@ __all__ = [
     "supervision",
     "users",
 ]
+__all__ = ["Base", "audit", "binding", "broadcast", "due", "groups", "inbox", "outbox", "users"]

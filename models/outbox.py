@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, func, or_, select, update
+from sqlalchemy import Index, Integer, String, Text, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +38,8 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    UNCERTAIN = "uncertain"
+    """An at-most-once row whose sender died mid-send: perhaps delivered, never sent again."""
 
 
 class OutboxMessage(Base):
@@ -63,6 +65,10 @@ class OutboxMessage(Base):
     external_id: Mapped[str | None] = mapped_column(String(128), default=None)
     edit_key: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
     notify_on_failure: Mapped[bool] = mapped_column(default=True)
+    # Broadcasts: a row caught mid-send is not re-sent (Telegram has no idempotency key, so a
+    # retry could deliver a second copy); the acknowledgement loop re-notifies instead.
+    at_most_once: Mapped[bool] = mapped_column(default=False, server_default=false())
+    send_started_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 _ENQUEUE = Prepared(
@@ -81,6 +87,7 @@ _ENQUEUE = Prepared(
             "created_at",
             "notify_on_failure",
             "edit_key",
+            "at_most_once",
         ),
         returning="id",
     )
@@ -102,8 +109,12 @@ async def enqueue(
     kind: str = "reply",
     not_before: datetime | None = None,
     notify_on_failure: bool = True,
+    at_most_once: bool = False,
 ) -> bool:
     """Queue ``reply`` for ``target``. Returns False when ``key`` was already queued.
+
+    With ``at_most_once`` a send interrupted by a crash is recorded as uncertain rather than
+    repeated (see :func:`models.outbox_once.settle_abandoned`).
 
     Raises:
         ClassifiedContentError: the text carries a 密级 marking.
@@ -126,6 +137,7 @@ async def enqueue(
             "created_at": now,
             "notify_on_failure": notify_on_failure,
             "edit_key": reply.edit_key,
+            "at_most_once": at_most_once,
         },
     )
     return inserted.first() is not None
@@ -143,6 +155,20 @@ class Claimed:
     kind: str
     idempotency_key: str
     notify_on_failure: bool
+    at_most_once: bool = False
+
+
+CLAIMED_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.target,
+    OutboxMessage.payload,
+    OutboxMessage.priority,
+    OutboxMessage.attempts,
+    OutboxMessage.kind,
+    OutboxMessage.idempotency_key,
+    OutboxMessage.notify_on_failure,
+    OutboxMessage.at_most_once,
+)
 
 
 async def claim(
@@ -153,11 +179,16 @@ async def claim(
     limit: int,
     platforms: list[str],
 ) -> list[Claimed]:
-    """Atomically take due rows (and rows whose sender died mid-send), most urgent first."""
+    """Atomically take due rows (and rows whose sender died mid-send), most urgent first.
+
+    An at-most-once row is taken again after a crash only if its send never started.
+    """
     due = or_(
         (OutboxMessage.status == OutboxStatus.PENDING.value)
         & (OutboxMessage.next_attempt_at <= now),
-        (OutboxMessage.status == OutboxStatus.SENDING.value) & (OutboxMessage.lease_until < now),
+        (OutboxMessage.status == OutboxStatus.SENDING.value)
+        & (OutboxMessage.lease_until < now)
+        & (OutboxMessage.at_most_once.is_(False) | OutboxMessage.send_started_at.is_(None)),
     )
     pick = (
         select(OutboxMessage.id)
@@ -171,20 +202,11 @@ async def claim(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(pick.scalar_subquery()))
         .values(status=OutboxStatus.SENDING.value, lease_until=now + lease)
-        .returning(
-            OutboxMessage.id,
-            OutboxMessage.target,
-            OutboxMessage.payload,
-            OutboxMessage.priority,
-            OutboxMessage.attempts,
-            OutboxMessage.kind,
-            OutboxMessage.idempotency_key,
-            OutboxMessage.notify_on_failure,
-        )
+        .returning(*CLAIMED_COLUMNS)
         .execution_options(synchronize_session=False)
     )
     rows = (await session.execute(stmt)).all()
-    claimed = [Claimed(r[0], Target.parse(r[1]), r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows]
+    claimed = [Claimed(r[0], Target.parse(r[1]), *r[2:]) for r in rows]
     return sorted(claimed, key=lambda c: (c.priority, c.id))
 
 
@@ -218,6 +240,7 @@ async def mark_retry(
         "status": OutboxStatus.PENDING.value,
         "next_attempt_at": at,
         "lease_until": None,
+        "send_started_at": None,
     }
     if counted:
         values["attempts"] = OutboxMessage.attempts + 1

@@ -2,6 +2,7 @@
 
 from bot.core.jobs import JobRegistry
 from schedules import (
+    broadcast,
     duty,
     duty_incident,
     duty_rollcall,
@@ -23,4 +24,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     proposals.jobs,
     petitions.jobs,
     reports.jobs,
+    broadcast.jobs,
 )

@@ -1,4 +1,4 @@
-"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox."""
+"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox …"""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import typer
 
 from bot.cli import (
     audit_cmd,
+    broadcast_cmd,
     db_cmd,
     groups_cmd,
     outbox_cmd,
@@ -46,6 +47,7 @@ app.add_typer(outbox_cmd.app, name="outbox")
 roster_cmd.register(app)
 rules_cmd.register(app)
 report_cmd.register(app)
+app.add_typer(broadcast_cmd.app, name="broadcast")
 
 
 def main() -> None:

@@ -179,13 +179,15 @@ class Dispatcher:
             return
         user = await binding.resolve(session, msg.platform, msg.sender_id)
         roles = user.roles if user else None
+        found = self.table.match(msg.text)
+        # A command (typed 到 for a roll call, 收到 for a broadcast) wins over an open dialog.
         if (
             user is not None
+            and (found is None or msg.text.strip() in dialogs.CANCEL_WORDS)
             and dialogs.may_answer(msg)
             and await self._continue_dialog(session, msg, now, user)
         ):
             return
-        found = self.table.match(msg.text)
         if found is None:
             if msg.chat_kind is ChatKind.GROUP and not msg.text.startswith("/"):
                 return  # ordinary group chatter is not for the bot

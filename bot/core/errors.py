@@ -18,6 +18,8 @@ class DeliveryError(Exception):
         permanent: True when retrying cannot help (bot blocked, chat gone, bad address).
         retry_after: Seconds the platform asked us to wait before sending again, if any.
         pause_platform: True when the wait applies to everything sent to that platform.
+        uncertain: True when the platform may have delivered it anyway (a timeout after the
+            request went out); an at-most-once row is then not sent again.
     """
 
     def __init__(
@@ -27,8 +29,10 @@ class DeliveryError(Exception):
         permanent: bool = False,
         retry_after: float | None = None,
         pause_platform: bool = False,
+        uncertain: bool = False,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.retry_after = retry_after
         self.pause_platform = pause_platform
+        self.uncertain = uncertain

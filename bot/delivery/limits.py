@@ -48,15 +48,19 @@ class PlatformLimits:
         return bucket
 
     async def try_acquire(self, address: str, group: bool) -> float:
-        """Take a send slot now and return 0, or return how many seconds to wait."""
+        """Take a send slot and return 0, or return how many seconds this chat must wait.
+
+        A full chat defers only that row; the overall rate is waited out here, since it
+        applies to every row alike (deferring would cost a database write per message).
+        """
         paused = self.paused_until - time.monotonic()
         if paused > 0:
             return paused
         chat = self._chat(address, group)
-        buckets = [b for b in (self.overall, chat) if b is not None]
-        for bucket in buckets:
-            if not bucket.has_capacity():
-                return bucket.time_period
-        for bucket in buckets:
-            await bucket.acquire()
+        if chat is not None and not chat.has_capacity():
+            return chat.time_period
+        if self.overall is not None:
+            await self.overall.acquire()
+        if chat is not None:
+            await chat.acquire()
         return 0.0

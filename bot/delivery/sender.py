@@ -20,7 +20,7 @@ from bot.core.messages import Reply, Target
 from bot.core.ports import Adapter
 from bot.core.roles import Role
 from bot.delivery.limits import PlatformLimits
-from models import audit, binding, outbox
+from models import audit, binding, outbox, outbox_once
 from models.users import users_with_role
 
 log = logging.getLogger("dutybot.sender")
@@ -89,6 +89,9 @@ class Sender:
         """Claim one batch and deliver it; returns how many rows were handled."""
         now = self.clock.now()
         async with self.sessions.begin() as session:
+            for stuck in await outbox_once.settle_abandoned(session, now):
+                log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
+                await self._audit(session, now, stuck, "uncertain", outbox_once.UNCERTAIN_NOTE)
             rows = await outbox.claim(
                 session,
                 now,
@@ -125,6 +128,10 @@ class Sender:
         if reply.edit_key:
             async with self.sessions() as session:
                 edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
+        if row.at_most_once:
+            # Recorded before the platform sees it: after a crash this row is not sent again.
+            async with self.sessions.begin() as session:
+                await outbox_once.begin_send(session, row.id, self.clock.now())
         try:
             external_id = await adapter.send(address, reply, edit_of)
         except DeliveryError as exc:
@@ -146,7 +153,11 @@ class Sender:
         now = self.clock.now()
         attempts = row.attempts + 1
         async with self.sessions.begin() as session:
-            if exc.permanent or attempts >= self.config.outbox.max_attempts:
+            if row.at_most_once and exc.uncertain:
+                note = f"是否送达不确定，不重发：{exc}"
+                await outbox_once.mark_uncertain(session, row.id, note)
+                await self._audit(session, now, row, "uncertain", note)
+            elif exc.permanent or attempts >= self.config.outbox.max_attempts:
                 reason = str(exc) if exc.permanent else f"重试 {attempts} 次仍失败：{exc}"
                 await outbox.mark_failed(session, row.id, now, reason)
                 await self._audit(session, now, row, "failed", reason)

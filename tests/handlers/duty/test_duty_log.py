@@ -49,6 +49,17 @@ async def test_slash_command_escapes_an_open_conversation(
     assert "请补充对方姓名" in console.texts("张三")[-1]
 
 
+async def test_chinese_command_escapes_an_open_conversation(
+    app: App, console: RecordingAdapter
+) -> None:
+    # e.g. typing 到 for a roll call, or 收到 for a broadcast, while a log entry asks for fields
+    await say(app, "记录 上级指令 市应急局要求加强寒潮值守")
+    await say(app, "我的值班")
+    assert "您接下来的值班" in console.texts("张三")[-1]
+    await say(app, "市应急管理局")  # the conversation is still open
+    assert "请补充对方姓名" in console.texts("张三")[-1]
+
+
 async def test_kind_glued_to_the_text(app: App, console: RecordingAdapter) -> None:
     await say(app, "记录其他县长办公会改到明天上午")
     assert "已记录日志 #1【其他】" in console.texts("张三")[-1]

@@ -1,0 +1,43 @@
+"""The broadcast config section: levels complete, roster roles known, errors name the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_config, parse_config
+
+
+def test_committed_config_names_rosters_and_levels() -> None:
+    config = load_config(env={})
+    assert set(config.broadcast.levels) == {"red", "orange", "yellow", "blue"}
+    assert config.broadcast.channels["防汛"].roles == ("leader",)
+    assert set(config.broadcast.channels) <= set(config.channels)
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        (
+            {"channels": {"防汛": {"roles": ["boss"]}}},
+            "broadcast.channels.防汛.roles：未知角色「boss」",
+        ),
+        ({"levels": {"red": {"renotify_minutes": 5, "max_renotify": 1}}}, "缺少级别 orange"),
+        ({"levels": {"purple": {"renotify_minutes": 5, "max_renotify": 1}}}, "broadcast.levels"),
+        ({"summary_delay_seconds": 0}, "broadcast.summary_delay_seconds"),
+    ],
+)
+def test_bad_broadcast_config_names_the_key(section: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"broadcast": section}, env={})
+    assert message in str(caught.value)
+
+
+def test_roster_for_an_unknown_channel_is_an_error() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"broadcast": {"channels": {"防讯": {"orgs": ["县水利局"]}}}}, env={})
+    assert "broadcast.channels 中的 防讯 不在 channels 列表中" in str(caught.value)
+
+
+def test_roster_roles_accept_chinese_names() -> None:
+    config = parse_config({"broadcast": {"channels": {"全体": {"roles": ["带班领导"]}}}}, env={})
+    assert config.broadcast.channels["全体"].roles == ("leader",)
