@@ -53,6 +53,7 @@ def _due_text(found: Deadline, ctx: HandlerContext) -> str:
     aliases=("信访 登记",),
     roles=STAFF,
     help="登记信访事项，开始 15 日转送/交办时限：信访 登记 来访 申诉求决 王小明 139… 诉求",
+    personal=True,
 )
 async def petition_new(
     ctx: HandlerContext, *, text: Annotated[str, Arg("内容", rest=True)]

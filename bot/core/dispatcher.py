@@ -216,7 +216,7 @@ class Dispatcher:
         """What the audit keeps: the handler's notes, and the arguments of a bound caller (the
         arguments of public commands such as /bind may be secrets and are not kept)."""
         detail = dict(ctx.audit_detail)
-        if ctx.user is not None and route.roles and rest:
+        if ctx.user is not None and route.roles and rest and not route.personal:
             detail["args"] = rest[:200]
         return detail
 

@@ -26,6 +26,8 @@ class Route:
         roles: Who may use it; empty means anyone, bound or not.
         help: One line for /help.
         group_only: Only makes sense inside a group chat.
+        personal: Its arguments carry personal data (a petitioner's name and phone), so the
+            audit log records the command and its outcome but not the arguments.
     """
 
     name: str
@@ -35,6 +37,7 @@ class Route:
     func: Handler
     params: tuple[Param, ...]
     group_only: bool = False
+    personal: bool = False
 
     @property
     def phrases(self) -> tuple[tuple[str, ...], ...]:
@@ -73,6 +76,7 @@ class Router:
         roles: Iterable[Role] = (),
         help: str,
         group_only: bool = False,
+        personal: bool = False,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated ``async def handler(ctx, *, arg: Annotated[...])``."""
 
@@ -86,6 +90,7 @@ class Router:
                     func,
                     tuple(params_of(func)),
                     group_only,
+                    personal,
                 )
             )
             return func

@@ -104,3 +104,14 @@ async def test_reminders_carry_no_personal_data(
     async with app.sessions() as session:
         audits = [a.detail for a in await session.scalars(select(AuditLog))]
     assert any(d and d.get("petition") == 1 for d in audits)
+
+
+async def test_petitioner_details_stay_out_of_the_audit_log(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, console, "张三", NEW)
+    async with app.sessions() as session:
+        rows = list(await session.scalars(select(AuditLog).where(AuditLog.kind == "command")))
+    registered = [r for r in rows if r.command == "petition new"]
+    assert registered and registered[0].outcome == "ok"
+    assert all("王小明" not in str(r.detail) and "13912345678" not in str(r.detail) for r in rows)
