@@ -85,6 +85,7 @@ async def _dutybot(count: int, text: str, driver: str = "inline") -> dict[str, f
             await seed(session, app.clock.now(), timedelta(hours=1))
             user = await find_user(session, "张三")
             await binding.bind_account(session, user, "bench", "42", app.clock.now())
+        app.start_checkpoints()  # as in a running bot: WAL checkpoints on a worker thread
         raws = [_update(n, text) for n in range(count + 50)]
         for raw in raws[:50]:  # warm up caches and the connection
             await app.dispatcher.receive(_decode(raw))
@@ -95,7 +96,7 @@ async def _dutybot(count: int, text: str, driver: str = "inline") -> dict[str, f
             await app.dispatcher.receive(_decode(raw))
             samples.append(time.perf_counter() - t0)
         elapsed = time.perf_counter() - started
-        await app.engine.dispose()
+        await app.stop()
     return _figures(samples, elapsed)
 
 

@@ -19,7 +19,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.jobs import JobRegistry
 from bot.core.ports import Adapter
 from bot.core.routing import CommandTable
-from bot.db import make_engine, make_sessionmaker
+from bot.db import checkpoint, make_engine, make_sessionmaker
 from bot.delivery.sender import Sender
 from bot.http import HttpServer
 from bot.migrate import current_revision, head_revision, upgrade
@@ -143,9 +143,24 @@ class App:
         if self.config.http.enabled:
             await self.http.start()
         self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="sender"))
+        self.start_checkpoints()
         if scheduler:
             self._scheduler = self.ticker.scheduler()
             self._scheduler.start()
+
+    def start_checkpoints(self) -> None:
+        """Checkpoint an inline SQLite database's WAL periodically, off the event loop."""
+        if self.config.database.sqlite_driver == "inline" and self.engine.dialect.name == "sqlite":
+            self._tasks.append(asyncio.create_task(self._checkpoints(), name="checkpoints"))
+
+    async def _checkpoints(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.config.database.checkpoint_seconds)
+            try:
+                await checkpoint(self.engine, "TRUNCATE" if self._stop.is_set() else "PASSIVE")
+            except Exception:  # a busy database now is no reason to stop checkpointing later
+                log.warning("WAL checkpoint failed; will retry", exc_info=True)
 
     async def stop(self) -> None:
         """Stop receiving, deliver what is due, and close the database."""

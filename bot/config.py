@@ -40,6 +40,7 @@ class DatabaseConfig(Section):
     url: str = "sqlite+aiosqlite:///data/dutybot.db"
     echo: bool = False
     sqlite_driver: Literal["inline", "thread"] = "inline"
+    checkpoint_seconds: PositiveFloat = 2.0
 
     @field_validator("url")
     @classmethod
