@@ -39,7 +39,14 @@ def build_adapters(
 
             console = ConsoleAdapter()
         adapters["console"] = console
-    for name in ("telegram", "wecom", "dingtalk", "feishu"):
+    telegram = config.platforms.telegram
+    if telegram.enabled:
+        from bot.adapters.telegram import build_telegram
+
+        if telegram.mode == "webhook" and not config.http.enabled:
+            raise ConfigError("platforms.telegram.mode 为 webhook 时需要 http.enabled: true")
+        adapters["telegram"] = build_telegram(telegram, http)
+    for name in ("wecom", "dingtalk", "feishu"):
         if getattr(config.platforms, name).enabled:
             raise ConfigError(
                 f"platforms.{name}.enabled：此版本尚未提供 {name} 适配器，请先保持 false"
