@@ -7,14 +7,17 @@ PTB's Application/Updater are not used: they confirm updates before handling (pl
 from __future__ import annotations
 
 import datetime as dt
-import warnings
+import os
 from collections.abc import Awaitable
 from typing import Any, TypeVar
+
+# PTB 22 warns on every flood-control error that retry_after becomes a timedelta; opt in to
+# that documented behaviour now (this driver reads either form).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram import error as tg_error
 from telegram.request import HTTPXRequest
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.api import ALLOWED_UPDATES, ApiError, BotIdentity, Keyboard, OutText
 
@@ -22,10 +25,7 @@ T = TypeVar("T")
 
 
 def _retry_seconds(exc: tg_error.RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # 22.x warns that retry_after becomes a timedelta; both forms are handled here.
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value: Any = exc.retry_after
+    value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
