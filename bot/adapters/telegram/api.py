@@ -93,6 +93,12 @@ def delivery_error(exc: ApiError) -> DeliveryError:
             f"机器人已被对方屏蔽或移出群聊，无法送达（Telegram：{exc.description}）",
             permanent=True,
         )
+    if exc.code == 400 and "chat not found" in exc.description.lower():
+        return DeliveryError(
+            "找不到该会话：地址有误，或对方从未私聊过机器人、机器人不在该群"
+            f"（Telegram：{exc.description}）",
+            permanent=True,
+        )
     if exc.code == 400:
         # Bad requests are deterministic (chat not found, no rights, bad markup): retrying
         # cannot help, so admins are told at once.

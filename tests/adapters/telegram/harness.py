@@ -109,6 +109,7 @@ async def running_bot(
     """A DutyBot whose only platform is Telegram on a local Bot API server, built by the
     composition root from config and environment as in production."""
     rate_limit = rate_limit or FAST
+    own_fake = fake is None
     fake = fake or FakeBotApi(
         TOKEN,
         limits=Limits(
@@ -117,7 +118,8 @@ async def running_bot(
             group_per_minute=int(rate_limit["per_group_per_minute"]),
         ),
     )
-    await fake.start()
+    if own_fake:
+        await fake.start()
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     monkeypatch.setenv(SECRET_ENV, SECRET)
     telegram = {
@@ -142,15 +144,13 @@ async def running_bot(
     app = await App.create(config, clock=clock, adapters=adapters, auto_upgrade=True, http=http)
     adapter = adapters["telegram"]
     assert isinstance(adapter, TelegramAdapter)
-    await adapter.start(app.dispatcher)
-    await http.start()
+    await app.start(scheduler=False)  # resumes stored messages, then starts receiving
     try:
         yield TelegramChat(app, fake, adapter, clock, mode, http)
     finally:
-        await adapter.stop()
-        await http.stop()
-        await app.engine.dispose()
-        await fake.stop()
+        await app.stop()
+        if own_fake:
+            await fake.stop()
 
 
 async def add_person(
