@@ -21,7 +21,7 @@ _MD_INLINE = re.compile(
     r"|`(?P<code>[^`\n]+)`"
     r"|\*\*(?P<bold>\S(?:[^*\n]*?\S)?)\*\*"
     r"|(?<![\w*])(?P<d>[*_])(?P<italic>\S(?:[^*_\n]*?\S)?)(?P=d)(?![\w*])"
-    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)",
+    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)",
     re.S,
 )
 _HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.M)
@@ -74,7 +74,9 @@ def markdown_plain(text: str) -> str:
     text = _HEADING.sub(lambda m: m.group(1), text)
 
     def visible(m: re.Match[str]) -> str:
-        for name in ("pre", "code", "bold", "italic"):
+        if m.group("pre") is not None:
+            return str(m.group("pre")).strip("\n")
+        for name in ("code", "bold", "italic"):
             if m.group(name) is not None:
                 return str(m.group(name))
         return f"{m.group('label')} ({m.group('url')})"

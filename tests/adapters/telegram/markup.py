@@ -88,7 +88,9 @@ def md2_visible(text: str) -> str:
             end = _until(text, i + 3, "```")
             body = text[i + 3 : end]
             first, nl, rest = body.partition("\n")
-            out.append(_unescape(rest if nl and " " not in first else body))
+            # An opening line names the language; the newline before the closing fence is
+            # not part of the block.
+            out.append(_unescape(rest if nl and " " not in first else body).removesuffix("\n"))
             i = end + 3
         elif c == "`":
             end = _until(text, i + 1, "`")
