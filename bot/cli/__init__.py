@@ -1,10 +1,11 @@
-"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox."""
+"""The `dutybot` command line (Typer): run, demo, doctor, db, users, groups, audit, outbox,
+telegram."""
 
 from __future__ import annotations
 
 import typer
 
-from bot.cli import audit_cmd, db_cmd, groups_cmd, outbox_cmd, run_cmd, users_cmd
+from bot.cli import audit_cmd, db_cmd, groups_cmd, outbox_cmd, run_cmd, telegram_cmd, users_cmd
 from bot.cli.common import state
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(groups_cmd.app, name="groups")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(outbox_cmd.app, name="outbox")
+app.add_typer(telegram_cmd.app, name="telegram")
 
 
 def main() -> None:
