@@ -53,10 +53,12 @@ class PlatformLimits:
         if paused > 0:
             return paused
         chat = self._chat(address, group)
-        buckets = [b for b in (self.overall, chat) if b is not None]
-        for bucket in buckets:
-            if not bucket.has_capacity():
-                return bucket.time_period
-        for bucket in buckets:
-            await bucket.acquire()
+        if chat is not None and not chat.has_capacity():
+            return chat.time_period
+        if self.overall is not None:
+            # The overall wait is a fraction of a second: waiting here is cheaper than writing
+            # the row back to the outbox and claiming it again (which cost 20% of throughput).
+            await self.overall.acquire()
+        if chat is not None:
+            await chat.acquire()
         return 0.0
