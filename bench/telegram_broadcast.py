@@ -74,8 +74,7 @@ async def _broadcast(
     started = time.monotonic()
     sender = asyncio.create_task(app.sender.run(stop))
     try:
-        while sum(len(fake.texts(c)) for c in targets) < count:
-            await asyncio.sleep(0.01)
+        await fake.wait_sent(count)
         elapsed = time.monotonic() - started
     finally:
         stop.set()

@@ -95,6 +95,7 @@ class OutboxConfig(Section):
     backoff_base_seconds: PositiveFloat = 2.0
     backoff_max_seconds: PositiveFloat = 600.0
     max_attempts: PositiveInt = 8
+    send_concurrency: PositiveInt = 8
 
 
 class SchedulerConfig(Section):

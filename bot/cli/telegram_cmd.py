@@ -43,16 +43,20 @@ def set_webhook(
         raise fail(f"请先设置环境变量 {SECRET_ENV}（例如 openssl rand -hex 32 生成）")
     parsed = urlparse(url)
     if parsed.scheme != "https" and cfg.base_url.rstrip("/") == OFFICIAL:
-        raise fail("Telegram 只向 https:// 地址推送，请使用 HTTPS 地址（端口 443、80、88 或 8443）")
+        raise fail(
+            "Telegram 只向 https:// 地址推送，请使用 HTTPS 地址（端口 443、80、88 或 8443）"
+        )
     if not parsed.path.endswith(cfg.webhook_path):
         console.print(
-            f"[yellow]注意：地址路径应以 platforms.telegram.webhook_path（{cfg.webhook_path}）结尾，"
-            "否则请在反向代理中转发到该路径。[/yellow]"
+            "[yellow]注意：地址路径应以 platforms.telegram.webhook_path"
+            f"（{cfg.webhook_path}）结尾，否则请在反向代理中转发到该路径。[/yellow]"
         )
     run(_call(cfg, url, secret))
     console.print(f"[green]✓[/green] 已设置 Webhook：{url}（校验密钥取自 {SECRET_ENV}）")
     if cfg.mode != "webhook":
-        console.print("  请把 platforms.telegram.mode 改为 webhook 并启用 http，再重启 dutybot run。")
+        console.print(
+            "  请把 platforms.telegram.mode 改为 webhook 并启用 http，再重启 dutybot run。"
+        )
 
 
 @app.command("delete-webhook")
@@ -60,6 +64,8 @@ def delete_webhook() -> None:
     """删除 Webhook，改用轮询；未处理的消息保留 (delete the webhook)."""
     cfg = config().platforms.telegram
     run(_call(cfg, None, ""))
-    console.print("[green]✓[/green] 已删除 Webhook；未处理的消息仍由 Telegram 保留，轮询时会收到。")
+    console.print(
+        "[green]✓[/green] 已删除 Webhook；未处理的消息仍由 Telegram 保留，轮询时会收到。"
+    )
     if cfg.mode != "polling":
         console.print("  请把 platforms.telegram.mode 改为 polling，再重启 dutybot run。")

@@ -3,7 +3,6 @@ library drives it (the driver is only a :class:`BotApi`; nothing here knows whic
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -128,9 +127,9 @@ class TelegramAdapter:
         ).hexdigest()
         address = self._moved.get(address, address)
         chunks = render(reply, await self._callback_data(reply))
-        if edit_of is not None and edit_of.isdigit() and len(chunks) == 1:
-            if await self._edit(address, int(edit_of), chunks[0]):
-                return edit_of
+        editable = edit_of is not None and edit_of.isdigit() and len(chunks) == 1
+        if editable and await self._edit(address, int(str(edit_of)), chunks[0]):
+            return str(edit_of)
         sent = self._progress.setdefault(key, [])
         for chunk in chunks[len(sent) :]:
             # A retry after a failure half way through continues where it stopped.

@@ -129,7 +129,7 @@ class BotApi(Protocol):
         """getMe."""
         ...
 
-    async def get_updates(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
         """getUpdates (long poll); updates as Bot API JSON objects."""
         ...
 
@@ -137,7 +137,9 @@ class BotApi(Protocol):
         """sendMessage; returns the new message id."""
         ...
 
-    async def edit_message_text(self, chat_id: int | str, message_id: int, message: OutText) -> None:
+    async def edit_message_text(
+        self, chat_id: int | str, message_id: int, message: OutText
+    ) -> None:
         """editMessageText."""
         ...
 

@@ -81,14 +81,14 @@ class AiogramApi:
         user = await self._call(self.bot.get_me())
         return BotIdentity(user.id, user.username or "")
 
-    async def get_updates(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
         """getUpdates; each update back to its Bot API JSON form."""
         updates = await self._call(
             self.bot.get_updates(
                 offset=offset,
-                timeout=timeout,
+                timeout=wait_seconds,
                 allowed_updates=list(ALLOWED_UPDATES),
-                request_timeout=int(timeout + self.timeout),
+                request_timeout=int(wait_seconds + self.timeout),
             )
         )
         return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
@@ -105,7 +105,9 @@ class AiogramApi:
         )
         return sent.message_id
 
-    async def edit_message_text(self, chat_id: int | str, message_id: int, message: OutText) -> None:
+    async def edit_message_text(
+        self, chat_id: int | str, message_id: int, message: OutText
+    ) -> None:
         """editMessageText."""
         await self._call(
             self.bot.edit_message_text(

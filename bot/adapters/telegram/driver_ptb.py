@@ -52,7 +52,10 @@ def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     if not keyboard:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in keyboard]
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in keyboard
+        ]
     )
 
 
@@ -92,11 +95,11 @@ class PtbApi:
         user = await self._call(self.bot.get_me())
         return BotIdentity(user.id, user.username or "")
 
-    async def get_updates(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
         """getUpdates; each update back to its Bot API JSON form."""
         updates = await self._call(
             self.bot.get_updates(
-                offset=offset, timeout=timeout, allowed_updates=list(ALLOWED_UPDATES)
+                offset=offset, timeout=wait_seconds, allowed_updates=list(ALLOWED_UPDATES)
             )
         )
         return [u.to_dict() for u in updates]
@@ -113,7 +116,9 @@ class PtbApi:
         )
         return sent.message_id
 
-    async def edit_message_text(self, chat_id: int | str, message_id: int, message: OutText) -> None:
+    async def edit_message_text(
+        self, chat_id: int | str, message_id: int, message: OutText
+    ) -> None:
         """editMessageText."""
         await self._call(
             self.bot.edit_message_text(

@@ -74,7 +74,9 @@ class Poller:
                         exc.description,
                     )
                 else:
-                    log.warning("polling failed (%s: %s); retry in %.0fs", type(exc).__name__, exc, delay)
+                    log.warning(
+                        "polling failed (%s: %s); retry in %.0fs", type(exc).__name__, exc, delay
+                    )
                 await asyncio.sleep(delay)
 
     async def poll_once(self) -> int:

@@ -34,9 +34,7 @@ def utf16_len(text: str) -> int:
 
 def direct_callback(command: str) -> bool:
     """True when a button's command fits into callback_data as it is."""
-    return (
-        not command.startswith(TOKEN_MARK) and len(command.encode()) <= MAX_CALLBACK_BYTES
-    )
+    return not command.startswith(TOKEN_MARK) and len(command.encode()) <= MAX_CALLBACK_BYTES
 
 
 def escape_md2(text: str) -> str:
@@ -150,5 +148,7 @@ def render(reply: Reply, callback_data: Mapping[str, str]) -> list[OutText]:
         if i == 0 and head:
             text, plain = f"{head}\n{text}", f"{head_plain}\n{plain}"
         last = i == len(pieces) - 1
-        out.append(OutText(text, "MarkdownV2" if markdown else "HTML", keyboard if last else (), plain))
+        out.append(
+            OutText(text, "MarkdownV2" if markdown else "HTML", keyboard if last else (), plain)
+        )
     return out

@@ -45,10 +45,9 @@ def _addressed(message: dict[str, Any], text: str, me: BotIdentity) -> tuple[boo
     mentioned = False
     for entity in message.get("entities") or message.get("caption_entities") or ():
         kind, start, length = entity.get("type"), entity.get("offset", 0), entity.get("length", 0)
-        if kind == "mention" and handle and _utf16_slice(text, start, length).lower() == handle:
-            mentioned = True
-        elif kind == "text_mention" and (entity.get("user") or {}).get("id") == me.id:
-            mentioned = True
+        named = kind == "mention" and _utf16_slice(text, start, length).lower() == handle
+        by_id = kind == "text_mention" and (entity.get("user") or {}).get("id") == me.id
+        mentioned = mentioned or bool(handle and named) or by_id
     replied = ((message.get("reply_to_message") or {}).get("from") or {}).get("id") == me.id
     if handle and text.lower().startswith(handle):
         text = text[len(handle) :].lstrip(" \u3000,，:：")

@@ -85,6 +85,7 @@ class FakeBotApi:
         self.calls: list[tuple[str, Json]] = []
         self.faults: deque[Fault] = deque()
         self.throttled = 0
+        self.sent_count = 0
         self.webhook: Json | None = None
         self.commands: list[Json] = []
         self.answers: list[tuple[str, str | None]] = []
@@ -268,19 +269,25 @@ class FakeBotApi:
             self._arrived.notify_all()
         return int(update["update_id"])
 
-    async def wait_confirmed(self, update_id: int, timeout: float = 10) -> None:
+    async def wait_confirmed(self, update_id: int, within: float = 10) -> None:
         """Until a getUpdates call confirms ``update_id`` (the poller has handled it)."""
-        async with asyncio.timeout(timeout):
-            while self.confirmed <= update_id:
-                await asyncio.sleep(0.01)
+        async with asyncio.timeout(within), self._arrived:
+            await self._arrived.wait_for(lambda: self.confirmed > update_id)
+
+    async def wait_sent(self, count: int) -> None:
+        """Until ``count`` messages have been accepted in all."""
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: self.sent_count >= count)
 
     async def api_getUpdates(self, params: Json) -> list[Json]:
         if self.webhook is not None:
             raise ApiReply(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = params.get("offset")
         if isinstance(offset, int) and offset > 0:
-            self.confirmed = max(self.confirmed, offset)
-            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            async with self._arrived:
+                self.confirmed = max(self.confirmed, offset)
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+                self._arrived.notify_all()
         limit = int(params.get("limit") or 100)
         if not self.updates and params.get("timeout"):
             async with self._arrived:
@@ -332,8 +339,13 @@ class FakeBotApi:
         self._check_chat(chat_id)
         text, keyboard = self._validate(params)
         self._throttle(chat_id)
-        sent = Sent(next(self._msg_ids[chat_id]), chat_id, text, params.get("parse_mode"), keyboard)
-        self.chats[chat_id].append(sent)
+        sent = Sent(
+            next(self._msg_ids[chat_id]), chat_id, text, params.get("parse_mode"), keyboard
+        )
+        async with self._arrived:
+            self.chats[chat_id].append(sent)
+            self.sent_count += 1
+            self._arrived.notify_all()
         return self._message_json(sent)
 
     async def api_editMessageText(self, params: Json) -> Json:

@@ -39,9 +39,7 @@ async def pending_rows(app: App) -> int:
             select(func.count())
             .select_from(OutboxMessage)
             .where(
-                OutboxMessage.status.in_(
-                    [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
-                )
+                OutboxMessage.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value])
             )
         )
     return int(count or 0)

@@ -22,7 +22,7 @@ def _bad(detail: str) -> Exception:
 
 
 def html_visible(text: str) -> str:
-    """Visible text of Telegram HTML; raises for unknown or unbalanced tags and bare ``<``/``&``."""
+    """Visible text of Telegram HTML; raises for unknown or unbalanced tags, a bare < or &."""
     out: list[str] = []
     stack: list[str] = []
     i = 0
@@ -35,7 +35,7 @@ def html_visible(text: str) -> str:
             closing, name = m.group(1), m.group(2)
             if closing:
                 if not stack or stack.pop() != name:
-                    raise _bad(f"Unmatched end tag at byte offset {i}, expected \"</{name}>\"")
+                    raise _bad(f'Unmatched end tag at byte offset {i}, expected "</{name}>"')
             else:
                 stack.append(name)
             i = m.end()
@@ -51,7 +51,7 @@ def html_visible(text: str) -> str:
             out.append(c)
             i += 1
     if stack:
-        raise _bad(f"Can't find end tag corresponding to start tag \"{stack[-1]}\"")
+        raise _bad(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return "".join(out)
 
 

@@ -125,9 +125,7 @@ async def test_outbox_pacing_keeps_under_the_servers_limits(
     db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, driver: str
 ) -> None:
     limits = {"overall_per_second": 30, "per_chat_per_second": 4, "per_group_per_minute": 240}
-    async with running_bot(
-        db_url, clock, monkeypatch, driver=driver, rate_limit=limits
-    ) as chat:
+    async with running_bot(db_url, clock, monkeypatch, driver=driver, rate_limit=limits) as chat:
         for i in range(10):
             await _queue(chat, USER, f"私聊 {i}", f"p{i}")
             await _queue(chat, GROUP, f"群消息 {i}", f"g{i}")

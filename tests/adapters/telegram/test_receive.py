@@ -91,7 +91,7 @@ async def test_buttons_short_and_long_commands(
         await chat.deliver(chat.fake.press_update(OFFICER, menu, short))
         await chat.deliver(chat.fake.press_update(OFFICER, menu, token))
         await chat.deliver(chat.fake.press_update(OFFICER, menu, TOKEN_MARK + "unknown"))
-        menu_text, *replies = await chat.replies(str(OFFICER))
+        _, *replies = await chat.replies(str(OFFICER))
         assert len(replies) == 2  # the unknown token produced no message …
         assert any("姓名：值班员甲" in t for t in replies)
         assert any("用法：/bind" in t for t in replies)  # /help 绑定…, as if typed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.adapters.telegram.api import BotIdentity
 from bot.adapters.telegram.render import (
     MAX_TEXT,
     direct_callback,
@@ -14,7 +15,6 @@ from bot.adapters.telegram.render import (
     utf16_len,
 )
 from bot.adapters.telegram.updates import parse
-from bot.adapters.telegram.api import BotIdentity
 from bot.core.messages import Button, ChatKind, Mention, Reply, TextFormat
 from tests.adapters.telegram.fake_bot_api import ApiReply
 from tests.adapters.telegram.markup import html_visible, md2_visible
@@ -69,7 +69,9 @@ def test_long_text_is_split_under_the_limit_with_nothing_lost() -> None:
     lines = [f"第{i}行：" + "汛情" * 60 for i in range(100)]
     text = "\n".join(lines)
     buttons = ((Button("确认", "/ack 1"),),)
-    out = render(Reply(text, buttons=buttons, mentions=(Mention("1", "张三"),)), {"/ack 1": "/ack 1"})
+    out = render(
+        Reply(text, buttons=buttons, mentions=(Mention("1", "张三"),)), {"/ack 1": "/ack 1"}
+    )
     assert len(out) > 1
     assert all(utf16_len(html_visible(o.text)) <= MAX_TEXT for o in out)
     assert [o.keyboard for o in out[:-1]] == [()] * (len(out) - 1)
