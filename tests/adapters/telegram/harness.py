@@ -18,9 +18,10 @@ from bot.adapters.telegram import SECRET_ENV, TOKEN_ENV, TelegramAdapter
 from bot.adapters.telegram.receive import SECRET_HEADER
 from bot.app import App, build_adapters
 from bot.core.clock import FakeClock
+from bot.core.messages import Reply, Target
 from bot.core.roles import Role
 from bot.http import HttpServer
-from models import binding
+from models import binding, groups, outbox
 from models.outbox import OutboxMessage, OutboxStatus
 from models.users import add_user
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, Json, Limits
@@ -162,3 +163,24 @@ async def add_person(
             return await binding.issue_code(session, user, now, timedelta(hours=24))
         await binding.bind_account(session, user, "telegram", str(telegram_id), now)
     return None
+
+
+async def queue(app: App, address: int, reply: Reply | str, key: str) -> None:
+    """Queue a message to a Telegram chat, as a handler or a job would."""
+    reply = reply if isinstance(reply, Reply) else Reply(reply)
+    async with app.sessions.begin() as session:
+        await outbox.enqueue(
+            session, app.clock.now(), Target("telegram", str(address)), reply, key=key
+        )
+
+
+async def register_group(app: App, chat_id: int, title: str, channel: str) -> None:
+    """Register a Telegram group with one channel tag."""
+    async with app.sessions.begin() as session:
+        await groups.register(
+            session,
+            target=Target("telegram", str(chat_id)),
+            title=title,
+            channels=[channel],
+            now=app.clock.now(),
+        )

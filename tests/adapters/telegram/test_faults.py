@@ -8,19 +8,19 @@ from sqlalchemy import select
 from bot.core.clock import FakeClock
 from bot.core.messages import Reply, Target
 from bot.core.roles import Role
-from models import groups, outbox
+from models import groups
 from models.outbox import OutboxMessage
-from tests.adapters.telegram.harness import TelegramChat, add_person, running_bot, settle
+from tests.adapters.telegram.harness import (
+    TelegramChat,
+    add_person,
+    queue,
+    register_group,
+    running_bot,
+    settle,
+)
 
 DRIVERS = ["ptb", "aiogram"]
 ADMIN, USER, GROUP = 7000, 7001, -500
-
-
-async def _queue(chat: TelegramChat, address: int, text: str, key: str) -> None:
-    async with chat.app.sessions.begin() as session:
-        await outbox.enqueue(
-            session, chat.clock.now(), Target("telegram", str(address)), Reply(text), key=key
-        )
 
 
 async def _status(chat: TelegramChat, key: str) -> str:
@@ -39,7 +39,7 @@ async def test_transient_fault_delivers_exactly_once(
 ) -> None:
     async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
         chat.fake.fail("sendMessage", fault, chat_id=USER)
-        await _queue(chat, USER, "请于 10:00 前报送汛情", "k1")
+        await queue(chat.app, USER, "请于 10:00 前报送汛情", "k1")
         await settle(chat.app, clock)
         assert chat.fake.texts(USER) == ["请于 10:00 前报送汛情"]
         assert await _status(chat, "k1") == "sent"
@@ -52,10 +52,10 @@ async def test_flood_control_pauses_the_whole_bot(
 ) -> None:
     async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
         chat.fake.fail("sendMessage", "429", chat_id=USER)
-        await _queue(chat, USER, "第一条", "k1")
+        await queue(chat.app, USER, "第一条", "k1")
         await chat.app.sender.drain()
         assert chat.app.sender.limits["telegram"].paused_until > 0
-        await _queue(chat, 7009, "另一位", "k2")  # a different chat waits too
+        await queue(chat.app, 7009, "另一位", "k2")  # a different chat waits too
         await chat.app.sender.drain()
         assert chat.fake.texts(7009) == []
         await settle(chat.app, clock)
@@ -83,7 +83,7 @@ async def test_permanent_failure_is_reported_to_admins(
     async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
         await add_person(chat.app, "管理员", {Role.ADMIN}, telegram_id=ADMIN)
         getattr(chat.fake, state).add(address)
-        await _queue(chat, address, "紧急通知", "k1")
+        await queue(chat.app, address, "紧急通知", "k1")
         await settle(chat.app, clock)
         assert await _status(chat, "k1") == "failed"
         assert chat.fake.texts(address) == []
@@ -99,18 +99,12 @@ async def test_supergroup_migration_moves_the_group_and_resends(
 ) -> None:
     new = -1001234567890
     async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
-        async with chat.app.sessions.begin() as session:
-            await groups.register(
-                session,
-                target=Target("telegram", str(GROUP)),
-                title="防汛群",
-                channels=["防汛"],
-                now=clock.now(),
-            )
+        await register_group(chat.app, GROUP, "防汛群", "防汛")
         chat.fake.migrated[GROUP] = new
-        await _queue(chat, GROUP, "汛情通报一", "k1")
+        await queue(chat.app, GROUP, "汛情通报一", "k1")
         await settle(chat.app, clock)
-        await _queue(chat, GROUP, "汛情通报二", "k2")  # queued for the old id before anyone knew
+        # Queued for the old id before anyone knew of the move:
+        await queue(chat.app, GROUP, "汛情通报二", "k2")
         await settle(chat.app, clock)
         assert chat.fake.texts(new) == ["汛情通报一", "汛情通报二"]
         assert await _status(chat, "k1") == "sent"
@@ -127,8 +121,8 @@ async def test_outbox_pacing_keeps_under_the_servers_limits(
     limits = {"overall_per_second": 30, "per_chat_per_second": 4, "per_group_per_minute": 240}
     async with running_bot(db_url, clock, monkeypatch, driver=driver, rate_limit=limits) as chat:
         for i in range(10):
-            await _queue(chat, USER, f"私聊 {i}", f"p{i}")
-            await _queue(chat, GROUP, f"群消息 {i}", f"g{i}")
+            await queue(chat.app, USER, f"私聊 {i}", f"p{i}")
+            await queue(chat.app, GROUP, f"群消息 {i}", f"g{i}")
         await settle(chat.app, clock)
         # Each exactly once (the outbox may reorder rows it deferred for the rate limit).
         assert sorted(chat.fake.texts(USER)) == [f"私聊 {i}" for i in range(10)]

@@ -10,10 +10,17 @@ from bot.adapters.telegram.render import TOKEN_MARK
 from bot.core.clock import FakeClock
 from bot.core.messages import Button, Reply, Target
 from bot.core.roles import Role
-from models import groups, outbox
+from models import groups
 from models.inbox import InboxMessage
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
-from tests.adapters.telegram.harness import TOKEN, add_person, running_bot, settle
+from tests.adapters.telegram.harness import (
+    TOKEN,
+    add_person,
+    queue,
+    register_group,
+    running_bot,
+    settle,
+)
 
 DRIVERS = ["ptb", "aiogram"]
 OFFICER = 7002
@@ -75,14 +82,7 @@ async def test_buttons_short_and_long_commands(
     async with running_bot(db_url, clock, monkeypatch, driver=driver, mode=mode) as chat:
         await add_person(chat.app, "值班员甲", {Role.OFFICER}, telegram_id=OFFICER)
         buttons = ((Button("我是谁", "/whoami"), Button("长命令", long_command)),)
-        async with chat.app.sessions.begin() as session:
-            await outbox.enqueue(
-                session,
-                clock.now(),
-                Target("telegram", str(OFFICER)),
-                Reply("请选择：", buttons=buttons),
-                key="menu",
-            )
+        await queue(chat.app, OFFICER, Reply("请选择：", buttons=buttons), "menu")
         await settle(chat.app, clock)
         (menu,) = chat.fake.sent_to(OFFICER)
         short, token = (b["callback_data"] for b in menu.keyboard[0])
@@ -106,14 +106,7 @@ async def test_group_mention_and_supergroup_service_message(
     group, supergroup = -500, -1009876543210
     async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
         await add_person(chat.app, "值班员甲", {Role.OFFICER}, telegram_id=OFFICER)
-        async with chat.app.sessions.begin() as session:
-            await groups.register(
-                session,
-                target=Target("telegram", str(group)),
-                title="值班群",
-                channels=["全体"],
-                now=clock.now(),
-            )
+        await register_group(chat.app, group, "值班群", "全体")
         text = "@DutyTestBot 我是谁"
         entities = [{"type": "mention", "offset": 0, "length": 12}]
         await chat.deliver(
@@ -133,14 +126,7 @@ async def test_live_summary_is_edited_in_place(
 ) -> None:
     async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
         for i, text in enumerate(["已确认 1/3", "已确认 2/3", "已确认 2/3", "已确认 3/3"]):
-            async with chat.app.sessions.begin() as session:
-                await outbox.enqueue(
-                    session,
-                    clock.now(),
-                    Target("telegram", "-500"),
-                    Reply(text, edit_key="ack:1"),
-                    key=f"ack:{i}",
-                )
+            await queue(chat.app, -500, Reply(text, edit_key="ack:1"), f"ack:{i}")
             await settle(chat.app, clock)
         (live,) = chat.fake.sent_to(-500)
         assert live.text == "已确认 3/3" and live.edits == 2  # "not modified" counts as done
