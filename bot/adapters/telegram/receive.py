@@ -67,6 +67,8 @@ class Poller:
             except Exception as exc:
                 failures += 1
                 delay = min(self.adapter.config.retry_seconds * 2 ** (failures - 1), _MAX_BACKOFF)
+                if isinstance(exc, ApiError) and exc.retry_after:
+                    delay = max(delay, exc.retry_after)  # flood control says how long
                 if isinstance(exc, ApiError) and exc.code == 409:
                     log.error(
                         "getUpdates conflict (%s): another poller or a webhook is active; "
@@ -75,7 +77,7 @@ class Poller:
                     )
                 else:
                     log.warning(
-                        "polling failed (%s: %s); retry in %.0fs", type(exc).__name__, exc, delay
+                        "polling failed (%s: %s); retry in %.1fs", type(exc).__name__, exc, delay
                     )
                 await asyncio.sleep(delay)
 

@@ -130,3 +130,18 @@ async def test_live_summary_is_edited_in_place(
             await settle(chat.app, clock)
         (live,) = chat.fake.sent_to(-500)
         assert live.text == "已确认 3/3" and live.edits == 2  # "not modified" counts as done
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+async def test_polling_rides_out_server_errors_and_timeouts(
+    db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, driver: str
+) -> None:
+    async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
+        await add_person(chat.app, "值班员甲", {Role.OFFICER}, telegram_id=OFFICER)
+        chat.fake.timeout_delay = 4.0  # longer than the poll's own wait plus the request timeout
+        for fault in ("500", "timeout", "429"):
+            chat.fake.fail("getUpdates", fault)
+        await chat.say(str(OFFICER), "/whoami")
+        (menu,) = await chat.replies(str(OFFICER))
+        assert not chat.fake.faults
+        assert "姓名：值班员甲" in menu
