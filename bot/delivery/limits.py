@@ -45,13 +45,17 @@ class PlatformLimits:
         wait = max(self.paused_until, self._next.get(address, 0.0)) - now
         if wait > 0:
             return wait
+        if self.limit is not None:
+            # Reserve the chat's slot before any wait, so a send racing this one to the same
+            # chat is put back rather than overtaking it.
+            self._next[address] = now + self.spacing(group)
+            self._next.move_to_end(address)
+            if len(self._next) > _MAX_CHATS:
+                self._next.popitem(last=False)
         if self.overall is not None:
             # The overall wait is a fraction of a second: waiting here is cheaper than writing
             # the row back to the outbox and claiming it again (which cost 20% of throughput).
             await self.overall.acquire()
-        if self.limit is not None:
-            self._next[address] = time.monotonic() + self.spacing(group)
-            self._next.move_to_end(address)
-            if len(self._next) > _MAX_CHATS:
-                self._next.popitem(last=False)
+            if self.limit is not None:
+                self._next[address] = time.monotonic() + self.spacing(group)
         return 0.0
