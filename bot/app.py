@@ -39,13 +39,10 @@ def build_adapters(
 
             console = ConsoleAdapter()
         adapters["console"] = console
-    telegram = config.platforms.telegram
-    if telegram.enabled:
-        from bot.adapters.telegram import build_telegram
+    if config.platforms.telegram.enabled:
+        from bot.adapters.telegram import create_adapter as create_telegram
 
-        if telegram.mode == "webhook" and not config.http.enabled:
-            raise ConfigError("platforms.telegram.mode 为 webhook 时需要 http.enabled: true")
-        adapters["telegram"] = build_telegram(telegram, http)
+        adapters["telegram"] = create_telegram(config, http)
     for name in ("wecom", "dingtalk", "feishu"):
         if getattr(config.platforms, name).enabled:
             raise ConfigError(

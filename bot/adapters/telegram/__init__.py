@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from bot.adapters.telegram.adapter import TelegramAdapter
 from bot.adapters.telegram.api import BotApi
 from bot.adapters.telegram.receive import Poller, WebhookReceiver
-from bot.config import ConfigError, TelegramConfig
+from bot.config import Config, ConfigError, TelegramConfig
 
 if TYPE_CHECKING:
     from bot.http import HttpServer
@@ -24,7 +24,14 @@ SECRET_ENV = "DUTYBOT_TELEGRAM_WEBHOOK_SECRET"
 TOKEN_PATTERN = re.compile(r"^(\d+):[A-Za-z0-9_-]+$")
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
-__all__ = ["SECRET_ENV", "TOKEN_ENV", "TelegramAdapter", "build_api", "build_telegram"]
+__all__ = [
+    "SECRET_ENV",
+    "TOKEN_ENV",
+    "TelegramAdapter",
+    "build_api",
+    "build_telegram",
+    "create_adapter",
+]
 
 
 def _token(env: Mapping[str, str]) -> tuple[str, int]:
@@ -75,3 +82,11 @@ def build_telegram(
         raise ConfigError("platforms.telegram.mode 为 webhook，需要启用 http 服务（http.enabled）")
     adapter.receiver = WebhookReceiver(adapter, http, config.webhook_path, secret)
     return adapter
+
+
+def create_adapter(config: Config, http: HttpServer | None) -> TelegramAdapter:
+    """The Telegram adapter for the composition root (``bot.app.build_adapters``)."""
+    telegram = config.platforms.telegram
+    if telegram.mode == "webhook" and not config.http.enabled:
+        raise ConfigError("platforms.telegram.mode 为 webhook 时需要 http.enabled: true")
+    return build_telegram(telegram, http)

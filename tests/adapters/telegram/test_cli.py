@@ -10,9 +10,13 @@ import yaml
 from typer.testing import CliRunner
 
 from bot.adapters.telegram import SECRET_ENV, TOKEN_ENV
+from bot.app import build_adapters
 from bot.cli import app as cli
+from bot.config import ConfigError
+from bot.http import HttpServer
 from tests.adapters.telegram.fake_bot_api import FakeBotApi
 from tests.adapters.telegram.harness import SECRET, TOKEN
+from tests.conftest import make_config
 
 
 async def _dutybot(config: Path, *args: str, **env: str) -> tuple[int, str]:
@@ -66,3 +70,19 @@ async def test_missing_token_and_secret_are_explained(tmp_path: Path) -> None:
     webhook_config = _config(tmp_path, "http://127.0.0.1:9", "ptb", mode="webhook")
     code, out = await _dutybot(webhook_config, "doctor", **{TOKEN_ENV: TOKEN})
     assert code == 1 and SECRET_ENV in out and "http.enabled" in out
+
+
+def test_composition_root_explains_missing_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "sqlite+aiosqlite:///unused.db"
+    webhook = {"telegram": {"enabled": True, "mode": "webhook"}}
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    with pytest.raises(ConfigError, match=TOKEN_ENV):
+        build_adapters(make_config(url, platforms={"telegram": {"enabled": True}}), HttpServer())
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    with pytest.raises(ConfigError, match=r"http\.enabled"):
+        build_adapters(make_config(url, platforms=webhook), HttpServer())
+    with pytest.raises(ConfigError, match=SECRET_ENV):
+        build_adapters(make_config(url, platforms=webhook, http={"enabled": True}), HttpServer())
+    adapters = build_adapters(make_config(url, platforms={"telegram": {"enabled": True}}))
+    assert set(adapters) == {"console", "telegram"}
