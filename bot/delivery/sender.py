@@ -43,7 +43,7 @@ class Sender:
         # Platforms without a config section (test fakes) get no limits.
         settings = {name: getattr(config.platforms, name, None) for name in adapters}
         self.limits = {
-            name: PlatformLimits(getattr(section, "rate_limit", None))
+            name: PlatformLimits(getattr(section, "rate_limit", None), clock)
             for name, section in settings.items()
         }
         self._wake = asyncio.Event()
@@ -126,10 +126,9 @@ class Sender:
     async def _deliver(self, platform: str, row: outbox.Claimed) -> int:
         adapter, limits = self.adapters[platform], self.limits[platform]
         address = row.target.address
-        wait = await limits.try_acquire(address, adapter.is_group(address))
-        if wait > 0:
+        later = await limits.try_acquire(address, adapter.is_group(address))
+        if later is not None:
             async with self.sessions.begin() as session:
-                later = self.clock.now() + timedelta(seconds=wait)
                 await outbox.mark_retry(session, row.id, later, None, counted=False)
             return 0
         reply = Reply.from_payload(row.payload)
