@@ -45,11 +45,21 @@ class PlatformLimits:
         seconds = max(60 / self.limit.per_group_per_minute, chat) if group else chat
         return timedelta(seconds=seconds)
 
-    async def try_acquire(self, address: str, group: bool) -> datetime | None:
-        """Take a send slot and return None, or return when to try this row again."""
+    async def try_acquire(
+        self, address: str, group: bool, claimed_at: datetime | None = None
+    ) -> datetime | None:
+        """Take a send slot and return None, or return when to try this row again.
+
+        Args:
+            address: The chat.
+            group: Whether it is a group chat.
+            claimed_at: When the row's batch was claimed. A chat that became free only after
+                that may have an older row that was not yet due then; letting this row go would
+                overtake it, so it waits for the same time as that row.
+        """
         now = self.clock.now()
         ready = max(self.paused_until, self._free_at.get(address, _EPOCH))
-        if ready > now:
+        if ready > min(now, claimed_at or now):
             return ready
         if self.limit is not None:
             # Reserve the chat before any wait, so a send racing this one to the same chat is

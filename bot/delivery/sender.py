@@ -101,11 +101,13 @@ class Sender:
             by_platform[row.target.platform].append(row)
         # Platforms proceed side by side; within one, rows go in priority order.
         results = await asyncio.gather(
-            *(self._deliver_all(p, rs) for p, rs in by_platform.items())
+            *(self._deliver_all(p, rs, now) for p, rs in by_platform.items())
         )
         return sum(results)
 
-    async def _deliver_all(self, platform: str, rows: list[outbox.Claimed]) -> int:
+    async def _deliver_all(
+        self, platform: str, rows: list[outbox.Claimed], claimed_at: datetime
+    ) -> int:
         # Different chats go out side by side, so one send's network wait and commit overlap the
         # next one's (sequential sends could not keep up with 30/s); one chat keeps its order.
         # The rate limits pace them all.
@@ -116,17 +118,19 @@ class Sender:
 
         async def in_order(chat_rows: list[outbox.Claimed]) -> int:
             done = 0
-            for row in chat_rows:
+            # Oldest first: a row put back for the chat's rate limit is due later than a newer
+            # row that was never put back, but it must still go first.
+            for row in sorted(chat_rows, key=lambda r: (r.priority, r.id)):
                 async with slots:
-                    done += await self._deliver(platform, row)
+                    done += await self._deliver(platform, row, claimed_at)
             return done
 
         return sum(await asyncio.gather(*(in_order(rs) for rs in by_chat.values())))
 
-    async def _deliver(self, platform: str, row: outbox.Claimed) -> int:
+    async def _deliver(self, platform: str, row: outbox.Claimed, claimed_at: datetime) -> int:
         adapter, limits = self.adapters[platform], self.limits[platform]
         address = row.target.address
-        later = await limits.try_acquire(address, adapter.is_group(address))
+        later = await limits.try_acquire(address, adapter.is_group(address), claimed_at)
         if later is not None:
             async with self.sessions.begin() as session:
                 await outbox.mark_retry(session, row.id, later, None, counted=False)

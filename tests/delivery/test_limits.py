@@ -35,3 +35,15 @@ async def test_pause_stops_every_chat(clock: FakeClock) -> None:
 async def test_no_limits_for_platforms_without_them(clock: FakeClock) -> None:
     limits = PlatformLimits(None, clock)
     assert [await limits.try_acquire("x", group=True) for _ in range(3)] == [None] * 3
+
+
+async def test_a_row_claimed_before_its_chat_was_free_waits_with_the_older_rows(
+    clock: FakeClock,
+) -> None:
+    limits = PlatformLimits(RateLimit(), clock)
+    claimed_at = clock.now()
+    assert await limits.try_acquire("7001", group=False) is None
+    ready = clock.now() + timedelta(seconds=1)
+    clock.advance(seconds=2)  # the chat is free now, but was not when this batch was claimed
+    assert await limits.try_acquire("7001", group=False, claimed_at) == ready
+    assert await limits.try_acquire("7001", group=False, clock.now()) is None

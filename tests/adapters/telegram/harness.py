@@ -45,17 +45,16 @@ async def next_due(app: App) -> datetime | None:
 
 
 async def settle(app: App, clock: FakeClock, rounds: int = 400) -> None:
-    """Deliver everything: rate-limit spacing is waited out in real time (the server's limits
-    are real-time), longer backoffs are skipped by moving the clock."""
+    """Wait until the running sender has delivered everything: rate-limit spacing passes in real
+    time (the server's limits are real-time); longer backoffs are skipped by moving the clock."""
     for _ in range(rounds):
-        await app.sender.drain()
         due = await next_due(app)
         if due is None:
             return
         if due - clock.now() > timedelta(seconds=0.3):
             clock.set(due)
-        else:
-            await asyncio.sleep(0.05)
+        app.sender.wake()
+        await asyncio.sleep(0.05)
     raise AssertionError("the outbox never emptied")
 
 
