@@ -45,5 +45,5 @@ async def test_a_row_claimed_before_its_chat_was_free_waits_with_the_older_rows(
     assert await limits.try_acquire("7001", group=False) is None
     ready = clock.now() + timedelta(seconds=1)
     clock.advance(seconds=2)  # the chat is free now, but was not when this batch was claimed
-    assert await limits.try_acquire("7001", group=False, claimed_at) == ready
-    assert await limits.try_acquire("7001", group=False, clock.now()) is None
+    assert await limits.try_acquire("7001", False, claimed_at) == ready
+    assert await limits.try_acquire("7001", False, clock.now()) is None
