@@ -51,7 +51,6 @@ async def _broadcast(
                     "rate_limit": TELEGRAM_LIMITS if limited else None,
                 },
             },
-            "outbox": {"poll_seconds": 0.05},
         },
         env={},
     )

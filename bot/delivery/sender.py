@@ -47,6 +47,7 @@ class Sender:
             for name, section in settings.items()
         }
         self._wake = asyncio.Event()
+        self._soonest: datetime | None = None  # earliest time a row was put back to
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -71,9 +72,14 @@ class Sender:
             self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
+            timeout = self.config.outbox.poll_seconds
+            if self._soonest is not None:
+                # A row put back for a rate limit is due before the next poll: look then.
+                soon = (self._soonest - self.clock.now()).total_seconds()
+                timeout = max(min(timeout, soon), 0.0)
             await asyncio.wait(
                 {waiter, stopper},
-                timeout=self.config.outbox.poll_seconds,
+                timeout=timeout,
                 return_when=asyncio.FIRST_COMPLETED,
             )
             waiter.cancel()
@@ -88,6 +94,8 @@ class Sender:
     async def drain_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were handled."""
         now = self.clock.now()
+        if self._soonest is not None and self._soonest <= now:
+            self._soonest = None  # that row is due now: this pass claims it
         async with self.sessions.begin() as session:
             rows = await outbox.claim(
                 session,
@@ -120,21 +128,38 @@ class Sender:
             done = 0
             # Oldest first: a row put back for the chat's rate limit is due later than a newer
             # row that was never put back, but it must still go first.
-            for row in sorted(chat_rows, key=lambda r: (r.priority, r.id)):
+            ordered = sorted(chat_rows, key=lambda r: (r.priority, r.id))
+            for i, row in enumerate(ordered):
                 async with slots:
-                    done += await self._deliver(platform, row, claimed_at)
+                    if not await self._deliver(platform, row, claimed_at, ordered[i:]):
+                        break  # the chat is not free: the rest were put back with this one
+                    done += 1
             return done
 
         return sum(await asyncio.gather(*(in_order(rs) for rs in by_chat.values())))
 
-    async def _deliver(self, platform: str, row: outbox.Claimed, claimed_at: datetime) -> int:
+    async def _put_back(self, rows: list[outbox.Claimed], until: datetime) -> None:
+        """Rows that came before their chat is free wait (uncounted) until it is, in one go."""
+        async with self.sessions.begin() as session:
+            for row in rows:
+                await outbox.mark_retry(session, row.id, until, None, counted=False)
+        self._soonest = until if self._soonest is None else min(self._soonest, until)
+
+    async def _deliver(
+        self,
+        platform: str,
+        row: outbox.Claimed,
+        claimed_at: datetime,
+        waiting: list[outbox.Claimed],
+    ) -> bool:
+        """Send ``row`` and record the result; False when its chat is not free yet (then
+        ``waiting`` — this row and the chat's later ones — are put back)."""
         adapter, limits = self.adapters[platform], self.limits[platform]
         address = row.target.address
         later = await limits.try_acquire(address, adapter.is_group(address), claimed_at)
         if later is not None:
-            async with self.sessions.begin() as session:
-                await outbox.mark_retry(session, row.id, later, None, counted=False)
-            return 0
+            await self._put_back(waiting, later)
+            return False
         reply = Reply.from_payload(row.payload)
         edit_of = None
         if reply.edit_key:
@@ -146,16 +171,16 @@ class Sender:
             if exc.retry_after and exc.pause_platform:
                 limits.pause(exc.retry_after)
             await self._failed_attempt(row, exc)
-            return 1
+            return True
         except Exception as exc:  # an adapter bug must not lose the message
             log.exception("adapter %s raised while sending outbox row %s", platform, row.id)
             await self._failed_attempt(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
-            return 1
+            return True
         async with self.sessions.begin() as session:
             now = self.clock.now()
             await outbox.mark_sent(session, row.id, now, external_id)
             await self._audit(session, now, row, "sent", external_id)
-        return 1
+        return True
 
     async def _failed_attempt(self, row: outbox.Claimed, exc: DeliveryError) -> None:
         now = self.clock.now()
