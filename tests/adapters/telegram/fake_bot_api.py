@@ -11,70 +11,26 @@ a bot blocked by a user or kicked from a group, a chat that does not exist.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import math
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
-from typing import Any
 
 from aiohttp import web
 
+from tests.adapters.telegram.fake_rules import ApiReply, Fault, Limits
+from tests.adapters.telegram.fake_updates import Json, Sent, UpdateFactory
 from tests.adapters.telegram.markup import visible_text
 
-Json = dict[str, Any]
 _INT_FIELDS = ("chat_id", "message_id", "offset", "limit", "timeout")
 _JSON_FIELDS = ("reply_markup", "allowed_updates", "commands")
 
 
-class ApiReply(Exception):
-    """An error answer: HTTP status and Bot API body."""
-
-    def __init__(self, code: int, description: str, **parameters: Any) -> None:
-        super().__init__(description)
-        self.body: Json = {"ok": False, "error_code": code, "description": description}
-        if parameters:
-            self.body["parameters"] = parameters
-        self.status = code
-
-
-@dataclass
-class Limits:
-    """Telegram's flood limits as enforced here (``slack`` absorbs network jitter)."""
-
-    per_second: int = 30
-    chat_burst: int = 3  # per chat per second: Telegram tolerates short bursts
-    group_per_minute: int = 20
-    slack: float = 0.95
-    retry_after: int = 1
-
-
-@dataclass
-class Fault:
-    """One injected failure for the next matching call."""
-
-    method: str
-    kind: str  # "429", "500", "timeout"
-    chat_id: int | None = None
-
-
-@dataclass
-class Sent:
-    """A message as the chat shows it."""
-
-    message_id: int
-    chat_id: int
-    text: str
-    parse_mode: str | None
-    keyboard: list[list[Json]] = field(default_factory=list)
-    edits: int = 0
-
-
-class FakeBotApi:
+class FakeBotApi(UpdateFactory):
     """The server. ``base_url`` is what the drivers' base-URL settings get."""
 
     def __init__(self, token: str, username: str = "DutyTestBot", limits: Limits | None = None):
+        super().__init__()
         self.token = token
         self.bot_id = int(token.split(":")[0])
         self.username = username
@@ -93,8 +49,6 @@ class FakeBotApi:
         self.blocked: set[int] = set()
         self.unknown: set[int] = set()
         self.timeout_delay = 2.0
-        self._ids = itertools.count(1001)
-        self._msg_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._sends: deque[float] = deque()
         self._per_chat: dict[int, deque[float]] = defaultdict(deque)
         self._arrived = asyncio.Condition()
@@ -211,57 +165,6 @@ class FakeBotApi:
 
     # ---- updates ---------------------------------------------------------------------------
 
-    def chat(self, chat_id: int, title: str = "") -> Json:
-        if chat_id > 0:
-            return {"id": chat_id, "type": "private", "first_name": f"用户{chat_id}"}
-        return {"id": chat_id, "type": "supergroup", "title": title or f"群{chat_id}"}
-
-    def message_update(
-        self, sender: int, text: str, *, chat_id: int | None = None, **extra: Any
-    ) -> Json:
-        """A text message update (``/commands`` get their bot_command entity)."""
-        chat = self.chat(chat_id or sender)
-        message: Json = {
-            "message_id": next(self._msg_ids[chat["id"]]),
-            "from": {"id": sender, "is_bot": False, "first_name": f"用户{sender}"},
-            "chat": chat,
-            "date": int(time.time()),
-            "text": text,
-            **extra,
-        }
-        if text.startswith("/"):
-            length = len(text.split(" ")[0])
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return {"update_id": next(self._ids), "message": message}
-
-    def press_update(self, sender: int, sent: Sent, data: str) -> Json:
-        """Pressing a button with ``data`` under message ``sent``."""
-        return {
-            "update_id": next(self._ids),
-            "callback_query": {
-                "id": f"cq{next(self._ids)}",
-                "from": {"id": sender, "is_bot": False, "first_name": f"用户{sender}"},
-                "chat_instance": "1",
-                "data": data,
-                "message": {
-                    "message_id": sent.message_id,
-                    "date": int(time.time()),
-                    "chat": self.chat(sent.chat_id),
-                    "text": sent.text,
-                },
-            },
-        }
-
-    def migrate_update(self, old: int, new: int) -> Json:
-        """The service message a group sends when it becomes a supergroup."""
-        message: Json = {
-            "message_id": next(self._msg_ids[old]),
-            "chat": {"id": old, "type": "group", "title": "旧群"},
-            "date": int(time.time()),
-            "migrate_to_chat_id": new,
-        }
-        return {"update_id": next(self._ids), "message": message}
-
     async def push(self, update: Json) -> int:
         """Queue an update for getUpdates; returns its update_id."""
         async with self._arrived:
@@ -297,8 +200,6 @@ class FakeBotApi:
                 except TimeoutError:
                     pass
         return self.updates[:limit]
-
-    # ---- methods ---------------------------------------------------------------------------
 
     async def api_getMe(self, params: Json) -> Json:
         return {
@@ -389,11 +290,10 @@ class FakeBotApi:
             self.updates.clear()
         return True
 
-    # ---- what chats show -------------------------------------------------------------------
-
     def texts(self, chat_id: int) -> list[str]:
         """Visible texts in ``chat_id``, in order (edited messages show their last text)."""
         return [m.text for m in self.chats.get(chat_id, [])]
 
     def sent_to(self, chat_id: int) -> list[Sent]:
+        """The messages in ``chat_id`` with their markup and edit counts."""
         return list(self.chats.get(chat_id, []))

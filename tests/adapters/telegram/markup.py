@@ -16,7 +16,7 @@ _MD2_RESERVED = set("_*[]()~`>#+-=|{}.!")
 
 
 def _bad(detail: str) -> Exception:
-    from tests.adapters.telegram.fake_bot_api import ApiReply
+    from tests.adapters.telegram.fake_rules import ApiReply
 
     return ApiReply(400, f"Bad Request: can't parse entities: {detail}")
 
