@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
             print(f"  {name:<12} {doc[0] if doc else ''}")
         print("运行：python -m bench NAME")
         return 0
-    name = argv[0]
+    name = argv[0].replace("-", "_")  # telegram-broadcast → bench/telegram_broadcast.py
     if name not in names:
         print(f"没有名为 {name} 的基准测试；可选：{', '.join(names)}", file=sys.stderr)
         return 2

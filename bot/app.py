@@ -40,9 +40,9 @@ def build_adapters(
             console = ConsoleAdapter()
         adapters["console"] = console
     if config.platforms.telegram.enabled:
-        raise ConfigError(
-            "platforms.telegram.enabled：此版本尚未提供 telegram 适配器，请先保持 false"
-        )
+        from bot.adapters.telegram import create_adapter as create_telegram
+
+        adapters["telegram"] = create_telegram(config, http)
     # Webhook platforms register their callback routes on ``http``.
     if config.platforms.wecom.enabled:
         from bot.adapters.wecom import create_adapter as create_wecom

@@ -68,6 +68,11 @@ class TelegramConfig(PlatformConfig):
     driver: Literal["ptb", "aiogram"] = "ptb"
     base_url: str = "https://api.telegram.org"
     mode: Literal["polling", "webhook"] = "polling"
+    webhook_path: Annotated[str, Field(pattern=r"^/[A-Za-z0-9/_-]*$")] = "/telegram/webhook"
+    poll_timeout_seconds: Annotated[int, Field(ge=1, le=50)] = 30
+    request_timeout_seconds: PositiveFloat = 15.0
+    retry_seconds: PositiveFloat = 5.0
+    register_commands: bool = True
 
 
 EnvSuffix = Annotated[str, Field(pattern=r"^[A-Z0-9_]{1,40}$")]
@@ -145,6 +150,7 @@ class OutboxConfig(Section):
     backoff_base_seconds: PositiveFloat = 2.0
     backoff_max_seconds: PositiveFloat = 600.0
     max_attempts: PositiveInt = 8
+    send_concurrency: PositiveInt = 8
 
 
 class SchedulerConfig(Section):

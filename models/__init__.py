@@ -4,6 +4,7 @@ from models import (
     audit,
     binding,
     broadcast,
+    button_actions,
     dialog,
     due,
     duty,
@@ -45,3 +46,14 @@ __all__ = [
     "users",
 ]
 __all__ = ["Base", "audit", "binding", "broadcast", "due", "groups", "inbox", "outbox", "users"]
+__all__ = [
+    "Base",
+    "audit",
+    "binding",
+    "button_actions",
+    "due",
+    "groups",
+    "inbox",
+    "outbox",
+    "users",
+]

@@ -14,6 +14,7 @@ from bot.cli import (
     roster_cmd,
     rules_cmd,
     run_cmd,
+    telegram_cmd,
     users_cmd,
 )
 from bot.cli.common import state
@@ -48,6 +49,7 @@ roster_cmd.register(app)
 rules_cmd.register(app)
 report_cmd.register(app)
 app.add_typer(broadcast_cmd.app, name="broadcast")
+app.add_typer(telegram_cmd.app, name="telegram")
 
 
 def main() -> None:

@@ -90,6 +90,23 @@ async def _admins(cfg: Config) -> int:
     )
 
 
+def _telegram_webhook(cfg: Config) -> int:
+    telegram = cfg.platforms.telegram
+    if not telegram.enabled or telegram.mode != "webhook":
+        return 0
+    secret = os.environ.get("DUTYBOT_TELEGRAM_WEBHOOK_SECRET", "")
+    problems = _report(
+        bool(re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret)),
+        "telegram webhook：DUTYBOT_TELEGRAM_WEBHOOK_SECRET 已设置",
+        "export DUTYBOT_TELEGRAM_WEBHOOK_SECRET=$(openssl rand -hex 32)",
+    )
+    return problems + _report(
+        cfg.http.enabled,
+        f"telegram webhook：http 服务已启用（路径 {telegram.webhook_path}）",
+        "在 config.yaml 中设置 http.enabled: true，并由反向代理以 HTTPS 转发",
+    )
+
+
 def _platforms(cfg: Config) -> int:
     problems = 0
     for name, needs in PLATFORM_ENV.items():
@@ -103,6 +120,7 @@ def _platforms(cfg: Config) -> int:
                 problems += _report(False, f"{var} 的格式不对", f"核对 {name} 管理后台给出的值")
             else:
                 problems += _report(True, f"{name}：{var} 已设置")
+    problems += _telegram_webhook(cfg)
     if cfg.platforms.console.enabled:
         _report(True, "控制台聊天已启用（无需凭据）")
     return problems

@@ -43,10 +43,14 @@ class Sender:
         # Platforms without a config section (test fakes) get no limits.
         settings = {name: getattr(config.platforms, name, None) for name in adapters}
         self.limits = {
-            name: PlatformLimits(getattr(section, "rate_limit", None))
+            name: PlatformLimits(getattr(section, "rate_limit", None), clock)
             for name, section in settings.items()
         }
         self._wake = asyncio.Event()
+        self._soonest: datetime | None = None  # earliest time a row was put back to
+        # At-most-once rows (broadcasts) go one at a time per platform: a crash then leaves at
+        # most one of them in doubt, instead of every send that happened to be in flight.
+        self._once = {name: asyncio.Lock() for name in adapters}
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -71,9 +75,14 @@ class Sender:
             self._wake.clear()
             waiter = asyncio.ensure_future(self._wake.wait())
             stopper = asyncio.ensure_future(stop.wait())
+            timeout = self.config.outbox.poll_seconds
+            if self._soonest is not None:
+                # A row put back for a rate limit is due before the next poll: look then.
+                soon = (self._soonest - self.clock.now()).total_seconds()
+                timeout = max(min(timeout, soon), 0.0)
             await asyncio.wait(
                 {waiter, stopper},
-                timeout=self.config.outbox.poll_seconds,
+                timeout=timeout,
                 return_when=asyncio.FIRST_COMPLETED,
             )
             waiter.cancel()
@@ -88,6 +97,8 @@ class Sender:
     async def drain_once(self) -> int:
         """Claim one batch and deliver it; returns how many rows were handled."""
         now = self.clock.now()
+        if self._soonest is not None and self._soonest <= now:
+            self._soonest = None  # that row is due now: this pass claims it
         async with self.sessions.begin() as session:
             for stuck in await outbox_once.settle_abandoned(session, now):
                 log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
@@ -104,50 +115,90 @@ class Sender:
             by_platform[row.target.platform].append(row)
         # Platforms proceed side by side; within one, rows go in priority order.
         results = await asyncio.gather(
-            *(self._deliver_all(p, rs) for p, rs in by_platform.items())
+            *(self._deliver_all(p, rs, now) for p, rs in by_platform.items())
         )
         return sum(results)
 
-    async def _deliver_all(self, platform: str, rows: list[outbox.Claimed]) -> int:
-        done = 0
+    async def _deliver_all(
+        self, platform: str, rows: list[outbox.Claimed], claimed_at: datetime
+    ) -> int:
+        # Different chats go out side by side, so one send's network wait and commit overlap the
+        # next one's (sequential sends could not keep up with 30/s); one chat keeps its order.
+        # The rate limits pace them all.
+        by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:
-            done += await self._deliver(platform, row)
-        return done
+            by_chat[row.target.address].append(row)
+        slots = asyncio.Semaphore(self.config.outbox.send_concurrency)
 
-    async def _deliver(self, platform: str, row: outbox.Claimed) -> int:
+        async def in_order(chat_rows: list[outbox.Claimed]) -> int:
+            done = 0
+            # Oldest first: a row put back for the chat's rate limit is due later than a newer
+            # row that was never put back, but it must still go first.
+            ordered = sorted(chat_rows, key=lambda r: (r.priority, r.id))
+            for i, row in enumerate(ordered):
+                async with slots:
+                    if not await self._deliver(platform, row, claimed_at, ordered[i:]):
+                        break  # the chat is not free: the rest were put back with this one
+                    done += 1
+            return done
+
+        return sum(await asyncio.gather(*(in_order(rs) for rs in by_chat.values())))
+
+    async def _put_back(self, rows: list[outbox.Claimed], until: datetime) -> None:
+        """Rows that came before their chat is free wait (uncounted) until it is, in one go."""
+        async with self.sessions.begin() as session:
+            for row in rows:
+                await outbox.mark_retry(session, row.id, until, None, counted=False)
+        self._soonest = until if self._soonest is None else min(self._soonest, until)
+
+    async def _deliver(
+        self,
+        platform: str,
+        row: outbox.Claimed,
+        claimed_at: datetime,
+        waiting: list[outbox.Claimed],
+    ) -> bool:
+        """Send ``row`` and record the result; False when its chat is not free yet (then
+        ``waiting`` — this row and the chat's later ones — are put back)."""
         adapter, limits = self.adapters[platform], self.limits[platform]
         address = row.target.address
-        wait = await limits.try_acquire(address, adapter.is_group(address))
-        if wait > 0:
-            async with self.sessions.begin() as session:
-                later = self.clock.now() + timedelta(seconds=wait)
-                await outbox.mark_retry(session, row.id, later, None, counted=False)
-            return 0
+        later = await limits.try_acquire(address, adapter.is_group(address), claimed_at)
+        if later is not None:
+            await self._put_back(waiting, later)
+            return False
         reply = Reply.from_payload(row.payload)
         edit_of = None
         if reply.edit_key:
             async with self.sessions() as session:
                 edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
-        if row.at_most_once:
+        if not row.at_most_once:
+            return await self._send(platform, row, reply, edit_of)
+        async with self._once[platform]:
             # Recorded before the platform sees it: after a crash this row is not sent again.
             async with self.sessions.begin() as session:
                 await outbox_once.begin_send(session, row.id, self.clock.now())
+            return await self._send(platform, row, reply, edit_of)
+
+    async def _send(
+        self, platform: str, row: outbox.Claimed, reply: Reply, edit_of: str | None
+    ) -> bool:
+        adapter, limits = self.adapters[platform], self.limits[platform]
         try:
-            external_id = await adapter.send(address, reply, edit_of)
+            external_id = await adapter.send(row.target.address, reply, edit_of)
         except DeliveryError as exc:
             if exc.retry_after and exc.pause_platform:
                 limits.pause(exc.retry_after)
             await self._failed_attempt(row, exc)
-            return 1
+            return True
         except Exception as exc:  # an adapter bug must not lose the message
             log.exception("adapter %s raised while sending outbox row %s", platform, row.id)
             await self._failed_attempt(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
-            return 1
+            return True
         async with self.sessions.begin() as session:
             now = self.clock.now()
             await outbox.mark_sent(session, row.id, now, external_id)
             await self._audit(session, now, row, "sent", external_id)
-        return 1
+        return True
 
     async def _failed_attempt(self, row: outbox.Claimed, exc: DeliveryError) -> None:
         now = self.clock.now()

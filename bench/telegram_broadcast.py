@@ -1,0 +1,118 @@
+"""Broadcast through the outbox to a local Bot API server that enforces Telegram's limits.
+
+Usage: python -m bench telegram-broadcast [--driver ptb|aiogram] [--chats 1000] [--groups 30]
+[--per-group 10]
+
+Runs: (1) one message to each of N private chats, (2) K messages to each of G groups, and a
+baseline (1) with limits off, to show the pipeline itself is not the bottleneck. For each run:
+elapsed seconds from the sender's start to the last message the server accepted, the physical
+minimum under Telegram's limits ((count − 1) ÷ 30/s overall; (K − 1) × 3 s per group at
+20/min), their ratio, and how many 429s the server answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.telegram import TOKEN_ENV, build_telegram
+from bot.app import App
+from bot.config import parse_config
+from bot.core.clock import SystemClock
+from bot.core.messages import Reply, Target
+from models import outbox
+from tests.adapters.telegram.fake_bot_api import FakeBotApi, Limits
+
+TOKEN = "123456:BENCH_token-for-the-local-bot-api"
+TELEGRAM_LIMITS = {"overall_per_second": 30, "per_chat_per_second": 1, "per_group_per_minute": 20}
+
+
+async def _broadcast(
+    workdir: Path, driver: str, targets: list[int], per_target: int, limited: bool
+) -> dict[str, Any]:
+    limits = Limits(chat_burst=1) if limited else Limits(10**6, 10**6, 10**6)
+    fake = FakeBotApi(TOKEN, limits=limits)
+    await fake.start()
+    db = workdir / f"bench-{time.monotonic_ns()}.db"
+    config = parse_config(
+        {
+            "database": {"url": f"sqlite+aiosqlite:///{db}"},
+            "platforms": {
+                "console": {"enabled": False},
+                "telegram": {
+                    "enabled": True,
+                    "driver": driver,
+                    "base_url": fake.base_url,
+                    "register_commands": False,
+                    "rate_limit": TELEGRAM_LIMITS if limited else None,
+                },
+            },
+        },
+        env={},
+    )
+    adapter = build_telegram(config.platforms.telegram, None, {TOKEN_ENV: TOKEN})
+    app = await App.create(config, clock=SystemClock(), adapters={"telegram": adapter})
+    count = len(targets) * per_target
+    async with app.sessions.begin() as session:
+        for round_ in range(per_target):
+            for chat in targets:
+                await outbox.enqueue(
+                    session,
+                    app.clock.now(),
+                    Target("telegram", str(chat)),
+                    Reply(f"【防汛应急】第 {round_ + 1} 号通报：请各单位立即落实值班值守。"),
+                    key=f"bench:{chat}:{round_}",
+                    priority=outbox.Priority.EMERGENCY,
+                )
+    await adapter.api.open()
+    stop = asyncio.Event()
+    started = time.monotonic()
+    sender = asyncio.create_task(app.sender.run(stop))
+    try:
+        await fake.wait_sent(count)
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        await sender
+        await adapter.api.close()
+        await app.engine.dispose()
+        await fake.stop()
+    groups = any(c < 0 for c in targets)
+    minimum = (count - 1) / 30
+    if groups:
+        minimum = max(minimum, (per_target - 1) * 60 / 20)
+    return {
+        "messages": count,
+        "elapsed_s": round(elapsed, 3),
+        "minimum_s": round(minimum, 3),
+        "ratio": round(elapsed / minimum, 4) if limited else None,
+        "rate_per_s": round(count / elapsed, 1),
+        "http_429": fake.throttled,
+    }
+
+
+async def run(argv: list[str]) -> dict[str, Any]:
+    """Run the three broadcasts and print their figures."""
+    parser = argparse.ArgumentParser(prog="python -m bench telegram-broadcast")
+    parser.add_argument("--driver", choices=["ptb", "aiogram"], default="ptb")
+    parser.add_argument("--chats", type=int, default=1000)
+    parser.add_argument("--groups", type=int, default=30)
+    parser.add_argument("--per-group", type=int, default=10)
+    args = parser.parse_args(argv)
+    chats = [10_000 + i for i in range(args.chats)]
+    groups = [-1_000_000 - i for i in range(args.groups)]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        result = {
+            "driver": args.driver,
+            "baseline_unlimited": await _broadcast(work, args.driver, chats, 1, limited=False),
+            "private_chats": await _broadcast(work, args.driver, chats, 1, limited=True),
+            "groups": await _broadcast(work, args.driver, groups, args.per_group, limited=True),
+        }
+    for name in ("baseline_unlimited", "private_chats", "groups"):
+        print(f"{name:>20}: {result[name]}")
+    return result

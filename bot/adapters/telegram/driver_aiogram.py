@@ -1,0 +1,142 @@
+"""The aiogram 3.x driver: Bot API calls through ``aiogram.Bot`` on an aiohttp session.
+
+aiogram's Dispatcher is not used: its polling confirms offsets before handlers finish and its
+webhook handler answers 200 before handling (platforms.md §1.3–1.4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+from aiogram import Bot
+from aiogram import exceptions as ag_error
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.adapters.telegram.api import ALLOWED_UPDATES, ApiError, BotIdentity, Keyboard, OutText
+
+T = TypeVar("T")
+
+_CODES: list[tuple[type[ag_error.TelegramAPIError], int]] = [
+    (ag_error.TelegramForbiddenError, 403),
+    (ag_error.TelegramUnauthorizedError, 401),
+    (ag_error.TelegramNotFound, 404),
+    (ag_error.TelegramConflictError, 409),
+    (ag_error.TelegramBadRequest, 400),
+    (ag_error.TelegramServerError, 500),
+]
+
+
+def _neutral(exc: ag_error.AiogramError) -> ApiError:
+    """aiogram's exception classes → the Bot API error code they stand for."""
+    if isinstance(exc, ag_error.TelegramRetryAfter):
+        return ApiError(429, exc.message, retry_after=float(exc.retry_after))
+    if isinstance(exc, ag_error.TelegramMigrateToChat):
+        return ApiError(400, exc.message, migrate_to=exc.migrate_to_chat_id)
+    for kind, code in _CODES:
+        if isinstance(exc, kind):
+            return ApiError(code, exc.message)
+    # TelegramNetworkError (timeouts, connections), ClientDecodeError (a proxy's HTML page).
+    return ApiError(0, getattr(exc, "message", str(exc)))
+
+
+def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=label, callback_data=data) for label, data in row]
+            for row in keyboard
+        ]
+    )
+
+
+class AiogramApi:
+    """:class:`~bot.adapters.telegram.api.BotApi` on aiogram."""
+
+    def __init__(self, token: str, base_url: str, timeout: float) -> None:
+        self.timeout = timeout
+        self._session = AiohttpSession(
+            api=TelegramAPIServer.from_base(base_url.rstrip("/")), timeout=timeout
+        )
+        self.bot = Bot(token, session=self._session)
+
+    async def _call(self, call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except ag_error.AiogramError as exc:
+            raise _neutral(exc) from exc
+
+    async def open(self) -> None:
+        """The aiohttp session opens on first use."""
+
+    async def close(self) -> None:
+        """Close the aiohttp session."""
+        await self._session.close()
+
+    async def get_me(self) -> BotIdentity:
+        """getMe."""
+        user = await self._call(self.bot.get_me())
+        return BotIdentity(user.id, user.username or "")
+
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
+        """getUpdates; each update back to its Bot API JSON form."""
+        updates = await self._call(
+            self.bot.get_updates(
+                offset=offset,
+                timeout=wait_seconds,
+                allowed_updates=list(ALLOWED_UPDATES),
+                request_timeout=int(wait_seconds + self.timeout),
+            )
+        )
+        return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
+
+    async def send_message(self, chat_id: int | str, message: OutText) -> int:
+        """sendMessage."""
+        sent = await self._call(
+            self.bot.send_message(
+                chat_id,
+                message.text,
+                parse_mode=message.parse_mode,
+                reply_markup=_markup(message.keyboard),
+            )
+        )
+        return sent.message_id
+
+    async def edit_message_text(
+        self, chat_id: int | str, message_id: int, message: OutText
+    ) -> None:
+        """editMessageText."""
+        await self._call(
+            self.bot.edit_message_text(
+                text=message.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=message.parse_mode,
+                reply_markup=_markup(message.keyboard),
+            )
+        )
+
+    async def answer_callback_query(self, query_id: str, text: str | None = None) -> None:
+        """answerCallbackQuery."""
+        await self._call(self.bot.answer_callback_query(query_id, text=text))
+
+    async def set_my_commands(self, commands: list[tuple[str, str]]) -> None:
+        """setMyCommands."""
+        await self._call(
+            self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in commands])
+        )
+
+    async def set_webhook(self, url: str, secret_token: str) -> None:
+        """setWebhook."""
+        await self._call(
+            self.bot.set_webhook(
+                url, secret_token=secret_token, allowed_updates=list(ALLOWED_UPDATES)
+            )
+        )
+
+    async def delete_webhook(self) -> None:
+        """deleteWebhook (pending updates are kept)."""
+        await self._call(self.bot.delete_webhook(drop_pending_updates=False))

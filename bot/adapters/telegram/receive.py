@@ -1,0 +1,143 @@
+"""How Telegram updates arrive without loss: long polling that moves the offset only past
+stored updates, or a webhook that answers 200 only once the update is stored.
+
+Both libraries' own loops acknowledge an update before its handler finishes (platforms.md
+§1.4), so neither is used: a crash between receiving and handling must leave the update in
+the inbox, where ``Dispatcher.resume`` handles it once at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.adapters.telegram.api import ApiError
+
+if TYPE_CHECKING:
+    from bot.adapters.telegram.adapter import Accepted, TelegramAdapter
+    from bot.http import HttpServer
+
+log = logging.getLogger("dutybot.telegram")
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_MAX_BACKOFF = 60.0
+
+
+class Poller:
+    """getUpdates in a loop: store every update, then confirm it, then handle it."""
+
+    def __init__(self, adapter: TelegramAdapter) -> None:
+        self.adapter = adapter
+        self.offset: int | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Drop a webhook left from webhook mode (getUpdates refuses to run beside one)."""
+        try:
+            await self.adapter.api.delete_webhook()
+        except ApiError as exc:
+            log.warning("deleteWebhook failed (%s); polling may report a conflict", exc)
+        self._task = asyncio.create_task(self._run(), name="telegram-poller")
+
+    async def stop(self) -> None:
+        """Stop polling. An update stored but not handled yet stays in the inbox."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def settle(self) -> None:
+        """Polling handles each batch before asking for the next: nothing runs on its own."""
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            try:
+                await self.adapter.identify()
+                await self.poll_once()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                failures += 1
+                delay = min(self.adapter.config.retry_seconds * 2 ** (failures - 1), _MAX_BACKOFF)
+                if isinstance(exc, ApiError) and exc.retry_after:
+                    delay = max(delay, exc.retry_after)  # flood control says how long
+                if isinstance(exc, ApiError) and exc.code == 409:
+                    log.error(
+                        "getUpdates conflict (%s): another poller or a webhook is active; "
+                        "run `dutybot telegram delete-webhook` or stop the other instance",
+                        exc.description,
+                    )
+                else:
+                    log.warning(
+                        "polling failed (%s: %s); retry in %.1fs", type(exc).__name__, exc, delay
+                    )
+                await asyncio.sleep(delay)
+
+    async def poll_once(self) -> int:
+        """One getUpdates round; returns how many updates it took in."""
+        updates = await self.adapter.api.get_updates(
+            self.offset, self.adapter.config.poll_timeout_seconds
+        )
+        accepted: list[Accepted] = []
+        for update in updates:
+            accepted.append(await self.adapter.accept(update))
+            # Stored: the next getUpdates may confirm it. Not stored: the exception above keeps
+            # the offset here, so Telegram sends this update (and any after it) again.
+            self.offset = int(update["update_id"]) + 1
+        for item in accepted:
+            await self.adapter.finish(item)
+        return len(updates)
+
+
+class WebhookReceiver:
+    """POST ``/telegram/webhook`` on the project's HTTP server."""
+
+    def __init__(self, adapter: TelegramAdapter, http: HttpServer, path: str, secret: str) -> None:
+        self.adapter = adapter
+        self.secret = secret.encode()
+        self._tasks: set[asyncio.Task[None]] = set()
+        http.add_route("POST", path, self.handle)
+
+    async def start(self) -> None:
+        """Routes are served by the HTTP server; `dutybot telegram set-webhook` points Telegram
+        at them."""
+
+    async def stop(self) -> None:
+        """Let updates already acknowledged finish."""
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait for background handling of acknowledged updates."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Check the secret, store the update, answer 200; handling continues afterwards."""
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not self.secret or not hmac.compare_digest(given, self.secret):
+            return web.Response(status=403, text="forbidden")
+        try:
+            update: Any = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="body is not JSON")
+        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+            return web.Response(status=400, text="not a Telegram update")
+        try:
+            await self.adapter.identify()
+            accepted = await self.adapter.accept(update)
+        except Exception:
+            # Not stored: a non-2xx answer makes Telegram deliver it again.
+            log.exception("could not store telegram update %s", update.get("update_id"))
+            return web.Response(status=500, text="not stored, retry")
+        task = asyncio.create_task(self.adapter.finish(accepted))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return web.Response(status=200)

@@ -1,0 +1,154 @@
+"""Neutral Reply → Telegram text messages: HTML or MarkdownV2 escaping, user-id mentions,
+inline keyboards, and splitting above Telegram's 4,096-character limit."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+
+from bot.adapters.telegram.api import Keyboard, OutText
+from bot.core.messages import Mention, Reply, TextFormat
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+TOKEN_MARK = "~"
+"""callback_data starting with this is a stored action token, not the command itself."""
+
+_MD2_SPECIAL = re.compile(r"([_*\[\]()~`>#+\-=|{}.!\\])")
+_MD_INLINE = re.compile(
+    r"```(?:[^\n`]*\n)?(?P<pre>.*?)```"
+    r"|`(?P<code>[^`\n]+)`"
+    r"|\*\*(?P<bold>\S(?:[^*\n]*?\S)?)\*\*"
+    r"|(?<![\w*])(?P<d>[*_])(?P<italic>\S(?:[^*_\n]*?\S)?)(?P=d)(?![\w*])"
+    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)",
+    re.S,
+)
+_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.M)
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units; emoji outside the BMP count two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def direct_callback(command: str) -> bool:
+    """True when a button's command fits into callback_data as it is."""
+    return not command.startswith(TOKEN_MARK) and len(command.encode()) <= MAX_CALLBACK_BYTES
+
+
+def escape_md2(text: str) -> str:
+    """Escape every MarkdownV2 reserved character."""
+    return _MD2_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_to_md2(text: str) -> str:
+    """Common Markdown (``**bold**``, ``*italic*``, `` `code` ``, fences, links, ``#`` headings)
+    → Telegram MarkdownV2. Anything unmatched is escaped, so the result always parses."""
+    text = _HEADING.sub(lambda m: f"**{m.group(1).strip()}**", text)
+    out: list[str] = []
+    pos = 0
+    for m in _MD_INLINE.finditer(text):
+        out.append(escape_md2(text[pos : m.start()]))
+        pos = m.end()
+        if m.group("pre") is not None:
+            body = re.sub(r"([`\\])", r"\\\1", m.group("pre").strip("\n"))
+            out.append(f"```\n{body}\n```")
+        elif m.group("code") is not None:
+            out.append("`" + re.sub(r"([`\\])", r"\\\1", m.group("code")) + "`")
+        elif m.group("bold") is not None:
+            out.append(f"*{escape_md2(m.group('bold'))}*")
+        elif m.group("italic") is not None:
+            out.append(f"_{escape_md2(m.group('italic'))}_")
+        else:
+            url = re.sub(r"([)\\])", r"\\\1", m.group("url"))
+            out.append(f"[{escape_md2(m.group('label'))}]({url})")
+    out.append(escape_md2(text[pos:]))
+    return "".join(out)
+
+
+def markdown_plain(text: str) -> str:
+    """What a Markdown text shows without its markup (fallback if Telegram rejects it)."""
+    text = _HEADING.sub(lambda m: m.group(1), text)
+
+    def visible(m: re.Match[str]) -> str:
+        if m.group("pre") is not None:
+            return str(m.group("pre")).strip("\n")
+        for name in ("code", "bold", "italic"):
+            if m.group(name) is not None:
+                return str(m.group(name))
+        return f"{m.group('label')} ({m.group('url')})"
+
+    return _MD_INLINE.sub(visible, text)
+
+
+def _mention(m: Mention, markdown: bool) -> str:
+    if not m.user_id.lstrip("-").isdigit():
+        return "@" + (escape_md2(m.name) if markdown else html.escape(m.name, quote=False))
+    link = f"tg://user?id={m.user_id}"
+    if markdown:
+        return f"[{escape_md2(m.name)}]({link})"
+    return f'<a href="{link}">{html.escape(m.name, quote=False)}</a>'
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` UTF-16 units, at line ends where possible,
+    then at spaces or Chinese punctuation, and only as a last resort mid-word."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while utf16_len(line) > limit:
+            cut = _cut_point(line, limit)
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:cut])
+            line = line[cut:]
+        if utf16_len(current) + utf16_len(line) > limit:
+            pieces.append(current)
+            current = ""
+        current += line
+    if current or not pieces:
+        pieces.append(current)
+    return [p.rstrip("\n") or p for p in pieces]
+
+
+def _cut_point(line: str, limit: int) -> int:
+    end = limit
+    while utf16_len(line[:end]) > limit:
+        end -= 1
+    for i in range(end, end // 2, -1):
+        if line[i - 1] in " ，。；、,.;":
+            return i
+    return end
+
+
+def render(reply: Reply, callback_data: Mapping[str, str]) -> list[OutText]:
+    """Telegram messages for ``reply``: mentions on the first, buttons on the last.
+
+    Args:
+        reply: The neutral reply.
+        callback_data: For each button command, the callback_data to put on its button
+            (the command itself, or a stored token when it is longer than 64 bytes).
+    """
+    markdown = reply.format is TextFormat.MARKDOWN
+    head = " ".join(_mention(m, markdown) for m in reply.mentions)
+    head_plain = " ".join(f"@{m.name}" for m in reply.mentions)
+    room = MAX_TEXT - (utf16_len(head_plain) + 1 if head else 0)
+    keyboard: Keyboard = tuple(
+        tuple((b.label, callback_data[b.command]) for b in row) for row in reply.buttons
+    )
+    pieces = split_text(reply.text, room)
+    out: list[OutText] = []
+    for i, piece in enumerate(pieces):
+        if markdown:
+            text, plain = markdown_to_md2(piece), markdown_plain(piece)
+        else:
+            text, plain = html.escape(piece, quote=False), piece
+        if i == 0 and head:
+            text, plain = f"{head}\n{text}", f"{head_plain}\n{plain}"
+        last = i == len(pieces) - 1
+        out.append(
+            OutText(text, "MarkdownV2" if markdown else "HTML", keyboard if last else (), plain)
+        )
+    return out

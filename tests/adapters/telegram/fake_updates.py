@@ -1,0 +1,82 @@
+"""Bot API update and chat objects the local server hands out (what phones would send)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Sent:
+    """A message as the chat shows it."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    parse_mode: str | None
+    keyboard: list[list[Json]] = field(default_factory=list)
+    edits: int = 0
+
+
+class UpdateFactory:
+    """Builds updates with increasing update_ids and per-chat message ids."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1001)
+        self._msg_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
+
+    def chat(self, chat_id: int, title: str = "") -> Json:
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": f"用户{chat_id}"}
+        return {"id": chat_id, "type": "supergroup", "title": title or f"群{chat_id}"}
+
+    def message_update(
+        self, sender: int, text: str, *, chat_id: int | None = None, **extra: Any
+    ) -> Json:
+        """A text message update (``/commands`` get their bot_command entity)."""
+        chat = self.chat(chat_id or sender)
+        message: Json = {
+            "message_id": next(self._msg_ids[chat["id"]]),
+            "from": {"id": sender, "is_bot": False, "first_name": f"用户{sender}"},
+            "chat": chat,
+            "date": int(time.time()),
+            "text": text,
+            **extra,
+        }
+        if text.startswith("/"):
+            length = len(text.split(" ")[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return {"update_id": next(self._ids), "message": message}
+
+    def press_update(self, sender: int, sent: Sent, data: str) -> Json:
+        """Pressing a button with ``data`` under message ``sent``."""
+        return {
+            "update_id": next(self._ids),
+            "callback_query": {
+                "id": f"cq{next(self._ids)}",
+                "from": {"id": sender, "is_bot": False, "first_name": f"用户{sender}"},
+                "chat_instance": "1",
+                "data": data,
+                "message": {
+                    "message_id": sent.message_id,
+                    "date": int(time.time()),
+                    "chat": self.chat(sent.chat_id),
+                    "text": sent.text,
+                },
+            },
+        }
+
+    def migrate_update(self, old: int, new: int) -> Json:
+        """The service message a group sends when it becomes a supergroup."""
+        message: Json = {
+            "message_id": next(self._msg_ids[old]),
+            "chat": {"id": old, "type": "group", "title": "旧群"},
+            "date": int(time.time()),
+            "migrate_to_chat_id": new,
+        }
+        return {"update_id": next(self._ids), "message": message}

@@ -1,0 +1,128 @@
+"""Reply → Telegram text: escaping that Telegram's parser accepts, mentions, splitting, buttons."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.adapters.telegram.api import BotIdentity
+from bot.adapters.telegram.render import (
+    MAX_TEXT,
+    direct_callback,
+    markdown_plain,
+    markdown_to_md2,
+    render,
+    split_text,
+    utf16_len,
+)
+from bot.adapters.telegram.updates import parse
+from bot.core.messages import Button, ChatKind, Mention, Reply, TextFormat
+from tests.adapters.telegram.fake_bot_api import ApiReply
+from tests.adapters.telegram.markup import html_visible, md2_visible
+
+TRICKY = "值班 <急> & 「防汛」 a_b *c* [d](e) 1.5-2 #3 !(x) `y` \\ ~z~ ||w||"
+
+
+def test_plain_text_is_escaped_for_html_and_shows_unchanged() -> None:
+    (out,) = render(Reply(TRICKY), {})
+    assert out.parse_mode == "HTML"
+    assert html_visible(out.text) == TRICKY
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("**紧急** 通知", "紧急 通知"),
+        ("# 汛情通报\n水位 *上涨* 0.5 米", "汛情通报\n水位 上涨 0.5 米"),
+        ("查看 [预案](https://example.gov.cn/a_(b))", "查看 预案"),
+        ("代码 `x_y*z` 与\n```\nline <1>\n```", "代码 x_y*z 与\nline <1>"),
+        ("- 第一项\n* 第二项\n1. 第三项", "- 第一项\n* 第二项\n1. 第三项"),
+        ("未闭合 **粗体 与 _斜体", "未闭合 **粗体 与 _斜体"),
+        (TRICKY, "值班 <急> & 「防汛」 a_b c d 1.5-2 #3 !(x) y \\ ~z~ ||w||"),
+    ],
+)
+def test_markdown_becomes_markdown_v2_that_telegram_parses(source: str, shown: str) -> None:
+    visible = md2_visible(markdown_to_md2(source))  # raises like Telegram on a bad escape
+    assert visible == shown
+    # The plain fallback keeps the same words (links keep their address).
+    plain = markdown_plain(source).replace(" (https://example.gov.cn/a_(b))", "")
+    assert plain.replace(" (e)", "") == shown
+
+
+def test_unescaped_markdown_v2_is_refused_by_the_local_server() -> None:
+    with pytest.raises(ApiReply, match="reserved"):
+        md2_visible("1.5")
+    with pytest.raises(ApiReply, match="parse entities"):
+        html_visible("a < b")
+
+
+def test_mentions_by_user_id_in_both_formats() -> None:
+    mentions = (Mention("123456", "张三"), Mention("wecom-id", "李<明>"))
+    (html_out,) = render(Reply("请确认", mentions=mentions), {})
+    assert '<a href="tg://user?id=123456">张三</a>' in html_out.text
+    assert html_visible(html_out.text) == "张三 @李<明>\n请确认"
+    (md_out,) = render(Reply("请确认", format=TextFormat.MARKDOWN, mentions=mentions), {})
+    assert "[张三](tg://user?id=123456)" in md_out.text
+    assert md2_visible(md_out.text) == "张三 @李<明>\n请确认"
+
+
+def test_long_text_is_split_under_the_limit_with_nothing_lost() -> None:
+    lines = [f"第{i}行：" + "汛情" * 60 for i in range(100)]
+    text = "\n".join(lines)
+    buttons = ((Button("确认", "/ack 1"),),)
+    out = render(
+        Reply(text, buttons=buttons, mentions=(Mention("1", "张三"),)), {"/ack 1": "/ack 1"}
+    )
+    assert len(out) > 1
+    assert all(utf16_len(html_visible(o.text)) <= MAX_TEXT for o in out)
+    assert [o.keyboard for o in out[:-1]] == [()] * (len(out) - 1)
+    assert out[-1].keyboard == ((("确认", "/ack 1"),),)
+    shown = "\n".join(html_visible(o.text) for o in out)
+    assert shown == "张三\n" + text  # the mention first, then every line exactly once
+
+
+def test_a_single_huge_line_is_cut_and_emoji_count_double() -> None:
+    text = "😀" * 3000  # 6,000 UTF-16 units
+    pieces = split_text(text, MAX_TEXT)
+    assert "".join(pieces) == text
+    assert all(utf16_len(p) <= MAX_TEXT for p in pieces)
+
+
+def test_callback_data_limit_is_in_bytes() -> None:
+    assert direct_callback("/ack 12")
+    assert direct_callback("确认" * 10)  # 60 bytes
+    assert not direct_callback("确认" * 11)  # 66 bytes
+    assert not direct_callback("~looks like a token")
+
+
+def test_parse_private_group_and_button_updates() -> None:
+    me = BotIdentity(123456, "DutyTestBot")
+    private = {
+        "update_id": 9,
+        "message": {
+            "message_id": 1,
+            "from": {"id": 5, "first_name": "三", "last_name": "张", "is_bot": False},
+            "chat": {"id": 5, "type": "private"},
+            "text": "/whoami",
+        },
+    }
+    msg = parse(private, me).message
+    assert msg is not None and msg.chat_kind is ChatKind.PRIVATE
+    assert (msg.message_id, msg.sender_id, msg.sender_name) == ("123456:9", "5", "三 张")
+    group = {
+        "update_id": 10,
+        "message": {
+            "message_id": 2,
+            "from": {"id": 5, "first_name": "三", "is_bot": False},
+            "chat": {"id": -100, "type": "supergroup", "title": "防汛群"},
+            "text": "@dutytestbot 值班 今天",
+            "entities": [{"type": "mention", "offset": 0, "length": 12}],
+        },
+    }
+    msg = parse(group, me).message
+    assert msg is not None and msg.chat_kind is ChatKind.GROUP and msg.mentions_bot
+    assert msg.text == "值班 今天" and msg.chat_title == "防汛群"
+    channel = {"update_id": 11, "channel_post": {"message_id": 3, "text": "x"}}
+    assert parse(channel, me).message is None
+    bot_echo = {**private, "update_id": 12}
+    bot_echo["message"] = {**private["message"], "from": {"id": 8, "is_bot": True}}
+    assert parse(bot_echo, me).message is None

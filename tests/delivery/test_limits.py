@@ -1,0 +1,49 @@
+"""Rate limits: a chat's messages are spaced; a row that comes too early learns the exact time
+its chat is free, the same for every row waiting on that chat (so their order is kept)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.config import RateLimit
+from bot.core.clock import FakeClock
+from bot.delivery.limits import PlatformLimits
+
+
+async def test_chat_spacing_gives_one_ready_time(clock: FakeClock) -> None:
+    limits = PlatformLimits(RateLimit(overall_per_second=1000, per_group_per_minute=20), clock)
+    start = clock.now()
+    assert await limits.try_acquire("7001", group=False) is None
+    clock.advance(seconds=0.4)
+    assert await limits.try_acquire("7001", group=False) == start + timedelta(seconds=1)
+    clock.advance(seconds=0.3)
+    assert await limits.try_acquire("7001", group=False) == start + timedelta(seconds=1)
+    assert await limits.try_acquire("7002", group=False) is None  # other chats are free
+    assert await limits.try_acquire("-100", group=True) is None
+    ready = await limits.try_acquire("-100", group=True)
+    assert ready == clock.now() + timedelta(seconds=3)  # 20 per minute
+    clock.advance(seconds=3)
+    assert await limits.try_acquire("-100", group=True) is None
+
+
+async def test_pause_stops_every_chat(clock: FakeClock) -> None:
+    limits = PlatformLimits(RateLimit(), clock)
+    limits.pause(5)
+    assert await limits.try_acquire("7003", group=False) == clock.now() + timedelta(seconds=5)
+
+
+async def test_no_limits_for_platforms_without_them(clock: FakeClock) -> None:
+    limits = PlatformLimits(None, clock)
+    assert [await limits.try_acquire("x", group=True) for _ in range(3)] == [None] * 3
+
+
+async def test_a_row_claimed_before_its_chat_was_free_waits_with_the_older_rows(
+    clock: FakeClock,
+) -> None:
+    limits = PlatformLimits(RateLimit(), clock)
+    claimed_at = clock.now()
+    assert await limits.try_acquire("7001", group=False) is None
+    ready = clock.now() + timedelta(seconds=1)
+    clock.advance(seconds=2)  # the chat is free now, but was not when this batch was claimed
+    assert await limits.try_acquire("7001", False, claimed_at) == ready
+    assert await limits.try_acquire("7001", False, clock.now()) is None
