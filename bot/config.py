@@ -150,6 +150,7 @@ class OutboxConfig(Section):
     backoff_base_seconds: PositiveFloat = 2.0
     backoff_max_seconds: PositiveFloat = 600.0
     max_attempts: PositiveInt = 8
+    button_keep_days: PositiveInt = 90
     send_concurrency: PositiveInt = 8
 
 

@@ -1,5 +1,5 @@
-"""Nightly housekeeping: forget old inbox keys, expired bind codes and abandoned conversations;
-never audit rows."""
+"""Nightly housekeeping: forget old inbox keys, expired bind codes, abandoned conversations and
+long-unused button tokens; never audit rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from bot.core.jobs import JobContext, JobRegistry
-from models import audit, dialog, inbox
+from models import audit, button_actions, dialog, inbox
 from models.binding import BindCode
 
 jobs = JobRegistry("housekeeping")
@@ -23,6 +23,9 @@ async def housekeeping(ctx: JobContext) -> None:
         delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
     )
     dialogs = await dialog.purge_expired(ctx.session, ctx.now)
+    buttons = await button_actions.purge(
+        ctx.session, ctx.now - timedelta(days=ctx.config.outbox.button_keep_days)
+    )
     await audit.append(
         ctx.session,
         ctx.now,
@@ -33,6 +36,7 @@ async def housekeeping(ctx: JobContext) -> None:
                 "inbox_keys": purged,
                 "bind_codes": int(result.rowcount),  # type: ignore[attr-defined]
                 "dialogs": dialogs,
+                "button_tokens": buttons,
             },
         ),
     )
