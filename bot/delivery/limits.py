@@ -1,16 +1,18 @@
 """Per-platform and per-chat send rate limits, plus pauses a platform asks for.
 
-Sends are spread evenly rather than in bursts: a full 30-message bucket would let 59 messages
-out in the first second (measurements.md §5), twice Telegram's guidance. The overall limit is an
-aiolimiter bucket of one message that the sender waits on (a fraction of a second). A chat's limit
-is a minimum spacing between its messages, kept on the sender's clock: a row that comes too early
-is told the exact time its chat is free, the same time for every row waiting on that chat, so the
-outbox keeps them in their order.
+The overall limit is spread evenly: a full 30-message bucket would let 59 messages out in the
+first second (measurements.md §5), twice Telegram's guidance, so it is an aiolimiter bucket of one
+message that the sender waits on (a fraction of a second). A chat's limit is a minimum spacing
+between its messages (1 s), and a group's is also at most N messages in any 60 s window (20 on
+Telegram) — a window, not a 3 s spacing, so a short emergency burst to a group goes out at the
+per-chat pace. Both are kept on the sender's clock: a row that comes too early is told the exact
+time its chat is free, the same time for every row waiting on that chat, so the outbox keeps them
+in their order.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from datetime import UTC, datetime, timedelta
 
 from aiolimiter import AsyncLimiter
@@ -20,6 +22,7 @@ from bot.core.clock import Clock
 
 _MAX_CHATS = 2048  # per-chat spacings kept; the least recently used are dropped beyond this
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_GROUP_WINDOW = timedelta(seconds=60)
 
 
 class PlatformLimits:
@@ -30,6 +33,7 @@ class PlatformLimits:
         self.clock = clock
         self.overall = AsyncLimiter(1, 1 / limit.overall_per_second) if limit else None
         self._free_at: OrderedDict[str, datetime] = OrderedDict()  # chat → next send allowed
+        self._group_sends: dict[str, deque[datetime]] = {}  # group → its sends in the window
         self.paused_until = _EPOCH
 
     def pause(self, seconds: float) -> None:
@@ -37,13 +41,22 @@ class PlatformLimits:
         until = self.clock.now() + timedelta(seconds=seconds)
         self.paused_until = max(self.paused_until, until)
 
-    def spacing(self, group: bool) -> timedelta:
-        """Time between two messages to one chat (groups: the stricter of both limits)."""
-        if self.limit is None:
-            return timedelta(0)
-        chat = 1 / self.limit.per_chat_per_second
-        seconds = max(60 / self.limit.per_group_per_minute, chat) if group else chat
-        return timedelta(seconds=seconds)
+    def _sent(self, address: str, group: bool, at: datetime) -> None:
+        """Record a send to ``address`` at ``at`` and when the chat is free next."""
+        assert self.limit is not None
+        free = at + timedelta(seconds=1 / self.limit.per_chat_per_second)
+        if group:
+            window = self._group_sends.setdefault(
+                address, deque(maxlen=max(int(self.limit.per_group_per_minute), 1))
+            )
+            window.append(at)
+            if len(window) == window.maxlen:  # the window is full: free when its oldest leaves
+                free = max(free, window[0] + _GROUP_WINDOW)
+        self._free_at[address] = free
+        self._free_at.move_to_end(address)
+        if len(self._free_at) > _MAX_CHATS:
+            dropped, _ = self._free_at.popitem(last=False)
+            self._group_sends.pop(dropped, None)
 
     async def try_acquire(
         self, address: str, group: bool, claimed_at: datetime | None = None
@@ -61,17 +74,14 @@ class PlatformLimits:
         ready = max(self.paused_until, self._free_at.get(address, _EPOCH))
         if ready > min(now, claimed_at or now):
             return ready
-        if self.limit is not None:
-            # Reserve the chat before any wait, so a send racing this one to the same chat is
-            # put back rather than overtaking it.
-            self._free_at[address] = now + self.spacing(group)
-            self._free_at.move_to_end(address)
-            if len(self._free_at) > _MAX_CHATS:
-                self._free_at.popitem(last=False)
+        if self.limit is None:
+            return None
+        # Reserve the chat before any wait, so a send racing this one to the same chat is put
+        # back rather than overtaking it.
+        self._free_at[address] = now + timedelta(seconds=1 / self.limit.per_chat_per_second)
         if self.overall is not None:
             # The overall wait is a fraction of a second: waiting here is cheaper than writing
             # the row back to the outbox and claiming it again (which cost 20% of throughput).
             await self.overall.acquire()
-            if self.limit is not None:
-                self._free_at[address] = self.clock.now() + self.spacing(group)
+        self._sent(address, group, self.clock.now())
         return None

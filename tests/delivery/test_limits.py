@@ -21,9 +21,21 @@ async def test_chat_spacing_gives_one_ready_time(clock: FakeClock) -> None:
     assert await limits.try_acquire("7002", group=False) is None  # other chats are free
     assert await limits.try_acquire("-100", group=True) is None
     ready = await limits.try_acquire("-100", group=True)
-    assert ready == clock.now() + timedelta(seconds=3)  # 20 per minute
-    clock.advance(seconds=3)
+    assert ready == clock.now() + timedelta(seconds=1)  # a group is a chat too
+    clock.advance(seconds=1)
     assert await limits.try_acquire("-100", group=True) is None
+
+
+async def test_a_group_gets_at_most_n_messages_in_any_minute(clock: FakeClock) -> None:
+    limits = PlatformLimits(RateLimit(overall_per_second=1000, per_group_per_minute=20), clock)
+    first = clock.now()
+    for _ in range(20):  # a burst at the per-chat pace uses the minute's allowance
+        assert await limits.try_acquire("-100", group=True) is None
+        clock.advance(seconds=1)
+    assert await limits.try_acquire("-100", group=True) == first + timedelta(seconds=60)
+    clock.set(first + timedelta(seconds=60))
+    assert await limits.try_acquire("-100", group=True) is None
+    assert await limits.try_acquire("-100", group=True) == first + timedelta(seconds=61)
 
 
 async def test_pause_stops_every_chat(clock: FakeClock) -> None:
