@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import models
+from models.tickets_search import include_object
 from bot.config import load_config
 from bot.db import make_engine
 
@@ -20,6 +21,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

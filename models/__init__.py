@@ -19,6 +19,7 @@ from models import (
     petitions,
     proposals,
     supervision,
+    tickets,
     users,
 )
 from models.base import Base
@@ -42,6 +43,7 @@ __all__ = [
     "petitions",
     "proposals",
     "supervision",
+    "tickets",
     "users",
 ]
 __all__ = ["Base", "audit", "binding", "broadcast", "due", "groups", "inbox", "outbox", "users"]

@@ -54,3 +54,9 @@ def spans(text: str) -> list[tuple[str, int, int]]:
 def words(text: str) -> list[str]:
     """Words of ``text``, whitespace dropped."""
     return [w for w, _, _ in spans(text)]
+
+
+def for_search(text: str) -> list[str]:
+    """Words of ``text`` for a search index: each word plus its shorter dictionary words
+    (``路灯不亮`` → 路灯, 不亮 …), whitespace dropped."""
+    return [w for w in _load().cut_for_search(text) if w.strip()]

@@ -1,0 +1,139 @@
+"""Chinese keyword search over tickets: one jieba path feeds SQLite FTS5 and PostgreSQL tsvector.
+
+Each ticket keeps ``tokens`` — jieba ``cut_for_search`` words of its content and address, joined
+by spaces. SQLite indexes them with FTS5 (unicode61, external content, kept by triggers);
+PostgreSQL with a GIN index on ``to_tsvector('simple', tokens)``. Both are written by hand in
+migration 0004. A query word must match as a token *and* as a literal substring (``instr`` /
+``strpos``), so multi-token words stay exact; when the word path finds nothing (a fragment inside
+a word, 山林 in 南山林场, or one character) a substring scan answers instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core import segment
+from models.base import is_postgres
+
+# Objects migration 0004 writes by hand; autogenerate and the migration check leave them alone.
+HAND_WRITTEN = ("ticket_fts", "ix_tickets_search")
+
+
+def teach(words: Iterable[str]) -> None:
+    """Make the user dictionary's words (places, units, 12345 terms) single tokens."""
+    segment.add_words(words)
+
+
+def _wordish(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)
+
+
+def index_tokens(*parts: str) -> str:
+    """The ``tokens`` column for a ticket's content and address (lower-cased, punctuation out)."""
+    found: list[str] = []
+    for part in parts:
+        found += [t.lower() for t in segment.for_search(part) if _wordish(t)]
+    return " ".join(found)
+
+
+def query_tokens(word: str) -> list[str]:
+    """The index tokens one query word must all have."""
+    return [t.lower() for t in segment.words(word) if _wordish(t)]
+
+
+def _fts5_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _ts_quote(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def split_query(query: str) -> list[str]:
+    """The words a user typed (spaces, full-width spaces and commas separate them)."""
+    for sep in ("\u3000", "，", ",", "、"):
+        query = query.replace(sep, " ")
+    return [w for w in query.split() if w]
+
+
+async def search(
+    session: AsyncSession, query: str, *, limit: int = 20, open_only: bool = False
+) -> list[int]:
+    """Ids of tickets whose content or address holds every word of ``query``, newest first.
+
+    "Newest" is registration order (the id), which an index can walk backwards without sorting.
+    """
+    words = split_query(query)
+    if not words:
+        return []
+    found = await _by_words(session, words, limit, open_only)
+    if found:
+        return found
+    return await scan(session, words, limit=limit, open_only=open_only)
+
+
+def _literal(words: Sequence[str], pg: bool, params: dict[str, object]) -> list[str]:
+    clauses = []
+    for i, word in enumerate(words):
+        params[f"w{i}"] = word.lower()
+        body = "lower(t.content || ' ' || t.address)"
+        clauses.append(f"strpos({body}, :w{i}) > 0" if pg else f"instr({body}, :w{i}) > 0")
+    return clauses
+
+
+def _open_clause(open_only: bool) -> str:
+    return " AND t.status IN ('待签收', '办理中', '延期', '督办')" if open_only else ""
+
+
+async def _by_words(
+    session: AsyncSession, words: Sequence[str], limit: int, open_only: bool
+) -> list[int]:
+    tokens = list(dict.fromkeys(t for w in words for t in query_tokens(w)))
+    if not tokens:
+        return []
+    pg = is_postgres(session)
+    params: dict[str, object] = {"limit": limit}
+    where = " AND ".join(_literal(words, pg, params)) + _open_clause(open_only)
+    if pg:
+        params["q"] = " & ".join(_ts_quote(t) for t in tokens)
+        sql = (
+            "SELECT t.id FROM tickets t WHERE to_tsvector('simple', t.tokens) "
+            f"@@ to_tsquery('simple', :q) AND {where} ORDER BY t.id DESC LIMIT :limit"
+        )
+    else:
+        params["q"] = " AND ".join(_fts5_quote(t) for t in tokens)
+        sql = (
+            "SELECT t.id FROM ticket_fts f JOIN tickets t ON t.id = f.rowid "
+            f"WHERE ticket_fts MATCH :q AND {where} ORDER BY f.rowid DESC LIMIT :limit"
+        )
+    return list((await session.execute(text(sql), params)).scalars())
+
+
+async def scan(
+    session: AsyncSession, words: Sequence[str], *, limit: int = 20, open_only: bool = False
+) -> list[int]:
+    """The substring scan: every word a literal part of content or address (also the baseline)."""
+    params: dict[str, object] = {"limit": limit}
+    clauses = []
+    for i, word in enumerate(words):
+        params[f"p{i}"] = (
+            "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
+        clauses.append(f"lower(t.content || ' ' || t.address) LIKE :p{i} ESCAPE '\\'")
+    sql = (
+        f"SELECT t.id FROM tickets t WHERE {' AND '.join(clauses)}{_open_clause(open_only)} "
+        "ORDER BY t.id DESC LIMIT :limit"
+    )
+    return list((await session.execute(text(sql), params)).scalars())
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare: object
+) -> bool:
+    """Alembic filter: skip the hand-written search objects (and FTS5's shadow tables)."""
+    return not (
+        reflected and compare is None and name is not None and name.startswith(HAND_WRITTEN)
+    )
