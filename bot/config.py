@@ -301,13 +301,19 @@ class TicketsConfig(Section):
 
     api_clients: dict[str, EnvSuffix] = {}
     default_rule: str = "hotline.handle"
-    category_rules: dict[str, str] = {}
-    urgent_rule: str | None = None
+    category_rules: dict[str, str] = {
+        "咨询": "hotline.consult",
+        "求助": "hotline.help",
+        "建议": "hotline.help",
+        "投诉": "hotline.complaint",
+        "举报": "hotline.complaint",
+    }
+    urgent_rule: str | None = "hotline.life_safety"
     supervise_after_overdue: Annotated[int, Field(ge=0)] = 2
     duplicate_days: PositiveInt = 30
     duplicate_similarity: Annotated[float, Field(gt=0, le=1)] = 0.5
     satisfied: tuple[str, ...] = ("满意", "基本满意")
-    dictionary: tuple[str, ...] = ()
+    dictionary: tuple[str, ...] = ("路灯", "不亮", "井盖", "噪音", "扰民", "积水", "12345热线")
 
 
 class ProposalsConfig(Section):

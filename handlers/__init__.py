@@ -27,6 +27,8 @@ from handlers import (
     supervision,
     supervision_flow,
     supervision_view,
+    tickets,
+    tickets_flow,
 )
 
 ROUTERS: tuple[Router, ...] = (
@@ -55,4 +57,6 @@ ROUTERS: tuple[Router, ...] = (
     broadcast.router,
     broadcast_manage.router,
     broadcast_ack.router,
+    tickets.router,
+    tickets_flow.router,
 )

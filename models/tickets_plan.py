@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.core.clock import LocalTime
 from bot.rules import TimeRule
 from models import clocks
 from models.calendar import WorkCalendar
@@ -32,10 +33,20 @@ def due_of(config: Config, tz: ZoneInfo, start: datetime, category: str, urgency
 
 
 def extend(config: Config, tz: ZoneInfo, ticket: Ticket, days: int) -> datetime:
-    """The deadline after a 延期 of ``days`` (refused beyond the rule's extension limit)."""
-    rule = rule_for(config, ticket.category, ticket.urgency)
-    start = ticket.dispatched_at or ticket.received_at
-    return compute(start, rule, WorkCalendar(config.calendar), tz, extension=days).due_at
+    """The deadline ``days`` after the current one; the default rule (hotline.handle) sets how
+    long an extension may be, whatever the category's own limit."""
+    rule = config.rules[config.tickets.default_rule]
+    last = ticket.deadline - timedelta(seconds=1)  # 24:00 belongs to the last day
+    cal = WorkCalendar(config.calendar)
+    return compute(last, rule, cal, tz, extension=days, amount=0).due_at
+
+
+def due_text(local: LocalTime, deadline: datetime) -> str:
+    """``2026-12-17 24:00`` for a day deadline (not 12-18 00:00), else the local time."""
+    when = local.local(deadline)
+    if when.hour == when.minute == 0:
+        return f"{(when.date() - timedelta(days=1)).isoformat()} 24:00"
+    return local.fmt(deadline)
 
 
 def wanted(config: Config, tz: ZoneInfo, ticket: Ticket) -> dict[str, datetime]:
@@ -73,3 +84,9 @@ async def replan(
         wanted=wanted(config, tz, ticket),
         payload={"ticket": ticket.id},
     )
+
+
+def soon_from(config: Config, tz: ZoneInfo, now: datetime) -> datetime:
+    """Deadlines up to this moment are 临期 now (rule hotline.due_soon ahead of ``now``)."""
+    rule = config.rules["hotline.due_soon"]
+    return compute(now, rule, WorkCalendar(config.calendar), tz).due_at
