@@ -101,7 +101,11 @@ async def ticket_show(
     ctx: HandlerContext, *, number: Annotated[str, Arg("工单编号", rest=True)] = ""
 ) -> Reply:
     """One ticket's status card; the number may be glued to the command or followed by 进度."""
-    ticket = await get(ctx.session, number_in(number))
+    return await _show(ctx, number)
+
+
+async def _show(ctx: HandlerContext, text: str) -> Reply:
+    ticket = await get(ctx.session, number_in(text))
     may_view(ctx, ticket)
     return await card(ctx, ticket)
 
@@ -139,9 +143,9 @@ async def ticket_search(
 async def ticket_ask(
     ctx: HandlerContext, *, words: Annotated[str, Arg("说法", rest=True)] = ""
 ) -> str | Reply:
-    """ "查一下路灯不亮的工单" → a search; "查一下工单 12345-…" → the card."""
+    """Natural phrasing: 查一下路灯不亮的工单 → a search; 查一下工单 12345-… → the card."""
     if _NUMBER.search(words) and ("-" in words or "工单" in words):
-        return await ticket_show(ctx, number=words)
+        return await _show(ctx, words)
     wanted = _PHRASE_TAIL.sub("", words).strip()
     if wanted == words.strip():
         raise UserError("想查工单请这样说：查一下路灯不亮的工单，或：工单 搜索 路灯 不亮")

@@ -1,4 +1,4 @@
-"""12345 工单 handling in chat: 签收, 回复, 延期, 退单 by the unit's liaison; 催办, 合并, 典型 by staff."""
+"""工单 handling in chat: 签收/回复/延期/退单 by the unit's liaison; 催办/合并/典型 by staff."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import models
-from models.tickets_search import include_object
 from bot.config import load_config
 from bot.db import make_engine
+from models.tickets_search import include_object
 
 target_metadata = models.Base.metadata
 

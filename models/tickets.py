@@ -1,4 +1,4 @@
-"""12345 hotline tickets: 待签收 → 办理中 → 已回复 → 已回访 → 已办结 (退回, 延期, 督办, 合并), all logged."""
+"""12345 tickets: 待签收 → 办理中 → 已回复 → 已回访 → 已办结 (退回/延期/督办/合并), all logged."""
 
 from __future__ import annotations
 

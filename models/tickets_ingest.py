@@ -1,4 +1,4 @@
-"""Taking tickets in (API and xlsx/csv alike): one schema, create-or-update by number, duplicates."""
+"""Taking tickets in (API, xlsx, csv): one schema, create-or-update by number, duplicates."""
 
 from __future__ import annotations
 

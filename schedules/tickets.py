@@ -50,9 +50,9 @@ async def push(ctx: JobContext, item: ClaimedItem) -> None:
         ticket.overdue_count += 1
         log(ticket, "超期", ctx.now, f"第 {ticket.overdue_count} 次超期")
         limit = ctx.config.tickets.supervise_after_overdue
-        if limit and ticket.overdue_count >= limit and ticket.status in HANDLING:
-            if ticket.status != Status.SUPERVISED:
-                step(ticket, "督办", ctx.now, f"超期 {ticket.overdue_count} 次，转督办")
+        escalate = limit and ticket.overdue_count >= limit and ticket.status in HANDLING
+        if escalate and ticket.status != Status.SUPERVISED:
+            step(ticket, "督办", ctx.now, f"超期 {ticket.overdue_count} 次，转督办")
     liaisons = await supervision.unit_people(ctx.session, ticket.lead_org_id, Role.LIAISON)
     people = [p.id for p in liaisons]
     if kind == "over":
