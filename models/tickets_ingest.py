@@ -34,6 +34,7 @@ LABELS = {
     "lead_unit": "承办单位",
     "co_units": "协办单位",
     "typical": "典型案例",
+    "lead_org": "承办单位",
 }
 
 
@@ -126,7 +127,7 @@ async def upsert(
         "received_at": received,
         "dispatched_at": dispatched or (received if org else None),
         "due_at": due,
-        "lead_org_id": org.id if org else None,
+        "lead_org": org,
         "co_orgs": list(item.co_units),
         "typical": item.typical,
     }
@@ -149,7 +150,7 @@ async def upsert(
         changed = [k for k, v in values.items() if getattr(ticket, k) != v]
         if not changed:
             return ticket, False
-        reassigned = "lead_org_id" in changed and ticket.status == Status.RETURNED
+        reassigned = "lead_org" in changed and ticket.status == Status.RETURNED
         for key in changed:
             setattr(ticket, key, values[key])
         labels = "、".join(LABELS.get(k, k) for k in changed if k in LABELS)
