@@ -132,11 +132,12 @@ class TicketsApi:
         body: dict[str, Any] = {}
         if write:
             try:
-                body = await request.json()
+                given: object = await request.json()
             except (json.JSONDecodeError, UnicodeDecodeError):
                 return _error(400, "请求体不是合法的 JSON")
-            if not isinstance(body, dict):
+            if not isinstance(given, dict):
                 return _error(400, "请求体应为 JSON 对象")
+            body = given
         try:
             async with self.sessions.begin() as session:
                 now = self.clock.now()
