@@ -18,6 +18,7 @@ from models.tickets import OPEN, Status, Ticket, find, log
 from models.tickets_plan import due_of, replan
 from models.tickets_search import index_tokens, teach
 
+Outcome = Literal["created", "updated", "unchanged"]
 NUMBER = r"^[0-9A-Za-z][0-9A-Za-z\-]{3,39}$"
 LABELS = {
     "number": "工单编号",
@@ -100,8 +101,8 @@ async def upsert(
     item: TicketIn,
     *,
     client: str,
-) -> tuple[Ticket, bool]:
-    """Create the ticket, or update it when its number is known; True when created.
+) -> tuple[Ticket, Outcome]:
+    """Create the ticket, or update it when its number is known.
 
     Sending the same ticket twice changes nothing the second time (no event, no push).
     """
@@ -132,7 +133,7 @@ async def upsert(
         "typical": item.typical,
     }
     ticket = await find(session, item.number)
-    created = ticket is None
+    outcome: Outcome = "created" if ticket is None else "updated"
     if ticket is None:
         ticket = Ticket(
             number=item.number,
@@ -149,7 +150,7 @@ async def upsert(
     else:
         changed = [k for k, v in values.items() if getattr(ticket, k) != v]
         if not changed:
-            return ticket, False
+            return ticket, "unchanged"
         reassigned = "lead_org" in changed and ticket.status == Status.RETURNED
         for key in changed:
             setattr(ticket, key, values[key])
@@ -160,7 +161,7 @@ async def upsert(
         log(ticket, "更新", now, f"平台更新：{labels}" if labels else "平台更新", actor=client)
     await session.flush()
     await replan(session, now, ticket, config, tz)
-    return ticket, created
+    return ticket, outcome
 
 
 def _words(ticket: Ticket) -> set[str]:

@@ -10,7 +10,7 @@ from bot.core.messages import Button
 from bot.core.roles import Role
 from models import notify, supervision
 from models.tickets import Status, Ticket, step
-from models.tickets_ingest import TicketIn, duplicates, upsert
+from models.tickets_ingest import Outcome, TicketIn, duplicates, upsert
 from models.tickets_plan import due_text, replan
 from models.users import users_with_role
 
@@ -20,8 +20,13 @@ class Taken:
     """What became of one ticket."""
 
     ticket: Ticket
-    created: bool
+    outcome: Outcome
     duplicates: tuple[str, ...]
+
+    @property
+    def created(self) -> bool:
+        """A new ticket."""
+        return self.outcome == "created"
 
 
 async def take(ctx: WorkContext, item: TicketIn, *, client: str, announce: bool = True) -> Taken:
@@ -33,9 +38,10 @@ async def take(ctx: WorkContext, item: TicketIn, *, client: str, announce: bool 
         client: Who sent it (API client name or ``import``), kept in the history.
         announce: Queue the 派单 notice and duplicate hint (an import of old tickets may not).
     """
-    ticket, created = await upsert(
+    ticket, outcome = await upsert(
         ctx.session, ctx.now, ctx.config, ctx.tz.tz, item, client=client
     )
+    created = outcome == "created"
     dups = await duplicates(ctx.session, ctx.now, ctx.config, ticket) if created else []
     if announce and created and ticket.lead_org_id is not None:
         people = await supervision.unit_people(ctx.session, ticket.lead_org_id, Role.LIAISON)
@@ -58,7 +64,7 @@ async def take(ctx: WorkContext, item: TicketIn, *, client: str, announce: bool 
         await notify.tell(
             ctx, staff, "\n".join(lines), key=f"ticket:{ticket.id}:dup", kind="ticket", fallback=[]
         )
-    return Taken(ticket, created, tuple(d.number for d in dups))
+    return Taken(ticket, outcome, tuple(d.number for d in dups))
 
 
 async def visit(

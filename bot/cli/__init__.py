@@ -14,6 +14,7 @@ from bot.cli import (
     roster_cmd,
     rules_cmd,
     run_cmd,
+    tickets_cmd,
     users_cmd,
 )
 from bot.cli.common import state
@@ -48,6 +49,7 @@ roster_cmd.register(app)
 rules_cmd.register(app)
 report_cmd.register(app)
 app.add_typer(broadcast_cmd.app, name="broadcast")
+tickets_cmd.register(app)
 
 
 def main() -> None:
