@@ -1,4 +1,4 @@
-"""`dutybot tickets import FILE|search WORDS|stats`: 12345 tickets from files, keyword search, KPIs."""
+"""`dutybot tickets import FILE` and `dutybot tickets search WORDS`: 12345 tickets from files."""
 
 from __future__ import annotations
 

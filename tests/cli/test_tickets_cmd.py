@@ -12,6 +12,13 @@ from typer.testing import CliRunner
 from bot.cli import app
 
 runner = CliRunner()
+
+
+def _at(text: str) -> datetime:
+    """An Excel cell's time: local, without a zone (as spreadsheets store it)."""
+    return datetime.fromisoformat(text)
+
+
 HEADER = ["工单编号", "类别", "诉求内容", "地址", "受理时间", "承办单位", "来电人", "联系电话"]
 GOOD = [
     [
@@ -19,7 +26,7 @@ GOOD = [
         "投诉",
         "人民路路灯不亮",
         "城关镇人民路",
-        datetime(2026, 11, 20, 8, 30),
+        _at("2026-11-20 08:30"),
         "城关镇",
         "王小明",
         "13912345678",
@@ -29,7 +36,7 @@ GOOD = [
         "求助",
         "河道有垃圾堆积",
         "南山林场",
-        datetime(2026, 11, 21, 9, 0),
+        _at("2026-11-21 09:00"),
         "县水利局",
         "",
         "",
@@ -39,7 +46,7 @@ GOOD = [
         "咨询",
         "路灯不亮找谁修",
         "城关镇解放路",
-        datetime(2026, 11, 22, 10, 0),
+        _at("2026-11-22 10:00"),
         "城关镇",
         "",
         "",
