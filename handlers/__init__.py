@@ -29,6 +29,7 @@ from handlers import (
     supervision_view,
     tickets,
     tickets_flow,
+    tickets_stats,
 )
 
 ROUTERS: tuple[Router, ...] = (
@@ -59,4 +60,5 @@ ROUTERS: tuple[Router, ...] = (
     broadcast_ack.router,
     tickets.router,
     tickets_flow.router,
+    tickets_stats.router,
 )

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.app import App
-from bot.core.clock import FakeClock
+from bot.core.clock import FakeClock, LocalTime
+from bot.core.context import WorkContext
 from models.due import DueItem, DueStatus
 from models.tickets import Ticket, TicketEvent
-from models.tickets_ingest import parse, upsert
+from models.tickets_ingest import parse
+from models.tickets_intake import take
 from tests.support import RecordingAdapter, incoming
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,10 +40,14 @@ async def ingest(app: App, **fields: object) -> Ticket:
     }
     data.update(fields)
     async with app.sessions.begin() as session:
-        ticket, _ = await upsert(
-            session, app.clock.now(), app.config, TZ, parse(data), client="test"
+        ctx = WorkContext(
+            session=session,
+            clock=app.clock,
+            config=app.config,
+            tz=LocalTime("Asia/Shanghai"),
+            now=app.clock.now(),
         )
-        return ticket
+        return (await take(ctx, parse(data), client="test")).ticket
 
 
 async def current(app: App, number: str = NUMBER) -> Ticket:
