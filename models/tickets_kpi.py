@@ -1,8 +1,8 @@
-"""12345 KPIs per unit over the tickets received in a period: 按时签收率, 按时办结率, 满意率, 解决率.
+"""12345 KPIs per unit for tickets received in a period: 按时签收率/按时办结率/满意率/解决率.
 
 Formulas (docs/tickets.md; gov-rules §1.4, to be confirmed against the county's 考核办法):
-- 按时签收率 = signed by the 签收 limit ÷ dispatched tickets whose limit has passed or that are signed
-- 按时办结率 = replied by the (extended) deadline ÷ tickets whose deadline passed or that are replied
+- 按时签收率 = signed within the 签收 limit ÷ dispatched tickets past that limit or signed
+- 按时办结率 = replied by the (extended) deadline ÷ tickets past their deadline or replied
 - 满意率 = visits in ``tickets.satisfied`` ÷ valid visits (未联系上 left out)
 - 解决率 = visits judged resolved ÷ valid visits with a resolved judgement
 Merged tickets (并单) count once, under the main ticket.
