@@ -47,8 +47,8 @@ async def ticket_stats(
     lines = [head]
     for k in found:
         lines.append(
-            f"【{k.unit}】{k.tickets} 张｜按时签收 {k.sign}｜按时办结 {k.done}｜"
-            f"满意 {k.satisfied}｜解决 {k.resolved}"
+            f"【{k.unit}】{k.tickets} 张｜按时签收 {k.rate('sign')}｜按时办结 {k.rate('done')}｜"
+            f"满意 {k.rate('satisfied')}｜解决 {k.rate('resolved')}"
         )
     lines.append("口径见 docs/tickets.md（满意率不含未联系上；并单只计主工单）")
     return "\n".join(lines)

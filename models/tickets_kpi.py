@@ -11,7 +11,7 @@ Merged tickets (并单) count once, under the main ticket.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,38 +20,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from models.clocks import Moments
+from models.proposal_kpi import Rate
 from models.tickets import Status, Ticket
 
 
 @dataclass
-class Rate:
-    """A ratio with its parts (shown as ``95.0%（19/20）``)."""
-
-    hit: int = 0
-    base: int = 0
-
-    def add(self, counted: bool, hit: bool) -> None:
-        """Count one ticket when it belongs to the base."""
-        if counted:
-            self.base += 1
-            self.hit += hit
-
-    def __str__(self) -> str:
-        if not self.base:
-            return "—"
-        return f"{100 * self.hit / self.base:.1f}%（{self.hit}/{self.base}）"
-
-
-@dataclass
 class UnitKpi:
-    """One unit's figures."""
+    """One unit's figures: for each rate, how many counted and how many met it."""
 
     unit: str
     tickets: int = 0
-    sign: Rate = field(default_factory=Rate)
-    done: Rate = field(default_factory=Rate)
-    satisfied: Rate = field(default_factory=Rate)
-    resolved: Rate = field(default_factory=Rate)
+    hits: Counter[str] = field(default_factory=Counter)
+    bases: Counter[str] = field(default_factory=Counter)
+
+    def add(self, rate: str, counted: bool, hit: bool) -> None:
+        """Count one ticket for ``rate`` when it belongs to the base."""
+        if counted:
+            self.bases[rate] += 1
+            self.hits[rate] += hit
+
+    def rate(self, name: str) -> Rate:
+        """``sign``, ``done``, ``satisfied`` or ``resolved``."""
+        return Rate(self.hits[name], self.bases[name])
 
 
 async def kpis(
@@ -77,16 +67,13 @@ async def kpis(
         kpi = units[t.unit]
         kpi.unit, kpi.tickets = t.unit, kpi.tickets + 1
         sign_by = moments.after(t.dispatched_at or t.received_at, sign_rule)
-        kpi.sign.add(
-            t.signed_at is not None or sign_by <= now, bool(t.signed_at and t.signed_at <= sign_by)
-        )
-        kpi.done.add(
-            t.replied_at is not None or t.deadline <= now,
-            bool(t.replied_at and t.replied_at <= t.deadline),
-        )
+        signed_in_time = bool(t.signed_at and t.signed_at <= sign_by)
+        kpi.add("sign", t.signed_at is not None or sign_by <= now, signed_in_time)
+        replied_in_time = bool(t.replied_at and t.replied_at <= t.deadline)
+        kpi.add("done", t.replied_at is not None or t.deadline <= now, replied_in_time)
         valid = bool(t.visit_result) and t.visit_result != "未联系上"
-        kpi.satisfied.add(valid, t.visit_result in config.tickets.satisfied)
-        kpi.resolved.add(valid and t.resolved is not None, bool(t.resolved))
+        kpi.add("satisfied", valid, t.visit_result in config.tickets.satisfied)
+        kpi.add("resolved", valid and t.resolved is not None, bool(t.resolved))
     return sorted(units.values(), key=lambda k: (-k.tickets, k.unit))
 
 

@@ -20,7 +20,10 @@ async def test_kpis_per_unit(app: App, console: RecordingAdapter, clock: FakeClo
     await say(app, console, "吴磊", f"工单 回复 {NUMBER} 已修好")
     clock.advance(days=6)  # 12-02: the other ticket was never signed nor answered
     stats = await say(app, console, "陈静", "工单 统计 2026-11-01 2026-11-30")
-    assert "【城关镇】1 张｜按时签收 100.0%（1/1）｜按时办结 100.0%（1/1）｜满意 —" in stats
+    assert (
+        "【城关镇】1 张｜按时签收 100.0%（1/1）｜按时办结 100.0%（1/1）｜满意 —（无可统计件）"
+        in stats
+    )
     assert "【县水利局】1 张｜按时签收 0.0%（0/1）｜按时办结 0.0%（0/1）" in stats
     assert "此期间没有" in await say(app, console, "陈静", "工单 统计 2026-10-01 2026-10-31")
     assert "结束日期早于" in await say(app, console, "陈静", "工单 统计 2026-11-30 2026-11-01")
