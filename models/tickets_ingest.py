@@ -124,7 +124,7 @@ async def upsert(
         "caller_phone": item.caller_phone,
         "content": item.content,
         "address": item.address,
-        "tokens": index_tokens(item.content, item.address),
+        "tokens": index_tokens(item.number, item.content, item.address),
         "received_at": received,
         "dispatched_at": dispatched or (received if org else None),
         "due_at": due,

@@ -59,44 +59,37 @@ def split_query(query: str) -> list[str]:
     return [w for w in query.split() if w]
 
 
-async def search(
-    session: AsyncSession, query: str, *, limit: int = 20, open_only: bool = False
-) -> list[int]:
-    """Ids of tickets whose content or address holds every word of ``query``, newest first.
+async def search(session: AsyncSession, query: str, *, limit: int = 20) -> list[int]:
+    """Ids of tickets whose number, content or address holds every word of ``query``, newest
+    first.
 
     "Newest" is registration order (the id), which an index can walk backwards without sorting.
     """
     words = split_query(query)
     if not words:
         return []
-    found = await _by_words(session, words, limit, open_only)
+    found = await _by_words(session, words, limit)
     if found:
         return found
-    return await scan(session, words, limit=limit, open_only=open_only)
+    return await scan(session, words, limit=limit)
 
 
 def _literal(words: Sequence[str], pg: bool, params: dict[str, object]) -> list[str]:
     clauses = []
     for i, word in enumerate(words):
         params[f"w{i}"] = word.lower()
-        body = "lower(t.content || ' ' || t.address)"
+        body = "lower(t.number || ' ' || t.content || ' ' || t.address)"
         clauses.append(f"strpos({body}, :w{i}) > 0" if pg else f"instr({body}, :w{i}) > 0")
     return clauses
 
 
-def _open_clause(open_only: bool) -> str:
-    return " AND t.status IN ('待签收', '办理中', '延期', '督办')" if open_only else ""
-
-
-async def _by_words(
-    session: AsyncSession, words: Sequence[str], limit: int, open_only: bool
-) -> list[int]:
+async def _by_words(session: AsyncSession, words: Sequence[str], limit: int) -> list[int]:
     tokens = list(dict.fromkeys(t for w in words for t in query_tokens(w)))
     if not tokens:
         return []
     pg = is_postgres(session)
     params: dict[str, object] = {"limit": limit}
-    where = " AND ".join(_literal(words, pg, params)) + _open_clause(open_only)
+    where = " AND ".join(_literal(words, pg, params))
     if pg:
         params["q"] = " & ".join(_ts_quote(t) for t in tokens)
         sql = (
@@ -112,9 +105,7 @@ async def _by_words(
     return list((await session.execute(text(sql), params)).scalars())
 
 
-async def scan(
-    session: AsyncSession, words: Sequence[str], *, limit: int = 20, open_only: bool = False
-) -> list[int]:
+async def scan(session: AsyncSession, words: Sequence[str], *, limit: int = 20) -> list[int]:
     """The substring scan: every word a literal part of content or address (also the baseline)."""
     params: dict[str, object] = {"limit": limit}
     clauses = []
@@ -122,10 +113,11 @@ async def scan(
         params[f"p{i}"] = (
             "%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         )
-        clauses.append(f"lower(t.content || ' ' || t.address) LIKE :p{i} ESCAPE '\\'")
+        clauses.append(
+            f"lower(t.number || ' ' || t.content || ' ' || t.address) LIKE :p{i} ESCAPE '\\'"
+        )
     sql = (
-        f"SELECT t.id FROM tickets t WHERE {' AND '.join(clauses)}{_open_clause(open_only)} "
-        "ORDER BY t.id DESC LIMIT :limit"
+        f"SELECT t.id FROM tickets t WHERE {' AND '.join(clauses)} ORDER BY t.id DESC LIMIT :limit"
     )
     return list((await session.execute(text(sql), params)).scalars())
 
