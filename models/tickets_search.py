@@ -10,7 +10,8 @@ a word, 山林 in 南山林场, or one character) a substring scan answers inste
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,21 +28,24 @@ def teach(words: Iterable[str]) -> None:
     segment.add_words(words)
 
 
-def _wordish(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
+# Plain words only — ASCII letter runs, digit runs, other word characters: "12345-20231108-000123"
+# is 12345 / 20231108 / 000123 and "120.5mm" is 120 / 5 / mm whichever segmenter joined or split
+# them, and FTS5 and tsvector parse the same words.
+_PLAIN = re.compile(r"[a-z]+|[0-9]+|[^\W\da-z_]+")
 
 
-def index_tokens(*parts: str) -> str:
-    """The ``tokens`` column for a ticket's content and address (lower-cased, punctuation out)."""
-    found: list[str] = []
-    for part in parts:
-        found += [t.lower() for t in segment.for_search(part) if _wordish(t)]
-    return " ".join(found)
+def _plain(tokens: Iterable[str]) -> list[str]:
+    return [p for t in tokens for p in _PLAIN.findall(t.lower())]
+
+
+def index_tokens(*parts: str, cut: Callable[[str], list[str]] = segment.for_search) -> str:
+    """The ``tokens`` column for a ticket's number, content and address."""
+    return " ".join(t for part in parts for t in _plain(cut(part)))
 
 
 def query_tokens(word: str) -> list[str]:
     """The index tokens one query word must all have."""
-    return [t.lower() for t in segment.words(word) if _wordish(t)]
+    return _plain(segment.words(word))
 
 
 def _fts5_quote(token: str) -> str:
