@@ -165,7 +165,9 @@ async def upsert(
 
 
 def _words(ticket: Ticket) -> set[str]:
-    return {t for t in ticket.tokens.split() if len(t) > 1}
+    """Content and address words (the number's parts say nothing about the matter)."""
+    number = set(index_tokens(ticket.number).split())
+    return {t for t in ticket.tokens.split() if len(t) > 1 and t not in number}
 
 
 async def duplicates(

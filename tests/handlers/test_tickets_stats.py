@@ -58,7 +58,13 @@ async def test_duplicate_flagged_then_merged(app: App, console: RecordingAdapter
     merged_id = (await current(app, OTHER)).id
     assert not any(k and k.startswith(f"ticket:{merged_id}:") for k in pending)
     assert "已并入" in await say(app, console, "张三", f"工单 {OTHER}")
-    # a different place is not a duplicate
-    await ingest(app, number="12345-20261126-000300", address="河口乡政府", content="路灯不亮")
+    # a different place and caller is not a duplicate
+    await ingest(
+        app,
+        number="12345-20261126-000300",
+        address="河口乡政府",
+        content="路灯不亮",
+        caller_phone="13700000000",
+    )
     await app.sender.drain()
     assert "000300" not in console.texts("陈静")[-1]
