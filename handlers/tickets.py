@@ -148,7 +148,8 @@ async def ticket_ask(
         return await _show(ctx, words)
     wanted = _PHRASE_TAIL.sub("", words).strip()
     if wanted == words.strip():
-        raise UserError("想查工单请这样说：查一下路灯不亮的工单，或：工单 搜索 路灯 不亮")
+        # not about tickets ("查一下提醒"): answer as for any text that is no command
+        raise UserError(ctx.table.suggestion(ctx.msg.text, ctx.me.roles))
     return await _found(ctx, wanted)
 
 
