@@ -167,3 +167,31 @@ async def test_the_app_serves_the_api_when_http_is_enabled(
         assert "/api/v1/tickets/{number}" in paths
     finally:
         await app.engine.dispose()
+
+
+async def test_returned_ticket_reassigned_by_the_platform(
+    app: App, api: tuple[str, aiohttp.ClientSession], console: RecordingAdapter
+) -> None:
+    from tests.handlers.test_tickets import say
+
+    base, client = api
+    async with client.post(f"{base}/api/v1/tickets", json=TICKET):
+        pass
+    await say(app, console, "吴磊", f"工单 退单 {NUMBER} 属县水利局职责")
+    async with client.patch(
+        f"{base}/api/v1/tickets/{NUMBER}", json={"lead_unit": "县水利局"}
+    ) as resp:
+        body = await resp.json()
+    assert body["status"] == "待签收" and body["lead_unit"] == "县水利局"
+    assert [h["action"] for h in body["history"]][-2:] == ["改派", "更新"]
+    assert "已签收" in await say(app, console, "孙伟", f"工单 签收 {NUMBER}")
+    await say(app, console, "孙伟", f"工单 回复 {NUMBER} 已补装")
+    async with client.patch(
+        f"{base}/api/v1/tickets/{NUMBER}", json={"visit_result": "基本满意", "resolved": True}
+    ):
+        pass
+    stats = await say(app, console, "陈静", "工单 统计")
+    assert (
+        "【县水利局】1 张｜按时签收 100.0%（1/1）｜按时办结 100.0%（1/1）｜满意 100.0%（1/1）｜解决 100.0%（1/1）"
+        in stats
+    )
