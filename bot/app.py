@@ -116,6 +116,10 @@ class App:
         sessions = make_sessionmaker(engine)
         http = http or HttpServer(config.http.host, config.http.port)
         adapters = adapters if adapters is not None else build_adapters(config, http)
+        if config.http.enabled:
+            from bot.tickets_api import TicketsApi, api_keys
+
+            TicketsApi(sessions, config, clock, api_keys(config)).register(http)
         sender = Sender(sessions, adapters, config, clock)
         table = CommandTable(routers if routers is not None else handlers.ROUTERS)
         registry = JobRegistry.merge(

@@ -300,6 +300,30 @@ class SupervisionConfig(Section):
     push_hour: Annotated[int, Field(ge=0, le=23)] = 9
 
 
+class TicketsConfig(Section):
+    """12345 工单: API clients, deadline rules by category, pushes, duplicates, search words.
+
+    ``api_clients`` maps a client name to an environment suffix: its API key is read from
+    ``DUTYBOT_API_KEY_<SUFFIX>``, never from this file.
+    """
+
+    api_clients: dict[str, EnvSuffix] = {}
+    default_rule: str = "hotline.handle"
+    category_rules: dict[str, str] = {
+        "咨询": "hotline.consult",
+        "求助": "hotline.help",
+        "建议": "hotline.help",
+        "投诉": "hotline.complaint",
+        "举报": "hotline.complaint",
+    }
+    urgent_rule: str | None = "hotline.life_safety"
+    supervise_after_overdue: Annotated[int, Field(ge=0)] = 2
+    duplicate_days: PositiveInt = 30
+    duplicate_similarity: Annotated[float, Field(gt=0, le=1)] = 0.5
+    satisfied: tuple[str, ...] = ("满意", "基本满意")
+    dictionary: tuple[str, ...] = ("路灯", "不亮", "井盖", "噪音", "扰民", "积水", "12345热线")
+
+
 class ProposalsConfig(Section):
     """建议提案 KPIs."""
 
@@ -383,6 +407,7 @@ class Config(Section):
     supervision: SupervisionConfig = SupervisionConfig()
     proposals: ProposalsConfig = ProposalsConfig()
     petitions: PetitionsConfig = PetitionsConfig()
+    tickets: TicketsConfig = TicketsConfig()
     channels: tuple[str, ...] = ("全体",)
     broadcast: BroadcastConfig = BroadcastConfig()
 

@@ -27,6 +27,9 @@ from handlers import (
     supervision,
     supervision_flow,
     supervision_view,
+    tickets,
+    tickets_flow,
+    tickets_stats,
 )
 
 ROUTERS: tuple[Router, ...] = (
@@ -55,4 +58,7 @@ ROUTERS: tuple[Router, ...] = (
     broadcast.router,
     broadcast_manage.router,
     broadcast_ack.router,
+    tickets.router,
+    tickets_flow.router,
+    tickets_stats.router,
 )

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 import models
 from bot.config import load_config
 from bot.db import make_engine
+from models.tickets_search import include_object
 
 target_metadata = models.Base.metadata
 
@@ -20,6 +21,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

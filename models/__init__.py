@@ -20,6 +20,7 @@ from models import (
     petitions,
     proposals,
     supervision,
+    tickets,
     users,
 )
 from models.base import Base
@@ -43,6 +44,7 @@ __all__ = [
     "petitions",
     "proposals",
     "supervision",
+    "tickets",
     "users",
 ]
 __all__ = ["Base", "audit", "binding", "broadcast", "due", "groups", "inbox", "outbox", "users"]

@@ -45,7 +45,10 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        # a date cell stays a date; a cell with a time of day (受理时间) keeps it
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():

@@ -12,6 +12,7 @@ from schedules import (
     reminders,
     reports,
     supervision,
+    tickets,
 )
 
 REGISTRIES: tuple[JobRegistry, ...] = (
@@ -25,4 +26,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     petitions.jobs,
     reports.jobs,
     broadcast.jobs,
+    tickets.jobs,
 )

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 import models
 from bot.db import make_engine
 from bot.migrate import current_revision, head_revision, upgrade
+from models.tickets_search import include_object
 
 
 async def test_upgrade_matches_models(db_url: str) -> None:
@@ -20,7 +21,9 @@ async def test_upgrade_matches_models(db_url: str) -> None:
         assert await current_revision(engine) == head_revision()
 
         def diff(conn: Connection) -> list[Any]:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_object}
+            )
             return list(compare_metadata(context, models.Base.metadata))
 
         async with engine.connect() as conn:

@@ -15,6 +15,7 @@ from bot.cli import (
     rules_cmd,
     run_cmd,
     telegram_cmd,
+    tickets_cmd,
     users_cmd,
 )
 from bot.cli.common import state
@@ -50,6 +51,7 @@ rules_cmd.register(app)
 report_cmd.register(app)
 app.add_typer(broadcast_cmd.app, name="broadcast")
 app.add_typer(telegram_cmd.app, name="telegram")
+tickets_cmd.register(app)
 
 
 def main() -> None:

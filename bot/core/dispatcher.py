@@ -269,9 +269,4 @@ class Dispatcher:
         return None
 
     def _suggestion(self, text: str, roles: Any) -> Reply:
-        head = text.strip().split(" ")[0][:20]
-        options = self.table.suggest(text, roles)
-        if not options:
-            return Reply(f"没有找到命令「{head}」。发送 /help（帮助）查看您可以使用的命令。")
-        lines = "\n".join(f"  {r.usage} — {r.help}" for r in options)
-        return Reply(f"没有找到命令「{head}」。您是不是想：\n{lines}\n发送 /help 查看全部命令。")
+        return Reply(self.table.suggestion(text, roles))

@@ -176,6 +176,15 @@ class CommandTable:
         route, size = found
         return Match(route, text[spans[size - 1][2] :].strip())
 
+    def suggestion(self, text: str, roles: frozenset[Role] | None) -> str:
+        """The answer to text that is no command: 「您是不是想…」 with close commands."""
+        head = text.strip().split(" ")[0][:20]
+        options = self.suggest(text, roles)
+        if not options:
+            return f"没有找到命令「{head}」。发送 /help（帮助）查看您可以使用的命令。"
+        lines = "\n".join(f"  {r.usage} — {r.help}" for r in options)
+        return f"没有找到命令「{head}」。您是不是想：\n{lines}\n发送 /help 查看全部命令。"
+
     def suggest(self, text: str, roles: frozenset[Role] | None, limit: int = 3) -> list[Route]:
         """Commands the caller may use that look like what they typed."""
         allowed = [r for r in self.routes if r.allows(roles)]

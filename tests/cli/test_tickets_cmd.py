@@ -1,0 +1,122 @@
+"""`dutybot tickets import|search` on a demo database: all-or-nothing import, newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+
+
+def _at(text: str) -> datetime:
+    """An Excel cell's time: local, without a zone (as spreadsheets store it)."""
+    return datetime.fromisoformat(text)
+
+
+HEADER = ["工单编号", "类别", "诉求内容", "地址", "受理时间", "承办单位", "来电人", "联系电话"]
+GOOD = [
+    [
+        "12345-20261120-000001",
+        "投诉",
+        "人民路路灯不亮",
+        "城关镇人民路",
+        _at("2026-11-20 08:30"),
+        "城关镇",
+        "王小明",
+        "13912345678",
+    ],
+    [
+        "12345-20261121-000002",
+        "求助",
+        "河道有垃圾堆积",
+        "南山林场",
+        _at("2026-11-21 09:00"),
+        "县水利局",
+        "",
+        "",
+    ],
+    [
+        "12345-20261122-000003",
+        "咨询",
+        "路灯不亮找谁修",
+        "城关镇解放路",
+        _at("2026-11-22 10:00"),
+        "城关镇",
+        "",
+        "",
+    ],
+]
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    values = {"DUTYBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
+    result = runner.invoke(app, ["demo"], env=values)
+    assert result.exit_code == 0, result.output
+    return values
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [HEADER, *rows]:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _search(env: dict[str, str], words: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["tickets", "search", words], env=env)
+    return result.exit_code, result.output
+
+
+def test_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path) -> None:
+    bad = [*GOOD, ["12345-20261123-000004", "表扬", "", "", "昨天", "城关镇", "", ""]]
+    result = runner.invoke(
+        app, ["tickets", "import", str(_xlsx(tmp_path / "t.xlsx", bad))], env=env
+    )
+    assert result.exit_code == 1
+    assert "第5行：category（类别）" in result.output
+    assert "第5行：content（诉求内容）" in result.output
+    assert "第5行：received_at（受理时间）" in result.output
+    assert _search(env, "路灯")[0] == 1  # nothing was imported
+    unknown = [[*GOOD[0][:5], "火星局", "", ""]]
+    result = runner.invoke(
+        app, ["tickets", "import", str(_xlsx(tmp_path / "u.xlsx", [*GOOD[1:], *unknown]))], env=env
+    )
+    assert "第4行：没有单位「火星局」" in result.output
+    assert _search(env, "河道")[0] == 1
+
+
+def test_import_then_search_newest_first(env: dict[str, str], tmp_path: Path) -> None:
+    path = _xlsx(tmp_path / "t.xlsx", GOOD)
+    result = runner.invoke(app, ["tickets", "import", "--quiet", str(path)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "已导入 3 行：新建 3 张，更新 0 张，无变化 0 张" in result.output
+    again = runner.invoke(app, ["tickets", "import", str(path)], env=env)
+    assert "新建 0 张，更新 0 张，无变化 3 张" in again.output
+    code, out = _search(env, "路灯 不亮")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "12345-20261122-000003",
+        "12345-20261120-000001",
+    ]
+    assert "2026-11-20 08:30" in lines[1]  # the time of day survives the xlsx cell
+    assert "12345-20261121-000002" in _search(env, "林场")[1]
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text(
+        ",".join(HEADER)
+        + "\n12345-20261123-000009,建议,增设公交站点,城关镇,2026-11-23 09:00,城关镇,,\n",
+        encoding="utf-8-sig",
+    )
+    result = runner.invoke(app, ["tickets", "import", str(csv_path)], env=env)
+    assert "新建 1 张" in result.output, result.output
+    assert _search(env, "公交")[1].startswith("12345-20261123-000009")
