@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, false, func, or_, select, update
+from sqlalchemy import Index, Integer, String, Text, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -294,17 +294,3 @@ async def list_rows(
     if status is not None:
         query = query.where(OutboxMessage.status == status.value)
     return list(await session.scalars(query))
-
-
-async def count_open(session: AsyncSession, platforms: list[str], now: datetime) -> int:
-    """Rows still to deliver on these platforms that are due by ``now``."""
-    return int(
-        await session.scalar(
-            select(func.count()).where(
-                OutboxMessage.platform.in_(platforms),
-                OutboxMessage.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
-                OutboxMessage.next_attempt_at <= now,
-            )
-        )
-        or 0
-    )
