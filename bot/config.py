@@ -16,7 +16,14 @@ from pydantic import (
     model_validator,
 )
 
-from bot.config_base import ConfigError, EnvSuffix, PositiveFloat, PositiveInt, Section
+from bot.config_base import (
+    ConfigError,
+    EnvSuffix,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    Section,
+)
 from bot.config_features import (
     BroadcastConfig,
     BroadcastLevel,
@@ -89,6 +96,7 @@ class OutboxConfig(Section):
     max_attempts: PositiveInt = 8
     button_keep_days: PositiveInt = 90
     send_concurrency: PositiveInt = 8
+    wait_in_place_seconds: NonNegativeFloat = 5.0
 
 
 class SchedulerConfig(Section):

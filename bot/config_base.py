@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PositiveInt = Annotated[int, Field(gt=0)]
 PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegativeFloat = Annotated[float, Field(ge=0)]
 #: The suffix of a DUTYBOT_… environment variable that holds a secret named in config.
 EnvSuffix = Annotated[str, Field(pattern=r"^[A-Z0-9_]{1,40}$")]
 

@@ -178,8 +178,10 @@ async def claim(
     lease: timedelta,
     limit: int,
     platforms: list[str],
+    skip_targets: list[str] | None = None,
 ) -> list[Claimed]:
-    """Atomically take due rows (and rows whose sender died mid-send), most urgent first.
+    """Atomically take due rows (and rows whose sender died mid-send), most urgent first, then
+    oldest first, leaving out ``skip_targets`` (chats the sender is still busy with).
 
     An at-most-once row is taken again after a crash only if its send never started.
     """
@@ -193,9 +195,11 @@ async def claim(
     pick = (
         select(OutboxMessage.id)
         .where(due, OutboxMessage.platform.in_(platforms))
-        .order_by(OutboxMessage.priority, OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(OutboxMessage.priority, OutboxMessage.id)
         .limit(limit)
     )
+    if skip_targets:
+        pick = pick.where(OutboxMessage.target.not_in(skip_targets))
     if is_postgres(session):
         pick = pick.with_for_update(skip_locked=True)
     stmt = (

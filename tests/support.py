@@ -1,11 +1,16 @@
-"""Test support: a recording adapter with scripted failures, and helpers to build messages."""
+"""Test support: a recording adapter with scripted failures, a running fake clock, and helpers to
+build messages."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
 
@@ -66,3 +71,23 @@ class RecordingAdapter:
     def texts(self, address: str | None = None) -> list[str]:
         """Texts sent (to ``address``), in order."""
         return [r.text for a, r in self.sent if address is None or a == address]
+
+
+class LiveClock(FakeClock):
+    """A fake clock that also runs: now = start + jumps + real time elapsed."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__(start)
+        self._origin = time.monotonic()
+
+    def _ran(self) -> timedelta:
+        return timedelta(seconds=time.monotonic() - self._origin)
+
+    def now(self) -> datetime:
+        return super().now() + self._ran()
+
+    def set(self, when: datetime) -> None:
+        super().set(when - self._ran())
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)  # this clock runs, so waiting lets time pass

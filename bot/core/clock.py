@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -14,6 +15,10 @@ class Clock(Protocol):
         """Return the current time as an aware UTC datetime."""
         ...
 
+    async def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` pass on this clock (or as much as it lets pass)."""
+        ...
+
 
 class SystemClock:
     """The real clock."""
@@ -21,6 +26,10 @@ class SystemClock:
     def now(self) -> datetime:
         """Return the current time as an aware UTC datetime."""
         return datetime.now(UTC)
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait in real time."""
+        await asyncio.sleep(seconds)
 
 
 class FakeClock:
@@ -34,6 +43,10 @@ class FakeClock:
     def now(self) -> datetime:
         """Return the fake current time."""
         return self._now
+
+    async def sleep(self, seconds: float) -> None:
+        """Only let other tasks run: this clock moves when the test moves it."""
+        await asyncio.sleep(0)
 
     def advance(self, **kwargs: float) -> datetime:
         """Move forward by ``timedelta(**kwargs)`` and return the new time."""

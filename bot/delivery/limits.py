@@ -6,8 +6,7 @@ message that the sender waits on (a fraction of a second). A chat's limit is a m
 between its messages (1 s), and a group's is also at most N messages in any 60 s window (20 on
 Telegram) — a window, not a 3 s spacing, so a short emergency burst to a group goes out at the
 per-chat pace. Both are kept on the sender's clock: a row that comes too early is told the exact
-time its chat is free, the same time for every row waiting on that chat, so the outbox keeps them
-in their order.
+time its chat is free, and the sender waits for it or puts the row back until then.
 """
 
 from __future__ import annotations
@@ -31,7 +30,12 @@ class PlatformLimits:
     def __init__(self, limit: RateLimit | None, clock: Clock) -> None:
         self.limit = limit
         self.clock = clock
-        self.overall = AsyncLimiter(1, 1 / limit.overall_per_second) if limit else None
+        # The hard ceiling under the grid: a bucket of two lets one late send go without delaying
+        # the next slot, and still keeps any second to N (+1) messages after a stall.
+        self.overall = AsyncLimiter(2, 2 / limit.overall_per_second) if limit else None
+        self._spacing = timedelta(seconds=1 / limit.overall_per_second if limit else 0)
+        self._chat_spacing = timedelta(seconds=1 / limit.per_chat_per_second if limit else 0)
+        self._next_slot = _EPOCH
         self._free_at: OrderedDict[str, datetime] = OrderedDict()  # chat → next send allowed
         self._group_sends: dict[str, deque[datetime]] = {}  # group → its sends in the window
         self.paused_until = _EPOCH
@@ -44,7 +48,7 @@ class PlatformLimits:
     def _sent(self, address: str, group: bool, at: datetime) -> None:
         """Record a send to ``address`` at ``at`` and when the chat is free next."""
         assert self.limit is not None
-        free = at + timedelta(seconds=1 / self.limit.per_chat_per_second)
+        free = at + self._chat_spacing
         if group:
             window = self._group_sends.setdefault(
                 address, deque(maxlen=max(int(self.limit.per_group_per_minute), 1))
@@ -58,30 +62,33 @@ class PlatformLimits:
             dropped, _ = self._free_at.popitem(last=False)
             self._group_sends.pop(dropped, None)
 
-    async def try_acquire(
-        self, address: str, group: bool, claimed_at: datetime | None = None
-    ) -> datetime | None:
-        """Take a send slot and return None, or return when to try this row again.
+    def ready(self, address: str) -> datetime:
+        """When ``address`` may be sent to next (a platform-wide pause counts too)."""
+        return max(self.paused_until, self._free_at.get(address, _EPOCH))
+
+    async def try_acquire(self, address: str, group: bool) -> datetime | None:
+        """Take a send slot and return None, or return when the chat is free.
 
         Args:
             address: The chat.
             group: Whether it is a group chat.
-            claimed_at: When the row's batch was claimed. A chat that became free only after
-                that may have an older row that was not yet due then; letting this row go would
-                overtake it, so it waits for the same time as that row.
         """
         now = self.clock.now()
-        ready = max(self.paused_until, self._free_at.get(address, _EPOCH))
-        if ready > min(now, claimed_at or now):
+        ready = self.ready(address)
+        if ready > now:
             return ready
         if self.limit is None:
             return None
-        # Reserve the chat before any wait, so a send racing this one to the same chat is put
-        # back rather than overtaking it.
-        self._free_at[address] = now + timedelta(seconds=1 / self.limit.per_chat_per_second)
+        # The overall limit is a grid of send times 1/N s apart: the send gets the next free slot,
+        # and its chat is reserved from that slot on, before any wait.
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + self._spacing
+        self._free_at[address] = slot + self._chat_spacing
+        if slot > now:
+            await self.clock.sleep((slot - now).total_seconds())
         if self.overall is not None:
-            # The overall wait is a fraction of a second: waiting here is cheaper than writing
-            # the row back to the outbox and claiming it again (which cost 20% of throughput).
+            # Loop stalls can wake several slots at once: the bucket still spaces them out.
             await self.overall.acquire()
-        self._sent(address, group, self.clock.now())
+        # The chat's next send is timed from when this one really goes (a late wake-up counts).
+        self._sent(address, group, max(slot, self.clock.now()))
         return None

@@ -3,30 +3,11 @@ real time too, and tests jump it forward only past backoffs."""
 
 from __future__ import annotations
 
-import time
-from datetime import datetime, timedelta
-
 import pytest
 
 from bot.core.clock import FakeClock
 from tests.conftest import START
-
-
-class LiveClock(FakeClock):
-    """A fake clock that also runs: now = start + jumps + real time elapsed."""
-
-    def __init__(self, start: datetime) -> None:
-        super().__init__(start)
-        self._origin = time.monotonic()
-
-    def _ran(self) -> timedelta:
-        return timedelta(seconds=time.monotonic() - self._origin)
-
-    def now(self) -> datetime:
-        return super().now() + self._ran()
-
-    def set(self, when: datetime) -> None:
-        super().set(when - self._ran())
+from tests.support import LiveClock
 
 
 @pytest.fixture
