@@ -1,4 +1,4 @@
-"""`dutybot report --period week|month --format md|xlsx`: the 督查通报 for files and printing."""
+"""`dutybot report --period week|month --format md|xlsx|png`: the 督查通报 as text or a file."""
 
 from __future__ import annotations
 
@@ -64,23 +64,27 @@ def _xlsx(report: Report, path: Path, today: date) -> None:
 
 def report(
     period: str = typer.Option("week", "--period", help="week（上周）或 month（上月）"),
-    fmt: str = typer.Option("md", "--format", help="md（文本）或 xlsx"),
-    output: Path | None = typer.Option(None, "-o", "--output", help="输出文件（xlsx 必填）"),
+    fmt: str = typer.Option("md", "--format", help="md（文本）、xlsx 或 png（图表）"),
+    output: Path | None = typer.Option(None, "-o", "--output", help="输出文件（xlsx、png 必填）"),
 ) -> None:
     """生成督查通报 (supervision report)."""
     if period not in ("week", "month"):
         raise fail("--period 应为 week 或 month")
-    if fmt not in ("md", "xlsx"):
-        raise fail("--format 应为 md 或 xlsx")
-    if fmt == "xlsx" and output is None:
-        raise fail("xlsx 格式请用 -o 指定输出文件，例如 -o 通报.xlsx")
+    if fmt not in ("md", "xlsx", "png"):
+        raise fail("--format 应为 md、xlsx 或 png")
+    if fmt in ("xlsx", "png") and output is None:
+        raise fail(f"{fmt} 格式请用 -o 指定输出文件，例如 -o 通报.{fmt}")
+    if output is not None and not output.parent.is_dir():
+        raise fail(f"输出目录 {output.parent} 不存在，请先创建或换一个路径")
     cfg = config()
     local = LocalTime(cfg.timezone)
     today = local.today(clock)
     kind: Period = "month" if period == "month" else "week"
 
-    async def work(session: AsyncSession) -> str:
+    async def work(session: AsyncSession) -> str | Report:
         found = await build(session, kind, today, local.tz, cfg.proposals)
+        if fmt == "png":
+            return found  # drawn after the transaction: no database lock held while rendering
         if fmt == "xlsx" and output is not None:
             _xlsx(found, output, today)
             return f"已写入 {output}"
@@ -90,7 +94,13 @@ def report(
             return f"已写入 {output}"
         return text
 
-    console.print(run(in_transaction(cfg, work, command="report", detail={"period": period})))
+    done = run(in_transaction(cfg, work, command="report", detail={"period": period}))
+    if isinstance(done, Report) and output is not None:
+        from models.supervision_chart import render_png  # matplotlib only when a chart is asked
+
+        output.write_bytes(render_png(done))
+        done = f"已写入 {output}"
+    console.print(done)
 
 
 def register(app: typer.Typer) -> None:

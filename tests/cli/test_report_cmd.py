@@ -1,4 +1,4 @@
-"""`dutybot report` writes the 督查通报 as text and as an xlsx workbook."""
+"""`dutybot report` writes the 督查通报 as text, as an xlsx workbook and as a PNG chart."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
+from PIL import Image
 
 from bot.app import App
 from bot.core.clock import FakeClock
@@ -46,3 +47,21 @@ async def test_report_as_text_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     assert rows[1][:3] == (1, "补种树苗", "县林业局")
     assert _cli("report", "--format", "xlsx", env=env).returncode == 1  # no -o
     assert _cli("report", "--period", "year", env=env).returncode == 1
+
+
+async def test_report_as_a_png_chart(sqlite_url: str, tmp_path: Path) -> None:
+    await _county_in_2025(sqlite_url)
+    env = {"DUTYBOT_DATABASE_URL": sqlite_url}
+    png = tmp_path / "通报.png"
+    done = _cli("report", "--period", "month", "--format", "png", "-o", str(png), env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"已写入 {png}" in done.stdout.replace("\n", "")
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.width == 1080
+        assert len(image.convert("RGB").getcolors(65536) or []) > 10
+    no_file = _cli("report", "--format", "png", env=env)
+    assert no_file.returncode == 1 and "-o 通报.png" in no_file.stderr + no_file.stdout
+    nowhere = _cli(
+        "report", "--format", "png", "-o", str(tmp_path / "无此目录" / "a.png"), env=env
+    )
+    assert nowhere.returncode == 1 and "不存在" in nowhere.stderr + nowhere.stdout
