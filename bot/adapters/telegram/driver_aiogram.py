@@ -13,9 +13,21 @@ from aiogram import Bot
 from aiogram import exceptions as ag_error
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 
-from bot.adapters.telegram.api import ALLOWED_UPDATES, ApiError, BotIdentity, Keyboard, OutText
+from bot.adapters.telegram.api import (
+    ALLOWED_UPDATES,
+    ApiError,
+    BotIdentity,
+    Keyboard,
+    OutFile,
+    OutText,
+)
 
 T = TypeVar("T")
 
@@ -101,6 +113,22 @@ class AiogramApi:
                 message.text,
                 parse_mode=message.parse_mode,
                 reply_markup=_markup(message.keyboard),
+            )
+        )
+        return sent.message_id
+
+    async def send_file(self, chat_id: int | str, file: OutFile) -> int:
+        """sendPhoto or sendDocument, uploaded as multipart/form-data."""
+        upload = BufferedInputFile(file.data, filename=file.name)
+        caption = file.caption
+        send = self.bot.send_photo if file.photo else self.bot.send_document
+        sent = await self._call(
+            send(
+                chat_id,
+                upload,
+                caption=caption.text or None,
+                parse_mode=caption.parse_mode if caption.text else None,
+                reply_markup=_markup(caption.keyboard),
             )
         )
         return sent.message_id

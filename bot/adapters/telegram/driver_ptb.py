@@ -15,11 +15,18 @@ from typing import Any, TypeVar
 # that documented behaviour now (this driver reads either form).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram import error as tg_error
 from telegram.request import HTTPXRequest
 
-from bot.adapters.telegram.api import ALLOWED_UPDATES, ApiError, BotIdentity, Keyboard, OutText
+from bot.adapters.telegram.api import (
+    ALLOWED_UPDATES,
+    ApiError,
+    BotIdentity,
+    Keyboard,
+    OutFile,
+    OutText,
+)
 
 T = TypeVar("T")
 
@@ -112,6 +119,22 @@ class PtbApi:
                 message.text,
                 parse_mode=message.parse_mode,
                 reply_markup=_markup(message.keyboard),
+            )
+        )
+        return sent.message_id
+
+    async def send_file(self, chat_id: int | str, file: OutFile) -> int:
+        """sendPhoto or sendDocument, uploaded as multipart/form-data."""
+        upload = InputFile(file.data, filename=file.name)
+        caption = file.caption
+        send = self.bot.send_photo if file.photo else self.bot.send_document
+        sent = await self._call(
+            send(
+                chat_id,
+                upload,
+                caption=caption.text or None,
+                parse_mode=caption.parse_mode if caption.text else None,
+                reply_markup=_markup(caption.keyboard),
             )
         )
         return sent.message_id
