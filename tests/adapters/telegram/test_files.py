@@ -1,7 +1,7 @@
 """Pictures and files through both drivers to the local Bot API server: sendPhoto/sendDocument
 as multipart uploads, captions within 1,024 characters (longer text first, as a message of its
 own), buttons under the file, a picture Telegram refuses as a photo sent as a document, and a
-flood-control refusal retried to exactly one delivery."""
+flood-control refusal retried to exactly one delivery; /report 图表 and 表格 asked for in chat."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 
 from bot.core.clock import FakeClock
 from bot.core.messages import Attachment, Reply
+from bot.core.roles import Role
 from tests.adapters.files import CHART, TABLE, chart_reply, png, table_reply
-from tests.adapters.telegram.harness import queue, running_bot, settle
+from tests.adapters.telegram.harness import add_person, queue, running_bot, settle
 
 DRIVERS = ["ptb", "aiogram"]
 USER, GROUP = 7001, -500
@@ -79,3 +80,19 @@ async def test_a_refused_upload_is_retried_and_delivered_once(
         await settle(chat.app, clock)
         [sent] = chat.fake.sent_to(USER)
         assert sent.file.data == TABLE.data and not chat.fake.faults
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+async def test_report_chart_and_workbook_asked_for_in_chat(
+    db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, driver: str
+) -> None:
+    async with running_bot(db_url, clock, monkeypatch, driver=driver) as chat:
+        await add_person(chat.app, "陈静", {Role.SUPERVISOR}, telegram_id=USER)
+        await chat.say(str(USER), "/report 图表")
+        await chat.say(str(USER), "通报 月 表格")
+        await settle(chat.app, clock)
+        photo, document = chat.fake.sent_to(USER)
+        assert photo.file.field == "photo" and photo.file.data.startswith(b"\x89PNG")
+        assert photo.file.name.endswith(".png") and photo.text.startswith("📊 督查通报（")
+        assert document.file.field == "document" and document.file.name.endswith(".xlsx")
+        assert document.file.data.startswith(b"PK") and "三张工作表" in document.text
