@@ -167,4 +167,4 @@ async def report(
         return as_text(found, ctx.today)
     ctx.audit_detail["format"] = fmt
     # Drawn after this transaction commits, off the event loop (bot.core.renders).
-    return Reply(caption(found, fmt), attachment=attachment(found, ctx.today, fmt))
+    return Reply(caption(found, fmt), attachment=attachment(found, kind, ctx.today, fmt))

@@ -9,7 +9,7 @@ from io import BytesIO
 from typing import Literal
 
 from bot.core.messages import Attachment
-from models.supervision_report import Report
+from models.supervision_report import Period, Report
 
 FileFormat = Literal["png", "xlsx"]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,11 +77,16 @@ def draw(report: Report, today: date, fmt: FileFormat) -> bytes:
     return render_png(report)
 
 
-def attachment(report: Report, today: date, fmt: FileFormat) -> Attachment:
+def attachment(report: Report, kind: Period, today: date, fmt: FileFormat) -> Attachment:
     """The chart or workbook for a chat reply, drawn after the transaction that read it."""
     name = f"督查通报_{report.start}_{report.end}.{fmt}"
     mime = "image/png" if fmt == "png" else XLSX_TYPE
-    return Attachment(name, mime, render=partial(draw, report, today, fmt))
+    elsewhere = (
+        f"私聊机器人发送「通报 {'周' if kind == 'week' else '月'} "
+        f"{'图表' if fmt == 'png' else '表格'}」，或由管理员运行 "
+        f"dutybot report --period {kind} --format {fmt} -o 通报.{fmt}"
+    )
+    return Attachment(name, mime, render=partial(draw, report, today, fmt), elsewhere=elsewhere)
 
 
 def caption(report: Report, fmt: FileFormat) -> str:

@@ -20,7 +20,9 @@ async def _push(ctx: JobContext, kind: Period) -> None:
         for role in (Role.SUPERVISOR, Role.LEADER)
         for u in await users_with_role(ctx.session, role)
     ]
-    chart = attachment(found, ctx.today, "png") if ctx.config.supervision.report_chart else None
+    chart = (
+        attachment(found, kind, ctx.today, "png") if ctx.config.supervision.report_chart else None
+    )
     await notify.tell(
         ctx,
         list(dict.fromkeys(people)),

@@ -135,6 +135,8 @@ class Attachment:
     mime: str
     data: bytes = field(default=b"", repr=False)
     render: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    elsewhere: str = ""
+    """How else to get the file, for chats that cannot carry files (a group robot)."""
 
     @property
     def is_photo(self) -> bool:
@@ -144,6 +146,8 @@ class Attachment:
     def to_payload(self) -> dict[str, Any]:
         """What the outbox row says about the file (the bytes are stored beside it)."""
         meta: dict[str, Any] = {"name": self.name, "mime": self.mime}
+        if self.elsewhere:
+            meta["elsewhere"] = self.elsewhere
         if self.render is not None:
             meta["pending"] = True
         else:
@@ -192,7 +196,9 @@ class Reply:
             mentions=tuple(Mention(m["user_id"], m["name"]) for m in payload.get("mentions", ())),
             edit_key=payload.get("edit_key"),
             attachment=(
-                Attachment(str(file["name"]), str(file["mime"]))
+                Attachment(
+                    str(file["name"]), str(file["mime"]), elsewhere=file.get("elsewhere", "")
+                )
                 if (file := payload.get("attachment"))
                 else None
             ),

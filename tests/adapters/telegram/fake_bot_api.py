@@ -19,7 +19,8 @@ from collections import defaultdict, deque
 
 from aiohttp import web
 
-from tests.adapters.telegram.fake_media import MediaMethods, message_json, read_form
+from tests.adapters.fakes import read_form
+from tests.adapters.telegram.fake_media import MediaMethods, message_json
 from tests.adapters.telegram.fake_rules import ApiReply, Fault, Limits
 from tests.adapters.telegram.fake_updates import Json, Sent, UpdateFactory
 from tests.adapters.telegram.markup import visible_text
@@ -56,7 +57,7 @@ class FakeBotApi(MediaMethods, UpdateFactory):
         self._arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self.app = web.Application()
+        self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
         self.app.router.add_post("/bot{token}/{method}", self._dispatch)
 
     # ---- server ----------------------------------------------------------------------------

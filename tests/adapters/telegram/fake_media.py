@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import struct
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aiohttp import web
-
+from tests.adapters.fakes import Upload
 from tests.adapters.telegram.fake_rules import ApiReply
 from tests.adapters.telegram.fake_updates import Json, Sent
 from tests.adapters.telegram.markup import visible_text
@@ -20,29 +18,6 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 MAX_CAPTION = 1024
 MAX_PHOTO, MAX_DOCUMENT = 10 * MB, 50 * MB
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as it arrived: its form field (as sent: photo or document), file name, declared
-    type and bytes."""
-
-    field: str
-    name: str
-    mime: str
-    data: bytes
-
-
-async def read_form(request: web.Request) -> tuple[dict[str, str], dict[str, Upload]]:
-    """The text fields and the uploaded files of a multipart or urlencoded request."""
-    fields: dict[str, str] = {}
-    files: dict[str, Upload] = {}
-    for key, value in (await request.post()).items():
-        if isinstance(value, str):
-            fields[key] = value
-        else:
-            files[key] = Upload(key, value.filename, value.content_type, value.file.read())
-    return fields, files
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
