@@ -7,7 +7,7 @@ import asyncio
 import itertools
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -91,6 +91,13 @@ class FakeServer:
         """Stop listening."""
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
 
     def to(self, receiver: str) -> list[dict[str, Any]]:
         """Bodies sent to ``receiver``, in order."""

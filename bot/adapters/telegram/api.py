@@ -42,9 +42,14 @@ class OutFile:
     caption: OutText
 
     @property
+    def text(self) -> str | None:
+        """The caption (None: no caption)."""
+        return self.caption.text or None
+
+    @property
     def parse_mode(self) -> str | None:
-        """The caption's markup."""
-        return self.caption.parse_mode
+        """The caption's markup (None without a caption)."""
+        return self.caption.parse_mode if self.caption.text else None
 
     def as_plain(self) -> OutFile:
         """This file with its caption's markup removed."""

@@ -120,15 +120,14 @@ class AiogramApi:
     async def send_file(self, chat_id: int | str, file: OutFile) -> int:
         """sendPhoto or sendDocument, uploaded as multipart/form-data."""
         upload = BufferedInputFile(file.data, filename=file.name)
-        caption = file.caption
         send = self.bot.send_photo if file.photo else self.bot.send_document
         sent = await self._call(
             send(
                 chat_id,
                 upload,
-                caption=caption.text or None,
-                parse_mode=caption.parse_mode if caption.text else None,
-                reply_markup=_markup(caption.keyboard),
+                caption=file.text,
+                parse_mode=file.parse_mode,
+                reply_markup=_markup(file.caption.keyboard),
             )
         )
         return sent.message_id

@@ -14,10 +14,8 @@ from tests.adapters.rig import Rig, make_rig
 
 @pytest.fixture
 async def ding() -> AsyncIterator[FakeDingTalk]:
-    fake = FakeDingTalk()
-    await fake.start()
-    yield fake
-    await fake.stop()
+    async with FakeDingTalk() as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -28,6 +26,7 @@ async def rig(db_url: str, clock: FakeClock, ding: FakeDingTalk) -> AsyncIterato
         "robots": {"防汛群": "FLOOD"},
         "timeout_seconds": 0.5,
     }
-    made = await make_rig(db_url, clock, "dingtalk", section, create_adapter, ENV, "zhangsan")
-    yield made
-    await made.close()
+    async with await make_rig(
+        db_url, clock, "dingtalk", section, create_adapter, ENV, "zhangsan"
+    ) as made:
+        yield made

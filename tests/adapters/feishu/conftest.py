@@ -14,15 +14,14 @@ from tests.adapters.rig import Rig, make_rig
 
 @pytest.fixture
 async def feishu() -> AsyncIterator[FakeFeishu]:
-    fake = FakeFeishu()
-    await fake.start()
-    yield fake
-    await fake.stop()
+    async with FakeFeishu() as fake:
+        yield fake
 
 
 @pytest.fixture
 async def rig(db_url: str, clock: FakeClock, feishu: FakeFeishu) -> AsyncIterator[Rig]:
     section = {"api_base": feishu.url, "robots": {"防汛群": "FLOOD"}, "timeout_seconds": 0.5}
-    made = await make_rig(db_url, clock, "feishu", section, create_adapter, ENV, "ou_zhangsan")
-    yield made
-    await made.close()
+    async with await make_rig(
+        db_url, clock, "feishu", section, create_adapter, ENV, "ou_zhangsan"
+    ) as made:
+        yield made

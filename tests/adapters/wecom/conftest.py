@@ -14,10 +14,8 @@ from tests.adapters.wecom.fake import ENV, FakeWeCom
 
 @pytest.fixture
 async def wecom() -> AsyncIterator[FakeWeCom]:
-    fake = FakeWeCom()
-    await fake.start()
-    yield fake
-    await fake.stop()
+    async with FakeWeCom() as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -28,6 +26,7 @@ async def rig(db_url: str, clock: FakeClock, wecom: FakeWeCom) -> AsyncIterator[
         "robots": {"防汛群": "FLOOD"},
         "timeout_seconds": 0.5,
     }
-    made = await make_rig(db_url, clock, "wecom", section, create_adapter, ENV, "zhangsan")
-    yield made
-    await made.close()
+    async with await make_rig(
+        db_url, clock, "wecom", section, create_adapter, ENV, "zhangsan"
+    ) as made:
+        yield made
