@@ -9,7 +9,6 @@ import json
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
 from aiohttp import web
@@ -20,9 +19,8 @@ from bot.app import App, build_adapters
 from bot.config import ConfigError
 from bot.core.clock import FakeClock
 from bot.delivery.webhook import SECRET_VAR, create_webhook
-from bot.demo import seed
 from models.outbox import OutboxMessage, OutboxStatus
-from tests.conftest import make_config
+from tests.conftest import demo_app, make_config
 from tests.handlers.test_tickets import NUMBER, ingest, say
 from tests.support import RecordingAdapter
 
@@ -83,17 +81,9 @@ async def hooked(
     config = make_config(db_url, tickets={"webhook": {"url": platform.url}})
     webhook = create_webhook(config, clock, env={SECRET_VAR: SECRET})
     assert webhook is not None
-    bot = await App.create(
-        config,
-        clock=clock,
-        adapters={"console": console, "webhook": webhook},
-        auto_upgrade=True,
-    )
-    async with bot.sessions.begin() as session:
-        await seed(session, clock.now(), timedelta(hours=24))
-    yield bot
+    async with demo_app(config, clock, {"console": console, "webhook": webhook}) as bot:
+        yield bot
     await webhook.stop()
-    await bot.engine.dispose()
 
 
 async def _rows(app: App) -> list[OutboxMessage]:

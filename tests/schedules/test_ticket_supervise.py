@@ -3,43 +3,29 @@ the rule table, audited; with ``tickets.supervise_item: false`` only the ticket'
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import date, timedelta
+from contextlib import AbstractAsyncContextManager
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from bot.demo import seed
 from models.audit import AuditLog
 from models.due import DueItem, DueStatus
 from models.supervision import SupervisionItem
 from models.users import User
-from tests.conftest import make_config
+from tests.conftest import demo_app, make_config
 from tests.handlers.test_tickets import NUMBER, current, ingest, say
 from tests.schedules.test_supervision_pushes import at
 from tests.support import RecordingAdapter
 
 
-@asynccontextmanager
-async def county(
+def county(
     db_url: str, clock: FakeClock, console: RecordingAdapter, **overrides: Any
-) -> AsyncIterator[App]:
+) -> AbstractAsyncContextManager[App]:
     """The demo county under a config with ``overrides``."""
-    app = await App.create(
-        make_config(db_url, **overrides),
-        clock=clock,
-        adapters={"console": console},
-        auto_upgrade=True,
-    )
-    try:
-        async with app.sessions.begin() as session:
-            await seed(session, clock.now(), timedelta(hours=24))
-        yield app
-    finally:
-        await app.engine.dispose()
+    return demo_app(make_config(db_url, **overrides), clock, {"console": console})
 
 
 async def _twice_overdue(app: App, clock: FakeClock, console: RecordingAdapter) -> str:
