@@ -130,5 +130,5 @@ async def report(
 ) -> str:
     """The report for the last complete week or month."""
     kind: Period = "month" if period in ("month", "月") else "week"
-    found = await build(ctx.session, kind, ctx.today, ctx.tz.tz, ctx.config.proposals)
+    found = await build(ctx.session, kind, ctx.now, ctx.tz.tz, ctx.config)
     return as_text(found, ctx.today)

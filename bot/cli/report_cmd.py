@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import clock, config, console, fail, in_transaction, run
 from bot.core.clock import LocalTime
 from models.supervision_report import Period, Report, as_text, build
+from models.tickets_kpi import table as ticket_table
 
 
 def _xlsx(report: Report, path: Path, today: date) -> None:
@@ -59,6 +60,9 @@ def _xlsx(report: Report, path: Path, today: date) -> None:
         ("满意率", report.proposals.satisfaction),
     ):
         proposals.append([name, kpi.value, kpi.numerator, kpi.denominator])
+    tickets = book.create_sheet("12345工单")
+    for line in ticket_table(report.tickets):
+        tickets.append(line)
     book.save(path)
 
 
@@ -82,7 +86,7 @@ def report(
     kind: Period = "month" if period == "month" else "week"
 
     async def work(session: AsyncSession) -> str | Report:
-        found = await build(session, kind, today, local.tz, cfg.proposals)
+        found = await build(session, kind, clock.now(), local.tz, cfg)
         if fmt == "png":
             return found  # drawn after the transaction: no database lock held while rendering
         if fmt == "xlsx" and output is not None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.app import App
 from bot.core.clock import FakeClock
 from tests.handlers.test_supervision import say
+from tests.handlers.test_tickets import NUMBER, ingest
+from tests.handlers.test_tickets_stats import OTHER
 from tests.schedules.test_supervision_pushes import at
 from tests.support import RecordingAdapter
 
@@ -58,3 +60,25 @@ async def test_monthly_report_and_the_monday_push(
     month = await say(app, console, "陈静", "通报 月")
     assert "督查通报（2026年12月）" in month
     assert "全县：到期 4 项，按期办结率 50.0%（2/4）" in month
+
+
+async def test_report_carries_the_ticket_kpis_of_stats(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await ingest(app, category="咨询")  # 城关镇, received Thursday 11-26
+    await ingest(app, number=OTHER, category="咨询", content="河道漂浮垃圾", lead_unit="县水利局")
+    await say(app, console, "吴磊", f"工单 签收 {NUMBER}")
+    await say(app, console, "吴磊", f"工单 回复 {NUMBER} 已修好")
+    await at(app, clock, console, 2026, 11, 30, 10, 0)  # Monday: last week is 11-23 … 11-29
+    text = await say(app, console, "李明", "通报 周")
+    head = "12345 工单（2026-11-23 至 2026-11-29 受理，口径见 docs/tickets.md）："
+    assert head in text
+    section = text.split(head, 1)[1].splitlines()[1:]
+    assert section[0].startswith("  【合计】2 张｜按时签收 50.0%（1/2）｜按时办结 100.0%（1/1）")
+    # The same lines as 工单 统计 over the same days: one computation serves both.
+    stats = await say(app, console, "李明", "工单 统计 2026-11-23 2026-11-29")
+    units = [line.strip() for line in section[1:]]
+    assert units == stats.splitlines()[1:3]
+    assert "【县水利局】1 张｜按时签收 0.0%（0/1）｜按时办结 —（无可统计件）" in units[0]
+    clock.advance(days=7)  # a week without tickets
+    assert "此期间没有已派单的工单" in await say(app, console, "李明", "通报 周")
