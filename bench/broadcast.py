@@ -129,8 +129,9 @@ async def run(argv: list[str]) -> dict[str, Any]:
     }
     print(f"physical minimum        {minimum:8.2f} s  ({count} messages at 30/s)")
     for name, run_ in (("baseline, no limits", baseline), ("Telegram's limits", limited)):
+        took = "timed out" if run_["elapsed_s"] is None else f"{run_['elapsed_s']:8.2f} s"
         print(
-            f"{name:<22} {run_['elapsed_s']!s:>8} s  429s {run_['http_429']}  "
+            f"{name:<22} {took}  429s {run_['http_429']}  "
             f"copies per recipient {run_['copies_per_recipient']}  unsent {run_['rows_not_sent']}"
         )
     if not result["exactly_one_copy_each"]:
