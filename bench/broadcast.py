@@ -134,6 +134,7 @@ async def run(argv: list[str]) -> dict[str, Any]:
             f"{name:<22} {took}  429s {run_['http_429']}  "
             f"copies per recipient {run_['copies_per_recipient']}  unsent {run_['rows_not_sent']}"
         )
+    print(f"ratio to the minimum   {result['ratio_to_minimum']}")
     if not result["exactly_one_copy_each"]:
         raise SystemExit("FAILED: not every recipient got exactly one copy")
     return result

@@ -1,6 +1,6 @@
 """Emergency broadcasts over the local Bot API server at Telegram's limits: the acknowledgement
-drill of tests/broadcast_drill.py with acks as presses of the inline 收到 button, and the sender's
-live summary edited in place with editMessageText."""
+drill of tests/broadcast_drill.py with acks as presses of the inline 收到 button, the sender's
+live summary edited in place with editMessageText, and an officer's draft approved by a leader."""
 
 from __future__ import annotations
 
@@ -95,3 +95,31 @@ async def test_drill_with_button_acks_and_a_live_summary(
         assert live.edits >= 3 and len(edits) >= live.edits
         assert {p["chat_id"] for p in edits} == {IDS[SENDER]}
         assert chat.fake.throttled == 0
+
+
+@pytest.mark.parametrize("driver", DRIVERS)
+async def test_an_officers_draft_is_approved_with_a_button(
+    db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, driver: str
+) -> None:
+    officer, few = 9001, EVERYONE[:3]
+    async with running_bot(
+        db_url, clock, monkeypatch, driver=driver, rate_limit=TELEGRAM_LIMITS, **DRILL_CONFIG
+    ) as chat:
+        await add_person(chat.app, SENDER, {Role.LEADER}, telegram_id=IDS[SENDER])
+        await add_person(chat.app, "张三", {Role.OFFICER}, telegram_id=officer)
+        await enlist(chat.app, lambda name: ("telegram", str(IDS[name])), few)
+        await chat.say(str(officer), "应急广播 演练 红色 防汛演练：请于 10 时前到岗")
+        assert "确认后需领导批准才发送" in (await chat.replies(str(officer)))[-1]
+        await chat.fake.wait_confirmed(await press(chat.fake, officer, officer, "确认发送"))
+        assert "已提交领导审批（1 位领导）" in (await chat.replies(str(officer)))[-1]
+        assert all(chat.fake.texts(IDS[name]) == [] for name in few)  # nothing out yet
+        assert "【待批准】张三" in chat.fake.texts(IDS[SENDER])[-1]
+
+        await chat.say(str(officer), "批准广播 1")
+        assert "仅限领导使用" in (await chat.replies(str(officer)))[-1]
+        leader = IDS[SENDER]
+        await chat.fake.wait_confirmed(await press(chat.fake, leader, leader, "批准发送"))
+        assert "已发送 红色应急广播 #1" in (await chat.replies(str(leader)))[-1]
+        for name in few:
+            (alert,) = chat.fake.texts(IDS[name])
+            assert "防汛演练" in alert and "张三（李明 批准） 发布于" in alert
