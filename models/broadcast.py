@@ -8,16 +8,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    cast,
-    func,
-    select,
-)
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
