@@ -103,7 +103,7 @@ async def send_until(app: App, fake: FakeBotApi, count: int, within: float) -> f
 
 
 async def _send_until_killed(url: str, base_url: str, driver: str, now: str) -> None:
-    from tests.adapters.telegram.conftest import LiveClock  # with pytest: the child only
+    from tests.support import LiveClock  # the child process only
 
     clock = LiveClock(datetime.fromisoformat(now))
     async with local_bot(bot_config(url, base_url, driver=driver), clock) as app:
