@@ -13,74 +13,43 @@ any minute), their ratio, and how many 429s the server answered.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.telegram import TOKEN_ENV, build_telegram
-from bot.app import App
-from bot.config import parse_config
-from bot.core.clock import SystemClock
 from bot.core.messages import Reply, Target
 from models import outbox
-from tests.adapters.telegram.fake_bot_api import FakeBotApi, Limits
-
-TOKEN = "123456:BENCH_token-for-the-local-bot-api"
-TELEGRAM_LIMITS = {"overall_per_second": 30, "per_chat_per_second": 1, "per_group_per_minute": 20}
+from tests.adapters.telegram.local_bot import bot_config, local_bot, local_server, send_until
 
 
 async def _broadcast(
     workdir: Path, driver: str, targets: list[int], per_target: int, limited: bool
 ) -> dict[str, Any]:
-    limits = Limits(chat_burst=1) if limited else Limits(10**6, 10**6, 10**6)
-    fake = FakeBotApi(TOKEN, limits=limits)
-    await fake.start()
     db = workdir / f"bench-{time.monotonic_ns()}.db"
-    config = parse_config(
-        {
-            "database": {"url": f"sqlite+aiosqlite:///{db}"},
-            "platforms": {
-                "console": {"enabled": False},
-                "telegram": {
-                    "enabled": True,
-                    "driver": driver,
-                    "base_url": fake.base_url,
-                    "register_commands": False,
-                    "rate_limit": TELEGRAM_LIMITS if limited else None,
-                },
-            },
-        },
-        env={},
-    )
-    adapter = build_telegram(config.platforms.telegram, None, {TOKEN_ENV: TOKEN})
-    app = await App.create(config, clock=SystemClock(), adapters={"telegram": adapter})
     count = len(targets) * per_target
-    async with app.sessions.begin() as session:
-        for round_ in range(per_target):
-            for chat in targets:
-                await outbox.enqueue(
-                    session,
-                    app.clock.now(),
-                    Target("telegram", str(chat)),
-                    Reply(f"【防汛应急】第 {round_ + 1} 号通报：请各单位立即落实值班值守。"),
-                    key=f"bench:{chat}:{round_}",
-                    priority=outbox.Priority.EMERGENCY,
-                )
-    await adapter.api.open()
-    stop = asyncio.Event()
-    started = time.monotonic()
-    sender = asyncio.create_task(app.sender.run(stop))
-    try:
-        await fake.wait_sent(count)
-        elapsed = time.monotonic() - started
-    finally:
-        stop.set()
-        await sender
-        await adapter.api.close()
-        await app.engine.dispose()
-        await fake.stop()
+    async with local_server(limited) as fake:
+        config = bot_config(
+            f"sqlite+aiosqlite:///{db}", fake.base_url, driver=driver, limited=limited
+        )
+        async with local_bot(config) as app:
+            async with app.sessions.begin() as session:
+                for round_ in range(per_target):
+                    for chat in targets:
+                        await outbox.enqueue(
+                            session,
+                            app.clock.now(),
+                            Target("telegram", str(chat)),
+                            Reply(
+                                f"【防汛应急】第 {round_ + 1} 号通报：请各单位立即落实值班值守。"
+                            ),
+                            key=f"bench:{chat}:{round_}",
+                            priority=outbox.Priority.EMERGENCY,
+                        )
+            elapsed = await send_until(app, fake, count, within=count)
+        throttled = fake.throttled
+    if elapsed is None:
+        raise RuntimeError(f"the server did not get all {count} messages")
     groups = any(c < 0 for c in targets)
     minimum = (count - 1) / 30
     if groups:
@@ -92,7 +61,7 @@ async def _broadcast(
         "minimum_s": round(minimum, 3),
         "ratio": round(elapsed / minimum, 4) if limited else None,
         "rate_per_s": round(count / elapsed, 1),
-        "http_429": fake.throttled,
+        "http_429": throttled,
     }
 
 

@@ -21,6 +21,7 @@ from bot.core.ports import Adapter
 from bot.core.routing import CommandTable
 from bot.db import checkpoint, make_engine, make_sessionmaker
 from bot.delivery.sender import Sender
+from bot.delivery.webhook import create_webhook
 from bot.http import HttpServer
 from bot.migrate import current_revision, head_revision, upgrade
 from bot.ticker import Ticker
@@ -29,10 +30,20 @@ log = logging.getLogger("dutybot.app")
 
 
 def build_adapters(
-    config: Config, http: HttpServer | None = None, console: Adapter | None = None
+    config: Config,
+    http: HttpServer | None = None,
+    console: Adapter | None = None,
+    clock: Clock | None = None,
 ) -> dict[str, Adapter]:
-    """Adapters for the enabled platforms; webhook-style adapters register routes on ``http``."""
+    """Adapters for the enabled platforms; webhook-style adapters register routes on ``http``.
+
+    The outbound ``webhook`` platform (ticket steps to the 12345 platform) joins them when
+    ``tickets.webhook.url`` is set.
+    """
     adapters: dict[str, Adapter] = {}
+    webhook = create_webhook(config, clock)
+    if webhook is not None:
+        adapters[webhook.platform] = webhook
     if config.platforms.console.enabled:
         if console is None:
             from bot.adapters.console import ConsoleAdapter, files_dir
@@ -115,7 +126,7 @@ class App:
         await prepare_database(engine, auto_upgrade)
         sessions = make_sessionmaker(engine)
         http = http or HttpServer(config.http.host, config.http.port)
-        adapters = adapters if adapters is not None else build_adapters(config, http)
+        adapters = adapters if adapters is not None else build_adapters(config, http, clock=clock)
         if config.http.enabled:
             from bot.tickets_api import TicketsApi, api_keys
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.config_base import EnvSuffix, PositiveInt, Section
+from bot.config_base import EnvSuffix, PositiveFloat, PositiveInt, Section
 from bot.core.roles import Role
 
 
@@ -131,6 +132,25 @@ class SupervisionConfig(Section):
     report_chart: bool = True
 
 
+class TicketsWebhook(Section):
+    """Where chat steps on a ticket are sent back (the 12345 platform's receiving address).
+
+    The HMAC-SHA256 signing key is read from ``DUTYBOT_TICKETS_WEBHOOK_SECRET``, never from here.
+    """
+
+    url: str | None = None
+    timeout_seconds: PositiveFloat = 10.0
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+\S*", value):
+            raise ValueError(
+                "应为 http:// 或 https:// 开头的地址，例如 https://12345.example.cn/steps"
+            )
+        return value
+
+
 class TicketsConfig(Section):
     """12345 工单: API clients, deadline rules by category, pushes, duplicates, search words.
 
@@ -149,10 +169,14 @@ class TicketsConfig(Section):
     }
     urgent_rule: str | None = "hotline.life_safety"
     supervise_after_overdue: Annotated[int, Field(ge=0)] = 2
+    # The escalation also opens a 督办 item (source 12345) due after ``supervise_rule``.
+    supervise_item: bool = True
+    supervise_rule: str = "hotline.supervise"
     duplicate_days: PositiveInt = 30
     duplicate_similarity: Annotated[float, Field(gt=0, le=1)] = 0.5
     satisfied: tuple[str, ...] = ("满意", "基本满意")
     dictionary: tuple[str, ...] = ("路灯", "不亮", "井盖", "噪音", "扰民", "积水", "12345热线")
+    webhook: TicketsWebhook = TicketsWebhook()
 
 
 class ProposalsConfig(Section):

@@ -15,7 +15,7 @@ from models import notify, supervision
 from models.calendar import WorkCalendar
 from models.deadlines import end_of_day, weekday
 from models.supervision import Status, SupervisionItem
-from models.supervision_plan import next_feedback, replan
+from models.supervision_plan import next_feedback, open_item, replan
 from models.users import OrgUnit
 
 router = Router("supervision")
@@ -32,28 +32,22 @@ async def create_item(
     co_orgs = [o.name for o in co_units]
     if org.name in co_orgs:
         raise UserError(f"{org.name} 已是承办单位，不能同时作为协办单位")
-    item = SupervisionItem(
+    item, plan = await open_item(
+        ctx.session,
+        ctx.now,
+        ctx.config,
+        ctx.tz.tz,
         source=task.source,
-        title=task.title[:200],
+        title=task.title,
         content=task.content,
-        lead_leader=task.leader,
-        lead_org=org,
-        co_orgs=co_orgs,
+        org=org,
         due_date=due_date,
-        due_at=end_of_day(due_date, ctx.tz.tz),
-        original_due_date=due_date,
-        cadence=task.cadence,
-        status=Status.CREATED.value,
-        origin=origin,
         created_by=ctx.me.id,
-        created_at=ctx.now,
+        co_orgs=co_orgs,
+        leader=task.leader,
+        cadence=task.cadence,
+        origin=origin,
     )
-    ctx.session.add(item)
-    supervision.log(item, "立项", ctx.me.id, ctx.now, task.content)
-    await ctx.session.flush()
-    supervision.step(item, "交办", ctx.me.id, ctx.now, f"承办：{org.name}")
-    await ctx.session.flush()
-    plan = await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
     unreached = await _notify_units(ctx, item, [org, *co_units])
     ctx.audit_detail["task"] = item.id
     lines = [

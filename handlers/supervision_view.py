@@ -162,7 +162,7 @@ async def report(
 ) -> Reply | str:
     """The report for the last complete week or month, as text, a chart or a workbook."""
     kind, fmt = _report_options(options)
-    found = await build(ctx.session, kind, ctx.today, ctx.tz.tz, ctx.config.proposals)
+    found = await build(ctx.session, kind, ctx.now, ctx.tz.tz, ctx.config)
     if fmt is None:
         return as_text(found, ctx.today)
     ctx.audit_detail["format"] = fmt

@@ -16,6 +16,7 @@ from models.calendar import WorkCalendar
 from models.deadlines import compute
 from models.tickets import OPEN, Ticket, get, log, step
 from models.tickets_plan import due_text, extend, replan
+from models.tickets_webhook import send_back
 from models.users import users_with_role
 
 router = Router("tickets-flow")
@@ -45,8 +46,10 @@ async def _tell_staff(ctx: HandlerContext, ticket: Ticket, text: str) -> None:
 
 
 async def _done(ctx: HandlerContext, ticket: Ticket) -> None:
+    """Audit, re-plan the pushes, and send the step back to the platform where configured."""
     ctx.audit_detail["ticket"] = ticket.number
     await replan(ctx.session, ctx.now, ticket, ctx.config, ctx.tz.tz)
+    await send_back(ctx, ticket)
 
 
 @router.command(

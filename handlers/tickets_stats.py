@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from sqlalchemy import select
@@ -12,9 +12,8 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
-from models.clocks import Moments, at_hour
 from models.tickets import Ticket
-from models.tickets_kpi import anonymise, kpis
+from models.tickets_kpi import anonymise, period_kpis
 
 router = Router("tickets-stats")
 STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
@@ -37,19 +36,11 @@ async def ticket_stats(
     last = last or ctx.today
     if last < first:
         raise UserError("结束日期早于起始日期，例如：工单 统计 2026-11-01 2026-11-30")
-    start = at_hour(first, 0, ctx.tz.tz)
-    end = at_hour(last + timedelta(days=1), 0, ctx.tz.tz)
-    moments = Moments.of(ctx.config, ctx.tz.tz)
-    found = await kpis(ctx.session, ctx.config, moments, start, end, ctx.now)
+    found = await period_kpis(ctx.session, ctx.config, ctx.tz.tz, first, last, ctx.now)
     head = f"📊 12345 工单考核（{first} 至 {last} 受理）"
     if not found:
         return f"{head}\n此期间没有已派单的工单。"
-    lines = [head]
-    for k in found:
-        lines.append(
-            f"【{k.unit}】{k.tickets} 张｜按时签收 {k.rate('sign')}｜按时办结 {k.rate('done')}｜"
-            f"满意 {k.rate('satisfied')}｜解决 {k.rate('resolved')}"
-        )
+    lines = [head, *(k.line() for k in found)]
     lines.append("口径见 docs/tickets.md（满意率不含未联系上；并单只计主工单）")
     return "\n".join(lines)
 

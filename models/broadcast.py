@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+import json
 import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, func, select
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -120,9 +121,15 @@ class BroadcastRecipient(Base):
     name: Mapped[str] = mapped_column(String(100))
     org: Mapped[str] = mapped_column(String(100), default="")
     targets: Mapped[Any] = mapped_column(JSONText)
-    """Every address it is sent to: a group's chat, or each of a person's accounts."""
+    """Every address it is sent to: each of a person's accounts, or a group's chat followed by
+    the ids it moved to (a Telegram group becoming a supergroup), the last one current."""
     renotified: Mapped[int] = mapped_column(Integer, default=0)
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    @property
+    def addresses(self) -> list[str]:
+        """Where it is reached now: each of a person's accounts, or a group's current chat."""
+        return list(self.targets[-1:] if self.kind == RecipientKind.GROUP.value else self.targets)
 
     @property
     def display(self) -> str:
@@ -194,3 +201,25 @@ async def acks(session: AsyncSession, broadcast_id: int) -> list[BroadcastAck]:
         .order_by(BroadcastAck.acked_at, BroadcastAck.id)
     )
     return list(await session.scalars(query))
+
+
+async def follow_chat(session: AsyncSession, old: str, new: str) -> int:
+    """A group chat ``old`` now has the address ``new``: every broadcast that names it records
+    the move, so messages go to ``new`` and acks from there count for the group.
+
+    Returns:
+        How many recipients were updated.
+    """
+    quoted = json.dumps(old, ensure_ascii=False)  # as JSONText stores it, quotes included
+    rows = await session.scalars(
+        select(BroadcastRecipient).where(
+            BroadcastRecipient.kind == RecipientKind.GROUP.value,
+            cast(BroadcastRecipient.targets, Text).contains(quoted, autoescape=True),
+        )
+    )
+    moved = 0
+    for recipient in rows:
+        if recipient.targets[-1] == old:
+            recipient.targets = [*recipient.targets, new]
+            moved += 1
+    return moved

@@ -64,7 +64,7 @@ async def launch(
     reply = message(broadcast, await signature(session, broadcast), tz)
     queued = 0
     for recipient in await bc.recipients(session, broadcast.id):
-        for target in recipient.targets:
+        for target in recipient.addresses:
             queued += await outbox.enqueue(
                 session,
                 now,

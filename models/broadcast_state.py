@@ -82,7 +82,7 @@ async def progress(session: AsyncSession, broadcast_id: int) -> list[RecipientSt
         sent = min((at for _, at, _ in found if at is not None), default=None)
         ack: bc.BroadcastAck | None = None
         if r.kind == bc.RecipientKind.GROUP.value:
-            ack = by_chat.get(r.targets[0])
+            ack = next((by_chat[t] for t in r.targets if t in by_chat), None)
         elif r.user_id is not None:
             ack = by_user.get(r.user_id)
         errors = tuple(e for _, _, e in found if e)

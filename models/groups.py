@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.core.errors import UserError
 from bot.core.messages import Target
+from models import broadcast
 from models.base import Base
 
 
@@ -119,10 +120,11 @@ async def list_groups(session: AsyncSession, channel: str | None = None) -> list
 
 
 async def move(session: AsyncSession, old: Target, new_chat_id: str) -> bool:
-    """Follow a chat that changed id (Telegram supergroup migration)."""
+    """Follow a chat that changed id (Telegram supergroup migration): its registration, and
+    the broadcasts sent to it. Returns whether it was registered."""
+    await broadcast.follow_chat(session, str(old), str(Target(old.platform, new_chat_id)))
     group = await find(session, old)
-    if group is None:
-        return False
-    group.chat_id = new_chat_id
+    if group is not None:
+        group.chat_id = new_chat_id
     await session.flush()
-    return True
+    return group is not None

@@ -1,5 +1,5 @@
-"""督查通报 as files: the xlsx workbook (分单位, 超期事项, 建议提案 sheets), and the chart or the
-workbook as a chat attachment drawn after the transaction that read the report."""
+"""督查通报 as files: the xlsx workbook (分单位, 超期事项, 建议提案, 12345工单 sheets), and the
+chart or the workbook as a chat attachment drawn after the transaction that read the report."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from io import BytesIO
 from typing import Literal
 
 from bot.core.messages import Attachment
+from models import tickets_kpi
 from models.supervision_report import Period, Report
 
 FileFormat = Literal["png", "xlsx"]
@@ -16,7 +17,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_xlsx(report: Report, today: date) -> bytes:
-    """The workbook: one sheet per unit line, overdue item and 建议提案 KPI."""
+    """The workbook: sheets 分单位, 超期事项, 建议提案 and 12345工单."""
     from openpyxl import Workbook  # only when a workbook is asked for
 
     book = Workbook()
@@ -62,6 +63,9 @@ def render_xlsx(report: Report, today: date) -> bytes:
         ("满意率", report.proposals.satisfaction),
     ):
         proposals.append([name, kpi.value, kpi.numerator, kpi.denominator])
+    tickets = book.create_sheet("12345工单")
+    for line in tickets_kpi.table(report.tickets):
+        tickets.append(line)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -92,7 +96,7 @@ def attachment(report: Report, kind: Period, today: date, fmt: FileFormat) -> At
 def caption(report: Report, fmt: FileFormat) -> str:
     """The few lines sent with the file: what it is and the county line."""
     total = report.total
-    what = "图表" if fmt == "png" else "表格（分单位、超期事项、建议提案三张工作表）"
+    what = "图表" if fmt == "png" else "表格（分单位、超期事项、建议提案、12345工单）"
     return (
         f"📊 {report.title}{what}\n"
         f"全县：到期 {total.due} 项，按期办结率 {total.rate}；在办 {total.open} 项，"

@@ -15,8 +15,9 @@ from bot.config import Config
 from models import clocks
 from models.calendar import WorkCalendar
 from models.clocks import Moments, at_hour
-from models.deadlines import compute
-from models.supervision import CADENCES, OPEN, WORKING, Status, SupervisionItem
+from models.deadlines import compute, end_of_day
+from models.supervision import CADENCES, OPEN, WORKING, Status, SupervisionItem, log, step
+from models.users import OrgUnit
 
 KIND = "supervision"
 # Steps after the due date, with the rule giving their distance from it.
@@ -80,3 +81,49 @@ async def replan(
         wanted=wanted(item, config, tz),
         payload={"item": item.id},
     )
+
+
+async def open_item(
+    session: AsyncSession,
+    now: datetime,
+    config: Config,
+    tz: ZoneInfo,
+    *,
+    source: str,
+    title: str,
+    content: str,
+    org: OrgUnit,
+    due_date: date,
+    created_by: int,
+    co_orgs: list[str] | None = None,
+    leader: str = "",
+    cadence: str = "每周",
+    origin: str | None = None,
+) -> tuple[SupervisionItem, dict[str, datetime]]:
+    """立项 and 交办 in one step, by ``created_by``: the new item and its planned pushes.
+
+    Every way an item comes to be (立项 in chat, 批示, 会后督办, an overdue 12345 ticket) goes
+    through here, so each has the same history and the same pushes.
+    """
+    item = SupervisionItem(
+        source=source,
+        title=title[:200],
+        content=content,
+        lead_leader=leader,
+        lead_org=org,
+        co_orgs=list(co_orgs or []),
+        due_date=due_date,
+        due_at=end_of_day(due_date, tz),
+        original_due_date=due_date,
+        cadence=cadence,
+        status=Status.CREATED.value,
+        origin=origin,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(item)
+    log(item, "立项", created_by, now, content)
+    await session.flush()
+    step(item, "交办", created_by, now, f"承办：{org.name}")
+    await session.flush()
+    return item, await replan(session, now, item, config, tz)

@@ -1,18 +1,19 @@
 """督查通报: per-unit on-time rate for items due in a period, the overdue list with cards and
-escalation (items at 通报 or beyond are named), and the 建议提案 KPIs — one structure that chat,
-markdown and xlsx all render."""
+escalation (items at 通报 or beyond are named), the 建议提案 KPIs and the 12345 ticket KPIs of
+the tickets received in the period — one structure that chat, markdown and xlsx all render."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import ProposalsConfig
+from bot.config import Config
+from models import tickets_kpi
 from models.proposal_kpi import ProposalKpis, Rate, kpis
 from models.proposals import all_items
 from models.supervision import OPEN, Status, SupervisionItem
@@ -49,6 +50,7 @@ class Report:
     overdue: list[SupervisionItem]
     named: list[SupervisionItem]
     proposals: ProposalKpis
+    tickets: list[tickets_kpi.UnitKpi] = field(default_factory=list)
 
     @property
     def total(self) -> UnitRow:
@@ -78,13 +80,10 @@ def _closed_on_time(item: SupervisionItem, tz: ZoneInfo) -> bool:
 
 
 async def build(
-    session: AsyncSession,
-    kind: Period,
-    today: date,
-    tz: ZoneInfo,
-    proposals_config: ProposalsConfig,
+    session: AsyncSession, kind: Period, now: datetime, tz: ZoneInfo, config: Config
 ) -> Report:
-    """Collect the report for the period before ``today``."""
+    """Collect the report for the period before today (local), judged as of ``now``."""
+    today = now.astimezone(tz).date()
     start, end, title = period_of(kind, today)
     items = list(await session.scalars(select(SupervisionItem).order_by(SupervisionItem.id)))
     rows: dict[str, UnitRow] = {}
@@ -104,8 +103,9 @@ async def build(
                 if item.escalation in NAMED:
                     named.append(item)
     ranked = sorted(rows.values(), key=lambda r: (-(r.rate.value or 0), -r.due, r.unit))
-    proposal_kpis = kpis(await all_items(session), today, proposals_config)
-    return Report(title, start, end, ranked, overdue, named, proposal_kpis)
+    proposal_kpis = kpis(await all_items(session), today, config.proposals)
+    tickets = await tickets_kpi.period_kpis(session, config, tz, start, end, now)
+    return Report(title, start, end, ranked, overdue, named, proposal_kpis, tickets)
 
 
 def as_text(report: Report, today: date) -> str:
@@ -136,4 +136,9 @@ def as_text(report: Report, today: date) -> str:
             for i in report.overdue
         ]
     lines.append("建议提案：" + "；".join(report.proposals.lines()))
+    lines.append(f"12345 工单（{report.start} 至 {report.end} 受理，口径见 docs/tickets.md）：")
+    if not report.tickets:
+        lines.append("  此期间没有已派单的工单")
+    else:
+        lines += [f"  {k.line()}" for k in [tickets_kpi.total(report.tickets), *report.tickets]]
     return "\n".join(lines)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from models.clocks import Moments
+from models.clocks import Moments, at_hour
 from models.proposal_kpi import Rate
 from models.tickets import Status, Ticket
 
@@ -42,6 +43,50 @@ class UnitKpi:
     def rate(self, name: str) -> Rate:
         """``sign``, ``done``, ``satisfied`` or ``resolved``."""
         return Rate(self.hits[name], self.bases[name])
+
+    def line(self) -> str:
+        """``【城关镇】3 张｜按时签收 66.7%（2/3）｜…`` for chat and the 督查通报."""
+        rates = "｜".join(f"{label[:-1]} {self.rate(key)}" for key, label in RATES.items())
+        return f"【{self.unit}】{self.tickets} 张｜{rates}"
+
+
+# Each rate's key and its name in reports and spreadsheets.
+RATES = {"sign": "按时签收率", "done": "按时办结率", "satisfied": "满意率", "resolved": "解决率"}
+
+
+def total(units: list[UnitKpi]) -> UnitKpi:
+    """The county line: every unit's counts added up."""
+    county = UnitKpi("合计")
+    for unit in units:
+        county.tickets += unit.tickets
+        county.hits.update(unit.hits)
+        county.bases.update(unit.bases)
+    return county
+
+
+def table(units: list[UnitKpi]) -> list[list[object]]:
+    """Spreadsheet rows: a header, then each unit and the county (rate, numerator, base)."""
+    header: list[object] = ["单位", "受理工单"]
+    for label in RATES.values():
+        header += [label, f"{label[:-1]}件数", f"{label[:-1]}基数"]
+    rows = [header]
+    for unit in [*units, total(units)] if units else []:
+        row: list[object] = [unit.unit, unit.tickets]
+        for key in RATES:
+            rate = unit.rate(key)
+            value = None if rate.value is None else round(rate.value, 4)
+            row += [value, rate.numerator, rate.denominator]
+        rows.append(row)
+    return rows
+
+
+async def period_kpis(
+    session: AsyncSession, config: Config, tz: ZoneInfo, first: date, last: date, now: datetime
+) -> list[UnitKpi]:
+    """Figures for tickets received from ``first`` to ``last`` (local days, both included),
+    judged as of ``now``: what /stats and the 督查通报 both show."""
+    start, end = at_hour(first, 0, tz), at_hour(last + timedelta(days=1), 0, tz)
+    return await kpis(session, config, Moments.of(config, tz), start, end, now)
 
 
 async def kpis(

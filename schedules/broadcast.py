@@ -35,7 +35,7 @@ async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> 
         reply = message(broadcast, signed, ctx.tz, round_=round_)
         for state in waiting:
             state.recipient.renotified = round_
-            for target in state.recipient.targets:
+            for target in state.recipient.addresses:
                 await outbox.enqueue(
                     ctx.session,
                     ctx.now,

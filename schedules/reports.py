@@ -14,7 +14,7 @@ jobs = JobRegistry("reports")
 
 
 async def _push(ctx: JobContext, kind: Period) -> None:
-    found = await build(ctx.session, kind, ctx.today, ctx.tz.tz, ctx.config.proposals)
+    found = await build(ctx.session, kind, ctx.now, ctx.tz.tz, ctx.config)
     people = [
         u.id
         for role in (Role.SUPERVISOR, Role.LEADER)

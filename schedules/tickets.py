@@ -8,8 +8,10 @@ from bot.core.messages import Button
 from bot.core.roles import Role
 from models import notify, supervision
 from models.due import ClaimedItem
-from models.tickets import HANDLING, OPEN, Status, Ticket, log, step
+from models.supervision import Status as TaskStatus
+from models.tickets import OPEN, Status, Ticket, log
 from models.tickets_plan import KIND, due_text
+from models.tickets_supervise import escalate
 from models.users import users_with_role
 
 jobs = JobRegistry("tickets")
@@ -46,13 +48,15 @@ async def push(ctx: JobContext, item: ClaimedItem) -> None:
     if kind == "sign" and ticket.status != Status.WAITING:
         return
     supervisors = [u.id for u in await users_with_role(ctx.session, Role.SUPERVISOR)]
+    body = _body(ctx, kind, ticket)
     if kind == "over":
         ticket.overdue_count += 1
         log(ticket, "超期", ctx.now, f"第 {ticket.overdue_count} 次超期")
-        limit = ctx.config.tickets.supervise_after_overdue
-        escalate = limit and ticket.overdue_count >= limit and ticket.status in HANDLING
-        if escalate and ticket.status != Status.SUPERVISED:
-            step(ticket, "督办", ctx.now, f"超期 {ticket.overdue_count} 次，转督办")
+        task = await escalate(ctx, ticket)
+        if task is not None:
+            body += f"\n已转{task.label}，期限 {task.due_date.isoformat()} 24:00 前"
+            if task.status == TaskStatus.ASSIGNED:
+                body += f"；请签收：/task_sign {task.id}"
     liaisons = await supervision.unit_people(ctx.session, ticket.lead_org_id, Role.LIAISON)
     people = [p.id for p in liaisons]
     if kind == "over":
@@ -60,7 +64,7 @@ async def push(ctx: JobContext, item: ClaimedItem) -> None:
     await notify.tell(
         ctx,
         people,
-        _body(ctx, kind, ticket),
+        body,
         key=f"ticket:{ticket.id}:{kind}:{ctx.scheduled_for}",
         kind="ticket",
         fallback=supervisors,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -110,21 +111,27 @@ def console() -> RecordingAdapter:
     return RecordingAdapter(platform="console", groups={"group:县防汛抗旱指挥部群"})
 
 
+@asynccontextmanager
+async def demo_app(
+    config: Config, clock: FakeClock, adapters: dict[str, Any]
+) -> AsyncIterator[App]:
+    """A wired App on the demo county, not started (tests drive it step by step)."""
+    bot = await App.create(config, clock=clock, adapters=adapters, auto_upgrade=True)
+    try:
+        async with bot.sessions.begin() as session:
+            await seed(session, clock.now(), timedelta(hours=24))
+        yield bot
+    finally:
+        await bot.engine.dispose()
+
+
 @pytest.fixture
 async def app(
     db_url: str, clock: FakeClock, fake: RecordingAdapter, console: RecordingAdapter
 ) -> AsyncIterator[App]:
-    """A wired App on the demo county, not started (tests drive it step by step)."""
-    bot = await App.create(
-        make_config(db_url),
-        clock=clock,
-        adapters={"console": console, "fake": fake},
-        auto_upgrade=True,
-    )
-    async with bot.sessions.begin() as session:
-        await seed(session, clock.now(), timedelta(hours=24))
-    yield bot
-    await bot.engine.dispose()
+    """The demo county with the default config; console and fake platforms record."""
+    async with demo_app(make_config(db_url), clock, {"console": console, "fake": fake}) as bot:
+        yield bot
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ def report(
     kind: Period = "month" if period == "month" else "week"
 
     async def work(session: AsyncSession) -> str | Report:
-        found = await build(session, kind, today, local.tz, cfg.proposals)
+        found = await build(session, kind, clock.now(), local.tz, cfg)
         if fmt in ("png", "xlsx"):
             return found  # drawn after the transaction: no database lock held while drawing
         text = as_text(found, today)

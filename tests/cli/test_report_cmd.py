@@ -13,6 +13,7 @@ from bot.core.clock import FakeClock
 from bot.demo import seed
 from tests.cli.test_rules_cmd import _cli
 from tests.conftest import make_config
+from tests.handlers.test_tickets import TZ, ingest
 from tests.support import RecordingAdapter, incoming
 
 
@@ -28,6 +29,10 @@ async def _county_in_2025(url: str) -> None:
         await app.dispatcher.receive(
             incoming("督办 立项 县林业局 2025-03-10 补种树苗", sender="陈静")
         )
+        # The CLI reports on the real clock: a ticket received a week ago is in last week.
+        clock.set(datetime.now(UTC) - timedelta(days=7))
+        received = clock.now().astimezone(TZ).replace(tzinfo=None).isoformat(timespec="seconds")
+        await ingest(app, received_at=received)
     finally:
         await app.engine.dispose()
 
@@ -38,11 +43,18 @@ async def test_report_as_text_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     text = _cli("report", "--period", "month", env=env)
     assert text.returncode == 0, text.stderr
     assert "督查通报" in text.stdout and "补种树苗（县林业局，2025-03-10）" in text.stdout
+    week = _cli("report", env=env)
+    assert "【城关镇】1 张｜按时签收 0.0%（0/1）" in week.stdout
     book = tmp_path / "通报.xlsx"
     done = _cli("report", "--format", "xlsx", "-o", str(book), env=env)
     assert done.returncode == 0, done.stderr
     sheets = load_workbook(book)
-    assert sheets.sheetnames == ["分单位", "超期事项", "建议提案"]
+    assert sheets.sheetnames == ["分单位", "超期事项", "建议提案", "12345工单"]
+    tickets = list(sheets["12345工单"].iter_rows(values_only=True))
+    assert tickets[0][:5] == ("单位", "受理工单", "按时签收率", "按时签收件数", "按时签收基数")
+    # Never signed, and its 24-hour 签收 limit has passed.
+    assert tickets[1][:5] == ("城关镇", 1, 0, 0, 1) and tickets[2][:2] == ("合计", 1)
+    assert tickets[1][11] is None  # 解决率 with nothing to count stays empty, not 0
     rows = list(sheets["超期事项"].iter_rows(values_only=True))
     assert rows[1][:3] == (1, "补种树苗", "县林业局")
     assert _cli("report", "--format", "xlsx", env=env).returncode == 1  # no -o

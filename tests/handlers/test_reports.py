@@ -13,6 +13,8 @@ from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.messages import Attachment
 from tests.handlers.test_supervision import say
+from tests.handlers.test_tickets import NUMBER, ingest
+from tests.handlers.test_tickets_stats import OTHER
 from tests.schedules.test_supervision_pushes import at
 from tests.support import RecordingAdapter
 
@@ -85,14 +87,14 @@ async def test_report_as_chart_and_workbook_in_chat(
     assert chart.name == "督查通报_2026-12-07_2026-12-13.png" and chart.is_photo
     with Image.open(io.BytesIO(chart.data)) as image:
         assert image.format == "PNG" and image.width == 1080
-    assert "表格（分单位、超期事项、建议提案三张工作表）" in await say(
+    assert "表格（分单位、超期事项、建议提案、12345工单）" in await say(
         app, console, "陈静", "/report xlsx month"
     )
     table = _last_file(console, "陈静")
     assert table.name == "督查通报_2026-11-01_2026-11-30.xlsx"
     assert table.mime.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(table.data))
-    assert book.sheetnames == ["分单位", "超期事项", "建议提案"]
+    assert book.sheetnames == ["分单位", "超期事项", "建议提案", "12345工单"]
     overdue = list(book["超期事项"].iter_rows(values_only=True))
     assert overdue[1][:3] == (2, "补种树苗", "县林业局")
     assert "督查通报（2026年11月）图表" in await say(app, console, "李明", "通报 图表 月")
@@ -120,3 +122,25 @@ async def test_the_monday_push_carries_the_chart_drawn_once(
         chart = _last_file(console, who)
         assert chart.name == "督查通报_2026-12-28_2027-01-03.png" and chart.data[:4] == b"\x89PNG"
     assert len(drawn) == 1  # one chart for every supervisor and leader
+
+
+async def test_report_carries_the_ticket_kpis_of_stats(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await ingest(app, category="咨询")  # 城关镇, received Thursday 11-26
+    await ingest(app, number=OTHER, category="咨询", content="河道漂浮垃圾", lead_unit="县水利局")
+    await say(app, console, "吴磊", f"工单 签收 {NUMBER}")
+    await say(app, console, "吴磊", f"工单 回复 {NUMBER} 已修好")
+    await at(app, clock, console, 2026, 11, 30, 10, 0)  # Monday: last week is 11-23 … 11-29
+    text = await say(app, console, "李明", "通报 周")
+    head = "12345 工单（2026-11-23 至 2026-11-29 受理，口径见 docs/tickets.md）："
+    assert head in text
+    section = text.split(head, 1)[1].splitlines()[1:]
+    assert section[0].startswith("  【合计】2 张｜按时签收 50.0%（1/2）｜按时办结 100.0%（1/1）")
+    # The same lines as 工单 统计 over the same days: one computation serves both.
+    stats = await say(app, console, "李明", "工单 统计 2026-11-23 2026-11-29")
+    units = [line.strip() for line in section[1:]]
+    assert units == stats.splitlines()[1:3]
+    assert "【县水利局】1 张｜按时签收 0.0%（0/1）｜按时办结 —（无可统计件）" in units[0]
+    clock.advance(days=7)  # a week without tickets
+    assert "此期间没有已派单的工单" in await say(app, console, "李明", "通报 周")

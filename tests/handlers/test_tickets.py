@@ -119,6 +119,26 @@ async def test_chase_and_lists(app: App, console: RecordingAdapter, clock: FakeC
     assert NUMBER in await say(app, console, "李明", "工单 超期")
 
 
+async def test_list_spellings(app: App, console: RecordingAdapter, clock: FakeClock) -> None:
+    await ingest(app, category="咨询")  # due Monday 11-30 24:00
+    clock.advance(days=1)  # Friday: 临期
+    for text in (
+        "/tickets due-soon 城关镇",
+        "/tickets_due_soon 城关镇",
+        "/tickets_due-soon 城关镇",
+        "/tickets_due_soon@DutyBot 城关镇",
+        "工单 临期 城关镇",
+        "工单临期 城关镇",
+    ):
+        assert f"临期工单（城关镇） 1 张：\n· {NUMBER}" in await say(app, console, "李明", text)
+    assert "目前没有临期工单（县水利局）" in await say(app, console, "李明", "工单 临期 县水利局")
+    assert "没有单位「火星局」" in await say(app, console, "李明", "/tickets_due_soon 火星局")
+    clock.advance(days=4)
+    for text in ("/tickets overdue", "/tickets_overdue 城关镇", "工单 超期", "工单超期 城关镇"):
+        assert NUMBER in await say(app, console, "李明", text)
+    assert "临期工单" in await say(app, console, "吴磊", "/tickets_due_soon")  # own unit
+
+
 async def test_pushes_sign_then_overdue(
     app: App, console: RecordingAdapter, clock: FakeClock
 ) -> None:

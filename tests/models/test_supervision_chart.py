@@ -54,7 +54,7 @@ async def county_report(app: App, clock: FakeClock, console: RecordingAdapter) -
         await say(app, console, "陈静", f"/task_close {number}")
     await at(app, clock, console, 2027, 1, 4, 9, 0)
     async with app.sessions() as session:
-        return await build(session, "month", date(2027, 1, 4), TZ, app.config.proposals)
+        return await build(session, "month", clock.now(), TZ, app.config)
 
 
 def drawn(report: Report) -> Image.Image:

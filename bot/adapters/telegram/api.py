@@ -76,6 +76,8 @@ class ApiError(Exception):
         description: Telegram's description, e.g. ``Forbidden: bot was blocked by the user``.
         retry_after: Seconds to wait (flood control), if Telegram said so.
         migrate_to: The supergroup id a group chat moved to, if Telegram said so.
+        maybe_delivered: The request reached Telegram but no answer came in time (a read
+            timeout): it may have been carried out.
     """
 
     def __init__(
@@ -85,12 +87,14 @@ class ApiError(Exception):
         *,
         retry_after: float | None = None,
         migrate_to: int | None = None,
+        maybe_delivered: bool = False,
     ) -> None:
         super().__init__(f"{code} {description}")
         self.code = code
         self.description = description
         self.retry_after = retry_after
         self.migrate_to = migrate_to
+        self.maybe_delivered = maybe_delivered
 
     @property
     def not_modified(self) -> bool:
@@ -137,6 +141,12 @@ def delivery_error(exc: ApiError) -> DeliveryError:
         # Bad requests are deterministic (chat not found, no rights, bad markup): retrying
         # cannot help, so admins are told at once.
         return DeliveryError(f"Telegram 拒绝了该消息：{exc.description}", permanent=True)
+    if exc.maybe_delivered:
+        # Telegram has no idempotency key: resending may give a second copy (at-most-once
+        # rows are then left in doubt, see models/outbox_once.py; others are retried).
+        return DeliveryError(
+            f"Telegram 未及时答复，消息可能已送达：{exc.description}", uncertain=True
+        )
     if exc.code in (401, 404):
         # A wrong or revoked token is fixed by the operator; keep the message for then.
         return DeliveryError(

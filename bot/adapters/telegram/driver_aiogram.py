@@ -6,6 +6,7 @@ webhook handler answers 200 before handling (platforms.md §1.3–1.4).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
 )
+from aiohttp import ClientTimeout, ConnectionTimeoutError
 
 from bot.adapters.telegram.api import (
     ALLOWED_UPDATES,
@@ -51,7 +53,13 @@ def _neutral(exc: ag_error.AiogramError) -> ApiError:
         if isinstance(exc, kind):
             return ApiError(code, exc.message)
     # TelegramNetworkError (timeouts, connections), ClientDecodeError (a proxy's HTML page).
-    return ApiError(0, getattr(exc, "message", str(exc)))
+    # A timeout other than connecting came after the request went out (aiohttp starts the read
+    # timer once the body is written): Telegram may have carried it out.
+    cause = exc.__cause__
+    sent = isinstance(cause, asyncio.TimeoutError) and not isinstance(
+        cause, ConnectionTimeoutError
+    )
+    return ApiError(0, getattr(exc, "message", str(exc)), maybe_delivered=sent)
 
 
 def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
@@ -70,9 +78,11 @@ class AiogramApi:
 
     def __init__(self, token: str, base_url: str, timeout: float) -> None:
         self.timeout = timeout
-        self._session = AiohttpSession(
-            api=TelegramAPIServer.from_base(base_url.rstrip("/")), timeout=timeout
-        )
+        self._session = AiohttpSession(api=TelegramAPIServer.from_base(base_url.rstrip("/")))
+        # Separate connect and read timeouts instead of one total: a read timeout then tells
+        # that the request went out (aiogram hands this to aiohttp as it is).
+        split = ClientTimeout(connect=timeout, sock_read=timeout)
+        self._session.timeout = split  # type: ignore[assignment]
         self.bot = Bot(token, session=self._session)
 
     async def _call(self, call: Awaitable[T]) -> T:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 # that documented behaviour now (this driver reads either form).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+import httpx
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram import error as tg_error
 from telegram.request import HTTPXRequest
@@ -52,7 +53,12 @@ def _neutral(exc: tg_error.TelegramError) -> ApiError:
     for kind, code in codes:
         if isinstance(exc, kind):
             return ApiError(code, exc.message)
-    return ApiError(0, exc.message)  # TimedOut, NetworkError (5xx, connection) → transient
+    # TimedOut, NetworkError (5xx, connection) → transient. Only a read timeout comes after the
+    # whole request went out (connect, write and pool timeouts come before Telegram has it).
+    read_timeout = isinstance(exc, tg_error.TimedOut) and isinstance(
+        exc.__cause__, httpx.ReadTimeout
+    )
+    return ApiError(0, exc.message, maybe_delivered=read_timeout)
 
 
 def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:

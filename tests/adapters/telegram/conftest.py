@@ -1,5 +1,6 @@
 """Telegram tests run against a server whose flood limits are real-time: their clock moves with
-real time too, and tests jump it forward only past backoffs."""
+real time too, and a test jumps it forward past backoffs and re-notification delays (the server
+the harness starts counts its limits on the same clock)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ file uploads: fake_media), so both drivers are pointed at it through their base-
 It keeps updates until a higher getUpdates offset confirms them, enforces the flood limits
 (30/s overall, short bursts per chat, 20/min per group), checks text length, markup and
 callback_data size, and injects faults on demand: 429 with ``parameters.retry_after``, 5xx,
-timeouts, supergroup migration, a bot blocked by a user or kicked from a group, a chat that
+timeouts (before or after carrying the call out), supergroup migration, a bot blocked by a user
+or kicked from a group, a chat that
 does not exist.
 """
 
@@ -16,12 +17,13 @@ import json
 import math
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 
 from aiohttp import web
 
 from tests.adapters.fakes import read_form
 from tests.adapters.telegram.fake_media import MediaMethods, message_json
-from tests.adapters.telegram.fake_rules import ApiReply, Fault, Limits
+from tests.adapters.telegram.fake_rules import ApiReply, Fault, FaultInjection, Limits
 from tests.adapters.telegram.fake_updates import Json, Sent, UpdateFactory
 from tests.adapters.telegram.markup import visible_text
 
@@ -29,7 +31,7 @@ _INT_FIELDS = ("chat_id", "message_id", "offset", "limit", "timeout")
 _JSON_FIELDS = ("reply_markup", "allowed_updates", "commands")
 
 
-class FakeBotApi(MediaMethods, UpdateFactory):
+class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
     """The server. ``base_url`` is what the drivers' base-URL settings get."""
 
     def __init__(self, token: str, username: str = "DutyTestBot", limits: Limits | None = None):
@@ -52,6 +54,8 @@ class FakeBotApi(MediaMethods, UpdateFactory):
         self.blocked: set[int] = set()
         self.unknown: set[int] = set()
         self.timeout_delay = 2.0
+        # Seconds the flood limits are counted in: real time, or a test's clock that also jumps.
+        self.clock: Callable[[], float] = time.monotonic
         self._sends: deque[float] = deque()
         self._per_chat: dict[int, deque[float]] = defaultdict(deque)
         self._arrived = asyncio.Condition()
@@ -106,36 +110,18 @@ class FakeBotApi(MediaMethods, UpdateFactory):
         try:
             if handler is None:
                 raise ApiReply(404, "Not Found: method not found")
-            await self._inject(method, params)
+            late = await self._inject(method, params)
             result = await handler(params)
         except ApiReply as exc:
             return web.json_response(exc.body, status=exc.status)
+        if late:
+            await asyncio.sleep(self.timeout_delay)  # carried out; the answer comes too late
         return web.json_response({"ok": True, "result": result})
 
     # ---- faults and limits -----------------------------------------------------------------
 
-    def fail(self, method: str, kind: str, *, times: int = 1, chat_id: int | None = None) -> None:
-        """The next ``times`` calls of ``method`` (to ``chat_id``) fail with ``kind``."""
-        self.faults.extend(Fault(method, kind, chat_id) for _ in range(times))
-
-    async def _inject(self, method: str, params: Json) -> None:
-        for fault in self.faults:
-            if fault.method == method and fault.chat_id in (None, params.get("chat_id")):
-                self.faults.remove(fault)
-                break
-        else:
-            return
-        if fault.kind == "429":
-            self.throttled += 1
-            retry = self.limits.retry_after
-            raise ApiReply(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
-        if fault.kind == "timeout":
-            await asyncio.sleep(self.timeout_delay)  # the client gave up long before
-            raise ApiReply(504, "Gateway Timeout")
-        raise ApiReply(int(fault.kind), "Internal Server Error")
-
     def _throttle(self, chat_id: int) -> None:
-        now, lim = time.monotonic(), self.limits
+        now, lim = self.clock(), self.limits
         chat = self._per_chat[chat_id]
         checks = [(self._sends, lim.per_second, 1.0), (chat, lim.chat_burst, 1.0)]
         if chat_id < 0:
@@ -181,10 +167,12 @@ class FakeBotApi(MediaMethods, UpdateFactory):
         async with asyncio.timeout(within), self._arrived:
             await self._arrived.wait_for(lambda: self.confirmed > update_id)
 
-    async def wait_sent(self, count: int) -> None:
-        """Until ``count`` messages have been accepted in all."""
+    async def wait_sent(self, count: int, chat_id: int | None = None) -> None:
+        """Until ``count`` messages have been accepted in all (or in ``chat_id``)."""
         async with self._arrived:
-            await self._arrived.wait_for(lambda: self.sent_count >= count)
+            await self._arrived.wait_for(
+                lambda: (self.sent_count if chat_id is None else len(self.chats[chat_id])) >= count
+            )
 
     async def api_getUpdates(self, params: Json) -> list[Json]:
         if self.webhook is not None:

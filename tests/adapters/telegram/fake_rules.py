@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,5 +35,37 @@ class Fault:
     """One injected failure for the next matching call."""
 
     method: str
-    kind: str  # "429", "500", "timeout"
+    kind: str  # "429", "500", "timeout" (no answer), "late" (carried out, answered too late)
     chat_id: int | None = None
+
+
+class FaultInjection:
+    """Failures the server injects into the next matching calls (``fail``)."""
+
+    faults: deque[Fault]
+    limits: Limits
+    throttled: int
+    timeout_delay: float
+
+    def fail(self, method: str, kind: str, *, times: int = 1, chat_id: int | None = None) -> None:
+        """The next ``times`` calls of ``method`` (to ``chat_id``) fail with ``kind``."""
+        self.faults.extend(Fault(method, kind, chat_id) for _ in range(times))
+
+    async def _inject(self, method: str, params: dict[str, Any]) -> bool:
+        """Raise the next matching fault; True for "late" (the call is carried out first)."""
+        for fault in self.faults:
+            if fault.method == method and fault.chat_id in (None, params.get("chat_id")):
+                self.faults.remove(fault)
+                break
+        else:
+            return False
+        if fault.kind == "late":
+            return True
+        if fault.kind == "429":
+            self.throttled += 1
+            retry = self.limits.retry_after
+            raise ApiReply(429, f"Too Many Requests: retry after {retry}", retry_after=retry)
+        if fault.kind == "timeout":
+            await asyncio.sleep(self.timeout_delay)  # the client gave up long before
+            raise ApiReply(504, "Gateway Timeout")
+        raise ApiReply(int(fault.kind), "Internal Server Error")

@@ -25,9 +25,10 @@ from models import binding, groups, outbox
 from models.outbox import OutboxMessage, OutboxStatus
 from models.users import add_user
 from tests.adapters.telegram.fake_bot_api import FakeBotApi, Json, Limits
+from tests.adapters.telegram.fake_updates import Sent
+from tests.adapters.telegram.local_bot import TOKEN
 from tests.conftest import make_config
 
-TOKEN = "123456:TEST_token-for-the-local-bot-api"
 SECRET = "s3cret_token-for-tests"
 WEBHOOK_PATH = "/telegram/webhook"
 FAST = {"overall_per_second": 30, "per_chat_per_second": 10, "per_group_per_minute": 600}
@@ -105,9 +106,10 @@ async def running_bot(
     mode: str = "polling",
     rate_limit: dict[str, Any] | None = None,
     fake: FakeBotApi | None = None,
+    **sections: Any,
 ) -> AsyncIterator[TelegramChat]:
     """A DutyBot whose only platform is Telegram on a local Bot API server, built by the
-    composition root from config and environment as in production."""
+    composition root from config and environment as in production (``sections``: more config)."""
     rate_limit = rate_limit or FAST
     own_fake = fake is None
     fake = fake or FakeBotApi(
@@ -119,6 +121,7 @@ async def running_bot(
         ),
     )
     if own_fake:
+        fake.clock = lambda: clock.now().timestamp()  # a jump lets a wait pass on both sides
         await fake.start()
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     monkeypatch.setenv(SECRET_ENV, SECRET)
@@ -138,6 +141,7 @@ async def running_bot(
         platforms={"console": {"enabled": False}, "telegram": telegram},
         http={"enabled": True},
         outbox={"backoff_base_seconds": 1, "max_attempts": 4},
+        **sections,
     )
     http = HttpServer("127.0.0.1", 0)
     adapters = build_adapters(config, http)
@@ -151,6 +155,23 @@ async def running_bot(
         await app.stop()
         if own_fake:
             await fake.stop()
+
+
+def button(fake: FakeBotApi, chat_id: int, label: str) -> tuple[Sent, str]:
+    """The latest message in ``chat_id`` with a button labelled ``label``, and its data."""
+    for sent in reversed(fake.sent_to(chat_id)):
+        for row in sent.keyboard:
+            for one in row:
+                if one["text"] == label:
+                    return sent, str(one["callback_data"])
+    raise AssertionError(f"no 「{label}」 button in chat {chat_id}")
+
+
+async def press(fake: FakeBotApi, user: int, chat_id: int, label: str) -> int:
+    """``user`` presses ``label`` under the latest message in ``chat_id`` that has it; returns
+    the update's id (the bot has handled it once a getUpdates confirms it)."""
+    sent, data = button(fake, chat_id, label)
+    return await fake.push(fake.press_update(user, sent, data))
 
 
 async def add_person(

@@ -27,3 +27,7 @@ async def test_conversation(
         menu = {c["command"]: c["description"] for c in chat.fake.commands}
         assert menu["bind"] == "用管理员给的绑定码绑定本账号"
         assert "outbox_failed" in menu
+        # Every command is in the menu: none is dropped for a name Telegram would refuse.
+        routes = chat.app.dispatcher.table.routes
+        assert set(menu) == {r.name.replace(" ", "_") for r in routes}
+        assert menu["tickets_due_soon"] == "临期工单：工单 临期 [单位]"
