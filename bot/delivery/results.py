@@ -40,7 +40,7 @@ async def audit_outbound(
                 "outbox_id": row.id,
                 "key": row.idempotency_key,
                 "note": note[:300],
-                "text": str(row.payload.get("text", ""))[:200],
+                "text": outbox_admin.summary(row.payload, 200),  # with the file's name
             },
         ),
     )
