@@ -46,9 +46,9 @@ def build_adapters(
         adapters[webhook.platform] = webhook
     if config.platforms.console.enabled:
         if console is None:
-            from bot.adapters.console import ConsoleAdapter
+            from bot.adapters.console import ConsoleAdapter, files_dir
 
-            console = ConsoleAdapter()
+            console = ConsoleAdapter(files=files_dir(config))
         adapters["console"] = console
     if config.platforms.telegram.enabled:
         from bot.adapters.telegram import create_adapter as create_telegram

@@ -97,6 +97,9 @@ class OutboxConfig(Section):
     button_keep_days: PositiveInt = 90
     send_concurrency: PositiveInt = 8
     wait_in_place_seconds: NonNegativeFloat = 5.0
+    max_image_mb: PositiveFloat = 10.0
+    max_file_mb: PositiveFloat = 20.0
+    file_keep_days: PositiveInt = 7
 
 
 class SchedulerConfig(Section):

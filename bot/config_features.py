@@ -125,9 +125,11 @@ class DutyConfig(Section):
 
 
 class SupervisionConfig(Section):
-    """督办 pushes: the hour (local) at which day-based pushes go out."""
+    """督办 pushes: the hour (local) at which day-based pushes go out; whether the scheduled
+    督查通报 carries its chart."""
 
     push_hour: Annotated[int, Field(ge=0, le=23)] = 9
+    report_chart: bool = True
 
 
 class TicketsWebhook(Section):

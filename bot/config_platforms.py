@@ -74,6 +74,7 @@ class FeishuConfig(WebhookPlatformConfig):
 class ConsoleConfig(PlatformConfig):
     enabled: bool = True
     rate_limit: RateLimit | None = None
+    files_dir: str = ""  # where sent files are written; empty: <data_dir>/files
 
 
 class PlatformsConfig(Section):

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Config
 from bot.core.clock import Clock, LocalTime
 from bot.core.jobs import CronJob, JobContext, JobRegistry
+from bot.core.renders import draw_deferred
 from models import audit, due
 
 log = logging.getLogger("dutybot.ticker")
@@ -111,6 +112,7 @@ class Ticker:
                     session, item.id, worker=self.worker, now=now, late=late
                 ):
                     raise _LostClaim
+            await draw_deferred(self.sessions, session, self.clock)
             result.fired += 1
             result.late += late
         except _LostClaim:
@@ -161,6 +163,8 @@ class Ticker:
                 return False
             await self._run_job(job, session, now, scheduled, late)
         self.notify()
+        if await draw_deferred(self.sessions, session, self.clock):
+            self.notify()
         return True
 
     async def _run_job(

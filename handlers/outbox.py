@@ -9,7 +9,7 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
-from models import outbox
+from models import outbox, outbox_admin
 
 router = Router("outbox")
 
@@ -22,11 +22,12 @@ router = Router("outbox")
 )
 async def failed(ctx: HandlerContext) -> str:
     """The most recent permanently failed deliveries."""
-    rows = await outbox.list_rows(ctx.session, outbox.OutboxStatus.FAILED, limit=20)
+    rows = await outbox_admin.list_rows(ctx.session, outbox.OutboxStatus.FAILED, limit=20)
     if not rows:
         return "没有投递失败的消息。"
     lines = [
         f"#{r.id} → {r.target}（{r.kind}，{ctx.tz.fmt(r.next_attempt_at)}）：{r.last_error}"
+        + outbox_admin.file_note(r.payload)
         for r in rows
     ]
     return (
@@ -48,7 +49,7 @@ async def retry(ctx: HandlerContext, *, ids: Annotated[list[str], Arg("编号")]
         numbers = [int(i.lstrip("#")) for i in ids]
     except ValueError:
         raise UserError("编号应为数字，例如 /outbox retry 12 13") from None
-    count = await outbox.retry_failed(ctx.session, ctx.now, numbers)
+    count = await outbox_admin.retry_failed(ctx.session, ctx.now, numbers)
     if count == 0:
         raise UserError("这些编号都不是投递失败的消息，发送 /outbox failed 查看。")
     ctx.audit_detail["retried"] = numbers

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.context import WorkContext
-from bot.core.messages import Button, Reply, Target
+from bot.core.messages import Attachment, Button, Reply, Target
 from bot.core.roles import Role
 from models import binding
 from models.users import User, users_with_role
@@ -28,6 +28,7 @@ async def tell(
     kind: str,
     fallback: list[int] | None = None,
     buttons: tuple[Button, ...] = (),
+    attachment: Attachment | None = None,
 ) -> bool:
     """Queue ``text`` to ``user_ids``; True when at least one of them has an account.
 
@@ -40,6 +41,7 @@ async def tell(
         fallback: Who to tell when none of ``user_ids`` is reachable (the admins after them);
             None when the caller reports the gap itself.
         buttons: One row of buttons (pressing one sends its command).
+        attachment: A file every account gets with the text (one file drawn once for all).
     """
     targets = await binding.private_targets(ctx.session, user_ids)
     reached = bool(targets)
@@ -53,7 +55,7 @@ async def tell(
     for user_id, platform, address in targets:
         await ctx.send(
             Target(platform, address),
-            Reply(text, buttons=(buttons,) if buttons else ()),
+            Reply(text, buttons=(buttons,) if buttons else (), attachment=attachment),
             key=f"{key}:{user_id}:{platform}",
             kind=kind,
         )

@@ -116,10 +116,13 @@ async def enqueue(
     With ``at_most_once`` a send interrupted by a crash is recorded as uncertain rather than
     repeated (see :func:`models.outbox_once.settle_abandoned`).
 
+    A file attached to ``reply`` is stored beside the row (:mod:`models.outbox_files`).
+
     Raises:
-        ClassifiedContentError: the text carries a 密级 marking.
+        ClassifiedContentError: the text (or a file's name) carries a 密级 marking.
     """
-    marker = find_marker(reply.text)
+    file = reply.attachment
+    marker = find_marker(reply.text) or (find_marker(file.name) if file else None)
     if marker:
         raise ClassifiedContentError(f"outbound text carries a classification marking ({marker})")
     inserted = await _ENQUEUE.execute(
@@ -140,7 +143,12 @@ async def enqueue(
             "at_most_once": at_most_once,
         },
     )
-    return inserted.first() is not None
+    row = inserted.first()
+    if row is not None and file is not None:
+        from models import outbox_files  # that module builds on this one
+
+        await outbox_files.keep(session, now, int(row[0]), file)
+    return row is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,17 +273,6 @@ async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: 
     )
 
 
-async def retry_failed(session: AsyncSession, now: datetime, ids: list[int] | None) -> int:
-    """Put failed rows (all, or those listed) back in the queue with a fresh attempt budget."""
-    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED.value)
-    if ids:
-        stmt = stmt.where(OutboxMessage.id.in_(ids))
-    result = await session.execute(
-        stmt.values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
 async def edited_message(session: AsyncSession, target: Target, edit_key: str) -> str | None:
     """The platform id of the message a reply with ``edit_key`` should edit, if one was sent."""
     return await session.scalar(
@@ -288,13 +285,3 @@ async def edited_message(session: AsyncSession, target: Target, edit_key: str) -
         .order_by(OutboxMessage.id)
         .limit(1)
     )
-
-
-async def list_rows(
-    session: AsyncSession, status: OutboxStatus | None = None, limit: int = 50
-) -> list[OutboxMessage]:
-    """Newest rows first, optionally of one status."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
-    if status is not None:
-        query = query.where(OutboxMessage.status == status.value)
-    return list(await session.scalars(query))

@@ -1,5 +1,5 @@
-"""Nightly housekeeping: forget old inbox keys, expired bind codes, abandoned conversations and
-long-unused button tokens; never audit rows."""
+"""Nightly housekeeping: forget old inbox keys, expired bind codes, abandoned conversations,
+long-unused button tokens and the files of long-finished messages; never audit rows."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from bot.core.jobs import JobContext, JobRegistry
-from models import audit, button_actions, dialog, inbox
+from models import audit, button_actions, dialog, inbox, outbox_files
 from models.binding import BindCode
 
 jobs = JobRegistry("housekeeping")
 
 
-@jobs.cron("housekeeping", "30 3 * * *", help="每天 03:30 清理过期的消息去重记录、绑定码和对话")
+@jobs.cron(
+    "housekeeping", "30 3 * * *", help="每天 03:30 清理过期的消息去重记录、绑定码、对话和附件"
+)
 async def housekeeping(ctx: JobContext) -> None:
-    """Purge handled inbox keys past their keep period, expired unused bind codes and expired
-    conversations."""
+    """Purge handled inbox keys past their keep period, expired unused bind codes, expired
+    conversations, and the files of finished messages older than ``outbox.file_keep_days``."""
     purged = await inbox.purge(ctx.session, ctx.now - timedelta(days=ctx.config.inbox.keep_days))
     result = await ctx.session.execute(
         delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
@@ -25,6 +27,9 @@ async def housekeeping(ctx: JobContext) -> None:
     dialogs = await dialog.purge_expired(ctx.session, ctx.now)
     buttons = await button_actions.purge(
         ctx.session, ctx.now - timedelta(days=ctx.config.outbox.button_keep_days)
+    )
+    files = await outbox_files.purge(
+        ctx.session, ctx.now - timedelta(days=ctx.config.outbox.file_keep_days)
     )
     await audit.append(
         ctx.session,
@@ -37,6 +42,7 @@ async def housekeeping(ctx: JobContext) -> None:
                 "bind_codes": int(result.rowcount),  # type: ignore[attr-defined]
                 "dialogs": dialogs,
                 "button_tokens": buttons,
+                "outbox_files": files,
             },
         ),
     )

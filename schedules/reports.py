@@ -1,10 +1,12 @@
-"""督查通报 pushed to supervisors and leaders: weekly on Monday morning, monthly on the 1st."""
+"""督查通报 pushed to supervisors and leaders: weekly on Monday morning, monthly on the 1st,
+with its PNG chart (``supervision.report_chart``)."""
 
 from __future__ import annotations
 
 from bot.core.jobs import JobContext, JobRegistry
 from bot.core.roles import Role
 from models import notify
+from models.supervision_export import attachment
 from models.supervision_report import Period, as_text, build
 from models.users import users_with_role
 
@@ -18,6 +20,9 @@ async def _push(ctx: JobContext, kind: Period) -> None:
         for role in (Role.SUPERVISOR, Role.LEADER)
         for u in await users_with_role(ctx.session, role)
     ]
+    chart = (
+        attachment(found, kind, ctx.today, "png") if ctx.config.supervision.report_chart else None
+    )
     await notify.tell(
         ctx,
         list(dict.fromkeys(people)),
@@ -25,6 +30,7 @@ async def _push(ctx: JobContext, kind: Period) -> None:
         key=f"report:{kind}:{found.start}",
         kind="report",
         fallback=[],
+        attachment=chart,  # drawn once after the job's transaction, for every account
     )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, fail, in_transaction, run
 from bot.core.clock import LocalTime
-from models import outbox
+from models import outbox, outbox_admin
 
 app = typer.Typer(help="投递队列 (delivery outbox).", no_args_is_help=True)
 
@@ -24,7 +24,7 @@ def list_cmd(
     status = outbox.OutboxStatus.FAILED if failed else None
 
     async def work(session: AsyncSession) -> list[outbox.OutboxMessage]:
-        return await outbox.list_rows(session, status, limit)
+        return await outbox_admin.list_rows(session, status, limit)
 
     table = Table("编号", "目标", "类别", "状态", "次数", "下次/完成", "错误", "内容")
     for r in run(in_transaction(cfg, work)):
@@ -36,7 +36,7 @@ def list_cmd(
             str(r.attempts),
             tz.fmt(r.sent_at or r.next_attempt_at),
             r.last_error or "",
-            str(r.payload.get("text", ""))[:30],
+            outbox_admin.summary(r.payload, 30),
         )
     console.print(table)
 
@@ -51,7 +51,7 @@ def retry(
         raise fail("请给出编号，或用 --all 重投全部失败消息")
 
     async def work(session: AsyncSession) -> int:
-        return await outbox.retry_failed(session, clock.now(), None if every else ids)
+        return await outbox_admin.retry_failed(session, clock.now(), None if every else ids)
 
     count = run(
         in_transaction(config(), work, command="outbox retry", detail={"ids": ids or "all"})

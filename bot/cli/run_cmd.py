@@ -46,14 +46,14 @@ def demo() -> None:
 
 
 async def _run(cfg: Config, user: str | None, group: str | None, with_demo: bool) -> None:
-    from bot.adapters.console import ConsoleAdapter
+    from bot.adapters.console import ConsoleAdapter, files_dir
     from bot.adapters.console.repl import chat
     from bot.app import App, build_adapters
     from bot.http import HttpServer
 
     if with_demo:
         await _seed(cfg)
-    console_adapter = ConsoleAdapter(session_tag=f"{secrets.token_hex(3)}-")
+    console_adapter = ConsoleAdapter(session_tag=f"{secrets.token_hex(3)}-", files=files_dir(cfg))
     http = HttpServer(cfg.http.host, cfg.http.port)
     app = await App.create(cfg, adapters=build_adapters(cfg, http, console_adapter), http=http)
     try:

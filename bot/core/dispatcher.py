@@ -18,6 +18,7 @@ from bot.core.clock import Clock, LocalTime
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
+from bot.core.renders import draw_deferred
 from bot.core.roles import labels
 from bot.core.routing import CommandTable, Route
 from bot.core.secrecy import REFUSAL, find_marker
@@ -97,12 +98,14 @@ class Dispatcher:
 
     async def _run(self, msg: IncomingMessage) -> None:
         now, ref = self.clock.now(), secrets.token_hex(4).upper()
+        committed = None
         try:
             async with self.sessions.begin() as session:
                 await attach_fast_path(session)
                 if not await inbox.take(session, msg, now):
                     return  # handled before (platform retry) or by another worker just now
                 await self._process(session, msg, now)
+            committed = session
         except _Refused as refused:
             # The handler's changes are gone with the rollback; record the refusal on its own.
             await self._record(
@@ -112,6 +115,9 @@ class Dispatcher:
             log.exception("handling %s:%s failed, ref %s", msg.platform, msg.message_id, ref)
             await self._record(msg, now, "", "error", {"ref": ref}, _error_reply(ref))
         self.notify()
+        # Files the replies carry are drawn now, with no database lock held while drawing.
+        if committed is not None and await draw_deferred(self.sessions, committed, self.clock):
+            self.notify()
 
     async def _record(
         self,

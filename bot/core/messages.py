@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+PHOTO_TYPES = ("image/png", "image/jpeg")
+"""Image types every platform shows inline as a picture; other files go as documents."""
 
 
 class ChatKind(enum.StrEnum):
@@ -120,6 +124,38 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a reply (the reply's text is its caption).
+
+    Give either ``data`` or ``render``: a function drawing the bytes that is called after the
+    transaction queuing the reply has committed, off the event loop (charts, spreadsheets).
+    """
+
+    name: str
+    mime: str
+    data: bytes = field(default=b"", repr=False)
+    render: Callable[[], bytes] | None = field(default=None, repr=False, compare=False)
+    elsewhere: str = ""
+    """How else to get the file, for chats that cannot carry files (a group robot)."""
+
+    @property
+    def is_photo(self) -> bool:
+        """A PNG or JPEG picture (shown inline), rather than a file to download."""
+        return self.mime in PHOTO_TYPES
+
+    def to_payload(self) -> dict[str, Any]:
+        """What the outbox row says about the file (the bytes are stored beside it)."""
+        meta: dict[str, Any] = {"name": self.name, "mime": self.mime}
+        if self.elsewhere:
+            meta["elsewhere"] = self.elsewhere
+        if self.render is not None:
+            meta["pending"] = True
+        else:
+            meta["size"] = len(self.data)
+        return meta
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What a handler (or a scheduled job) wants to say."""
 
@@ -129,6 +165,8 @@ class Reply:
     mentions: tuple[Mention, ...] = ()
     edit_key: str | None = field(default=None)
     """When set, later replies with the same key edit one live message where the platform can."""
+    attachment: Attachment | None = None
+    """A file or picture sent with the text as its caption; never an edit."""
 
     def to_payload(self) -> dict[str, Any]:
         """Serialise for the outbox."""
@@ -141,6 +179,8 @@ class Reply:
             payload["mentions"] = [{"user_id": m.user_id, "name": m.name} for m in self.mentions]
         if self.edit_key:
             payload["edit_key"] = self.edit_key
+        if self.attachment is not None:
+            payload["attachment"] = self.attachment.to_payload()
         return payload
 
     @classmethod
@@ -155,4 +195,11 @@ class Reply:
             ),
             mentions=tuple(Mention(m["user_id"], m["name"]) for m in payload.get("mentions", ())),
             edit_key=payload.get("edit_key"),
+            attachment=(
+                Attachment(
+                    str(file["name"]), str(file["mime"]), elsewhere=file.get("elsewhere", "")
+                )
+                if (file := payload.get("attachment"))
+                else None
+            ),
         )

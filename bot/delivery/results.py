@@ -11,7 +11,7 @@ from bot.config import OutboxConfig
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
 from bot.core.roles import Role
-from models import audit, binding, outbox, outbox_once
+from models import audit, binding, outbox, outbox_admin, outbox_once
 from models.users import users_with_role
 
 log = logging.getLogger("dutybot.sender")
@@ -40,7 +40,7 @@ async def audit_outbound(
                 "outbox_id": row.id,
                 "key": row.idempotency_key,
                 "note": note[:300],
-                "text": str(row.payload.get("text", ""))[:200],
+                "text": outbox_admin.summary(row.payload, 200),  # with the file's name
             },
         ),
     )
@@ -88,7 +88,7 @@ async def _alert_admins(
     admins = await users_with_role(session, Role.ADMIN)
     text = (
         f"【投递失败】发往 {row.target} 的{row.kind}消息（编号 {row.id}）未能送达：{reason}\n"
-        f"内容摘要：{str(row.payload.get('text', ''))[:60]}\n"
+        f"内容摘要：{outbox_admin.summary(row.payload, 60)}\n"
         f"处理：核实地址后执行 dutybot outbox retry {row.id}，"
         "或在聊天中发送 /outbox failed 查看。"
     )

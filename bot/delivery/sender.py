@@ -27,7 +27,7 @@ from bot.core.messages import Reply
 from bot.core.ports import Adapter
 from bot.delivery.limits import PlatformLimits
 from bot.delivery.results import audit_outbound, backoff, failed_attempt
-from models import outbox, outbox_once
+from models import outbox, outbox_files, outbox_once
 
 log = logging.getLogger("dutybot.sender")
 
@@ -48,6 +48,7 @@ class Sender:
         self.clock = clock
         # Platforms without a config section (test fakes) get no limits.
         settings = {name: getattr(config.platforms, name, None) for name in adapters}
+        self.files = outbox_files.FileLimits(config.outbox.max_image_mb, config.outbox.max_file_mb)
         self.limits = {
             name: PlatformLimits(getattr(section, "rate_limit", None), clock)
             for name, section in settings.items()
@@ -211,7 +212,10 @@ class Sender:
             return later
         reply = Reply.from_payload(row.payload)
         edit_of = None
-        if reply.edit_key:
+        if reply.attachment is not None:  # a file goes as a new message, with its bytes
+            async with self.sessions() as session:
+                reply = await outbox_files.with_data(session, row.id, row.payload, self.files)
+        elif reply.edit_key:
             async with self.sessions() as session:
                 edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
         if not row.at_most_once:

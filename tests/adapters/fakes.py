@@ -1,11 +1,13 @@
-"""A local fake platform server (aiohttp on 127.0.0.1, port 0) with scripted faults."""
+"""A local fake platform server (aiohttp on 127.0.0.1, port 0) with scripted faults, and how
+the fakes read file uploads (multipart/form-data)."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
@@ -24,13 +26,37 @@ class Fault:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: its form field, file name, declared type and bytes."""
+
+    field: str
+    name: str
+    mime: str
+    data: bytes
+
+
+async def read_form(request: web.Request) -> tuple[dict[str, str], dict[str, Upload]]:
+    """The text fields and the uploaded files of a multipart or urlencoded request."""
+    fields: dict[str, str] = {}
+    files: dict[str, Upload] = {}
+    for key, value in (await request.post()).items():
+        if isinstance(value, str):
+            fields[key] = value
+        else:
+            files[key] = Upload(key, value.filename, value.content_type, value.file.read())
+    return fields, files
+
+
 class FakeServer:
     """Base for the platform fakes: lifecycle, fault injection, and a record of sends."""
 
     def __init__(self) -> None:
-        self.app = web.Application()
+        self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
         self.faults: deque[Fault] = deque()
         self.sent: list[tuple[str, dict[str, Any]]] = []  # (receiver, body)
+        self.uploads: dict[str, Upload] = {}  # media id → the file uploaded under it
+        self._media_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -66,6 +92,19 @@ class FakeServer:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
     def to(self, receiver: str) -> list[dict[str, Any]]:
         """Bodies sent to ``receiver``, in order."""
         return [body for who, body in self.sent if who == receiver]
+
+    def keep(self, upload: Upload, prefix: str) -> str:
+        """Remember an uploaded file; returns the media id the platform would answer."""
+        media_id = f"{prefix}{next(self._media_ids)}"
+        self.uploads[media_id] = upload
+        return media_id

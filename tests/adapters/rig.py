@@ -32,6 +32,12 @@ class Rig:
         await self.http.stop()
         await self.app.engine.dispose()
 
+    async def __aenter__(self) -> Rig:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
 
 async def make_rig(
     db_url: str,

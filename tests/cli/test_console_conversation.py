@@ -87,3 +87,20 @@ def test_run_without_identity_says_how(cli) -> None:  # type: ignore[no-untyped-
     result = cli("run")
     assert result.returncode == 1
     assert "--as" in result.stderr and "dutybot demo" in result.stderr
+
+
+def test_report_chart_and_workbook_land_in_the_files_folder(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    result = cli("run", "--demo", "--as", "陈静", stdin="/report 图表\n通报 月 表格\n")
+    assert result.returncode == 0, result.stderr
+    saved = re.findall(r"📎 (图片|文件)「(.+?)」（[\d.]+ KB）已保存到 (.+)", result.stdout)
+    assert [(kind, Path(path).suffix) for kind, _, path in saved] == [
+        ("图片", ".png"),
+        ("文件", ".xlsx"),
+    ]
+    for _, name, path in saved:
+        assert Path(path).parent == tmp_path / "files" and Path(path).name == name
+    chart, book = (Path(path).read_bytes() for _, _, path in saved)
+    assert chart.startswith(b"\x89PNG") and book.startswith(b"PK")
+    assert "Traceback" not in result.stdout + result.stderr

@@ -10,7 +10,7 @@ from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
-from models import outbox
+from models import outbox, outbox_admin
 from models.audit import AuditLog
 from models.outbox import OutboxMessage, OutboxStatus, Priority
 from tests.support import RecordingAdapter
@@ -79,7 +79,7 @@ async def test_permanent_error_fails_at_once_and_retry_requeues(
     row = await _row(app, "k3")
     assert row.status == OutboxStatus.FAILED and row.attempts == 1
     async with app.sessions.begin() as session:
-        assert await outbox.retry_failed(session, app.clock.now(), [row.id]) == 1
+        assert await outbox_admin.retry_failed(session, app.clock.now(), [row.id]) == 1
     await app.sender.drain()
     assert (await _row(app, "k3")).status == OutboxStatus.SENT
     assert fake.texts() == ["hello"]

@@ -1,9 +1,17 @@
-"""督查通报: on-time rates for the last week, the overdue list, who is named, cron push."""
+"""督查通报: on-time rates for the last week, the overdue list, who is named, cron push; the
+chart and the workbook as files in chat and on the Monday push."""
 
 from __future__ import annotations
 
+import io
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
 from bot.app import App
 from bot.core.clock import FakeClock
+from bot.core.messages import Attachment
 from tests.handlers.test_supervision import say
 from tests.handlers.test_tickets import NUMBER, ingest
 from tests.handlers.test_tickets_stats import OTHER
@@ -60,6 +68,60 @@ async def test_monthly_report_and_the_monday_push(
     month = await say(app, console, "陈静", "通报 月")
     assert "督查通报（2026年12月）" in month
     assert "全县：到期 4 项，按期办结率 50.0%（2/4）" in month
+
+
+def _last_file(console: RecordingAdapter, who: str) -> Attachment:
+    reply = [r for a, r in console.sent if a == who][-1]
+    assert reply.attachment is not None, reply.text
+    return reply.attachment
+
+
+async def test_report_as_chart_and_workbook_in_chat(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await _county(app, clock, console)
+    await at(app, clock, console, 2026, 12, 14, 10, 0)
+    caption = await say(app, console, "李明", "通报 周 图表")
+    assert caption.startswith("📊 督查通报（12月07日—12月13日）图表\n全县：到期 2 项")
+    chart = _last_file(console, "李明")
+    assert chart.name == "督查通报_2026-12-07_2026-12-13.png" and chart.is_photo
+    with Image.open(io.BytesIO(chart.data)) as image:
+        assert image.format == "PNG" and image.width == 1080
+    assert "表格（分单位、超期事项、建议提案、12345工单）" in await say(
+        app, console, "陈静", "/report xlsx month"
+    )
+    table = _last_file(console, "陈静")
+    assert table.name == "督查通报_2026-11-01_2026-11-30.xlsx"
+    assert table.mime.endswith("spreadsheetml.sheet")
+    book = load_workbook(io.BytesIO(table.data))
+    assert book.sheetnames == ["分单位", "超期事项", "建议提案", "12345工单"]
+    overdue = list(book["超期事项"].iter_rows(values_only=True))
+    assert overdue[1][:3] == (2, "补种树苗", "县林业局")
+    assert "督查通报（2026年11月）图表" in await say(app, console, "李明", "通报 图表 月")
+    assert _last_file(console, "李明").name.endswith("2026-11-30.png")
+    for wrong in ("通报 年", "通报 图表 表格", "通报 周 月"):
+        refused = await say(app, console, "李明", wrong)
+        assert "无法识别" in refused and "通报 [周|月] [图表|表格]" in refused
+
+
+async def test_the_monday_push_carries_the_chart_drawn_once(
+    app: App, clock: FakeClock, console: RecordingAdapter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import models.supervision_chart as chart_module
+
+    drawn = []
+    real = chart_module.render_png
+    monkeypatch.setattr(chart_module, "render_png", lambda r: drawn.append(r) or real(r))
+    await _county(app, clock, console)
+    await at(app, clock, console, 2027, 1, 4, 8, 30)
+    assert await app.ticker.run_cron("report-week")
+    await app.sender.drain()
+    for who in ("陈静", "王刚"):
+        text = [r for a, r in console.sent if a == who][-1].text
+        assert text.startswith("📊 督查通报（12月28日—01月03日）")
+        chart = _last_file(console, who)
+        assert chart.name == "督查通报_2026-12-28_2027-01-03.png" and chart.data[:4] == b"\x89PNG"
+    assert len(drawn) == 1  # one chart for every supervisor and leader
 
 
 async def test_report_carries_the_ticket_kpis_of_stats(

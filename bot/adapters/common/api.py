@@ -1,11 +1,16 @@
-"""A small JSON-over-HTTP client for platform APIs; transport failures become DeliveryErrors."""
+"""A small JSON-over-HTTP client for platform APIs (JSON bodies, or multipart/form-data file
+uploads); transport failures become DeliveryErrors. Also caches: access tokens, uploaded media."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import io
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -18,6 +23,28 @@ DEFAULT_RETRY_AFTER = 60.0  # seconds, when a platform says "too fast" without s
 def dumps(data: Any) -> str:
     """JSON with Chinese kept as UTF-8 (``\\uXXXX`` escapes would triple the byte count)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """A file for a multipart/form-data upload, with the text fields sent beside it."""
+
+    field: str
+    name: str
+    mime: str
+    data: bytes
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def form(self) -> aiohttp.FormData:
+        """A fresh form (one can be sent only once). File names go as UTF-8, as browsers send
+        them (RFC 7578), not percent-encoded."""
+        form = aiohttp.FormData(quote_fields=False)
+        for key, value in self.fields:
+            form.add_field(key, value)
+        # A stream, not bytes: aiohttp would otherwise copy a large body on the event loop.
+        stream = io.BytesIO(self.data)
+        form.add_field(self.field, stream, filename=self.name, content_type=self.mime)
+        return form
 
 
 class JsonClient:
@@ -40,12 +67,14 @@ class JsonClient:
         params: dict[str, str] | None = None,
         body: Any = None,
         headers: dict[str, str] | None = None,
+        upload: FilePart | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        """Send one request; returns the HTTP status and the JSON object answered."""
+        """Send one request (``body`` as JSON, or ``upload`` as a multipart form); returns the
+        HTTP status and the JSON object answered."""
         if self._session is None:
             self._session = aiohttp.ClientSession(timeout=self.timeout)
         sent_headers = dict(headers or {})
-        data = None
+        data: bytes | aiohttp.FormData | None = upload.form() if upload is not None else None
         if body is not None:
             data = dumps(body).encode("utf-8")
             sent_headers["Content-Type"] = "application/json; charset=utf-8"
@@ -114,3 +143,29 @@ class TokenCache:
         """The platform rejected ``token``: fetch afresh next time (unless already replaced)."""
         if token == self._token:
             self._token = ""
+
+
+class MediaCache:
+    """Media ids of files uploaded lately, by content and destination, so one chart sent to
+    many people is uploaded once while the platform keeps it (``lifetime`` seconds)."""
+
+    def __init__(
+        self, lifetime: float, *, most: int = 256, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._lifetime = lifetime
+        self._most = most
+        self._monotonic = monotonic
+        self._ids: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    async def get(self, where: str, data: bytes, upload: Callable[[], Awaitable[str]]) -> str:
+        """The media id of ``data`` uploaded to ``where``, uploading it if not known."""
+        key = f"{where}:{hashlib.sha256(data).hexdigest()}"
+        known = self._ids.get(key)
+        if known is not None and known[1] > self._monotonic():
+            return known[0]
+        media_id = await upload()
+        self._ids[key] = (media_id, self._monotonic() + self._lifetime)
+        self._ids.move_to_end(key)
+        while len(self._ids) > self._most:
+            self._ids.popitem(last=False)
+        return media_id

@@ -1,6 +1,9 @@
-"""Rendering replies for platforms lacking a feature: byte-limit splits, buttons as hints."""
+"""Rendering replies for platforms lacking a feature: byte-limit splits, buttons as hints, a
+note in place of a file a chat cannot receive."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot.core.messages import Reply
 
@@ -45,3 +48,14 @@ def with_hints(reply: Reply) -> str:
     """The reply text followed by its button hints (for platforms that cannot show buttons)."""
     hint = button_hint(reply)
     return f"{reply.text}\n\n{hint}" if hint else reply.text
+
+
+def without_file(reply: Reply, why: str) -> Reply:
+    """The reply with its file replaced by a note: why it cannot come here, and how else to
+    get it (``Attachment.elsewhere``)."""
+    file = reply.attachment
+    if file is None:
+        return reply
+    how = file.elsewhere or "私聊机器人重新发送命令，或请管理员导出"
+    note = f"（{why}，附件「{file.name}」未随本消息发出。获取方式：{how}。）"
+    return replace(reply, text=f"{reply.text}\n{note}" if reply.text else note, attachment=None)

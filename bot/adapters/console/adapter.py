@@ -1,12 +1,17 @@
-"""Console adapter: a person's address is their name (``console:张三``), a group's ``group:名``."""
+"""Console adapter: a person's address is their name (``console:张三``), a group's ``group:名``.
+Files sent with a reply are written to a directory and the path is printed."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bot.core.messages import ChatKind, IncomingMessage, Reply
+from bot.config import Config
+from bot.core.errors import DeliveryError
+from bot.core.messages import Attachment, ChatKind, IncomingMessage, Reply
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -14,13 +19,33 @@ if TYPE_CHECKING:
 GROUP_PREFIX = "group:"
 
 
+def files_dir(config: Config) -> Path:
+    """Where the console writes the files it is sent (``platforms.console.files_dir``)."""
+    return Path(config.platforms.console.files_dir or Path(config.data_dir) / "files")
+
+
+def _write(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` as ``name`` in ``folder`` without overwriting an earlier file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    stem, suffix, n = path.stem, path.suffix, 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    path.write_bytes(data)
+    return path
+
+
 class ConsoleAdapter:
     """Prints outbound messages; builds incoming ones for whoever is typing."""
 
     platform = "console"
 
-    def __init__(self, out: TextIO | None = None, session_tag: str = "") -> None:
+    def __init__(
+        self, out: TextIO | None = None, session_tag: str = "", files: Path | None = None
+    ) -> None:
         self.out = out or sys.stdout
+        self.files = files or Path("data") / "files"
         self.user = ""
         self.group: str | None = None
         self._ids = itertools.count(1)
@@ -55,8 +80,25 @@ class ConsoleAdapter:
         lines = [head + (f" {mentions}" if mentions else ""), body]
         for row in reply.buttons:
             lines.append("  " + "  ".join(f"[{b.label}] 发送「{b.command}」" for b in row))
+        if reply.attachment is not None:
+            lines.append(await self._save(reply.attachment))
+            edit_of = None  # a file is always a new message
         print("\n".join(lines), file=self.out, flush=True)
         return edit_of or f"console-{next(self._sent)}"
+
+    async def _save(self, file: Attachment) -> str:
+        """Write the file (off the event loop); the line saying where it is."""
+        name = Path(file.name.replace("\\", "/")).name or "附件"
+        try:
+            path = await asyncio.to_thread(_write, self.files, name, file.data)
+        except OSError as exc:
+            raise DeliveryError(
+                f"无法把附件写入 {self.files}：{exc}。请修改 platforms.console.files_dir "
+                "或目录权限",
+                permanent=True,
+            ) from None
+        kind = "图片" if file.is_photo else "文件"
+        return f"  📎 {kind}「{file.name}」（{len(file.data) / 1024:.1f} KB）已保存到 {path}"
 
     async def start(self, dispatcher: Dispatcher) -> None:
         """Nothing to connect; input is read by the console loop."""

@@ -5,6 +5,10 @@ Messages arrive by HTTP callback or, with ``mode: stream``, over an outbound web
 Addresses (after ``dingtalk:``): ``<staffId>`` — a person (equals the binding's external id);
 ``group:<openConversationId>`` — a group the app robot is in; ``robot:<name>`` — a custom robot
 named in ``platforms.dingtalk.robots``.
+
+A reply's file is uploaded first (oapi ``media/upload``) and sent after the text through the
+OpenAPI (``sampleImageMsg`` / ``sampleFile``; a session webhook cannot carry files). A custom
+robot cannot send files at all: there the text carries a note on how else to get the file.
 """
 
 from __future__ import annotations
@@ -21,16 +25,16 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.adapters.common.api import JsonClient, dumps
+from bot.adapters.common.api import FilePart, JsonClient, MediaCache, dumps
 from bot.adapters.common.intake import Intake, ReplayGuard
-from bot.adapters.common.text import split_bytes, with_hints
+from bot.adapters.common.text import split_bytes, with_hints, without_file
 from bot.adapters.dingtalk.api import DingTalkApi
 from bot.adapters.dingtalk.inbound import GROUP_PREFIX, PLATFORM, SessionWebhooks, to_incoming
 from bot.adapters.dingtalk.signing import WINDOW_MS, verify_callback
 from bot.adapters.dingtalk.stream import StreamReceiver
 from bot.config import DingTalkConfig
 from bot.core.errors import DeliveryError
-from bot.core.messages import Mention, Reply, TextFormat
+from bot.core.messages import Attachment, Mention, Reply, TextFormat
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("dutybot.dingtalk")
 
 PIECE_BYTES = 4000  # DingTalk's text limits are undocumented; stay well inside msgParam's 15 000
+MEDIA_SECONDS = 2 * 86400  # uploaded media ids are kept for a while; re-upload well before
 
 
 def _wall_ms() -> int:
@@ -69,6 +74,7 @@ class DingTalkAdapter:
         self.client = JsonClient(PLATFORM, config.timeout_seconds)
         self.api = DingTalkApi(self.client, config.api_base, config.oapi_base, app_key, app_secret)
         self.hooks = SessionWebhooks(config.session_webhook_margin_seconds)
+        self.media = MediaCache(MEDIA_SECONDS)
         self.replays = ReplayGuard(2 * WINDOW_MS / 1000)
         self.intake = Intake()
         self.stream = (
@@ -139,13 +145,27 @@ class DingTalkAdapter:
             return await self._send_custom(ident, reply)
         group = kind == "group"
         mentions = list(reply.mentions)
+        # Uploaded before anything is sent: a failed upload sends nothing.
+        file = await self._file(reply.attachment) if reply.attachment else None
         ids = []
         for piece in self._pieces(reply, private=not group):
             ids.append(
                 await self._send_piece(address, ident if group else address, piece, mentions)
             )
             mentions = []  # mention once, on the first piece
+        if file is not None:
+            ids.append(await self._openapi(address, ident if group else address, *file))
         return next((i for i in ids if i), f"dingtalk-{secrets.token_hex(6)}")
+
+    async def _file(self, file: Attachment) -> tuple[str, dict[str, Any]]:
+        """Upload the file (once per content) and the OpenAPI message that shows it."""
+        kind = "image" if file.is_photo else "file"
+        part = FilePart("media", file.name, file.mime, file.data)
+        media_id = await self.media.get(kind, file.data, lambda: self.api.upload(kind, part))
+        if kind == "image":
+            return "sampleImageMsg", {"photoURL": media_id}
+        ending = file.name.rpartition(".")[2].lower() if "." in file.name else "file"
+        return "sampleFile", {"mediaId": media_id, "fileName": file.name, "fileType": ending}
 
     def _pieces(self, reply: Reply, *, private: bool) -> list[tuple[str, str]]:
         """``(format, text)`` pieces. In a private chat buttons are tappable ``dtmd`` links
@@ -161,7 +181,7 @@ class DingTalkAdapter:
         elif reply.buttons:
             text = with_hints(reply)
         kind = "markdown" if markdown else "text"
-        return [(kind, piece) for piece in split_bytes(text, PIECE_BYTES)]
+        return [(kind, piece) for piece in split_bytes(text, PIECE_BYTES) if piece.strip()]
 
     async def _send_piece(
         self, address: str, ident: str, piece: tuple[str, str], mentions: list[Mention]
@@ -185,6 +205,10 @@ class DingTalkAdapter:
             if kind == "markdown"
             else ("sampleText", {"content": text})
         )
+        return await self._openapi(address, ident, key, param)
+
+    async def _openapi(self, address: str, ident: str, key: str, param: dict[str, Any]) -> str:
+        """One OpenAPI robot message (``msgKey`` ``key``) to a group or a person."""
         common = {"robotCode": self.robot_code, "msgKey": key, "msgParam": dumps(param)}
         if address.startswith(GROUP_PREFIX):
             answer = await self.api.call(
@@ -209,6 +233,7 @@ class DingTalkAdapter:
                 "中添加并设置对应环境变量",
                 permanent=True,
             )
+        reply = without_file(reply, "钉钉自定义机器人不能发送文件")
         users = [m.user_id for m in reply.mentions]
         for kind, text in self._pieces(reply, private=False):
             body = _webhook_body(kind, text, users)

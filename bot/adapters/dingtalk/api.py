@@ -1,11 +1,12 @@
-"""DingTalk server APIs: OpenAPI robot sends with a cached access token, custom-robot webhooks
-and session webhooks; every failure becomes a DeliveryError the outbox understands."""
+"""DingTalk server APIs: OpenAPI robot sends with a cached access token, media uploads, custom-
+robot webhooks and session webhooks; every failure becomes a DeliveryError the outbox
+understands."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.common.api import DEFAULT_RETRY_AFTER, JsonClient, TokenCache
+from bot.adapters.common.api import DEFAULT_RETRY_AFTER, FilePart, JsonClient, TokenCache
 from bot.adapters.dingtalk.signing import sign_webhook
 from bot.core.errors import DeliveryError
 
@@ -18,10 +19,12 @@ PERMANENT = {
     400102: "机器人已停用",
 }
 RATE_LIMITED = {130101: BAN_SECONDS, 410100: BAN_SECONDS}
+TOKEN_EXPIRED = {40014, 42001}  # oapi: invalid or expired access_token
 
 
 def check_webhook(answer: dict[str, Any]) -> dict[str, Any]:
-    """Return ``answer`` when ``errcode`` is 0, else raise the matching DeliveryError."""
+    """Return ``answer`` when ``errcode`` is 0, else raise the matching DeliveryError (oapi, such
+    as media/upload, answers the same way as the webhooks)."""
     code = int(answer.get("errcode", 0) or 0)
     if code == 0:
         return answer
@@ -81,6 +84,23 @@ class DingTalkApi:
                 self.tokens.invalidate(token)
                 continue
             return check_openapi(status, answer)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+    async def upload(self, kind: str, file: FilePart) -> str:
+        """oapi ``media/upload`` as ``kind`` (image or file); returns the media id. The
+        access token of the OpenAPI serves oapi as well."""
+        for attempt in (1, 2):
+            token = await self.tokens.get()
+            _, answer = await self.client.request(
+                "POST",
+                f"{self.oapi_base}/media/upload",
+                params={"access_token": token, "type": kind},
+                upload=file,
+            )
+            if int(answer.get("errcode", 0) or 0) in TOKEN_EXPIRED and attempt == 1:
+                self.tokens.invalidate(token)
+                continue
+            return str(check_webhook(answer)["media_id"])
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
     async def webhook(self, url: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,9 @@
 Addresses (after ``feishu:``): ``<open_id>`` — a person (equals the binding's external id);
 ``chat:<chat_id>`` — a group the app bot is in; ``robot:<name>`` — a custom bot named in
 ``platforms.feishu.robots``. Buttons are card buttons whose press comes back as the command.
+A reply's file is uploaded by the app first (``im/v1/images`` or ``im/v1/files``) and sent as an
+image or file message after the text; a custom bot shows pictures the app uploaded but cannot
+send files, so there the text carries a note on how else to get the file.
 """
 
 from __future__ import annotations
@@ -15,15 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.adapters.common.api import JsonClient, dumps
+from bot.adapters.common.api import FilePart, JsonClient, MediaCache, dumps
 from bot.adapters.common.intake import Intake, ReplayGuard
-from bot.adapters.common.text import split_bytes, with_hints
+from bot.adapters.common.text import split_bytes, with_hints, without_file
 from bot.adapters.feishu.api import FeishuApi
 from bot.adapters.feishu.crypto import FeishuCryptoError
 from bot.adapters.feishu.inbound import GROUP_PREFIX, PLATFORM, open_event, to_incoming
 from bot.config import FeishuConfig
 from bot.core.errors import DeliveryError
-from bot.core.messages import Reply, TextFormat
+from bot.core.messages import Attachment, Reply, TextFormat
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -33,6 +36,18 @@ log = logging.getLogger("dutybot.feishu")
 
 PIECE_BYTES = 8000  # custom bots take 20 KB bodies; cards 30 KB
 WINDOW_S = 3600
+IMAGE_BYTES = 10 * 1024 * 1024  # im/v1/images takes up to 10 MB; larger pictures go as files
+KEY_SECONDS = 30 * 86400  # image and file keys do not expire; re-upload now and then anyway
+# im/v1/files file_type by file name ending; anything else uploads as "stream".
+FILE_TYPES = {
+    ".pdf": "pdf",
+    ".doc": "doc",
+    ".docx": "doc",
+    ".xls": "xls",
+    ".xlsx": "xls",
+    ".ppt": "ppt",
+    ".pptx": "ppt",
+}
 
 
 def _card(text: str, reply: Reply, group: bool, buttons: bool) -> dict[str, Any]:
@@ -78,6 +93,7 @@ class FeishuAdapter:
         self.now_s = now_s
         self.client = JsonClient(PLATFORM, config.timeout_seconds)
         self.api = FeishuApi(self.client, config.api_base, app_id, app_secret)
+        self.media = MediaCache(KEY_SECONDS)
         self.replays = ReplayGuard(2 * WINDOW_S)
         self.intake = Intake()
 
@@ -137,6 +153,8 @@ class FeishuAdapter:
         group = address.startswith(GROUP_PREFIX)
         tags = "".join(f'<at user_id="{m.user_id}">{m.name}</at> ' for m in reply.mentions)
         text = f"{tags}\n{reply.text}" if tags else reply.text
+        if not text.strip():  # a file sent without words
+            return []
         pieces = split_bytes(text, PIECE_BYTES)
         if reply.format is not TextFormat.MARKDOWN and not reply.buttons:
             return [("text", {"text": p}) for p in pieces]
@@ -152,7 +170,9 @@ class FeishuAdapter:
         if kind == "robot":
             return await self._send_custom(ident, reply)
         pieces = self._messages(address, reply)
-        if edit_of and len(pieces) == 1:
+        if reply.attachment is not None:  # uploaded before anything is sent; never an edit
+            pieces.append(await self._file(reply.attachment))
+        elif edit_of and len(pieces) == 1:
             msg_type, content = pieces[0]
             try:
                 # Text is edited with PUT, cards with PATCH (content only).
@@ -180,6 +200,20 @@ class FeishuAdapter:
             ids.append(str((answer.get("data") or {}).get("message_id", "")))
         return ids[0] or f"feishu-{secrets.token_hex(6)}"
 
+    async def _file(self, file: Attachment) -> tuple[str, dict[str, Any]]:
+        """Upload the file through the app (once per content) and the message that shows it."""
+        image = file.is_photo and len(file.data) <= IMAGE_BYTES
+        if image:
+            part = FilePart("image", file.name, file.mime, file.data, (("image_type", "message"),))
+        else:
+            suffix = "." + file.name.rpartition(".")[2].lower()
+            fields = (("file_type", FILE_TYPES.get(suffix, "stream")), ("file_name", file.name))
+            part = FilePart("file", file.name, file.mime, file.data, fields)
+        key = await self.media.get(
+            "image" if image else "file", file.data, lambda: self.api.upload(part, image)
+        )
+        return ("image", {"image_key": key}) if image else ("file", {"file_key": key})
+
     async def _send_custom(self, name: str, reply: Reply) -> str:
         robot = self.robots.get(name)
         if robot is None:
@@ -189,9 +223,16 @@ class FeishuAdapter:
                 "中添加并设置对应环境变量",
                 permanent=True,
             )
-        # Custom bots cannot call back, so buttons become typed hints for the app bot.
+        # Custom bots cannot call back, so buttons become typed hints for the app bot; they show
+        # pictures the app uploaded, but cannot send files.
+        file = reply.attachment
+        if file is not None and not (file.is_photo and len(file.data) <= IMAGE_BYTES):
+            reply, file = without_file(reply, "飞书自定义机器人不能发送文件"), None
         plain = Reply(with_hints(reply), reply.format, mentions=reply.mentions)
-        for msg_type, content in self._messages("robot:", plain):
+        messages = self._messages("robot:", plain)
+        if file is not None:
+            messages.append(await self._file(file))
+        for msg_type, content in messages:
             key = "card" if msg_type == "interactive" else "content"
             body = {"msg_type": msg_type, key: content}
             await self.api.custom_bot(robot["_HOOK"], robot["_SECRET"], body, int(self.now_s()))

@@ -1,11 +1,11 @@
-"""Feishu server APIs: tenant access token, ``im/v1/messages`` send and edit, custom bots;
-every failure becomes a DeliveryError the outbox understands."""
+"""Feishu server APIs: tenant access token, ``im/v1/messages`` send and edit, image and file
+uploads, custom bots; every failure becomes a DeliveryError the outbox understands."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.common.api import DEFAULT_RETRY_AFTER, JsonClient, TokenCache
+from bot.adapters.common.api import DEFAULT_RETRY_AFTER, FilePart, JsonClient, TokenCache
 from bot.adapters.feishu.crypto import sign_bot
 from bot.core.errors import DeliveryError
 
@@ -55,9 +55,16 @@ class FeishuApi:
         return str(answer["tenant_access_token"]), float(answer.get("expire", 7200))
 
     async def call(
-        self, method: str, path: str, body: dict[str, Any], params: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        params: dict[str, str] | None = None,
+        *,
+        upload: FilePart | None = None,
     ) -> dict[str, Any]:
-        """Call an OpenAPI ``path`` with the tenant token, refreshing it once if refused."""
+        """Call an OpenAPI ``path`` (JSON ``body`` or a multipart ``upload``) with the tenant
+        token, refreshing it once if refused."""
         for attempt in (1, 2):
             token = await self.tokens.get()
             status, answer = await self.client.request(
@@ -66,12 +73,19 @@ class FeishuApi:
                 params=params,
                 body=body,
                 headers={"Authorization": f"Bearer {token}"},
+                upload=upload,
             )
             if int(answer.get("code", 0) or 0) in TOKEN_INVALID and attempt == 1:
                 self.tokens.invalidate(token)
                 continue
             return check(status, answer)
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+    async def upload(self, file: FilePart, image: bool) -> str:
+        """``im/v1/images`` (a picture) or ``im/v1/files``; returns its image or file key."""
+        path, key = ("images", "image_key") if image else ("files", "file_key")
+        answer = await self.call("POST", f"/open-apis/im/v1/{path}", None, upload=file)
+        return str((answer.get("data") or {})[key])
 
     async def custom_bot(
         self, hook: str, secret: str, body: dict[str, Any], now_s: int

@@ -10,8 +10,15 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.adapters.telegram.api import ApiError, BotApi, BotIdentity, OutText, delivery_error
-from bot.adapters.telegram.render import TOKEN_MARK, direct_callback, render
+from bot.adapters.telegram.api import (
+    ApiError,
+    BotApi,
+    BotIdentity,
+    OutFile,
+    OutText,
+    delivery_error,
+)
+from bot.adapters.telegram.render import TOKEN_MARK, direct_callback, render, render_file
 from bot.adapters.telegram.updates import PLATFORM, parse
 from bot.config import TelegramConfig
 from bot.core.errors import DeliveryError
@@ -126,10 +133,15 @@ class TelegramAdapter:
             json.dumps([address, reply.to_payload()], sort_keys=True).encode()
         ).hexdigest()
         address = self._moved.get(address, address)
-        chunks = render(reply, await self._callback_data(reply))
-        editable = edit_of is not None and edit_of.isdigit() and len(chunks) == 1
-        if editable and await self._edit(address, int(str(edit_of)), chunks[0]):
-            return str(edit_of)
+        data = await self._callback_data(reply)
+        if reply.attachment is not None:  # a file is always a new message
+            chunks = render_file(reply, data)
+        else:
+            texts = render(reply, data)
+            editable = edit_of is not None and edit_of.isdigit() and len(texts) == 1
+            if editable and await self._edit(address, int(str(edit_of)), texts[0]):
+                return str(edit_of)
+            chunks = [*texts]
         sent = self._progress.setdefault(key, [])
         for chunk in chunks[len(sent) :]:
             # A retry after a failure half way through continues where it stopped.
@@ -154,8 +166,12 @@ class TelegramAdapter:
                 data[command] = TOKEN_MARK + await button_actions.token_for(session, command, now)
         return data
 
-    async def _send_one(self, address: str, chunk: OutText, *, moved: bool = False) -> int:
+    async def _send_one(
+        self, address: str, chunk: OutText | OutFile, *, moved: bool = False
+    ) -> int:
         try:
+            if isinstance(chunk, OutFile):
+                return await self.api.send_file(_chat_id(address), chunk)
             return await self.api.send_message(_chat_id(address), chunk)
         except ApiError as exc:
             if exc.migrate_to and not moved:
@@ -165,6 +181,11 @@ class TelegramAdapter:
             if exc.bad_entities and chunk.parse_mode:
                 log.warning("Telegram rejected our markup (%s); sending plain text", exc)
                 return await self._send_one(address, chunk.as_plain(), moved=moved)
+            if isinstance(chunk, OutFile) and chunk.photo and exc.not_a_photo:
+                log.info(
+                    "Telegram refused %s as a photo (%s); sending a document", chunk.name, exc
+                )
+                return await self._send_one(address, chunk.as_document(), moved=moved)
             raise delivery_error(exc) from exc
 
     async def _edit(self, address: str, message_id: int, chunk: OutText) -> bool:

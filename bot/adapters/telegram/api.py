@@ -32,6 +32,35 @@ class OutText:
 
 
 @dataclass(frozen=True, slots=True)
+class OutFile:
+    """One sendPhoto (``photo``) or sendDocument: the file, captioned by ``caption``'s text
+    (empty: no caption) with ``caption``'s keyboard under it."""
+
+    name: str
+    data: bytes
+    photo: bool
+    caption: OutText
+
+    @property
+    def text(self) -> str | None:
+        """The caption (None: no caption)."""
+        return self.caption.text or None
+
+    @property
+    def parse_mode(self) -> str | None:
+        """The caption's markup (None without a caption)."""
+        return self.caption.parse_mode if self.caption.text else None
+
+    def as_plain(self) -> OutFile:
+        """This file with its caption's markup removed."""
+        return OutFile(self.name, self.data, self.photo, self.caption.as_plain())
+
+    def as_document(self) -> OutFile:
+        """The same file sent as a document (a picture Telegram will not take as a photo)."""
+        return OutFile(self.name, self.data, False, self.caption)
+
+
+@dataclass(frozen=True, slots=True)
 class BotIdentity:
     """Who the bot is (from getMe)."""
 
@@ -77,6 +106,11 @@ class ApiError(Exception):
         """The message to edit is gone or too old; send a new one instead."""
         text = self.description.lower()
         return self.code == 400 and any(s in text for s in _EDIT_IMPOSSIBLE)
+
+    @property
+    def not_a_photo(self) -> bool:
+        """Telegram refused a picture as a photo (dimensions, size): send it as a document."""
+        return self.code == 400 and "photo" in self.description.lower()
 
     @property
     def bad_entities(self) -> bool:
@@ -145,6 +179,10 @@ class BotApi(Protocol):
 
     async def send_message(self, chat_id: int | str, message: OutText) -> int:
         """sendMessage; returns the new message id."""
+        ...
+
+    async def send_file(self, chat_id: int | str, file: OutFile) -> int:
+        """sendPhoto or sendDocument (multipart upload); returns the new message id."""
         ...
 
     async def edit_message_text(

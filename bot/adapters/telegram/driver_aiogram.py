@@ -14,10 +14,22 @@ from aiogram import Bot
 from aiogram import exceptions as ag_error
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+)
 from aiohttp import ClientTimeout, ConnectionTimeoutError
 
-from bot.adapters.telegram.api import ALLOWED_UPDATES, ApiError, BotIdentity, Keyboard, OutText
+from bot.adapters.telegram.api import (
+    ALLOWED_UPDATES,
+    ApiError,
+    BotIdentity,
+    Keyboard,
+    OutFile,
+    OutText,
+)
 
 T = TypeVar("T")
 
@@ -111,6 +123,21 @@ class AiogramApi:
                 message.text,
                 parse_mode=message.parse_mode,
                 reply_markup=_markup(message.keyboard),
+            )
+        )
+        return sent.message_id
+
+    async def send_file(self, chat_id: int | str, file: OutFile) -> int:
+        """sendPhoto or sendDocument, uploaded as multipart/form-data."""
+        upload = BufferedInputFile(file.data, filename=file.name)
+        send = self.bot.send_photo if file.photo else self.bot.send_document
+        sent = await self._call(
+            send(
+                chat_id,
+                upload,
+                caption=file.text,
+                parse_mode=file.parse_mode,
+                reply_markup=_markup(file.caption.keyboard),
             )
         )
         return sent.message_id

@@ -16,11 +16,18 @@ from typing import Any, TypeVar
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 import httpx
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram import error as tg_error
 from telegram.request import HTTPXRequest
 
-from bot.adapters.telegram.api import ALLOWED_UPDATES, ApiError, BotIdentity, Keyboard, OutText
+from bot.adapters.telegram.api import (
+    ALLOWED_UPDATES,
+    ApiError,
+    BotIdentity,
+    Keyboard,
+    OutFile,
+    OutText,
+)
 
 T = TypeVar("T")
 
@@ -118,6 +125,21 @@ class PtbApi:
                 message.text,
                 parse_mode=message.parse_mode,
                 reply_markup=_markup(message.keyboard),
+            )
+        )
+        return sent.message_id
+
+    async def send_file(self, chat_id: int | str, file: OutFile) -> int:
+        """sendPhoto or sendDocument, uploaded as multipart/form-data."""
+        upload = InputFile(file.data, filename=file.name)
+        send = self.bot.send_photo if file.photo else self.bot.send_document
+        sent = await self._call(
+            send(
+                chat_id,
+                upload,
+                caption=file.text,
+                parse_mode=file.parse_mode,
+                reply_markup=_markup(file.caption.keyboard),
             )
         )
         return sent.message_id

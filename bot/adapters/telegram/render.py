@@ -1,16 +1,19 @@
-"""Neutral Reply → Telegram text messages: HTML or MarkdownV2 escaping, user-id mentions,
-inline keyboards, and splitting above Telegram's 4,096-character limit."""
+"""Neutral Reply → Telegram messages: HTML or MarkdownV2 escaping, user-id mentions, inline
+keyboards, splitting above Telegram's 4,096-character limit, and files with their captions."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
-from bot.adapters.telegram.api import Keyboard, OutText
+from bot.adapters.telegram.api import Keyboard, OutFile, OutText
 from bot.core.messages import Mention, Reply, TextFormat
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # sendPhoto's limit; larger pictures go as documents
 MAX_CALLBACK_BYTES = 64
 TOKEN_MARK = "~"
 """callback_data starting with this is a stored action token, not the command itself."""
@@ -123,18 +126,19 @@ def _cut_point(line: str, limit: int) -> int:
     return end
 
 
-def render(reply: Reply, callback_data: Mapping[str, str]) -> list[OutText]:
+def render(reply: Reply, callback_data: Mapping[str, str], limit: int = MAX_TEXT) -> list[OutText]:
     """Telegram messages for ``reply``: mentions on the first, buttons on the last.
 
     Args:
         reply: The neutral reply.
         callback_data: For each button command, the callback_data to put on its button
             (the command itself, or a stored token when it is longer than 64 bytes).
+        limit: The most characters one message may show.
     """
     markdown = reply.format is TextFormat.MARKDOWN
     head = " ".join(_mention(m, markdown) for m in reply.mentions)
     head_plain = " ".join(f"@{m.name}" for m in reply.mentions)
-    room = MAX_TEXT - (utf16_len(head_plain) + 1 if head else 0)
+    room = limit - (utf16_len(head_plain) + 1 if head else 0)
     keyboard: Keyboard = tuple(
         tuple((b.label, callback_data[b.command]) for b in row) for row in reply.buttons
     )
@@ -152,3 +156,17 @@ def render(reply: Reply, callback_data: Mapping[str, str]) -> list[OutText]:
             OutText(text, "MarkdownV2" if markdown else "HTML", keyboard if last else (), plain)
         )
     return out
+
+
+def render_file(reply: Reply, callback_data: Mapping[str, str]) -> list[OutText | OutFile]:
+    """The messages for a reply with a file: the file with the text as its caption when that
+    fits in 1,024 characters, else the text as messages of its own and then the file."""
+    file = reply.attachment
+    if file is None:
+        raise ValueError("render_file needs a reply with an attachment")
+    photo = file.is_photo and len(file.data) <= MAX_PHOTO_BYTES
+    text = replace(reply, attachment=None)
+    caption = render(text, callback_data, MAX_CAPTION)
+    if len(caption) == 1:
+        return [OutFile(file.name, file.data, photo, caption[0])]
+    return [*render(text, callback_data), OutFile(file.name, file.data, photo, OutText("", None))]

@@ -3,17 +3,22 @@
 Addresses (after ``wecom:``): ``<userid>`` or ``user:<userid>`` — a person, through the app
 (the private address equals the binding's external id); ``robot:<name>`` — a group robot
 (消息推送) named in ``platforms.wecom.robots``; ``appchat:<chatid>`` — an app-created group chat.
+A reply's file is uploaded before anything is sent (a failed upload sends nothing), then goes
+after the text as an image or file message (app: ``media/upload``); a robot sends a picture up
+to 2 MB inline (base64) and anything else as a file it uploaded (``webhook/upload_media``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import secrets
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.adapters.common.api import JsonClient
+from bot.adapters.common.api import FilePart, JsonClient, MediaCache
 from bot.adapters.common.intake import Intake
 from bot.adapters.common.text import button_hint, split_bytes, with_hints
 from bot.adapters.wecom.api import WeComApi
@@ -21,7 +26,7 @@ from bot.adapters.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.adapters.wecom.inbound import PLATFORM, envelope_encrypt, parse_message, to_incoming
 from bot.config import WeComConfig
 from bot.core.errors import DeliveryError
-from bot.core.messages import Reply, TextFormat
+from bot.core.messages import Attachment, Reply, TextFormat
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -32,6 +37,9 @@ log = logging.getLogger("dutybot.wecom")
 TEXT_BYTES = 2048  # app and robot text: longer is truncated or refused
 MARKDOWN_BYTES = 4096
 CARD_BUTTONS = 6  # button_interaction cards hold at most six buttons
+APP_IMAGE_BYTES = 10 * 1024 * 1024  # media/upload takes images up to 10 MB (files 20 MB)
+ROBOT_IMAGE_BYTES = 2 * 1024 * 1024  # a robot's image message carries at most 2 MB
+MEDIA_SECONDS = 2.5 * 86400  # uploaded media last three days
 
 
 class WeComAdapter:
@@ -55,6 +63,7 @@ class WeComAdapter:
         self.robot_keys = robot_keys
         self.client = JsonClient(PLATFORM, config.timeout_seconds)
         self.api = WeComApi(self.client, config.api_base, corp_id, secret)
+        self.media = MediaCache(MEDIA_SECONDS)
         self.intake = Intake()
 
     def is_group(self, address: str) -> bool:
@@ -119,6 +128,8 @@ class WeComAdapter:
         text = reply.text if cards else with_hints(reply)
         mentions = " ".join(f"@{m.name}" for m in reply.mentions)
         text = f"{mentions}\n{text}" if mentions else text
+        if not text.strip():  # a file sent without words
+            return []
         if reply.format is TextFormat.MARKDOWN:
             return [
                 {"msgtype": "markdown", "markdown": {"content": piece}}
@@ -155,8 +166,11 @@ class WeComAdapter:
                 # A retry after a timeout that did deliver is then dropped by WeCom, not doubled.
                 extra["enable_duplicate_check"] = 1
                 extra["duplicate_check_interval"] = self.config.duplicate_check_seconds
+        bodies = self._bodies(reply, cards)
+        if reply.attachment is not None:
+            bodies.append(await self._app_file(reply.attachment))
         ids = []
-        for body in self._bodies(reply, cards):
+        for body in bodies:
             answer = await self.api.call(path, {**to, **extra, **body})
             if answer.get("invaliduser"):
                 raise DeliveryError(
@@ -174,6 +188,27 @@ class WeComAdapter:
                 hint = {"msgtype": "text", "text": {"content": button_hint(reply)}}
                 await self.api.call(path, {**to, **extra, **hint})
         return ids[0] if ids and ids[0] else f"wecom-{secrets.token_hex(6)}"
+
+    async def _app_file(self, file: Attachment) -> dict[str, Any]:
+        """Upload the file for the app (once per three days) and the message that shows it."""
+        kind = "image" if file.is_photo and len(file.data) <= APP_IMAGE_BYTES else "file"
+        part = FilePart("media", file.name, file.mime, file.data)
+        media_id = await self.media.get(
+            f"app:{kind}", file.data, lambda: self.api.upload(kind, part)
+        )
+        return {"msgtype": kind, kind: {"media_id": media_id}}
+
+    async def _robot_file(self, key: str, file: Attachment) -> dict[str, Any]:
+        """A picture inline (base64 and MD5); anything else uploaded for this robot."""
+        if file.is_photo and len(file.data) <= ROBOT_IMAGE_BYTES:
+            encoded = base64.b64encode(file.data).decode("ascii")
+            digest = hashlib.md5(file.data, usedforsecurity=False).hexdigest()
+            return {"msgtype": "image", "image": {"base64": encoded, "md5": digest}}
+        part = FilePart("media", file.name, file.mime, file.data)
+        media_id = await self.media.get(
+            f"robot:{key}", file.data, lambda: self.api.robot_upload(key, part)
+        )
+        return {"msgtype": "file", "file": {"media_id": media_id}}
 
     async def _send_robot(self, name: str, reply: Reply) -> str:
         key = self.robot_keys.get(name)
@@ -198,6 +233,9 @@ class WeComAdapter:
                 {"msgtype": "text", "text": {"content": p, "mentioned_list": [] if i else users}}
                 for i, p in enumerate(split_bytes(text, TEXT_BYTES))
             ]
+        bodies = [b for b in bodies if b[b["msgtype"]]["content"].strip()]
+        if reply.attachment is not None:
+            bodies.append(await self._robot_file(key, reply.attachment))
         for body in bodies:
             await self.api.robot(key, body)
         return f"wecom-robot-{secrets.token_hex(6)}"

@@ -1,4 +1,5 @@
-"""WeCom server API: access-token cache, app ``message/send``, ``appchat/send``, robot webhooks.
+"""WeCom server API: access-token cache, app ``message/send``, ``appchat/send``, robot webhooks,
+and media uploads (app ``media/upload``, robot ``webhook/upload_media``).
 
 Every errcode becomes a DeliveryError the outbox understands (permanent, or retry after a wait).
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.common.api import DEFAULT_RETRY_AFTER, JsonClient, TokenCache
+from bot.adapters.common.api import DEFAULT_RETRY_AFTER, FilePart, JsonClient, TokenCache
 from bot.core.errors import DeliveryError
 
 TOKEN_EXPIRED = {40014, 41001, 42001}  # invalid, missing, expired access_token: fetch afresh
@@ -15,6 +16,10 @@ TOKEN_EXPIRED = {40014, 41001, 42001}  # invalid, missing, expired access_token:
 PERMANENT = {
     40001: "应用 Secret 不正确（DUTYBOT_WECOM_SECRET）",
     40003: "userid 不合法",
+    40004: "媒体文件类型不合法",
+    40005: "文件类型不合法",
+    40006: "文件大小不合法（图片 ≤ 10 MB、文件 ≤ 20 MB）",
+    40009: "图片大小超过限制",
     40008: "消息类型不合法",
     40013: "企业 ID 不正确（DUTYBOT_WECOM_CORP_ID）",
     44004: "消息内容为空",
@@ -63,12 +68,24 @@ class WeComApi:
         check(answer, robot=False)
         return str(answer["access_token"]), float(answer.get("expires_in", 7200))
 
-    async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """POST ``body`` to an app API ``path`` with the access token, refreshing it once."""
+    async def call(
+        self,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        upload: FilePart | None = None,
+        query: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """POST ``body`` (or ``upload``) to an app API ``path`` with the access token,
+        refreshing the token once."""
         for attempt in (1, 2):
             token = await self.tokens.get()
             _, answer = await self.client.request(
-                "POST", f"{self.base}{path}", params={"access_token": token}, body=body
+                "POST",
+                f"{self.base}{path}",
+                params={"access_token": token, **(query or {})},
+                body=body,
+                upload=upload,
             )
             if int(answer.get("errcode", 0) or 0) in TOKEN_EXPIRED and attempt == 1:
                 self.tokens.invalidate(token)
@@ -82,3 +99,18 @@ class WeComApi:
             "POST", f"{self.base}/cgi-bin/webhook/send", params={"key": key}, body=body
         )
         return check(answer, robot=True)
+
+    async def upload(self, kind: str, file: FilePart) -> str:
+        """``media/upload`` as ``kind`` (image or file); the media id lasts three days."""
+        answer = await self.call("/cgi-bin/media/upload", upload=file, query={"type": kind})
+        return str(answer["media_id"])
+
+    async def robot_upload(self, key: str, file: FilePart) -> str:
+        """A group robot's ``webhook/upload_media`` (a file for that robot's file messages)."""
+        _, answer = await self.client.request(
+            "POST",
+            f"{self.base}/cgi-bin/webhook/upload_media",
+            params={"key": key, "type": "file"},
+            upload=file,
+        )
+        return str(check(answer, robot=True)["media_id"])

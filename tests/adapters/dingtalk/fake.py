@@ -1,5 +1,6 @@
-"""A local fake of DingTalk's OpenAPI, custom robots and sessionWebhooks, plus a client that
-posts signed robot callbacks like DingTalk."""
+"""A local fake of DingTalk's OpenAPI, oapi media uploads, custom robots and sessionWebhooks,
+plus a client that posts signed robot callbacks like DingTalk. Image and file messages must
+name uploaded media; webhooks (custom robots, sessionWebhooks) take no file messages."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from tests.adapters.fakes import FakeServer
+from tests.adapters.fakes import FakeServer, Upload, read_form
 
 APP_KEY = "dingappkey0123"
 APP_SECRET = "this is a secret"
 ROBOT_TOKEN = "robot-token-flood"
 ROBOT_SECRET = "SEC0123456789abcdef/+="
+WEBHOOK_TYPES = ("text", "markdown", "actionCard", "link", "feedCard")  # no files
+FILE_ENDINGS = ("doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "pdf", "rar")
 ENV = {
     "DUTYBOT_DINGTALK_APP_KEY": APP_KEY,
     "DUTYBOT_DINGTALK_APP_SECRET": APP_SECRET,
@@ -48,6 +51,7 @@ class FakeDingTalk(FakeServer):
         r.add_post("/v1.0/robot/oToMessages/batchSend", self._batch_send)
         r.add_post("/v1.0/robot/groupMessages/send", self._group_send)
         r.add_post("/robot/send", self._custom_robot)
+        r.add_post("/media/upload", self._upload)
         r.add_post("/session/{chat}", self._session)
         r.add_post("/v1.0/gateway/connections/open", self._open_stream)
         r.add_get("/stream", self._stream)
@@ -73,10 +77,44 @@ class FakeDingTalk(FakeServer):
             return web.json_response(body, status=401)
         return None
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"errcode": 40014, "errmsg": "不合法的access_token"})
+        kind, (_, files) = request.query.get("type"), await read_form(request)
+        media = files.get("media")
+        if kind not in ("image", "file") or media is None:
+            return web.json_response({"errcode": 40004, "errmsg": "不合法的媒体文件类型"})
+        ending = media.name.rpartition(".")[2].lower()
+        picture = media.data.startswith((b"\x89PNG", b"\xff\xd8", b"GIF8", b"BM"))
+        if len(media.data) > 20 * 1024 * 1024 or (kind == "image" and not picture):
+            return web.json_response({"errcode": 40006, "errmsg": "不合法的文件"})
+        if kind == "file" and ending not in FILE_ENDINGS:
+            return web.json_response({"errcode": 40005, "errmsg": "不合法的文件类型"})
+        media_id = self.keep(media, "@lA")
+        return web.json_response({"errcode": 0, "errmsg": "ok", "media_id": media_id})
+
+    def _unknown_media(self, body: dict[str, Any]) -> web.Response | None:
+        """sampleImageMsg and sampleFile must name uploaded media."""
+        param = json.loads(body["msgParam"])
+        media = {"sampleImageMsg": "photoURL", "sampleFile": "mediaId"}.get(body["msgKey"])
+        if media is None or param.get(media) in self.uploads:
+            return None
+        body = {"code": "invalidParameter.media", "message": "media not found"}
+        return web.json_response(body, status=400)
+
+    def _webhook_type(self, body: dict[str, Any]) -> web.Response | None:
+        if body.get("msgtype") in WEBHOOK_TYPES:
+            return None
+        return web.json_response({"errcode": 40008, "errmsg": "不合法的消息类型"})
+
     async def _batch_send(self, request: web.Request) -> web.Response:
         if (refused := await self._authorised(request)) is not None:
             return refused
         body = await request.json()
+        if (unknown := self._unknown_media(body)) is not None:
+            return unknown
         for user in body["userIds"]:
             self.sent.append((user, body))
         return web.json_response({"processQueryKey": f"pq{next(self._ids)}"})
@@ -85,6 +123,8 @@ class FakeDingTalk(FakeServer):
         if (refused := await self._authorised(request)) is not None:
             return refused
         body = await request.json()
+        if (unknown := self._unknown_media(body)) is not None:
+            return unknown
         self.sent.append((f"group:{body['openConversationId']}", body))
         return web.json_response({"processQueryKey": f"pq{next(self._ids)}"})
 
@@ -96,14 +136,20 @@ class FakeDingTalk(FakeServer):
             return web.json_response({"errcode": 300001, "errmsg": "token is not exist"})
         if q.get("sign") != _b64_hmac(ROBOT_SECRET, q.get("timestamp", "")):
             return web.json_response({"errcode": 310000, "errmsg": "sign not match"})
-        self.sent.append(("robot:flood", await request.json()))
+        body = await request.json()
+        if (refused := self._webhook_type(body)) is not None:
+            return refused
+        self.sent.append(("robot:flood", body))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _session(self, request: web.Request) -> web.Response:
         if (fault := await self.fault()) is not None:
             return fault
+        body = await request.json()
+        if (refused := self._webhook_type(body)) is not None:
+            return refused
         self.session_hits += 1
-        self.sent.append((request.match_info["chat"], await request.json()))
+        self.sent.append((request.match_info["chat"], body))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _open_stream(self, request: web.Request) -> web.Response:
@@ -171,12 +217,23 @@ class FakeDingTalk(FakeServer):
         """What ``receiver`` was sent (webhook bodies or OpenAPI msgParam)."""
         out = []
         for body in self.to(receiver):
+            if body.get("msgKey") in ("sampleImageMsg", "sampleFile"):
+                continue
             if "msgParam" in body:
                 param = json.loads(body["msgParam"])
                 out.append(param.get("content") or param.get("text", ""))
             else:
                 kind = body["msgtype"]
                 out.append(body[kind].get("content") or body[kind].get("text", ""))
+        return out
+
+    def files(self, receiver: str) -> list[tuple[dict[str, Any], Upload]]:
+        """(msgParam, uploaded file) of each image or file message sent to ``receiver``."""
+        out = []
+        for body in self.to(receiver):
+            if body.get("msgKey") in ("sampleImageMsg", "sampleFile"):
+                param = json.loads(body["msgParam"])
+                out.append((param, self.uploads[param.get("photoURL") or param["mediaId"]]))
         return out
 
     def message(

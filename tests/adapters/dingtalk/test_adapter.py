@@ -5,41 +5,17 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.adapters.dingtalk import create_adapter
-from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Button, Mention, Reply
 from tests.adapters.contract import run_conversation
-from tests.adapters.dingtalk.fake import ENV, FakeDingTalk
+from tests.adapters.dingtalk.fake import FakeDingTalk
 from tests.adapters.fakes import Fault
-from tests.adapters.rig import Chat, Rig, make_rig
+from tests.adapters.rig import Chat, Rig
 
 _ids = itertools.count(1000)
-
-
-@pytest.fixture
-async def ding() -> AsyncIterator[FakeDingTalk]:
-    fake = FakeDingTalk()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def rig(db_url: str, clock: FakeClock, ding: FakeDingTalk) -> AsyncIterator[Rig]:
-    section = {
-        "api_base": ding.url,
-        "oapi_base": ding.url,
-        "robots": {"防汛群": "FLOOD"},
-        "timeout_seconds": 0.5,
-    }
-    made = await make_rig(db_url, clock, "dingtalk", section, create_adapter, ENV, "zhangsan")
-    yield made
-    await made.close()
 
 
 def _url(rig: Rig) -> str:

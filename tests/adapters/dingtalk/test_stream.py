@@ -19,20 +19,13 @@ _ids = itertools.count(1000)
 
 
 @pytest.fixture
-async def ding() -> AsyncIterator[FakeDingTalk]:
-    fake = FakeDingTalk()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def rig(db_url: str, clock: FakeClock, ding: FakeDingTalk) -> AsyncIterator[Rig]:
     section = {"api_base": ding.url, "oapi_base": ding.url, "mode": "stream"}
     ding.gateway_faults = [503]  # the first connection attempt fails: the adapter retries
-    made = await make_rig(db_url, clock, "dingtalk", section, _fast_retry, ENV, "zhangsan")
-    yield made
-    await made.close()
+    async with await make_rig(
+        db_url, clock, "dingtalk", section, _fast_retry, ENV, "zhangsan"
+    ) as made:
+        yield made
 
 
 def _fast_retry(*args: object) -> object:

@@ -1,5 +1,6 @@
-"""A local fake of open.feishu.cn (token, im/v1 messages, custom bots) plus a client that posts
-signed, encrypted events like Feishu."""
+"""A local fake of open.feishu.cn (token, im/v1 messages, image and file uploads, custom bots)
+plus a client that posts signed, encrypted events like Feishu. Image and file messages must
+name a key it handed out; custom bots take images but not files, as on Feishu."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapters.feishu.crypto import encrypt, event_signature, sign_bot
-from tests.adapters.fakes import FakeServer
+from tests.adapters.fakes import FakeServer, Upload, read_form
 
 APP_ID = "cli_a1b2c3d4e5"
 APP_SECRET = "feishu-app-secret-0123"
 VERIFICATION = "vtoken-0123"
 ENCRYPT_KEY = "test key"
 HOOK, HOOK_SECRET = "hook-flood-0001", "demo-secret"
+MB = 1024 * 1024
+FILE_TYPES = {"opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"}
 ENV = {
     "DUTYBOT_FEISHU_APP_ID": APP_ID,
     "DUTYBOT_FEISHU_APP_SECRET": APP_SECRET,
@@ -45,6 +48,8 @@ class FakeFeishu(FakeServer):
         r.add_put("/open-apis/im/v1/messages/{id}", self._edit)
         r.add_patch("/open-apis/im/v1/messages/{id}", self._edit)
         r.add_post("/open-apis/bot/v2/hook/{hook}", self._hook)
+        r.add_post("/open-apis/im/v1/images", self._image)
+        r.add_post("/open-apis/im/v1/files", self._file)
 
     async def _token(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -68,6 +73,8 @@ class FakeFeishu(FakeServer):
         if (refused := await self._authorised(request)) is not None:
             return refused
         body = await request.json()
+        if (unknown := self._unknown_key(body)) is not None:
+            return unknown
         prefix = "chat:" if request.query.get("receive_id_type") == "chat_id" else ""
         self.sent.append((prefix + body["receive_id"], body))
         message_id = f"om_{next(self._ids)}"
@@ -87,8 +94,52 @@ class FakeFeishu(FakeServer):
             return web.json_response({"code": 19001, "msg": "param invalid: incoming webhook"})
         if body.get("sign") != sign_bot(HOOK_SECRET, int(body.get("timestamp", 0))):
             return web.json_response({"code": 19021, "msg": "sign match fail"})
+        if body.get("msg_type") not in ("text", "post", "image", "share_chat", "interactive"):
+            return web.json_response({"code": 19002, "msg": "msg_type invalid"})
+        if (unknown := self._unknown_key(body)) is not None:
+            return unknown
         self.sent.append(("robot:flood", body))
         return web.json_response({"code": 0, "msg": "success", "data": {}})
+
+    async def _image(self, request: web.Request) -> web.Response:
+        if (refused := await self._authorised(request)) is not None:
+            return refused
+        fields, files = await read_form(request)
+        image = files.get("image")
+        if fields.get("image_type") != "message" or image is None:
+            return web.json_response({"code": 234001, "msg": "Invalid request param."}, status=400)
+        if len(image.data) > 10 * MB or not image.data.startswith((b"\x89PNG", b"\xff\xd8")):
+            return web.json_response({"code": 234011, "msg": "Can't regonnize image format."})
+        return self._keep_key(image, "img_v3_", "image_key")
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if (refused := await self._authorised(request)) is not None:
+            return refused
+        fields, files = await read_form(request)
+        file = files.get("file")
+        if fields.get("file_type") not in FILE_TYPES or not fields.get("file_name") or not file:
+            return web.json_response({"code": 234001, "msg": "Invalid request param."}, status=400)
+        if len(file.data) > 30 * MB:
+            return web.json_response(
+                {"code": 234006, "msg": "The file size exceed the max value."}
+            )
+        upload = Upload(fields["file_type"], fields["file_name"], file.mime, file.data)
+        return self._keep_key(upload, "file_v3_", "file_key")
+
+    def _keep_key(self, upload: Upload, prefix: str, key: str) -> web.Response:
+        data = {key: self.keep(upload, prefix)}
+        return web.json_response({"code": 0, "msg": "success", "data": data})
+
+    def _unknown_key(self, body: dict[str, Any]) -> web.Response | None:
+        """Image and file messages must name an uploaded key."""
+        kind = body.get("msg_type")
+        if kind not in ("image", "file"):
+            return None
+        content = body["content"]
+        content = json.loads(content) if isinstance(content, str) else content
+        if content.get(f"{kind}_key") in self.uploads:
+            return None
+        return web.json_response({"code": 230001, "msg": "invalid key"}, status=400)
 
     def texts(self, receiver: str) -> list[str]:
         """Text (or a card's markdown) sent to ``receiver``."""
@@ -96,7 +147,19 @@ class FakeFeishu(FakeServer):
         for body in self.to(receiver):
             content = body.get("card") or body.get("content")
             content = json.loads(content) if isinstance(content, str) else content
-            out.append(content.get("text") or content["elements"][0]["content"])
+            if body.get("msg_type") not in ("image", "file"):
+                out.append(content.get("text") or content["elements"][0]["content"])
+        return out
+
+    def files(self, receiver: str) -> list[tuple[str, Upload]]:
+        """(message type, file) of each image or file message sent to ``receiver``."""
+        out = []
+        for body in self.to(receiver):
+            kind = body.get("msg_type")
+            if kind in ("image", "file"):
+                content = body["content"]
+                content = json.loads(content) if isinstance(content, str) else content
+                out.append((kind, self.uploads[content[f"{kind}_key"]]))
         return out
 
     def message_event(

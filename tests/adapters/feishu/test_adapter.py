@@ -4,36 +4,17 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.adapters.feishu import create_adapter
-from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Button, Mention, Reply, TextFormat
 from tests.adapters.contract import run_conversation
 from tests.adapters.fakes import Fault
-from tests.adapters.feishu.fake import ENV, VERIFICATION, FakeFeishu
-from tests.adapters.rig import Chat, Rig, make_rig
+from tests.adapters.feishu.fake import VERIFICATION, FakeFeishu
+from tests.adapters.rig import Chat, Rig
 
 _ids = itertools.count(1000)
-
-
-@pytest.fixture
-async def feishu() -> AsyncIterator[FakeFeishu]:
-    fake = FakeFeishu()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def rig(db_url: str, clock: FakeClock, feishu: FakeFeishu) -> AsyncIterator[Rig]:
-    section = {"api_base": feishu.url, "robots": {"防汛群": "FLOOD"}, "timeout_seconds": 0.5}
-    made = await make_rig(db_url, clock, "feishu", section, create_adapter, ENV, "ou_zhangsan")
-    yield made
-    await made.close()
 
 
 def _url(rig: Rig) -> str:

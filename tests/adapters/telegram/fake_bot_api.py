@@ -1,11 +1,12 @@
 """A local Telegram Bot API server (aiohttp) for tests and benchmarks.
 
-It speaks the real HTTP protocol at ``/bot<token>/<method>`` (form, multipart or JSON bodies),
-so both drivers are pointed at it through their base-URL settings. It keeps updates until a
-higher getUpdates offset confirms them, enforces the flood limits (30/s overall, short bursts
-per chat, 20/min per group), checks text length, markup and callback_data size, and injects
-faults on demand: 429 with ``parameters.retry_after``, 5xx, timeouts (before or after carrying
-the call out), supergroup migration, a bot blocked by a user or kicked from a group, a chat that
+It speaks the real HTTP protocol at ``/bot<token>/<method>`` (form, multipart or JSON bodies,
+file uploads: fake_media), so both drivers are pointed at it through their base-URL settings.
+It keeps updates until a higher getUpdates offset confirms them, enforces the flood limits
+(30/s overall, short bursts per chat, 20/min per group), checks text length, markup and
+callback_data size, and injects faults on demand: 429 with ``parameters.retry_after``, 5xx,
+timeouts (before or after carrying the call out), supergroup migration, a bot blocked by a user
+or kicked from a group, a chat that
 does not exist.
 """
 
@@ -20,6 +21,8 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from tests.adapters.fakes import read_form
+from tests.adapters.telegram.fake_media import MediaMethods, message_json
 from tests.adapters.telegram.fake_rules import ApiReply, Fault, FaultInjection, Limits
 from tests.adapters.telegram.fake_updates import Json, Sent, UpdateFactory
 from tests.adapters.telegram.markup import visible_text
@@ -28,7 +31,7 @@ _INT_FIELDS = ("chat_id", "message_id", "offset", "limit", "timeout")
 _JSON_FIELDS = ("reply_markup", "allowed_updates", "commands")
 
 
-class FakeBotApi(UpdateFactory, FaultInjection):
+class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
     """The server. ``base_url`` is what the drivers' base-URL settings get."""
 
     def __init__(self, token: str, username: str = "DutyTestBot", limits: Limits | None = None):
@@ -58,7 +61,7 @@ class FakeBotApi(UpdateFactory, FaultInjection):
         self._arrived = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self.app = web.Application()
+        self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
         self.app.router.add_post("/bot{token}/{method}", self._dispatch)
 
     # ---- server ----------------------------------------------------------------------------
@@ -82,7 +85,8 @@ class FakeBotApi(UpdateFactory, FaultInjection):
         if request.content_type == "application/json":
             raw: Json = await request.json()
         else:
-            raw = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+            fields, files = await read_form(request)
+            raw = {**fields, **files}
         params: Json = {}
         for key, value in raw.items():
             if key in _INT_FIELDS and isinstance(value, str) and value.lstrip("-").isdigit():
@@ -214,15 +218,6 @@ class FakeBotApi(UpdateFactory, FaultInjection):
                     raise ApiReply(400, "Bad Request: BUTTON_DATA_INVALID")
         return text, keyboard
 
-    def _message_json(self, sent: Sent) -> Json:
-        return {
-            "message_id": sent.message_id,
-            "from": {"id": self.bot_id, "is_bot": True, "first_name": "值班助手"},
-            "chat": self.chat(sent.chat_id),
-            "date": int(time.time()),
-            "text": sent.text,
-        }
-
     async def api_sendMessage(self, params: Json) -> Json:
         chat_id = int(params["chat_id"])
         self._check_chat(chat_id)
@@ -231,11 +226,15 @@ class FakeBotApi(UpdateFactory, FaultInjection):
         sent = Sent(
             next(self._msg_ids[chat_id]), chat_id, text, params.get("parse_mode"), keyboard
         )
+        await self.record(sent)
+        return message_json(self, sent)
+
+    async def record(self, sent: Sent) -> None:
+        """A message now shows in its chat."""
         async with self._arrived:
-            self.chats[chat_id].append(sent)
+            self.chats[sent.chat_id].append(sent)
             self.sent_count += 1
             self._arrived.notify_all()
-        return self._message_json(sent)
 
     async def api_editMessageText(self, params: Json) -> Json:
         chat_id = int(params["chat_id"])
@@ -249,7 +248,7 @@ class FakeBotApi(UpdateFactory, FaultInjection):
             raise ApiReply(400, "Bad Request: message is not modified")
         self._throttle(chat_id)
         sent.text, sent.keyboard, sent.edits = text, keyboard, sent.edits + 1
-        return self._message_json(sent)
+        return message_json(self, sent)
 
     async def api_answerCallbackQuery(self, params: Json) -> bool:
         self.answers.append((str(params["callback_query_id"]), params.get("text")))

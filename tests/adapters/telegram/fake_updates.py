@@ -21,6 +21,8 @@ class Sent:
     parse_mode: str | None
     keyboard: list[list[Json]] = field(default_factory=list)
     edits: int = 0
+    file: Any = None
+    """The photo or document (an Upload) when the message carries one."""
 
 
 class UpdateFactory:

@@ -1,7 +1,14 @@
-"""A local fake of qyapi.weixin.qq.com plus a client that posts encrypted callbacks like WeCom."""
+"""A local fake of qyapi.weixin.qq.com plus a client that posts encrypted callbacks like WeCom.
+
+It takes media uploads (app ``media/upload``, robot ``webhook/upload_media``) with WeCom's size
+and type rules, and checks that image and file messages name media it holds (or, for a robot's
+image, carry base64 whose MD5 matches, 2 MB at most).
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import time
 from typing import Any
@@ -10,12 +17,15 @@ import aiohttp
 from aiohttp import web
 
 from bot.adapters.wecom.crypto import WeComCrypto
-from tests.adapters.fakes import FakeServer
+from tests.adapters.fakes import FakeServer, Upload, read_form
 
 CORP_ID = "ww1436e0e65a779aee"
 SECRET = "app-secret-0123456789"
 TOKEN = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"
 AES_KEY = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt"
+MB = 1024 * 1024
+LIMITS = {"image": 10 * MB, "file": 20 * MB}  # media/upload
+PICTURES = (b"\x89PNG", b"\xff\xd8\xff")  # PNG and JPEG are the image types WeCom takes
 ENV = {
     "DUTYBOT_WECOM_CORP_ID": CORP_ID,
     "DUTYBOT_WECOM_SECRET": SECRET,
@@ -39,6 +49,8 @@ class FakeWeCom(FakeServer):
         self.app.router.add_post("/cgi-bin/message/send", self._app_send)
         self.app.router.add_post("/cgi-bin/appchat/send", self._app_send)
         self.app.router.add_post("/cgi-bin/webhook/send", self._robot)
+        self.app.router.add_post("/cgi-bin/media/upload", self._upload)
+        self.app.router.add_post("/cgi-bin/webhook/upload_media", self._robot_upload)
 
     def expire_token(self) -> None:
         """WeCom revoked the current token (it expired early)."""
@@ -62,6 +74,9 @@ class FakeWeCom(FakeServer):
         receiver = body.get("touser") or f"appchat:{body.get('chatid')}"
         if receiver in self.unknown_users:
             return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": receiver})
+        kind = body.get("msgtype")
+        if kind in ("image", "file") and body[kind].get("media_id") not in self.uploads:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
         self.sent.append((receiver, body))
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"msg{next(self._ids)}"})
 
@@ -71,8 +86,54 @@ class FakeWeCom(FakeServer):
         key = request.query.get("key", "")
         if not key.startswith("robot-key-"):
             return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
-        self.sent.append((f"robot:{key}", await request.json()))
+        body = await request.json()
+        if body.get("msgtype") == "image":
+            data = base64.b64decode(body["image"]["base64"])
+            if hashlib.md5(data).hexdigest() != body["image"]["md5"] or len(data) > 2 * MB:
+                return web.json_response({"errcode": 40009, "errmsg": "invalid image"})
+        elif body.get("msgtype") == "file" and body["file"].get("media_id") not in self.uploads:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        self.sent.append((f"robot:{key}", body))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        kind = request.query.get("type", "")
+        return await self._media(request, kind, LIMITS.get(kind, 0))
+
+    async def _robot_upload(self, request: web.Request) -> web.Response:
+        if not request.query.get("key", "").startswith("robot-key-"):
+            return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
+        return await self._media(request, request.query.get("type", ""), LIMITS["file"])
+
+    async def _media(self, request: web.Request, kind: str, limit: int) -> web.Response:
+        """Keep the ``media`` part if it fits ``kind``'s rules, as WeCom answers it."""
+        _, files = await read_form(request)
+        upload = files.get("media")
+        if kind not in LIMITS or upload is None:
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        if not 5 < len(upload.data) <= limit:
+            return web.json_response({"errcode": 40006, "errmsg": "invalid file size"})
+        if kind == "image" and not upload.data.startswith(PICTURES):
+            return web.json_response({"errcode": 40005, "errmsg": "invalid file type"})
+        media_id = self.keep(upload, f"{kind}-")
+        answer = {"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id}
+        return web.json_response({**answer, "created_at": str(int(time.time()))})
+
+    def files(self, receiver: str) -> list[tuple[str, Upload]]:
+        """(message type, file) of each image or file message sent to ``receiver``."""
+        out = []
+        for body in self.to(receiver):
+            kind = body["msgtype"]
+            if kind == "image" and "base64" in body["image"]:
+                data = base64.b64decode(body["image"]["base64"])
+                out.append((kind, Upload("base64", "", "image/png", data)))
+            elif kind in ("image", "file"):
+                out.append((kind, self.uploads[body[kind]["media_id"]]))
+        return out
 
     def texts(self, receiver: str) -> list[str]:
         """Text and markdown contents sent to ``receiver``."""

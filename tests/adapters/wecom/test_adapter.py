@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 
-from bot.adapters.wecom import create_adapter
 from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Button, Mention, Reply, Target, TextFormat
 from models import outbox
 from tests.adapters.contract import run_conversation
 from tests.adapters.fakes import Fault
-from tests.adapters.rig import Chat, Rig, make_rig
-from tests.adapters.wecom.fake import ENV, FakeWeCom
+from tests.adapters.rig import Chat, Rig
+from tests.adapters.wecom.fake import FakeWeCom
 
 _ids = itertools.count(1000)
-
-
-@pytest.fixture
-async def wecom() -> AsyncIterator[FakeWeCom]:
-    fake = FakeWeCom()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def rig(db_url: str, clock: FakeClock, wecom: FakeWeCom) -> AsyncIterator[Rig]:
-    section = {
-        "api_base": wecom.url,
-        "agent_id": 1000002,
-        "robots": {"防汛群": "FLOOD"},
-        "timeout_seconds": 0.5,
-    }
-    made = await make_rig(db_url, clock, "wecom", section, create_adapter, ENV, "zhangsan")
-    yield made
-    await made.close()
 
 
 def _url(rig: Rig) -> str:

@@ -1,0 +1,32 @@
+"""The local DingTalk fake and a DutyBot wired to it through the real DingTalk adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.adapters.dingtalk import create_adapter
+from bot.core.clock import FakeClock
+from tests.adapters.dingtalk.fake import ENV, FakeDingTalk
+from tests.adapters.rig import Rig, make_rig
+
+
+@pytest.fixture
+async def ding() -> AsyncIterator[FakeDingTalk]:
+    async with FakeDingTalk() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def rig(db_url: str, clock: FakeClock, ding: FakeDingTalk) -> AsyncIterator[Rig]:
+    section = {
+        "api_base": ding.url,
+        "oapi_base": ding.url,
+        "robots": {"防汛群": "FLOOD"},
+        "timeout_seconds": 0.5,
+    }
+    async with await make_rig(
+        db_url, clock, "dingtalk", section, create_adapter, ENV, "zhangsan"
+    ) as made:
+        yield made
