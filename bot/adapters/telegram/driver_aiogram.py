@@ -7,8 +7,7 @@ webhook handler answers 200 before handling (platforms.md §1.3–1.4).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
 from aiogram import Bot
 from aiogram import exceptions as ag_error
@@ -25,13 +24,10 @@ from aiohttp import ClientTimeout, ConnectionTimeoutError
 from bot.adapters.telegram.api import (
     ALLOWED_UPDATES,
     ApiError,
-    BotIdentity,
     Keyboard,
     OutFile,
-    OutText,
 )
-
-T = TypeVar("T")
+from bot.adapters.telegram.driver_common import LibraryApi
 
 _CODES: list[tuple[type[ag_error.TelegramAPIError], int]] = [
     (ag_error.TelegramForbiddenError, 403),
@@ -73,8 +69,10 @@ def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-class AiogramApi:
+class AiogramApi(LibraryApi):
     """:class:`~bot.adapters.telegram.api.BotApi` on aiogram."""
+
+    library_error = ag_error.AiogramError
 
     def __init__(self, token: str, base_url: str, timeout: float) -> None:
         self.timeout = timeout
@@ -85,11 +83,22 @@ class AiogramApi:
         self._session.timeout = split  # type: ignore[assignment]
         self.bot = Bot(token, session=self._session)
 
-    async def _call(self, call: Awaitable[T]) -> T:
-        try:
-            return await call
-        except ag_error.AiogramError as exc:
-            raise _neutral(exc) from exc
+    def neutral(self, exc: Exception) -> ApiError:
+        """aiogram's error → the neutral one."""
+        assert isinstance(exc, ag_error.AiogramError)
+        return _neutral(exc)
+
+    def markup(self, keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+        """Inline keyboard for this library."""
+        return _markup(keyboard)
+
+    def upload(self, file: OutFile) -> Any:
+        """The file as this library's upload."""
+        return BufferedInputFile(file.data, filename=file.name)
+
+    def command(self, name: str, description: str) -> BotCommand:
+        """A setMyCommands entry."""
+        return BotCommand(command=name, description=description)
 
     async def open(self) -> None:
         """The aiohttp session opens on first use."""
@@ -97,11 +106,6 @@ class AiogramApi:
     async def close(self) -> None:
         """Close the aiohttp session."""
         await self._session.close()
-
-    async def get_me(self) -> BotIdentity:
-        """getMe."""
-        user = await self._call(self.bot.get_me())
-        return BotIdentity(user.id, user.username or "")
 
     async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
         """getUpdates; each update back to its Bot API JSON form."""
@@ -114,66 +118,3 @@ class AiogramApi:
             )
         )
         return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
-
-    async def send_message(self, chat_id: int | str, message: OutText) -> int:
-        """sendMessage."""
-        sent = await self._call(
-            self.bot.send_message(
-                chat_id,
-                message.text,
-                parse_mode=message.parse_mode,
-                reply_markup=_markup(message.keyboard),
-            )
-        )
-        return sent.message_id
-
-    async def send_file(self, chat_id: int | str, file: OutFile) -> int:
-        """sendPhoto or sendDocument, uploaded as multipart/form-data."""
-        upload = BufferedInputFile(file.data, filename=file.name)
-        send = self.bot.send_photo if file.photo else self.bot.send_document
-        sent = await self._call(
-            send(
-                chat_id,
-                upload,
-                caption=file.text,
-                parse_mode=file.parse_mode,
-                reply_markup=_markup(file.caption.keyboard),
-            )
-        )
-        return sent.message_id
-
-    async def edit_message_text(
-        self, chat_id: int | str, message_id: int, message: OutText
-    ) -> None:
-        """editMessageText."""
-        await self._call(
-            self.bot.edit_message_text(
-                text=message.text,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=message.parse_mode,
-                reply_markup=_markup(message.keyboard),
-            )
-        )
-
-    async def answer_callback_query(self, query_id: str, text: str | None = None) -> None:
-        """answerCallbackQuery."""
-        await self._call(self.bot.answer_callback_query(query_id, text=text))
-
-    async def set_my_commands(self, commands: list[tuple[str, str]]) -> None:
-        """setMyCommands."""
-        await self._call(
-            self.bot.set_my_commands([BotCommand(command=c, description=d) for c, d in commands])
-        )
-
-    async def set_webhook(self, url: str, secret_token: str) -> None:
-        """setWebhook."""
-        await self._call(
-            self.bot.set_webhook(
-                url, secret_token=secret_token, allowed_updates=list(ALLOWED_UPDATES)
-            )
-        )
-
-    async def delete_webhook(self) -> None:
-        """deleteWebhook (pending updates are kept)."""
-        await self._call(self.bot.delete_webhook(drop_pending_updates=False))

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import Any
 
 # PTB 22 warns on every flood-control error that retry_after becomes a timedelta; opt in to
 # that documented behaviour now (this driver reads either form).
@@ -23,13 +22,10 @@ from telegram.request import HTTPXRequest
 from bot.adapters.telegram.api import (
     ALLOWED_UPDATES,
     ApiError,
-    BotIdentity,
     Keyboard,
     OutFile,
-    OutText,
 )
-
-T = TypeVar("T")
+from bot.adapters.telegram.driver_common import LibraryApi
 
 
 def _retry_seconds(exc: tg_error.RetryAfter) -> float:
@@ -72,8 +68,10 @@ def _markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-class PtbApi:
+class PtbApi(LibraryApi):
     """:class:`~bot.adapters.telegram.api.BotApi` on python-telegram-bot."""
+
+    library_error = tg_error.TelegramError
 
     def __init__(self, token: str, base_url: str, timeout: float) -> None:
         self._requests = (
@@ -87,11 +85,22 @@ class PtbApi:
             get_updates_request=self._requests[1],
         )
 
-    async def _call(self, call: Awaitable[T]) -> T:
-        try:
-            return await call
-        except tg_error.TelegramError as exc:
-            raise _neutral(exc) from exc
+    def neutral(self, exc: Exception) -> ApiError:
+        """python-telegram-bot's error → the neutral one."""
+        assert isinstance(exc, tg_error.TelegramError)
+        return _neutral(exc)
+
+    def markup(self, keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+        """Inline keyboard for this library."""
+        return _markup(keyboard)
+
+    def upload(self, file: OutFile) -> Any:
+        """The file as this library's upload."""
+        return InputFile(file.data, filename=file.name)
+
+    def command(self, name: str, description: str) -> BotCommand:
+        """A setMyCommands entry."""
+        return BotCommand(name, description)
 
     async def open(self) -> None:
         """Open both HTTP clients (sending and long polling use separate pools)."""
@@ -103,11 +112,6 @@ class PtbApi:
         for request in self._requests:
             await request.shutdown()
 
-    async def get_me(self) -> BotIdentity:
-        """getMe."""
-        user = await self._call(self.bot.get_me())
-        return BotIdentity(user.id, user.username or "")
-
     async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
         """getUpdates; each update back to its Bot API JSON form."""
         updates = await self._call(
@@ -116,64 +120,3 @@ class PtbApi:
             )
         )
         return [u.to_dict() for u in updates]
-
-    async def send_message(self, chat_id: int | str, message: OutText) -> int:
-        """sendMessage."""
-        sent = await self._call(
-            self.bot.send_message(
-                chat_id,
-                message.text,
-                parse_mode=message.parse_mode,
-                reply_markup=_markup(message.keyboard),
-            )
-        )
-        return sent.message_id
-
-    async def send_file(self, chat_id: int | str, file: OutFile) -> int:
-        """sendPhoto or sendDocument, uploaded as multipart/form-data."""
-        upload = InputFile(file.data, filename=file.name)
-        send = self.bot.send_photo if file.photo else self.bot.send_document
-        sent = await self._call(
-            send(
-                chat_id,
-                upload,
-                caption=file.text,
-                parse_mode=file.parse_mode,
-                reply_markup=_markup(file.caption.keyboard),
-            )
-        )
-        return sent.message_id
-
-    async def edit_message_text(
-        self, chat_id: int | str, message_id: int, message: OutText
-    ) -> None:
-        """editMessageText."""
-        await self._call(
-            self.bot.edit_message_text(
-                message.text,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=message.parse_mode,
-                reply_markup=_markup(message.keyboard),
-            )
-        )
-
-    async def answer_callback_query(self, query_id: str, text: str | None = None) -> None:
-        """answerCallbackQuery."""
-        await self._call(self.bot.answer_callback_query(query_id, text=text))
-
-    async def set_my_commands(self, commands: list[tuple[str, str]]) -> None:
-        """setMyCommands."""
-        await self._call(self.bot.set_my_commands([BotCommand(c, d) for c, d in commands]))
-
-    async def set_webhook(self, url: str, secret_token: str) -> None:
-        """setWebhook."""
-        await self._call(
-            self.bot.set_webhook(
-                url, secret_token=secret_token, allowed_updates=list(ALLOWED_UPDATES)
-            )
-        )
-
-    async def delete_webhook(self) -> None:
-        """deleteWebhook (pending updates are kept)."""
-        await self._call(self.bot.delete_webhook(drop_pending_updates=False))
