@@ -41,27 +41,12 @@ PROMPTS = {
     "notified": "已通知哪些领导、单位，何时通知？（没有请回复「无」）",
     "actions": "已采取哪些措施？（没有请回复「无」）",
 }
+_EVERY_FIELD = tuple(FIELDS)  # a call or an emergency needs all of them
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "来电": (
-        "occurred",
-        "place",
-        "caller_org",
-        "caller_name",
-        "caller_phone",
-        "notified",
-        "actions",
-    ),
+    "来电": _EVERY_FIELD,
     "来文": ("caller_org", "occurred"),
     "上级指令": ("caller_org", "caller_name", "occurred", "notified"),
-    "突发": (
-        "occurred",
-        "place",
-        "caller_org",
-        "caller_name",
-        "caller_phone",
-        "notified",
-        "actions",
-    ),
+    "突发": _EVERY_FIELD,
     "其他": (),
 }
 _INLINE = re.compile(r"(时间|地点|单位|姓名|电话|已通知|措施)[=＝:：]\s*(\S+)")

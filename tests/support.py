@@ -9,6 +9,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
@@ -91,3 +92,16 @@ class LiveClock(FakeClock):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)  # this clock runs, so waiting lets time pass
+
+
+def write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    """A one-sheet workbook: ``header`` then ``rows``, as an office would fill it in."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [header, *rows]:
+        sheet.append(row)
+    book.save(path)
+    return path

@@ -5,32 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.support import write_xlsx
 
 runner = CliRunner()
 HEADER = ["日期", "班次", "带班领导", "值班员", "备班", "电话"]
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    values = {"DUTYBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
-    result = runner.invoke(app, ["demo"], env=values)
-    assert result.exit_code == 0, result.output
-    return values
-
-
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in [HEADER, *rows]:
-        sheet.append(row)
-    book.save(path)
-    return path
 
 
 def _export(env: dict[str, str], tmp_path: Path, first: str, last: str) -> str:
@@ -52,7 +33,7 @@ def test_xlsx_with_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path
         ["2027-03-05", "早班", "李明", "张三", "", ""],
     ]
     result = runner.invoke(
-        app, ["roster", "import", str(_xlsx(tmp_path / "r.xlsx", rows))], env=env
+        app, ["roster", "import", str(write_xlsx(tmp_path / "r.xlsx", HEADER, rows))], env=env
     )
     assert result.exit_code == 1
     assert "第5行：找不到人员 李四" in result.output
@@ -66,7 +47,7 @@ def test_import_then_reimport_reports_changes(env: dict[str, str], tmp_path: Pat
         ["2027-03-01", "夜班", "王刚", "赵丽", "", ""],
     ]
     result = runner.invoke(
-        app, ["roster", "import", str(_xlsx(tmp_path / "a.xlsx", rows))], env=env
+        app, ["roster", "import", str(write_xlsx(tmp_path / "a.xlsx", HEADER, rows))], env=env
     )
     assert result.exit_code == 0, result.output
     assert "新增 2 个班次，修改 0 个，未变 0 个" in result.output

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
+from tests.support import write_xlsx
 
 runner = CliRunner()
 
@@ -54,24 +53,6 @@ GOOD = [
 ]
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    values = {"DUTYBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"}
-    result = runner.invoke(app, ["demo"], env=values)
-    assert result.exit_code == 0, result.output
-    return values
-
-
-def _xlsx(path: Path, rows: list[list[object]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in [HEADER, *rows]:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def _search(env: dict[str, str], words: str) -> tuple[int, str]:
     result = runner.invoke(app, ["tickets", "search", words], env=env)
     return result.exit_code, result.output
@@ -80,7 +61,7 @@ def _search(env: dict[str, str], words: str) -> tuple[int, str]:
 def test_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path) -> None:
     bad = [*GOOD, ["12345-20261123-000004", "表扬", "", "", "昨天", "城关镇", "", ""]]
     result = runner.invoke(
-        app, ["tickets", "import", str(_xlsx(tmp_path / "t.xlsx", bad))], env=env
+        app, ["tickets", "import", str(write_xlsx(tmp_path / "t.xlsx", HEADER, bad))], env=env
     )
     assert result.exit_code == 1
     assert "第5行：category（类别）" in result.output
@@ -88,15 +69,14 @@ def test_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path) -> None:
     assert "第5行：received_at（受理时间）" in result.output
     assert _search(env, "路灯")[0] == 1  # nothing was imported
     unknown = [[*GOOD[0][:5], "火星局", "", ""]]
-    result = runner.invoke(
-        app, ["tickets", "import", str(_xlsx(tmp_path / "u.xlsx", [*GOOD[1:], *unknown]))], env=env
-    )
+    book = write_xlsx(tmp_path / "u.xlsx", HEADER, [*GOOD[1:], *unknown])
+    result = runner.invoke(app, ["tickets", "import", str(book)], env=env)
     assert "第4行：没有单位「火星局」" in result.output
     assert _search(env, "河道")[0] == 1
 
 
 def test_import_then_search_newest_first(env: dict[str, str], tmp_path: Path) -> None:
-    path = _xlsx(tmp_path / "t.xlsx", GOOD)
+    path = write_xlsx(tmp_path / "t.xlsx", HEADER, GOOD)
     result = runner.invoke(app, ["tickets", "import", "--quiet", str(path)], env=env)
     assert result.exit_code == 0, result.output
     assert "已导入 3 行：新建 3 张，更新 0 张，无变化 0 张" in result.output
