@@ -26,7 +26,7 @@ from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 from bot.core.ports import Adapter
 from bot.delivery.limits import PlatformLimits
-from bot.delivery.results import audit_outbound, backoff, failed_attempt
+from bot.delivery.results import audit_outbound, failed_attempt
 from models import outbox, outbox_files, outbox_once
 
 log = logging.getLogger("dutybot.sender")
@@ -69,10 +69,6 @@ class Sender:
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
         self._wake.set()
-
-    def backoff(self, attempts: int) -> timedelta:
-        """Delay before attempt ``attempts + 1``: base·2^(attempts−1), capped."""
-        return backoff(self.config.outbox, attempts)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set, then let the lanes put back what they still hold."""
@@ -173,8 +169,8 @@ class Sender:
     ) -> datetime | None:
         """Wait until the chat may be sent to and return None, or return when to try again."""
         limits = self.limits[row.target.platform]
-        held_back = self._held_back.pop(key, None)
-        if first and held_back is not None and held_back > claimed_at:
+        held_back = self._held_back.pop(key, None) if first else None
+        if held_back is not None and held_back > claimed_at:
             # Older rows of this chat were put back until then and were not due at the claim:
             # these wait for the same time, so they cannot overtake them.
             self._held_back[key] = held_back
