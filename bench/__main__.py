@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
         return 2
     module = importlib.import_module(f"bench.{name}")
     result = module.run(argv[1:])
-    if inspect.isawaitable(result):
+    if inspect.iscoroutine(result):
         result = asyncio.run(result)
     print(json.dumps(result, ensure_ascii=False, sort_keys=True))
     return 0

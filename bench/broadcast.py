@@ -26,13 +26,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.cli.demo import seed
 from bot.core.messages import ChatKind, IncomingMessage
 from bot.core.roles import Role
-from bot.demo import seed
-from models import binding
-from models.outbox import OutboxMessage, OutboxStatus
-from models.users import add_user
-from tests.adapters.telegram.local_bot import bot_config, local_bot, local_server, send_until
+from bot.store.outbox import OutboxMessage, OutboxStatus
+from bot.testing.telegram.local_bot import bot_config, local_bot, local_server, send_until
+from models.directory import binding
+from models.directory.users import add_user
 
 TEXT = "台风红色预警：请立即组织危险区域人员转移"
 FIRST_CHAT = 10_000

@@ -22,11 +22,11 @@ from aiohttp import web
 from bot.adapters.wecom import WeComAdapter, create_adapter
 from bot.adapters.wecom.inbound import envelope_encrypt, parse_message, to_incoming
 from bot.app import App
+from bot.cli.demo import seed
 from bot.config import parse_config
-from bot.demo import seed
-from bot.http import HttpServer
-from models import binding
-from models.users import find_user
+from bot.http.server import HttpServer
+from models.directory import binding
+from models.directory.users import find_user
 
 CORP, TOKEN = "ww1436e0e65a779aee", "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"
 KEY = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt"
@@ -142,7 +142,7 @@ async def run(argv: list[str]) -> dict[str, Any]:
         await adapter.stop()
         await http.stop()
         await app.engine.dispose()
-    result = {
+    result: dict[str, Any] = {
         "messages": count,
         "concurrency": concurrency,
         "persist_then_ack": {

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 from bot.config import load_config
-from models.calendar import WorkCalendar
-from models.deadlines import compute
+from models.deadlines.calendar import WorkCalendar
+from models.deadlines.compute import compute
 
 
 def _rate(count: int, seconds: float) -> float:

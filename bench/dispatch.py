@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
+from bot.cli.demo import seed
 from bot.config import parse_config
 from bot.core.context import HandlerContext
 from bot.core.messages import ChatKind, IncomingMessage
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
-from bot.demo import seed
 
 bench_router = Router("bench")
 
@@ -74,8 +74,8 @@ def _figures(samples: list[float], elapsed: float) -> dict[str, float]:
 
 
 async def _dutybot(count: int, text: str, driver: str = "inline") -> dict[str, float]:
-    from models import binding
-    from models.users import find_user
+    from models.directory import binding
+    from models.directory.users import find_user
 
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
@@ -117,7 +117,14 @@ async def _ptb(count: int) -> dict[str, float]:
             return 5.0
 
         async def do_request(
-            self, url: str, method: str, request_data: RequestData | None = None, **_: Any
+            self,
+            url: str,
+            method: str,
+            request_data: RequestData | None = None,
+            read_timeout: object = None,
+            write_timeout: object = None,
+            connect_timeout: object = None,
+            pool_timeout: object = None,
         ) -> tuple[int, bytes]:
             if url.endswith("getMe"):
                 result: dict[str, Any] = {
@@ -170,7 +177,7 @@ async def run(argv: list[str]) -> dict[str, Any]:
     whoami = await _dutybot(count, "/whoami")
     thread = await _dutybot(count, "/ping", driver="thread")
     ptb = await _ptb(count)
-    result = {
+    result: dict[str, Any] = {
         "commands": count,
         "dutybot_ping": ping_fig,
         "dutybot_whoami": whoami,

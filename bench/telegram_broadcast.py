@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.messages import Reply, Target
-from models import outbox
-from tests.adapters.telegram.local_bot import bot_config, local_bot, local_server, send_until
+from bot.store import outbox
+from bot.testing.telegram.local_bot import bot_config, local_bot, local_server, send_until
 
 
 async def _broadcast(

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import load_config
-from bot.db import make_engine, make_sessionmaker
-from bot.migrate import upgrade
-from models.tickets_search import index_tokens, scan, search, split_query, teach
+from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.migrate import upgrade
+from models.tickets.search import index_tokens, scan, search, split_query, teach
 
 START = datetime(2026, 1, 1)  # noqa: DTZ001 — stored naive UTC, as the UTCDateTime type does
 PLACES = [

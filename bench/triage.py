@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import DEFAULT_CONFIG, TriageConfig, load_config
-from models.duty_triage import OTHER, Triager
+from models.duty.triage import OTHER, Triager
 
 DATA = Path(__file__).parent / "triage_labelled.tsv"
 

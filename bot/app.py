@@ -13,18 +13,22 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.adapters.webhook.adapter import create_webhook
 from bot.config import Config, ConfigError
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.jobs import JobRegistry
 from bot.core.ports import Adapter
 from bot.core.routing import CommandTable
-from bot.db import checkpoint, make_engine, make_sessionmaker
+from bot.core.ticker import Ticker
 from bot.delivery.sender import Sender
-from bot.delivery.webhook import create_webhook
-from bot.http import HttpServer
-from bot.migrate import current_revision, head_revision, upgrade
-from bot.ticker import Ticker
+from bot.http.server import HttpServer
+from bot.store.engine import checkpoint, make_engine, make_sessionmaker
+from bot.store.migrate import current_revision, head_revision, upgrade
+from models.broadcast import records as broadcast
+from models.directory import groups
+from models.directory.binding import Accounts
+from models.tickets.webhook import TARGET as TICKET_EVENTS
 
 log = logging.getLogger("dutybot.app")
 
@@ -41,7 +45,7 @@ def build_adapters(
     ``tickets.webhook.url`` is set.
     """
     adapters: dict[str, Adapter] = {}
-    webhook = create_webhook(config, clock)
+    webhook = create_webhook(config, TICKET_EVENTS.address, clock)
     if webhook is not None:
         adapters[webhook.platform] = webhook
     if config.platforms.console.enabled:
@@ -128,15 +132,24 @@ class App:
         http = http or HttpServer(config.http.host, config.http.port)
         adapters = adapters if adapters is not None else build_adapters(config, http, clock=clock)
         if config.http.enabled:
-            from bot.tickets_api import TicketsApi, api_keys
+            from handlers.tickets.api import TicketsApi, api_keys
 
             TicketsApi(sessions, config, clock, api_keys(config)).register(http)
-        sender = Sender(sessions, adapters, config, clock)
+        directory = Accounts()
+        sender = Sender(sessions, adapters, config, clock, directory)
         table = CommandTable(routers if routers is not None else handlers.ROUTERS)
         registry = JobRegistry.merge(
             registries if registries is not None else schedules.REGISTRIES
         )
-        dispatcher = Dispatcher(sessions, table, config, clock, notify=sender.wake)
+        dispatcher = Dispatcher(
+            sessions,
+            table,
+            config,
+            clock,
+            directory,
+            notify=sender.wake,
+            on_chat_moved=(groups.move, broadcast.follow_chat),
+        )
         ticker = Ticker(sessions, registry, config, clock, notify=sender.wake)
         return cls(config, engine, sessions, clock, adapters, dispatcher, sender, ticker, http)
 

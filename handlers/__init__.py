@@ -1,36 +1,34 @@
 """Chat use cases, one module per feature. ROUTERS is the one ordered list the bot serves."""
 
 from bot.core.routing import Router
-from handlers import (
-    bind,
-    broadcast,
-    broadcast_ack,
-    broadcast_manage,
-    deadlines,
-    duty,
-    duty_incident,
-    duty_log,
-    duty_rollcall,
-    duty_shift,
-    duty_swap,
-    groups,
-    help,
-    instructions,
-    meetings,
-    outbox,
-    petitions,
-    petitions_review,
-    petitions_view,
-    proposals,
-    proposals_view,
-    remind,
-    supervision,
-    supervision_flow,
-    supervision_view,
-    tickets,
-    tickets_flow,
-    tickets_stats,
-)
+from handlers.admin import outbox
+from handlers.broadcast import ack as broadcast_ack
+from handlers.broadcast import commands as broadcast
+from handlers.broadcast import manage as broadcast_manage
+from handlers.deadlines import commands as deadlines
+from handlers.directory import bind, groups
+from handlers.duty import incident as duty_incident
+from handlers.duty import log as duty_log
+from handlers.duty import rollcall as duty_rollcall
+from handlers.duty import roster as duty
+from handlers.duty import shift as duty_shift
+from handlers.duty import swap as duty_swap
+from handlers.help import commands as help
+from handlers.meetings import commands as meetings
+from handlers.petitions import commands as petitions
+from handlers.petitions import review as petitions_review
+from handlers.petitions import view as petitions_view
+from handlers.proposals import commands as proposals
+from handlers.proposals import view as proposals_view
+from handlers.reminders import commands as remind
+from handlers.reports import commands as reports
+from handlers.supervision import commands as supervision
+from handlers.supervision import flow as supervision_flow
+from handlers.supervision import instructions
+from handlers.supervision import view as supervision_view
+from handlers.tickets import commands as tickets
+from handlers.tickets import flow as tickets_flow
+from handlers.tickets import stats as tickets_stats
 
 ROUTERS: tuple[Router, ...] = (
     help.router,
@@ -48,6 +46,7 @@ ROUTERS: tuple[Router, ...] = (
     supervision.router,
     supervision_flow.router,
     supervision_view.router,
+    reports.router,
     proposals.router,
     proposals_view.router,
     petitions.router,

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed over by bot.migrate, or on its own engine."""
+"""Alembic environment: on a connection handed over by bot.store.migrate, or on its own engine."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy.engine import Connection
 
 import models
 from bot.config import load_config
-from bot.db import make_engine
-from models.tickets_search import include_object
+from bot.store.engine import make_engine
+from models.tickets.search import include_object
 
 target_metadata = models.Base.metadata
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401  (custom column types used below)
+import bot.store.base  # noqa: F401  (custom column types used below)
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

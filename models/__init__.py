@@ -1,30 +1,20 @@
 """SQLAlchemy 2 models and the domain rules bound to them. Importing this registers every table."""
 
-from models import (
-    audit,
-    binding,
-    broadcast,
-    button_actions,
-    dialog,
-    due,
-    duty,
-    duty_incident,
-    duty_log,
-    duty_rollcall,
-    duty_shift,
-    duty_swap,
-    groups,
-    inbox,
-    meetings,
-    outbox,
-    outbox_files,
-    petitions,
-    proposals,
-    supervision,
-    tickets,
-    users,
-)
-from models.base import Base
+from bot.store import audit, button_actions, dialog, due, inbox, outbox, outbox_files
+from bot.store.base import Base
+from models.broadcast import records as broadcast
+from models.directory import binding, groups, users
+from models.duty import incident as duty_incident
+from models.duty import log as duty_log
+from models.duty import records as duty
+from models.duty import rollcall as duty_rollcall
+from models.duty import shift as duty_shift
+from models.duty import swap as duty_swap
+from models.meetings import records as meetings
+from models.petitions import records as petitions
+from models.proposals import records as proposals
+from models.supervision import records as supervision
+from models.tickets import records as tickets
 
 __all__ = [
     "Base",

@@ -1,19 +1,17 @@
 """Time-driven jobs, one module per feature. REGISTRIES is the one list the ticker runs."""
 
 from bot.core.jobs import JobRegistry
-from schedules import (
-    broadcast,
-    duty,
-    duty_incident,
-    duty_rollcall,
-    housekeeping,
-    petitions,
-    proposals,
-    reminders,
-    reports,
-    supervision,
-    tickets,
-)
+from schedules.admin import housekeeping
+from schedules.broadcast import jobs as broadcast
+from schedules.duty import incident as duty_incident
+from schedules.duty import jobs as duty
+from schedules.duty import rollcall as duty_rollcall
+from schedules.petitions import jobs as petitions
+from schedules.proposals import jobs as proposals
+from schedules.reminders import jobs as reminders
+from schedules.reports import jobs as reports
+from schedules.supervision import jobs as supervision
+from schedules.tickets import jobs as tickets
 
 REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.roles import Role
-from models import binding
-from models import broadcast as bc
-from models.users import add_user
+from models.broadcast import records as bc
+from models.directory import binding
+from models.directory.users import add_user
 
 NEVER = [f"员{i:02d}" for i in range(10)]
 LATE = [f"员{i:02d}" for i in range(10, 15)]

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.app import App
+from bot.cli.demo import seed
 from bot.config import Config, parse_config
 from bot.core.clock import FakeClock
-from bot.demo import seed
 from tests.support import RecordingAdapter
 
 PG_URL = os.environ.get("DUTYBOT_TEST_PG_URL", "")

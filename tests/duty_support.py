@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from bot.app import App
+from bot.cli.demo import seed, seed_roster
 from bot.config import DEFAULT_CONFIG, load_config
 from bot.core.clock import FakeClock
-from bot.demo import seed, seed_roster
 from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
 

@@ -3,15 +3,11 @@ build messages."""
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
 
@@ -72,26 +68,6 @@ class RecordingAdapter:
     def texts(self, address: str | None = None) -> list[str]:
         """Texts sent (to ``address``), in order."""
         return [r.text for a, r in self.sent if address is None or a == address]
-
-
-class LiveClock(FakeClock):
-    """A fake clock that also runs: now = start + jumps + real time elapsed."""
-
-    def __init__(self, start: datetime) -> None:
-        super().__init__(start)
-        self._origin = time.monotonic()
-
-    def _ran(self) -> timedelta:
-        return timedelta(seconds=time.monotonic() - self._origin)
-
-    def now(self) -> datetime:
-        return super().now() + self._ran()
-
-    def set(self, when: datetime) -> None:
-        super().set(when - self._ran())
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)  # this clock runs, so waiting lets time pass
 
 
 def write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path:

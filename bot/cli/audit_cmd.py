@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import config, console, fail, in_transaction, run
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
-from models import audit
+from bot.store import audit
 
 app = typer.Typer(help="审计日志 (audit log).", no_args_is_help=True)
 COLUMNS = ("序号", "时间", "类别", "人员", "角色", "平台", "会话", "命令", "结果", "详情", "哈希")

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import config, console, fail, in_transaction, run
 from bot.core.clock import LocalTime
-from models import broadcast as bc
-from models.broadcast_state import DELIVERY_LABELS, RecipientState, progress
-from models.users import User
+from models.broadcast import records as bc
+from models.broadcast.state import DELIVERY_LABELS, RecipientState, progress
+from models.directory.users import User
 
 app = typer.Typer(help="应急广播 (emergency broadcasts).", no_args_is_help=True)
 COLUMNS = (

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config, ConfigError, load_config
 from bot.core.clock import SystemClock
 from bot.core.errors import UserError
-from bot.db import make_engine, make_sessionmaker
-from models import audit
+from bot.store import audit
+from bot.store.engine import make_engine, make_sessionmaker
 
 T = TypeVar("T")
 console = Console(highlight=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from bot.cli.common import config, console, run
-from bot.db import make_engine
-from bot.migrate import current_revision, head_revision, upgrade
+from bot.store.engine import make_engine
+from bot.store.migrate import current_revision, head_revision, upgrade
 
 app = typer.Typer(help="数据库结构迁移 (database migrations).", no_args_is_help=True)
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from bot.cli.common import console
 from bot.config import Config
-from bot.db import make_engine
-from bot.migrate import current_revision, head_revision
+from bot.store.engine import make_engine
+from bot.store.migrate import current_revision, head_revision
 
 # What each platform needs from the environment, with a pattern the value must match.
 PLATFORM_ENV: dict[str, dict[str, str]] = {
@@ -66,9 +66,9 @@ async def _database(cfg: Config) -> int:
 
 async def _admins(cfg: Config) -> int:
     from bot.core.roles import Role
-    from bot.db import make_sessionmaker
-    from models.binding import Binding
-    from models.users import UserRole
+    from bot.store.engine import make_sessionmaker
+    from models.directory.binding import Binding
+    from models.directory.users import UserRole
 
     engine = make_engine(cfg.database.url)
     try:

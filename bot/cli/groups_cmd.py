@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import clock, config, console, in_transaction, run
 from bot.core.errors import UserError
 from bot.core.messages import Target
-from models import groups
+from models.directory import groups
 
 app = typer.Typer(help="群聊登记与频道 (group chats and channels).", no_args_is_help=True)
 

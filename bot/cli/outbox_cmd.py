@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, fail, in_transaction, run
 from bot.core.clock import LocalTime
-from models import outbox, outbox_admin
+from bot.store import outbox, outbox_admin
 
 app = typer.Typer(help="投递队列 (delivery outbox).", no_args_is_help=True)
 

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, fail, in_transaction, run
 from bot.core.clock import LocalTime
-from models.supervision_export import draw
-from models.supervision_report import Period, Report, as_text, build
+from models.reports.export import draw
+from models.reports.report import Period, Report, as_text, build
 
 
 def report(

@@ -12,13 +12,17 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, err_console, fail, in_transaction, run
+from bot.core import spreadsheets
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
 from bot.core.roles import Role
-from models import duty, duty_import, duty_roster, duty_rotation
-from models.calendar import WorkCalendar
-from models.duty_triage import Triager
-from models.users import users_with_role
+from models.deadlines.calendar import WorkCalendar
+from models.directory.users import users_with_role
+from models.duty import file_import as duty_import
+from models.duty import records as duty
+from models.duty import roster as duty_roster
+from models.duty import rotation as duty_rotation
+from models.duty.triage import Triager
 
 app = typer.Typer(help="值班排班表 (duty roster).", no_args_is_help=True)
 
@@ -49,7 +53,7 @@ def import_roster(
 
     async def work(session: AsyncSession) -> str:
         specs = await duty_import.resolve(
-            session, cfg.duty, duty_import.read_rows(path), tz.today(clock)
+            session, cfg.duty, spreadsheets.read_rows(path), tz.today(clock)
         )
         summary = await duty_roster.apply(session, clock.now(), cfg.duty, tz, specs)
         return summary.text()

@@ -8,8 +8,8 @@ import typer
 
 from bot.cli.common import config, console, fail
 from bot.core.errors import UserError
-from models.calendar import WorkCalendar
-from models.deadlines import workday_answer
+from models.deadlines.calendar import WorkCalendar
+from models.deadlines.compute import workday_answer
 
 workday_app = typer.Typer(help="工作日计算 (working-day calculator).", no_args_is_help=True)
 

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, fail, in_transaction, run, setup_logging
+from bot.cli.demo import PEOPLE, UNBOUND, DemoResult, seed, seed_roster
 from bot.cli.doctor import diagnose
 from bot.config import Config
-from bot.demo import PEOPLE, UNBOUND, DemoResult, seed, seed_roster
-from models.users import User
+from models.directory.users import User
 
 
 async def _seed(cfg: Config) -> None:
@@ -47,9 +47,9 @@ def demo() -> None:
 
 async def _run(cfg: Config, user: str | None, group: str | None, with_demo: bool) -> None:
     from bot.adapters.console import ConsoleAdapter, files_dir
-    from bot.adapters.console.repl import chat
     from bot.app import App, build_adapters
-    from bot.http import HttpServer
+    from bot.cli.console import chat
+    from bot.http.server import HttpServer
 
     if with_demo:
         await _seed(cfg)

@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import clock, config, console, in_transaction, run
 from bot.core.clock import LocalTime
 from bot.core.context import WorkContext
-from models.tickets import Ticket
-from models.tickets_import import Summary, import_file
-from models.tickets_search import search, teach
+from models.tickets.file_import import Summary, import_file
+from models.tickets.records import Ticket
+from models.tickets.search import search, teach
 
 app = typer.Typer(help="12345 工单 (hotline tickets).", no_args_is_help=True)
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, in_transaction, run
 from bot.core.roles import Role, labels
-from models import binding
-from models.users import User, add_user, find_user, set_roles
+from models.directory import binding
+from models.directory.users import User, add_user, find_user, set_roles
 
 app = typer.Typer(help="人员、角色与绑定码 (people, roles, bind codes).", no_args_is_help=True)
 ROLE_HELP = (

@@ -13,8 +13,8 @@ from bot.config import Config
 from bot.core.clock import Clock, LocalTime
 from bot.core.errors import UserError
 from bot.core.messages import IncomingMessage, Reply, Target
-from models import outbox
-from models.users import UserInfo
+from bot.core.roles import UserInfo
+from bot.store import outbox
 
 if TYPE_CHECKING:
     from bot.core.routing import CommandTable

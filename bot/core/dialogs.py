@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core.context import HandlerContext
 from bot.core.messages import IncomingMessage
-from models import dialog
+from bot.store import dialog
 
 CANCEL_WORDS = frozenset({"取消", "cancel", "/cancel", "退出"})
 

@@ -14,17 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Config
 from bot.core import dialogs
 from bot.core.args import bind_args
+from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
+from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
-from bot.core.roles import labels
+from bot.core.roles import UserInfo, labels
 from bot.core.routing import CommandTable, Route
 from bot.core.secrecy import REFUSAL, find_marker
-from models import audit, binding, inbox, outbox
-from models.sql import attach_fast_path
-from models.users import UserInfo
+from bot.store import audit, inbox, outbox
+from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.dispatch")
 
@@ -66,9 +67,13 @@ class Dispatcher:
         table: CommandTable,
         config: Config,
         clock: Clock,
+        directory: Directory,
         notify: Callable[[], None] = lambda: None,
+        on_chat_moved: Sequence[ChatMoved] = (),
     ) -> None:
         self.sessions = sessions
+        self.directory = directory
+        self.chats = ChatServices(sessions, clock, on_chat_moved)
         self.table = table
         self.config = config
         self.clock = clock
@@ -134,7 +139,7 @@ class Dispatcher:
                 await attach_fast_path(session)
                 if not await inbox.take(session, msg, now):
                     return
-                user = await binding.resolve(session, msg.platform, msg.sender_id)
+                user = await self.directory.resolve(session, msg.platform, msg.sender_id)
                 await self._finish(session, msg, now, user, command, outcome, detail, [reply])
         except Exception:
             log.exception(
@@ -183,7 +188,7 @@ class Dispatcher:
             # Nothing of the text is kept: not in the audit, not in the inbox (cleared on done).
             await self._finish(session, msg, now, None, "", "classified", None, [Reply(REFUSAL)])
             return
-        user = await binding.resolve(session, msg.platform, msg.sender_id)
+        user = await self.directory.resolve(session, msg.platform, msg.sender_id)
         roles = user.roles if user else None
         found = self.table.match(msg.text)
         # A command (typed 到 for a roll call, 收到 for a broadcast) wins over an open dialog.

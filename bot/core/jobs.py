@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.core.context import WorkContext
-from models.due import ClaimedItem
+from bot.store.due import ClaimedItem
 
 
 @dataclass(kw_only=True)

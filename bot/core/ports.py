@@ -1,12 +1,15 @@
-"""The one seam between the core and a chat platform: an adapter receives and sends."""
+"""The seams of the core: an adapter receives and sends; the directory says who people are."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core.messages import Reply
+from bot.core.roles import UserInfo
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from bot.core.dispatcher import Dispatcher
 
 
@@ -36,4 +39,18 @@ class Adapter(Protocol):
 
     async def stop(self) -> None:
         """Stop receiving and release connections."""
+        ...
+
+
+class Directory(Protocol):
+    """People as the runtime needs them; the directory feature provides it (composed in app)."""
+
+    async def resolve(
+        self, session: AsyncSession, platform: str, external_id: str
+    ) -> UserInfo | None:
+        """The active person bound to this chat account, if any."""
+        ...
+
+    async def admin_accounts(self, session: AsyncSession) -> list[tuple[int, str, str]]:
+        """Every chat account of every active admin as (user id, platform, address)."""
         ...

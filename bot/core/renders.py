@@ -15,7 +15,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
-from models import outbox_files
+from bot.store import outbox_files
 
 log = logging.getLogger("dutybot.renders")
 

@@ -1,9 +1,10 @@
-"""Roles a person can hold, with the Chinese names people type and read."""
+"""Roles a person can hold, with the Chinese names people type and read, and who holds them."""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 
 class Role(enum.StrEnum):
@@ -51,3 +52,19 @@ def labels(roles: Iterable[Role]) -> str:
     """Join Chinese role names for display, in the enum's order."""
     held = set(roles)
     return "、".join(r.label for r in Role if r in held) or "未绑定"
+
+
+@dataclass(frozen=True, slots=True)
+class UserInfo:
+    """Who is speaking, as handlers see it."""
+
+    id: int
+    name: str
+    org: str
+    roles: frozenset[Role]
+    phone: str | None = None
+
+    @property
+    def display(self) -> str:
+        """``张三（应急管理局）``."""
+        return f"{self.name}（{self.org}）"

@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import OutboxConfig
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
-from bot.core.roles import Role
-from models import audit, binding, outbox, outbox_admin, outbox_once
-from models.users import users_with_role
+from bot.core.ports import Directory
+from bot.store import audit, outbox, outbox_admin, outbox_once
 
 log = logging.getLogger("dutybot.sender")
 
@@ -53,6 +52,7 @@ async def failed_attempt(
     row: outbox.Claimed,
     exc: DeliveryError,
     platforms: set[str],
+    directory: Directory,
 ) -> None:
     """Record a send that did not go through: retry later, give up, or leave in doubt.
 
@@ -63,6 +63,7 @@ async def failed_attempt(
         row: The row that was being sent.
         exc: What the adapter said.
         platforms: Platforms the administrators can be told on.
+        directory: Who the administrators are.
     """
     attempts = row.attempts + 1
     if row.at_most_once and exc.uncertain:
@@ -74,7 +75,7 @@ async def failed_attempt(
         await outbox.mark_failed(session, row.id, now, reason)
         await audit_outbound(session, now, row, "failed", reason)
         if row.notify_on_failure:
-            await _alert_admins(session, now, row, reason, platforms)
+            await _alert_admins(session, now, row, reason, platforms, directory)
         log.warning("outbox row %s to %s failed for good: %s", row.id, row.target, reason)
     else:
         delay = timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(cfg, attempts)
@@ -82,10 +83,14 @@ async def failed_attempt(
 
 
 async def _alert_admins(
-    session: AsyncSession, now: datetime, row: outbox.Claimed, reason: str, platforms: set[str]
+    session: AsyncSession,
+    now: datetime,
+    row: outbox.Claimed,
+    reason: str,
+    platforms: set[str],
+    directory: Directory,
 ) -> None:
     """Tell every admin, on every account they have, that a message was not delivered."""
-    admins = await users_with_role(session, Role.ADMIN)
     text = (
         f"【投递失败】发往 {row.target} 的{row.kind}消息（编号 {row.id}）未能送达：{reason}\n"
         f"内容摘要：{outbox_admin.summary(row.payload, 60)}\n"
@@ -93,9 +98,7 @@ async def _alert_admins(
         "或在聊天中发送 /outbox failed 查看。"
     )
     priority = min(row.priority, outbox.Priority.INTERACTIVE)
-    for user_id, platform, address in await binding.private_targets(
-        session, [a.id for a in admins]
-    ):
+    for user_id, platform, address in await directory.admin_accounts(session):
         if platform not in platforms:
             continue
         await outbox.enqueue(

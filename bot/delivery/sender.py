@@ -24,10 +24,10 @@ from bot.config import Config
 from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
-from bot.core.ports import Adapter
+from bot.core.ports import Adapter, Directory
 from bot.delivery.limits import PlatformLimits
 from bot.delivery.results import audit_outbound, failed_attempt
-from models import outbox, outbox_files, outbox_once
+from bot.store import outbox, outbox_files, outbox_once
 
 log = logging.getLogger("dutybot.sender")
 
@@ -41,8 +41,10 @@ class Sender:
         adapters: dict[str, Adapter],
         config: Config,
         clock: Clock,
+        directory: Directory,
     ) -> None:
         self.sessions = sessions
+        self.directory = directory
         self.adapters = adapters
         self.config = config
         self.clock = clock
@@ -247,5 +249,11 @@ class Sender:
     async def _failed(self, row: outbox.Claimed, exc: DeliveryError) -> None:
         async with self.sessions.begin() as session:
             await failed_attempt(
-                session, self.config.outbox, self.clock.now(), row, exc, set(self.adapters)
+                session,
+                self.config.outbox,
+                self.clock.now(),
+                row,
+                exc,
+                set(self.adapters),
+                self.directory,
             )

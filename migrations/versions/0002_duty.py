@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401  (custom column types used below)
+import bot.store.base  # noqa: F401  (custom column types used below)
 
 
 revision: str = '0002'
@@ -28,9 +28,9 @@ def upgrade() -> None:
     sa.Column('chat_id', sa.String(length=128), nullable=False),
     sa.Column('sender_id', sa.String(length=128), nullable=False),
     sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('state', models.base.JSONText(), nullable=False),
-    sa.Column('expires_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('state', bot.store.base.JSONText(), nullable=False),
+    sa.Column('expires_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_dialogs')),
     sa.UniqueConstraint('platform', 'chat_id', 'sender_id', name=op.f('uq_dialogs_platform_chat_id_sender_id'))
     )
@@ -38,12 +38,12 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('shift', sa.String(length=20), nullable=False),
-    sa.Column('start_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('end_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('start_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('end_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('leader_id', sa.Integer(), nullable=True),
     sa.Column('backup_id', sa.Integer(), nullable=True),
     sa.Column('phone', sa.String(length=30), nullable=True),
-    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['backup_id'], ['users.id'], name=op.f('fk_duty_slots_backup_id_users')),
     sa.ForeignKeyConstraint(['leader_id'], ['users.id'], name=op.f('fk_duty_slots_leader_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_duty_slots')),
@@ -57,7 +57,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slot_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['slot_id'], ['duty_slots.id'], name=op.f('fk_duty_checkins_slot_id_duty_slots')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_duty_checkins_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_duty_checkins')),
@@ -68,10 +68,10 @@ def upgrade() -> None:
     sa.Column('slot_id', sa.Integer(), nullable=False),
     sa.Column('next_slot_id', sa.Integer(), nullable=True),
     sa.Column('by_user_id', sa.Integer(), nullable=False),
-    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('pending', sa.Text(), nullable=False),
     sa.Column('confirmed_by', sa.Integer(), nullable=True),
-    sa.Column('confirmed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_duty_handovers_by_user_id_users')),
     sa.ForeignKeyConstraint(['confirmed_by'], ['users.id'], name=op.f('fk_duty_handovers_confirmed_by_users')),
     sa.ForeignKeyConstraint(['next_slot_id'], ['duty_slots.id'], name=op.f('fk_duty_handovers_next_slot_id_duty_slots')),
@@ -96,9 +96,9 @@ def upgrade() -> None:
     sa.Column('actions', sa.Text(), nullable=True),
     sa.Column('category', sa.String(length=20), nullable=True),
     sa.Column('severity', sa.String(length=10), nullable=True),
-    sa.Column('keywords', models.base.JSONText(), nullable=False),
+    sa.Column('keywords', bot.store.base.JSONText(), nullable=False),
     sa.Column('recorder_id', sa.Integer(), nullable=False),
-    sa.Column('recorded_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('recorded_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['recorder_id'], ['users.id'], name=op.f('fk_duty_logs_recorder_id_users')),
     sa.ForeignKeyConstraint(['slot_id'], ['duty_slots.id'], name=op.f('fk_duty_logs_slot_id_duty_slots')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_duty_logs'))
@@ -119,8 +119,8 @@ def upgrade() -> None:
     sa.Column('slot_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('by_user_id', sa.Integer(), nullable=True),
-    sa.Column('asked_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('asked_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('escalated', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_duty_rollcalls_by_user_id_users')),
     sa.ForeignKeyConstraint(['slot_id'], ['duty_slots.id'], name=op.f('fk_duty_rollcalls_slot_id_duty_slots')),
@@ -137,8 +137,8 @@ def upgrade() -> None:
     sa.Column('from_user_id', sa.Integer(), nullable=False),
     sa.Column('to_user_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('decided_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('approver_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['approver_id'], ['users.id'], name=op.f('fk_duty_swaps_approver_id_users')),
     sa.ForeignKeyConstraint(['from_user_id'], ['users.id'], name=op.f('fk_duty_swaps_from_user_id_users')),
@@ -153,8 +153,8 @@ def upgrade() -> None:
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('log_id', sa.Integer(), nullable=True),
     sa.Column('opened_by', sa.Integer(), nullable=True),
-    sa.Column('opened_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['log_id'], ['duty_logs.id'], name=op.f('fk_duty_incidents_log_id_duty_logs')),
     sa.ForeignKeyConstraint(['opened_by'], ['users.id'], name=op.f('fk_duty_incidents_opened_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_duty_incidents'))
@@ -166,7 +166,7 @@ def upgrade() -> None:
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('by_user_id', sa.Integer(), nullable=False),
-    sa.Column('sent_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['by_user_id'], ['users.id'], name=op.f('fk_duty_incident_reports_by_user_id_users')),
     sa.ForeignKeyConstraint(['incident_id'], ['duty_incidents.id'], name=op.f('fk_duty_incident_reports_incident_id_duty_incidents')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_duty_incident_reports'))

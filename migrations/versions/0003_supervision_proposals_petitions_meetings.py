@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401  (custom column types used below)
+import bot.store.base  # noqa: F401  (custom column types used below)
 
 
 revision: str = '0003'
@@ -26,7 +26,7 @@ def upgrade() -> None:
     sa.Column('held_on', sa.Date(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_meetings_created_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meetings'))
     )
@@ -37,12 +37,12 @@ def upgrade() -> None:
     sa.Column('petitioner', sa.String(length=50), nullable=False),
     sa.Column('phone', sa.String(length=30), nullable=False),
     sa.Column('request', sa.Text(), nullable=False),
-    sa.Column('registered_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('registered_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('forward_due', sa.Date(), nullable=False),
     sa.Column('instruction', sa.Text(), nullable=False),
     sa.Column('instruction_by', sa.String(length=50), nullable=False),
     sa.Column('org_id', sa.Integer(), nullable=True),
-    sa.Column('forwarded_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('forwarded_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('accepted_on', sa.Date(), nullable=True),
     sa.Column('conclude_due', sa.Date(), nullable=True),
     sa.Column('extension_days', sa.Integer(), nullable=False),
@@ -66,7 +66,7 @@ def upgrade() -> None:
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('proposer', sa.String(length=100), nullable=False),
     sa.Column('lead_org_id', sa.Integer(), nullable=False),
-    sa.Column('co_orgs', models.base.JSONText(), nullable=False),
+    sa.Column('co_orgs', bot.store.base.JSONText(), nullable=False),
     sa.Column('complex', sa.Boolean(), nullable=False),
     sa.Column('assigned_on', sa.Date(), nullable=False),
     sa.Column('contact_due', sa.Date(), nullable=False),
@@ -81,7 +81,7 @@ def upgrade() -> None:
     sa.Column('redo_count', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_proposals_created_by_users')),
     sa.ForeignKeyConstraint(['lead_org_id'], ['org_units.id'], name=op.f('fk_proposals_lead_org_id_org_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proposals')),
@@ -98,9 +98,9 @@ def upgrade() -> None:
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('lead_leader', sa.String(length=50), nullable=False),
     sa.Column('lead_org_id', sa.Integer(), nullable=False),
-    sa.Column('co_orgs', models.base.JSONText(), nullable=False),
+    sa.Column('co_orgs', bot.store.base.JSONText(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
-    sa.Column('due_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('original_due_date', sa.Date(), nullable=False),
     sa.Column('cadence', sa.String(length=10), nullable=False),
     sa.Column('next_feedback_date', sa.Date(), nullable=True),
@@ -109,9 +109,9 @@ def upgrade() -> None:
     sa.Column('escalation', sa.String(length=10), nullable=False),
     sa.Column('origin', sa.String(length=50), nullable=True),
     sa.Column('created_by', sa.Integer(), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('signed_at', models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('signed_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_progress', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['created_by'], ['users.id'], name=op.f('fk_supervision_items_created_by_users')),
     sa.ForeignKeyConstraint(['lead_org_id'], ['org_units.id'], name=op.f('fk_supervision_items_lead_org_id_org_units')),
@@ -139,7 +139,7 @@ def upgrade() -> None:
     op.create_table('supervision_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
-    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=10), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),

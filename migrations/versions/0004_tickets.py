@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401  (custom column types used below)
+import bot.store.base  # noqa: F401  (custom column types used below)
 
 
 revision: str = "0004"
@@ -32,15 +32,15 @@ def upgrade() -> None:
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("address", sa.String(length=200), nullable=False),
         sa.Column("tokens", sa.Text(), nullable=False),
-        sa.Column("received_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("dispatched_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("signed_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("due_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("extended_due_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("replied_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("closed_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("received_at", bot.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("dispatched_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("signed_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("due_at", bot.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("extended_due_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("replied_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("lead_org_id", sa.Integer(), nullable=True),
-        sa.Column("co_orgs", models.base.JSONText(), nullable=False),
+        sa.Column("co_orgs", bot.store.base.JSONText(), nullable=False),
         sa.Column("status", sa.String(length=10), nullable=False),
         sa.Column("return_reason", sa.Text(), nullable=False),
         sa.Column("reply", sa.Text(), nullable=False),
@@ -50,8 +50,8 @@ def upgrade() -> None:
         sa.Column("merged_into", sa.String(length=40), nullable=False),
         sa.Column("overdue_count", sa.Integer(), nullable=False),
         sa.Column("client", sa.String(length=50), nullable=False),
-        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", bot.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", bot.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["lead_org_id"], ["org_units.id"], name=op.f("fk_tickets_lead_org_id_org_units")
         ),
@@ -66,7 +66,7 @@ def upgrade() -> None:
         "ticket_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("ticket_id", sa.Integer(), nullable=False),
-        sa.Column("at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("at", bot.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("actor", sa.String(length=50), nullable=False),
         sa.Column("action", sa.String(length=10), nullable=False),

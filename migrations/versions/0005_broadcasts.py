@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401  (custom column types used below)
+import bot.store.base  # noqa: F401  (custom column types used below)
 
 
 revision: str = '0005'
@@ -28,12 +28,12 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_by', sa.Integer(), nullable=False),
-    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('summary_target', sa.String(length=200), nullable=False),
     sa.Column('approved_by', sa.Integer(), nullable=True),
-    sa.Column('sent_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_by', sa.Integer(), nullable=True),
-    sa.Column('cancelled_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('summary_seq', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['approved_by'], ['users.id'], name=op.f('fk_broadcasts_approved_by_users')),
     sa.ForeignKeyConstraint(['cancelled_by'], ['users.id'], name=op.f('fk_broadcasts_cancelled_by_users')),
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('broadcast_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('acked_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acked_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('platform', sa.String(length=20), nullable=False),
     sa.Column('chat', sa.String(length=200), nullable=False),
     sa.Column('after_cancel', sa.Boolean(), nullable=False),
@@ -62,9 +62,9 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('org', sa.String(length=100), nullable=False),
-    sa.Column('targets', models.base.JSONText(), nullable=False),
+    sa.Column('targets', bot.store.base.JSONText(), nullable=False),
     sa.Column('renotified', sa.Integer(), nullable=False),
-    sa.Column('escalated_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', bot.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['broadcast_id'], ['broadcasts.id'], name=op.f('fk_broadcast_recipients_broadcast_id_broadcasts')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_broadcast_recipients_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_broadcast_recipients'))
@@ -77,7 +77,7 @@ def upgrade() -> None:
         'outbox', sa.Column('at_most_once', sa.Boolean(), server_default=sa.false(), nullable=False)
     )
     op.add_column(
-        'outbox', sa.Column('send_started_at', models.base.UTCDateTime(timezone=True), nullable=True)
+        'outbox', sa.Column('send_started_at', bot.store.base.UTCDateTime(timezone=True), nullable=True)
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401  (custom column types used below)
+import bot.store.base  # noqa: F401  (custom column types used below)
 
 revision: str = '0006'
 down_revision: str | None = '0001'
@@ -23,8 +23,8 @@ def upgrade() -> None:
         'button_actions',
         sa.Column('token', sa.String(length=32), nullable=False),
         sa.Column('command', sa.Text(), nullable=False),
-        sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column('last_used_at', models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('created_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('last_used_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('token', name=op.f('pk_button_actions')),
     )
     with op.batch_alter_table('button_actions', schema=None) as batch_op:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import models.base  # noqa: F401  (custom column types used below)
+import bot.store.base  # noqa: F401  (custom column types used below)
 
 revision: str = '0007'
 down_revision: str | None = '0001'
@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column('outbox_id', sa.Integer(), nullable=False),
         sa.Column('size', sa.Integer(), nullable=False),
         sa.Column('data', sa.LargeBinary(), nullable=False),
-        sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('created_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ['outbox_id'],
             ['outbox.id'],

@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from bot.app import App
+from bot.cli.demo import seed
 from bot.core.clock import FakeClock
-from bot.demo import seed
-from bot.http import HttpServer
-from models import binding
-from models.users import find_user
+from bot.http.server import HttpServer
+from models.directory import binding
+from models.directory.users import find_user
 from tests.conftest import make_config
 
 OFFICER = "张三"  # demo officer, bound on the platform as ``officer_id``

@@ -11,10 +11,10 @@ from bot.adapters.wecom import WeComAdapter
 from bot.app import build_adapters
 from bot.cli.doctor import PLATFORM_ENV
 from bot.config import Config, ConfigError
-from bot.http import HttpServer
-from tests.adapters.dingtalk.fake import ENV as DINGTALK_ENV
-from tests.adapters.feishu.fake import ENV as FEISHU_ENV
-from tests.adapters.wecom.fake import ENV as WECOM_ENV
+from bot.http.server import HttpServer
+from bot.testing.dingtalk import ENV as DINGTALK_ENV
+from bot.testing.feishu import ENV as FEISHU_ENV
+from bot.testing.wecom import ENV as WECOM_ENV
 from tests.conftest import make_config
 
 SECTIONS = {"wecom": {"agent_id": 1000002}, "dingtalk": {}, "feishu": {}}

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from bot.app import App
 from bot.cli import app as cli
+from bot.cli.demo import seed
 from bot.core.clock import FakeClock
-from bot.demo import seed
 from tests.conftest import START, make_config
-from tests.handlers.test_broadcast import TEXT, broadcast_config
+from tests.handlers.broadcast.test_broadcast import TEXT, broadcast_config
 from tests.support import RecordingAdapter, incoming
 
 

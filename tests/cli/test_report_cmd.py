@@ -9,11 +9,11 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from bot.app import App
+from bot.cli.demo import seed
 from bot.core.clock import FakeClock
-from bot.demo import seed
 from tests.cli.test_rules_cmd import _cli
 from tests.conftest import make_config
-from tests.handlers.test_tickets import TZ, ingest
+from tests.handlers.tickets.test_tickets import TZ, ingest
 from tests.support import RecordingAdapter, incoming
 
 

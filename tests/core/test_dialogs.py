@@ -47,8 +47,8 @@ async def quiz_app(
 ) -> AsyncIterator[App]:
     from datetime import timedelta
 
-    from bot.demo import seed
-    from handlers.help import router as help_router
+    from bot.cli.demo import seed
+    from handlers.help.commands import router as help_router
 
     bot = await App.create(
         make_config(sqlite_url),
@@ -112,7 +112,7 @@ async def test_housekeeping_removes_abandoned_conversations(
 
     from sqlalchemy import func, select
 
-    from models.dialog import Dialog
+    from bot.store.dialog import Dialog
 
     await _say(quiz_app, "问答")
     clock.set(datetime(2026, 11, 27, 3, 30, tzinfo=ZoneInfo("Asia/Shanghai")))

@@ -11,11 +11,11 @@ from bot.app import App
 from bot.core.context import HandlerContext
 from bot.core.routing import Router
 from bot.core.secrecy import REFUSAL
-from models import due
-from models.audit import AuditLog
-from models.inbox import InboxMessage
-from models.outbox import OutboxMessage
-from models.users import User
+from bot.store import due
+from bot.store.audit import AuditLog
+from bot.store.inbox import InboxMessage
+from bot.store.outbox import OutboxMessage
+from models.directory.users import User
 from tests.support import RecordingAdapter, incoming
 
 

@@ -9,8 +9,8 @@ from bench.tickets import ISSUES, PLACES, QUERIES, TAILS, UNITS, synthetic
 from bot.config import load_config
 from bot.core import segment
 from bot.core.routing import CommandTable
-from models.tickets_search import index_tokens, teach
-from tests.models.test_tickets_search import TEXTS
+from models.tickets.search import index_tokens, teach
+from tests.models.tickets.test_tickets_search import TEXTS
 
 EDGE = [
     "12345-20231108-000123号工单，来电人王小明13912345678反映GD2024-000123问题",

@@ -19,10 +19,10 @@ from bot.core.context import HandlerContext
 from bot.core.errors import DeliveryError
 from bot.core.messages import Attachment, Reply, Target
 from bot.core.routing import Router
-from models import outbox, outbox_admin, outbox_files
-from models.inbox import InboxMessage
-from models.outbox import ClassifiedContentError, OutboxMessage, OutboxStatus
-from models.outbox_files import OutboxFile
+from bot.store import outbox, outbox_admin, outbox_files
+from bot.store.inbox import InboxMessage
+from bot.store.outbox import ClassifiedContentError, OutboxMessage, OutboxStatus
+from bot.store.outbox_files import OutboxFile
 from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
 
@@ -51,7 +51,7 @@ async def chart(ctx: HandlerContext, *, how: Annotated[str, Arg("方式")] = "ok
 async def files_app(
     db_url: str, clock: FakeClock, console: RecordingAdapter, fake: RecordingAdapter
 ) -> AsyncIterator[App]:
-    from bot.demo import seed
+    from bot.cli.demo import seed
 
     app = await App.create(
         make_config(db_url, outbox={"max_image_mb": 0.01, "max_file_mb": 0.02}),

@@ -10,9 +10,9 @@ from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
-from models import outbox, outbox_admin
-from models.audit import AuditLog
-from models.outbox import OutboxMessage, OutboxStatus, Priority
+from bot.store import outbox, outbox_admin
+from bot.store.audit import AuditLog
+from bot.store.outbox import OutboxMessage, OutboxStatus, Priority
 from tests.support import RecordingAdapter
 
 TO = Target("fake", "chat-1")

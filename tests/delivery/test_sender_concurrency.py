@@ -6,7 +6,7 @@ import asyncio
 
 from bot.app import App
 from bot.core.messages import Reply, Target
-from models import audit, outbox
+from bot.store import audit, outbox
 from tests.support import RecordingAdapter
 
 

@@ -15,10 +15,11 @@ from bot.core.clock import Clock, FakeClock
 from bot.core.messages import Reply, Target
 from bot.delivery.limits import PlatformLimits
 from bot.delivery.sender import Sender
-from models import outbox
-from models.outbox import OutboxMessage
+from bot.store import outbox
+from bot.store.outbox import OutboxMessage
+from bot.testing.clock import LiveClock
 from tests.conftest import START
-from tests.support import LiveClock, RecordingAdapter
+from tests.support import RecordingAdapter
 
 
 def _limit(sender: Sender, clock: Clock, per_chat: float) -> None:
@@ -58,7 +59,7 @@ def _timed(fake: RecordingAdapter, clock: Clock) -> list[tuple[str, datetime]]:
 
 async def test_a_chat_free_soon_is_waited_for_in_place(app: App, fake: RecordingAdapter) -> None:
     clock = LiveClock(START)
-    sender = Sender(app.sessions, {"fake": fake}, app.config, clock)
+    sender = Sender(app.sessions, {"fake": fake}, app.config, clock, app.sender.directory)
     _limit(sender, clock, per_chat=20)  # 50 ms apart
     times = _timed(fake, clock)
     await _queue(app, "a", ["a0", "a1", "a2", "a3"])
@@ -114,7 +115,7 @@ async def test_the_overall_limit_is_a_grid_and_chats_are_timed_from_their_slot(
 
 async def test_stopping_puts_held_rows_back_due_at_once(app: App, fake: RecordingAdapter) -> None:
     clock = LiveClock(START)
-    sender = Sender(app.sessions, {"fake": fake}, app.config, clock)
+    sender = Sender(app.sessions, {"fake": fake}, app.config, clock, app.sender.directory)
     _limit(sender, clock, per_chat=2)
     await _queue(app, "a", ["a0", "a1", "a2"])
     stop = asyncio.Event()

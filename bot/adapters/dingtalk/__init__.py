@@ -9,7 +9,7 @@ from bot.adapters.dingtalk.adapter import DingTalkAdapter
 from bot.config import Config, ConfigError
 
 if TYPE_CHECKING:
-    from bot.http import HttpServer
+    from bot.http.server import HttpServer
 
 __all__ = ["DingTalkAdapter", "create_adapter"]
 

@@ -9,7 +9,7 @@ from bot.adapters.feishu.adapter import FeishuAdapter
 from bot.config import Config, ConfigError
 
 if TYPE_CHECKING:
-    from bot.http import HttpServer
+    from bot.http.server import HttpServer
 
 __all__ = ["FeishuAdapter", "create_adapter"]
 

@@ -17,7 +17,7 @@ from bot.adapters.telegram.receive import Poller, WebhookReceiver
 from bot.config import Config, ConfigError, TelegramConfig
 
 if TYPE_CHECKING:
-    from bot.http import HttpServer
+    from bot.http.server import HttpServer
 
 TOKEN_ENV = "DUTYBOT_TELEGRAM_TOKEN"
 SECRET_ENV = "DUTYBOT_TELEGRAM_WEBHOOK_SECRET"

@@ -23,7 +23,6 @@ from bot.adapters.telegram.updates import PLATFORM, parse
 from bot.config import TelegramConfig
 from bot.core.errors import DeliveryError
 from bot.core.messages import IncomingMessage, Reply, Target
-from models import audit, button_actions, groups
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -160,10 +159,8 @@ class TelegramAdapter:
             return data
         if self.dispatcher is None:
             raise DeliveryError("Telegram 适配器尚未启动，稍后重试")
-        async with self.dispatcher.sessions.begin() as session:
-            now = self.dispatcher.clock.now()
-            for command in long:
-                data[command] = TOKEN_MARK + await button_actions.token_for(session, command, now)
+        tokens = await self.dispatcher.chats.tokens_for(long)
+        data.update({command: TOKEN_MARK + token for command, token in tokens.items()})
         return data
 
     async def _send_one(
@@ -208,23 +205,8 @@ class TelegramAdapter:
     async def follow(self, old: str, new: str) -> None:
         """A group became a supergroup: send there from now on and move its registration."""
         self._moved[old] = new
-        if self.dispatcher is None:
-            return
-        async with self.dispatcher.sessions.begin() as session:
-            now = self.dispatcher.clock.now()
-            moved = await groups.move(session, Target(PLATFORM, old), new)
-            await audit.append(
-                session,
-                now,
-                audit.Entry(
-                    kind="system",
-                    command="telegram migrate",
-                    platform=PLATFORM,
-                    chat=f"{PLATFORM}:{new}",
-                    detail={"from": old, "to": new, "registered": moved},
-                ),
-            )
-        log.info("telegram group %s is now supergroup %s", old, new)
+        if self.dispatcher is not None:
+            await self.dispatcher.chats.chat_moved(Target(PLATFORM, old), Target(PLATFORM, new))
 
     # ---- receiving -------------------------------------------------------------------------
 
@@ -241,8 +223,7 @@ class TelegramAdapter:
             await self.follow(*received.migrated)
         msg, notice = received.message, None
         if msg is not None and msg.is_button and msg.text.startswith(TOKEN_MARK):
-            async with self.dispatcher.sessions() as session:
-                command = await button_actions.command_for(session, msg.text[1:])
+            command = await self.dispatcher.chats.command_for(msg.text[1:])
             msg = replace(msg, text=command) if command else None
             notice = None if command else EXPIRED_BUTTON
         if msg is not None and await self.dispatcher.persist(msg) is None:

@@ -143,7 +143,7 @@ def delivery_error(exc: ApiError) -> DeliveryError:
         return DeliveryError(f"Telegram 拒绝了该消息：{exc.description}", permanent=True)
     if exc.maybe_delivered:
         # Telegram has no idempotency key: resending may give a second copy (at-most-once
-        # rows are then left in doubt, see models/outbox_once.py; others are retried).
+        # rows are then left in doubt, see bot/store/outbox_once.py; others are retried).
         return DeliveryError(
             f"Telegram 未及时答复，消息可能已送达：{exc.description}", uncertain=True
         )

@@ -20,7 +20,7 @@ from bot.adapters.telegram.api import ApiError
 
 if TYPE_CHECKING:
     from bot.adapters.telegram.adapter import Accepted, TelegramAdapter
-    from bot.http import HttpServer
+    from bot.http.server import HttpServer
 
 log = logging.getLogger("dutybot.telegram")
 

@@ -10,7 +10,7 @@ from bot.adapters.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.config import Config, ConfigError
 
 if TYPE_CHECKING:
-    from bot.http import HttpServer
+    from bot.http.server import HttpServer
 
 __all__ = ["WeComAdapter", "create_adapter"]
 

@@ -30,7 +30,7 @@ from bot.core.messages import Attachment, Reply, TextFormat
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
-    from bot.http import HttpServer
+    from bot.http.server import HttpServer
 
 log = logging.getLogger("dutybot.wecom")
 

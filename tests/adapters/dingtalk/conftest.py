@@ -8,7 +8,7 @@ import pytest
 
 from bot.adapters.dingtalk import create_adapter
 from bot.core.clock import FakeClock
-from tests.adapters.dingtalk.fake import ENV, FakeDingTalk
+from bot.testing.dingtalk import ENV, FakeDingTalk
 from tests.adapters.rig import Rig, make_rig
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from bot.core.errors import DeliveryError
 from bot.core.messages import Button, Mention, Reply
+from bot.testing.dingtalk import FakeDingTalk
+from bot.testing.fakes import Fault
 from tests.adapters.contract import run_conversation
-from tests.adapters.dingtalk.fake import FakeDingTalk
-from tests.adapters.fakes import Fault
 from tests.adapters.rig import Chat, Rig
 
 _ids = itertools.count(1000)

@@ -12,10 +12,10 @@ import pytest
 
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
-from models import binding
-from models.users import find_user
-from tests.adapters.dingtalk.fake import FakeDingTalk
-from tests.adapters.fakes import Fault
+from bot.testing.dingtalk import FakeDingTalk
+from bot.testing.fakes import Fault
+from models.directory import binding
+from models.directory.users import find_user
 from tests.adapters.files import CHART, TABLE, chart_reply, table_reply
 from tests.adapters.rig import Rig
 

@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from bot.adapters.dingtalk import create_adapter
 from bot.core.clock import FakeClock
+from bot.testing.dingtalk import ENV, FakeDingTalk
 from tests.adapters.contract import run_conversation
-from tests.adapters.dingtalk.fake import ENV, FakeDingTalk
 from tests.adapters.rig import Chat, Rig, make_rig
 
 TOPIC = "/v1.0/im/bot/messages/get"

@@ -8,7 +8,7 @@ import pytest
 
 from bot.adapters.feishu import create_adapter
 from bot.core.clock import FakeClock
-from tests.adapters.feishu.fake import ENV, FakeFeishu
+from bot.testing.feishu import ENV, FakeFeishu
 from tests.adapters.rig import Rig, make_rig
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.core.errors import DeliveryError
 from bot.core.messages import Button, Mention, Reply, TextFormat
+from bot.testing.fakes import Fault
+from bot.testing.feishu import VERIFICATION, FakeFeishu
 from tests.adapters.contract import run_conversation
-from tests.adapters.fakes import Fault
-from tests.adapters.feishu.fake import VERIFICATION, FakeFeishu
 from tests.adapters.rig import Chat, Rig
 
 _ids = itertools.count(1000)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.clock import FakeClock
+from bot.testing.clock import LiveClock
 from tests.conftest import START
-from tests.support import LiveClock
 
 
 @pytest.fixture

@@ -20,13 +20,14 @@ from bot.app import App, build_adapters
 from bot.core.clock import FakeClock
 from bot.core.messages import Reply, Target
 from bot.core.roles import Role
-from bot.http import HttpServer
-from models import binding, groups, outbox
-from models.outbox import OutboxMessage, OutboxStatus
-from models.users import add_user
-from tests.adapters.telegram.fake_bot_api import FakeBotApi, Json, Limits
-from tests.adapters.telegram.fake_updates import Sent
-from tests.adapters.telegram.local_bot import TOKEN
+from bot.http.server import HttpServer
+from bot.store import outbox
+from bot.store.outbox import OutboxMessage, OutboxStatus
+from bot.testing.telegram.fake_bot_api import FakeBotApi, Json, Limits
+from bot.testing.telegram.fake_updates import Sent
+from bot.testing.telegram.local_bot import TOKEN
+from models.directory import binding, groups
+from models.directory.users import add_user
 from tests.conftest import make_config
 
 SECRET = "s3cret_token-for-tests"

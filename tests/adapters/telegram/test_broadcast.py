@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bot.core.clock import FakeClock
 from bot.core.roles import Role
-from models import broadcast as bc
+from bot.testing.telegram.local_bot import TELEGRAM_LIMITS
+from models.broadcast import records as bc
 from tests.adapters.telegram.harness import TelegramChat, add_person, press, running_bot, settle
-from tests.adapters.telegram.local_bot import TELEGRAM_LIMITS
 from tests.broadcast_drill import DRILL_CONFIG, EVERYONE, PROMPT, SENDER, enlist, run_drill
 
 DRIVERS = ["ptb", "aiogram"]

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.roles import Role
-from models import broadcast as bc
-from models.audit import AuditLog
-from models.outbox import OutboxMessage
-from tests.adapters.telegram.fake_bot_api import FakeBotApi
+from bot.store.audit import AuditLog
+from bot.store.outbox import OutboxMessage
+from bot.testing.telegram.fake_bot_api import FakeBotApi
+from bot.testing.telegram.local_bot import TELEGRAM_LIMITS, TOKEN, server_limits
+from models.broadcast import records as bc
 from tests.adapters.telegram.harness import (
     TelegramChat,
     add_person,
@@ -31,7 +32,6 @@ from tests.adapters.telegram.harness import (
     running_bot,
     settle,
 )
-from tests.adapters.telegram.local_bot import TELEGRAM_LIMITS, TOKEN, server_limits
 from tests.adapters.telegram.test_broadcast import IDS, TelegramDrill
 from tests.broadcast_drill import DRILL_CONFIG, EVERYONE, RENOTIFY_MINUTES, SENDER, enlist
 from tests.conftest import make_config
@@ -89,7 +89,7 @@ async def test_killed_half_way_the_restart_sends_each_recipient_exactly_one_copy
     await fake.start()
     try:
         child = await asyncio.create_subprocess_exec(
-            *(sys.executable, "-m", "tests.adapters.telegram.local_bot"),
+            *(sys.executable, "-m", "bot.testing.telegram.local_bot"),
             *(db_url, fake.base_url, driver, clock.now().isoformat()),
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},

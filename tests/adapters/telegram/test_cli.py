@@ -13,8 +13,8 @@ from bot.adapters.telegram import SECRET_ENV, TOKEN_ENV
 from bot.app import build_adapters
 from bot.cli import app as cli
 from bot.config import ConfigError
-from bot.http import HttpServer
-from tests.adapters.telegram.fake_bot_api import FakeBotApi
+from bot.http.server import HttpServer
+from bot.testing.telegram.fake_bot_api import FakeBotApi
 from tests.adapters.telegram.harness import SECRET, TOKEN
 from tests.conftest import make_config
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.core.clock import FakeClock
 from bot.core.messages import Reply, Target
 from bot.core.roles import Role
-from models import groups
-from models.outbox import OutboxMessage
+from bot.store.outbox import OutboxMessage
+from models.directory import groups
 from tests.adapters.telegram.harness import (
     TelegramChat,
     add_person,

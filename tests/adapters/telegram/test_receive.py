@@ -10,9 +10,9 @@ from bot.adapters.telegram.render import TOKEN_MARK
 from bot.core.clock import FakeClock
 from bot.core.messages import Button, Reply, Target
 from bot.core.roles import Role
-from models import groups
-from models.inbox import InboxMessage
-from tests.adapters.telegram.fake_bot_api import FakeBotApi
+from bot.store.inbox import InboxMessage
+from bot.testing.telegram.fake_bot_api import FakeBotApi
+from models.directory import groups
 from tests.adapters.telegram.harness import (
     TOKEN,
     add_person,

@@ -16,8 +16,8 @@ from bot.adapters.telegram.render import (
 )
 from bot.adapters.telegram.updates import parse
 from bot.core.messages import Button, ChatKind, Mention, Reply, TextFormat
-from tests.adapters.telegram.fake_bot_api import ApiReply
-from tests.adapters.telegram.markup import html_visible, md2_visible
+from bot.testing.telegram.fake_bot_api import ApiReply
+from bot.testing.telegram.markup import html_visible, md2_visible
 
 TRICKY = "值班 <急> & 「防汛」 a_b *c* [d](e) 1.5-2 #3 !(x) `y` \\ ~z~ ||w||"
 

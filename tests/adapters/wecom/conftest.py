@@ -8,8 +8,8 @@ import pytest
 
 from bot.adapters.wecom import create_adapter
 from bot.core.clock import FakeClock
+from bot.testing.wecom import ENV, FakeWeCom
 from tests.adapters.rig import Rig, make_rig
-from tests.adapters.wecom.fake import ENV, FakeWeCom
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import pytest
 from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Button, Mention, Reply, Target, TextFormat
-from models import outbox
+from bot.store import outbox
+from bot.testing.fakes import Fault
+from bot.testing.wecom import FakeWeCom
 from tests.adapters.contract import run_conversation
-from tests.adapters.fakes import Fault
 from tests.adapters.rig import Chat, Rig
-from tests.adapters.wecom.fake import FakeWeCom
 
 _ids = itertools.count(1000)
 

@@ -11,12 +11,13 @@ import secrets
 
 from bot.core.clock import FakeClock
 from bot.core.messages import Attachment, Reply, Target
-from models import binding, outbox
-from models.users import find_user
-from tests.adapters.fakes import Fault
+from bot.store import outbox
+from bot.testing.fakes import Fault
+from bot.testing.wecom import FakeWeCom
+from models.directory import binding
+from models.directory.users import find_user
 from tests.adapters.files import CHART, TABLE, chart_reply, table_reply
 from tests.adapters.rig import Rig
-from tests.adapters.wecom.fake import FakeWeCom
 
 
 async def test_app_sends_text_then_picture_then_file_uploading_each_once(

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from models import due
-from schedules.duty_rollcall import RANDOM
+from bot.store import due
+from schedules.duty.rollcall import RANDOM
 from tests.duty_support import later, say
 from tests.support import RecordingAdapter
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from models import due
-from models.duty import DutySlot
+from bot.store import due
+from models.duty.records import DutySlot
 from tests.duty_support import duty_app, later, say
 from tests.support import RecordingAdapter
 

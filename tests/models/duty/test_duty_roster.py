@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import DutyConfig
 from bot.core.clock import LocalTime
-from bot.db import make_engine, make_sessionmaker
-from bot.migrate import upgrade
-from models import dialog, due, duty_roster
-from models.duty import SlotSpec
-from models.users import User, add_user
+from bot.store import dialog, due
+from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.migrate import upgrade
+from models.directory.users import User, add_user
+from models.duty import roster as duty_roster
+from models.duty.records import SlotSpec
 
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 TZ = LocalTime("Asia/Shanghai")

@@ -7,8 +7,8 @@ from collections import Counter
 from datetime import date
 
 from bot.config import CalendarConfig, DutyConfig, YearOverride
-from models.calendar import WorkCalendar
-from models.duty_rotation import day_kind, generate
+from models.deadlines.calendar import WorkCalendar
+from models.duty.rotation import day_kind, generate
 
 OFFICERS = (1, 2, 3)
 LEADERS = (10, 11)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.config import DEFAULT_CONFIG, load_config
-from models.duty_triage import Triager, at_least, casualties, chinese_number
+from models.duty.triage import Triager, at_least, casualties, chinese_number
 
 
 @pytest.fixture(scope="module")

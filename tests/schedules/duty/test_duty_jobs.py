@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from models.binding import Binding
-from models.users import User
+from models.directory.binding import Binding
+from models.directory.users import User
 from tests.duty_support import later
 from tests.support import RecordingAdapter
 
@@ -51,7 +51,7 @@ async def test_unreachable_officer_is_reported_to_the_admins(
 
 
 async def test_when_nobody_is_reachable_the_audit_log_keeps_it(app: App, clock: FakeClock) -> None:
-    from models.audit import AuditLog
+    from bot.store.audit import AuditLog
 
     async with app.sessions.begin() as session:
         await session.execute(delete(Binding))

@@ -1,0 +1,4 @@
+"""The outbound ``webhook`` platform.
+
+Signed JSON POSTs to an outside system (the 12345 platform).
+"""

@@ -1,0 +1,85 @@
+"""Configuration sections of the chat platforms: rate limits, Telegram, WeCom, DingTalk, Feishu."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from bot.config.base import EnvSuffix, PositiveFloat, Section
+
+
+class RateLimit(Section):
+    overall_per_second: PositiveFloat = 30
+    per_chat_per_second: PositiveFloat = 1
+    per_group_per_minute: PositiveFloat = 20
+
+
+class PlatformConfig(Section):
+    enabled: bool = False
+    rate_limit: RateLimit | None = RateLimit()
+
+
+class TelegramConfig(PlatformConfig):
+    driver: Literal["ptb", "aiogram"] = "ptb"
+    base_url: str = "https://api.telegram.org"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_path: Annotated[str, Field(pattern=r"^/[A-Za-z0-9/_-]*$")] = "/telegram/webhook"
+    poll_timeout_seconds: Annotated[int, Field(ge=1, le=50)] = 30
+    request_timeout_seconds: PositiveFloat = 15.0
+    retry_seconds: PositiveFloat = 5.0
+    register_commands: bool = True
+
+
+class WebhookPlatformConfig(PlatformConfig):
+    """What WeCom, DingTalk and Feishu share: API bases, callback path, named group robots.
+
+    ``robots`` maps a robot name (the address ``<platform>:robot:<name>``) to an environment
+    suffix: the robot's key or token comes from ``DUTYBOT_<PLATFORM>_ROBOT_<SUFFIX>…``.
+    """
+
+    callback_path: str = "/"
+    robots: dict[str, EnvSuffix] = {}
+    timeout_seconds: PositiveFloat = 10.0
+
+
+class WeComConfig(WebhookPlatformConfig):
+    """企业微信 self-built app (应用) and group robots (消息推送)."""
+
+    api_base: str = "https://qyapi.weixin.qq.com"
+    agent_id: int | None = None
+    callback_path: str = "/wecom/callback"
+    template_cards: bool = True
+    duplicate_check_seconds: Annotated[int, Field(ge=0, le=14400)] = 600
+
+
+class DingTalkConfig(WebhookPlatformConfig):
+    """钉钉 enterprise-internal app robot and custom (webhook) robots."""
+
+    api_base: str = "https://api.dingtalk.com"
+    oapi_base: str = "https://oapi.dingtalk.com"
+    robot_code: str = ""
+    mode: Literal["http", "stream"] = "http"
+    callback_path: str = "/dingtalk/callback"
+    session_webhook_margin_seconds: Annotated[int, Field(ge=0, le=3600)] = 300
+
+
+class FeishuConfig(WebhookPlatformConfig):
+    """飞书 self-built app bot and custom bots."""
+
+    api_base: str = "https://open.feishu.cn"
+    callback_path: str = "/feishu/events"
+
+
+class ConsoleConfig(PlatformConfig):
+    enabled: bool = True
+    rate_limit: RateLimit | None = None
+    files_dir: str = ""  # where sent files are written; empty: <data_dir>/files
+
+
+class PlatformsConfig(Section):
+    console: ConsoleConfig = ConsoleConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    wecom: WeComConfig = WeComConfig()
+    dingtalk: DingTalkConfig = DingTalkConfig()
+    feishu: FeishuConfig = FeishuConfig()

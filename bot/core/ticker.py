@@ -1,0 +1,213 @@
+"""The scheduler tick: fires due items exactly once and runs named cron jobs once per occurrence.
+
+APScheduler 3.11 (AsyncIOScheduler, in-memory job store) only provides the heartbeat and the
+cron arithmetic; what is due lives in the database, so nothing is lost across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Config
+from bot.core.clock import Clock, LocalTime
+from bot.core.jobs import CronJob, JobContext, JobRegistry
+from bot.core.renders import draw_deferred
+from bot.store import audit, due
+
+log = logging.getLogger("dutybot.ticker")
+
+
+@dataclass
+class TickResult:
+    """What one tick did."""
+
+    fired: int = 0
+    late: int = 0
+    failed: int = 0
+    retried: int = 0
+
+
+class _LostClaim(Exception):
+    """Another worker took the item over (our lease ran out); roll back."""
+
+
+def latest_fire_time(trigger: Any, now: datetime, lookback: timedelta) -> datetime | None:
+    """The most recent occurrence of ``trigger`` at or before ``now`` within ``lookback``."""
+    last, cur = None, trigger.get_next_fire_time(None, now - lookback)
+    while cur is not None and cur <= now:
+        last = cur
+        cur = trigger.get_next_fire_time(cur, cur + timedelta(seconds=1))
+    return last
+
+
+class Ticker:
+    """Runs due items and cron jobs against the database."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        registry: JobRegistry,
+        config: Config,
+        clock: Clock,
+        notify: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.sessions = sessions
+        self.registry = registry
+        self.config = config
+        self.clock = clock
+        self.tz = LocalTime(config.timezone)
+        self.notify = notify
+        self.worker = f"w-{secrets.token_hex(6)}"
+        self.triggers = {
+            job.name: CronTrigger.from_crontab(job.crontab, timezone=self.tz.tz)
+            for job in registry.cron_jobs
+        }
+
+    def _context(self, session: AsyncSession, now: datetime, **extra: Any) -> JobContext:
+        return JobContext(
+            session=session, clock=self.clock, config=self.config, tz=self.tz, now=now, **extra
+        )
+
+    async def tick(self) -> TickResult:
+        """Fire every item due now, batch by batch, until none is left."""
+        cfg, result = self.config.scheduler, TickResult()
+        while True:
+            async with self.sessions.begin() as session:
+                items = await due.claim(
+                    session,
+                    self.clock.now(),
+                    worker=self.worker,
+                    lease=timedelta(seconds=cfg.lease_seconds),
+                    limit=cfg.batch_size,
+                )
+            for item in items:
+                await self._fire(item, result)
+            if len(items) < cfg.batch_size:
+                break
+        if result.fired or result.failed:
+            self.notify()
+        return result
+
+    async def _fire(self, item: due.ClaimedItem, result: TickResult) -> None:
+        now = self.clock.now()
+        late = (now - item.due_at).total_seconds() > self.config.scheduler.late_after_seconds
+        handler = self.registry.due_handlers.get(item.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no job handles due items of kind {item.kind!r}")
+            async with self.sessions.begin() as session:
+                await handler(
+                    self._context(session, now, late=late, scheduled_for=item.due_at), item
+                )
+                if not await due.complete(
+                    session, item.id, worker=self.worker, now=now, late=late
+                ):
+                    raise _LostClaim
+            await draw_deferred(self.sessions, session, self.clock)
+            result.fired += 1
+            result.late += late
+        except _LostClaim:
+            log.warning("due item %s was taken over by another worker", item.id)
+        except Exception as exc:
+            log.exception("due item %s (%s) failed", item.id, item.kind)
+            await self._record_failure(item, now, exc, result)
+
+    async def _record_failure(
+        self, item: due.ClaimedItem, now: datetime, exc: Exception, result: TickResult
+    ) -> None:
+        cfg = self.config.scheduler
+        attempts = item.attempts + 1
+        retry_at = None
+        if attempts < cfg.max_attempts:
+            retry_at = now + timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+        async with self.sessions.begin() as session:
+            await due.fail(
+                session, item.id, now=now, error=f"{type(exc).__name__}: {exc}", retry_at=retry_at
+            )
+            if retry_at is None:
+                await audit.append(
+                    session,
+                    now,
+                    audit.Entry(
+                        kind="system",
+                        command=f"due:{item.kind}",
+                        outcome="failed",
+                        detail={"due_item": item.id, "error": str(exc)[:300]},
+                    ),
+                )
+        if retry_at is None:
+            result.failed += 1
+        else:
+            result.retried += 1
+
+    async def run_cron(self, name: str, *, catch_up: bool = False) -> bool:
+        """Run the latest occurrence of cron job ``name`` if nobody has; True if it ran here."""
+        job = next(j for j in self.registry.cron_jobs if j.name == name)
+        now = self.clock.now()
+        lookback = timedelta(hours=self.config.scheduler.cron_catch_up_hours if catch_up else 1)
+        scheduled = latest_fire_time(self.triggers[name], now, lookback)
+        if scheduled is None:
+            return False
+        late = (now - scheduled).total_seconds() > self.config.scheduler.late_after_seconds
+        async with self.sessions.begin() as session:
+            if not await due.record_cron_run(session, name, scheduled, now, late):
+                return False
+            await self._run_job(job, session, now, scheduled, late)
+        self.notify()
+        if await draw_deferred(self.sessions, session, self.clock):
+            self.notify()
+        return True
+
+    async def _run_job(
+        self, job: CronJob, session: AsyncSession, now: datetime, scheduled: datetime, late: bool
+    ) -> None:
+        await job.func(self._context(session, now, late=late, scheduled_for=scheduled))
+
+    async def catch_up(self) -> list[str]:
+        """At start: run cron occurrences missed during downtime (once each, marked late)."""
+        ran = []
+        for job in self.registry.cron_jobs:
+            try:
+                if await self.run_cron(job.name, catch_up=True):
+                    ran.append(job.name)
+            except Exception:
+                log.exception("catch-up of cron job %s failed", job.name)
+        return ran
+
+    def scheduler(self) -> AsyncIOScheduler:
+        """An APScheduler that ticks: a due scan every few seconds, plus each cron job."""
+        sched = AsyncIOScheduler(
+            timezone=self.tz.tz,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+        )
+        sched.add_job(
+            self.tick,
+            "interval",
+            seconds=self.config.scheduler.due_scan_seconds,
+            id="due-scan",
+            replace_existing=True,
+        )
+        for job in self.registry.cron_jobs:
+            sched.add_job(
+                self._cron_safely,
+                self.triggers[job.name],
+                args=[job.name],
+                id=f"cron:{job.name}",
+                replace_existing=True,
+            )
+        return sched
+
+    async def _cron_safely(self, name: str) -> None:
+        try:
+            await self.run_cron(name)
+        except Exception:
+            log.exception("cron job %s failed", name)

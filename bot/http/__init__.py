@@ -1,0 +1,1 @@
+"""The project's one HTTP server: platform webhooks and the feature APIs register routes on it."""

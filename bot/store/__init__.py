@@ -1,0 +1,4 @@
+"""The storage kernel.
+
+Engines, migrations, inbox, outbox (+ files), due items, audit, dialogs, buttons.
+"""

@@ -1,0 +1,184 @@
+"""Append-only, hash-chained audit log: every command and every outbound message.
+
+Each row's hash covers its content and the previous row's hash, so editing or deleting a row
+breaks the chain from that row on. Database triggers (see migrations) refuse UPDATE, and
+DELETE of rows younger than 180 days.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.base import Base, JSONText, table_of
+from bot.store.sql import Prepared
+
+GENESIS = "0" * 64
+
+
+class AuditLog(Base):
+    """One audited event."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    ts: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_user_id: Mapped[int | None] = mapped_column(default=None)
+    actor: Mapped[str] = mapped_column(String(160), default="")
+    roles: Mapped[str] = mapped_column(String(100), default="")
+    platform: Mapped[str] = mapped_column(String(20), default="")
+    chat: Mapped[str] = mapped_column(String(160), default="", index=True)
+    command: Mapped[str] = mapped_column(String(60), default="")
+    outcome: Mapped[str] = mapped_column(String(30), default="")
+    detail: Mapped[Any] = mapped_column(JSONText, nullable=True, default=None)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The single row holding the chain's tip; locking it serialises appends."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+
+
+HASHED_FIELDS = (
+    "seq",
+    "ts",
+    "kind",
+    "actor_user_id",
+    "actor",
+    "roles",
+    "platform",
+    "chat",
+    "command",
+    "outcome",
+    "detail",
+)
+
+
+def row_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and a canonical JSON of the row's fields."""
+    content = {k: fields[k] for k in HASHED_FIELDS}
+    content["ts"] = fields["ts"].isoformat(timespec="microseconds")
+    body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What to audit; ``actor`` etc. default to the system."""
+
+    kind: str
+    command: str = ""
+    outcome: str = "ok"
+    actor_user_id: int | None = None
+    actor: str = ""
+    roles: str = ""
+    platform: str = ""
+    chat: str = ""
+    detail: Any = None
+
+
+# Taking the next number locks the chain's tip row until commit (PostgreSQL row lock; SQLite
+# transactions are already exclusive), so concurrent writers append one after another.
+_HEAD = table_of(AuditHead)
+_NEXT = Prepared(
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(last_seq=_HEAD.c.last_seq + 1)
+    .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
+)
+_TIP = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=bindparam("tip")))
+_ROW = Prepared(
+    insert(table_of(AuditLog)).values(
+        {c.name: bindparam(c.name, type_=c.type) for c in table_of(AuditLog).c if c.name != "id"}
+    )
+)
+
+
+async def append(session: AsyncSession, now: datetime, entry: Entry) -> int:
+    """Add one row at the tip of the chain, inside the caller's transaction; returns its number."""
+    tip = (await _NEXT.execute(session, {})).first()
+    if tip is None:  # the initial migration creates the tip; only a hand-made schema lacks it
+        session.add(AuditHead(id=1, last_seq=0, last_hash=GENESIS))
+        await session.flush()
+        tip = (await _NEXT.execute(session, {})).first()
+        assert tip is not None
+    seq, prev_hash = int(tip[0]), str(tip[1])
+    fields: dict[str, Any] = {
+        "seq": seq,
+        "ts": now,
+        "kind": entry.kind,
+        "actor_user_id": entry.actor_user_id,
+        "actor": entry.actor[:160],
+        "roles": entry.roles[:100],
+        "platform": entry.platform,
+        "chat": entry.chat[:160],
+        "command": entry.command[:60],
+        "outcome": entry.outcome[:30],
+        "detail": entry.detail,
+    }
+    digest = row_hash(prev_hash, fields)
+    await _ROW.execute(session, {**fields, "prev_hash": prev_hash, "hash": digest})
+    await _TIP.execute(session, {"tip": digest})
+    return seq
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """Outcome of walking the chain."""
+
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when every row checked out."""
+        return self.first_bad_seq is None
+
+
+async def iter_rows(
+    session: AsyncSession, start: datetime | None = None, end: datetime | None = None
+) -> AsyncIterator[AuditLog]:
+    """Rows in chain order, optionally within [start, end), streamed in chunks."""
+    query = select(AuditLog).order_by(AuditLog.seq).execution_options(yield_per=1000)
+    if start is not None:
+        query = query.where(AuditLog.ts >= start)
+    if end is not None:
+        query = query.where(AuditLog.ts < end)
+    result = await session.stream_scalars(query)
+    async for row in result:
+        yield row
+
+
+async def verify(session: AsyncSession) -> VerifyResult:
+    """Walk the whole chain; name the first row whose content, link or sequence is wrong."""
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    async for row in iter_rows(session):
+        fields = {k: getattr(row, k) for k in HASHED_FIELDS}
+        if row.seq != expected_seq:
+            return VerifyResult(checked, expected_seq, f"缺少第 {expected_seq} 条（已被删除）")
+        if row.prev_hash != prev_hash:
+            return VerifyResult(checked, row.seq, "与上一条的链接不符（前一条被改动或删除）")
+        if row_hash(prev_hash, fields) != row.hash:
+            return VerifyResult(checked, row.seq, "内容与哈希不符（该条被改动）")
+        prev_hash, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+    head = await session.get(AuditHead, 1)
+    if head is not None and head.last_seq != checked:
+        return VerifyResult(checked, checked + 1, f"链尾应为第 {head.last_seq} 条，末尾记录被删除")
+    return VerifyResult(checked)

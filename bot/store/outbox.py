@@ -1,0 +1,287 @@
+"""The delivery outbox: the only way anything leaves the bot.
+
+Rows are written in the same transaction as the work that caused them, so a reply or a
+reminder exists exactly when its cause was committed. The sender claims rows with a lease,
+delivers through the platform adapter and records the result.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Index, Integer, String, Text, false, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.core.messages import Reply, Target
+from bot.core.secrecy import find_marker
+from bot.store.base import Base, JSONText, is_postgres, prepared_insert, table_of
+from bot.store.sql import Prepared
+
+
+class Priority(enum.IntEnum):
+    """Lower goes first: emergencies before replies before routine pushes."""
+
+    EMERGENCY = 0
+    INTERACTIVE = 3
+    ROUTINE = 6
+
+
+class OutboxStatus(enum.StrEnum):
+    """Where a row is in its delivery."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNCERTAIN = "uncertain"
+    """An at-most-once row whose sender died mid-send: perhaps delivered, never sent again."""
+
+
+class OutboxMessage(Base):
+    """One message to one target."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    target: Mapped[str] = mapped_column(String(200))
+    platform: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(30), default="reply")
+    payload: Mapped[Any] = mapped_column(JSONText)
+    priority: Mapped[int] = mapped_column(Integer, default=Priority.ROUTINE)
+    status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    external_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    edit_key: Mapped[str | None] = mapped_column(String(200), default=None, index=True)
+    notify_on_failure: Mapped[bool] = mapped_column(default=True)
+    # Broadcasts: a row caught mid-send is not re-sent (Telegram has no idempotency key, so a
+    # retry could deliver a second copy); the acknowledgement loop re-notifies instead.
+    at_most_once: Mapped[bool] = mapped_column(default=False, server_default=false())
+    send_started_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+_ENQUEUE = Prepared(
+    prepared_insert(
+        table_of(OutboxMessage),
+        (
+            "idempotency_key",
+            "target",
+            "platform",
+            "kind",
+            "payload",
+            "priority",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+            "notify_on_failure",
+            "edit_key",
+            "at_most_once",
+        ),
+        returning="id",
+    )
+)
+
+
+class ClassifiedContentError(ValueError):
+    """Refused: the text carries a 密级 marking and must not leave the bot."""
+
+
+async def enqueue(
+    session: AsyncSession,
+    now: datetime,
+    target: Target,
+    reply: Reply,
+    *,
+    key: str,
+    priority: Priority = Priority.ROUTINE,
+    kind: str = "reply",
+    not_before: datetime | None = None,
+    notify_on_failure: bool = True,
+    at_most_once: bool = False,
+) -> bool:
+    """Queue ``reply`` for ``target``. Returns False when ``key`` was already queued.
+
+    With ``at_most_once`` a send interrupted by a crash is recorded as uncertain rather than
+    repeated (see :func:`bot.store.outbox_once.settle_abandoned`).
+
+    A file attached to ``reply`` is stored beside the row (:mod:`bot.store.outbox_files`).
+
+    Raises:
+        ClassifiedContentError: the text (or a file's name) carries a 密级 marking.
+    """
+    file = reply.attachment
+    marker = find_marker(reply.text) or (find_marker(file.name) if file else None)
+    if marker:
+        raise ClassifiedContentError(f"outbound text carries a classification marking ({marker})")
+    inserted = await _ENQUEUE.execute(
+        session,
+        {
+            "idempotency_key": key,
+            "target": str(target),
+            "platform": target.platform,
+            "kind": kind,
+            "payload": reply.to_payload(),
+            "priority": int(priority),
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": not_before or now,
+            "created_at": now,
+            "notify_on_failure": notify_on_failure,
+            "edit_key": reply.edit_key,
+            "at_most_once": at_most_once,
+        },
+    )
+    row = inserted.first()
+    if row is not None and file is not None:
+        from bot.store import outbox_files
+
+        await outbox_files.keep(session, now, int(row[0]), file)
+    return row is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row taken for delivery."""
+
+    id: int
+    target: Target
+    payload: dict[str, Any]
+    priority: int
+    attempts: int
+    kind: str
+    idempotency_key: str
+    notify_on_failure: bool
+    at_most_once: bool = False
+
+
+CLAIMED_COLUMNS = (
+    OutboxMessage.id,
+    OutboxMessage.target,
+    OutboxMessage.payload,
+    OutboxMessage.priority,
+    OutboxMessage.attempts,
+    OutboxMessage.kind,
+    OutboxMessage.idempotency_key,
+    OutboxMessage.notify_on_failure,
+    OutboxMessage.at_most_once,
+)
+
+
+async def claim(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    lease: timedelta,
+    limit: int,
+    platforms: list[str],
+    skip_targets: list[str] | None = None,
+) -> list[Claimed]:
+    """Atomically take due rows (and rows whose sender died mid-send), most urgent first, then
+    oldest first, leaving out ``skip_targets`` (chats the sender is still busy with).
+
+    An at-most-once row is taken again after a crash only if its send never started.
+    """
+    due = or_(
+        (OutboxMessage.status == OutboxStatus.PENDING.value)
+        & (OutboxMessage.next_attempt_at <= now),
+        (OutboxMessage.status == OutboxStatus.SENDING.value)
+        & (OutboxMessage.lease_until < now)
+        & (OutboxMessage.at_most_once.is_(False) | OutboxMessage.send_started_at.is_(None)),
+    )
+    pick = (
+        select(OutboxMessage.id)
+        .where(due, OutboxMessage.platform.in_(platforms))
+        .order_by(OutboxMessage.priority, OutboxMessage.id)
+        .limit(limit)
+    )
+    if skip_targets:
+        pick = pick.where(OutboxMessage.target.not_in(skip_targets))
+    if is_postgres(session):
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(pick.scalar_subquery()))
+        .values(status=OutboxStatus.SENDING.value, lease_until=now + lease)
+        .returning(*CLAIMED_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(stmt)).all()
+    claimed = [Claimed(r[0], Target.parse(r[1]), *r[2:]) for r in rows]
+    return sorted(claimed, key=lambda c: (c.priority, c.id))
+
+
+async def _set(session: AsyncSession, row_id: int, **values: Any) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
+    """Delivered."""
+    await _set(
+        session,
+        row_id,
+        status=OutboxStatus.SENT.value,
+        sent_at=now,
+        lease_until=None,
+        external_id=external_id,
+        attempts=OutboxMessage.attempts + 1,
+    )
+
+
+async def mark_retry(
+    session: AsyncSession, row_id: int, at: datetime, error: str | None, *, counted: bool = True
+) -> None:
+    """Try again at ``at``. Rate-limit deferrals are not counted as attempts."""
+    values: dict[str, Any] = {
+        "status": OutboxStatus.PENDING.value,
+        "next_attempt_at": at,
+        "lease_until": None,
+        "send_started_at": None,
+    }
+    if counted:
+        values["attempts"] = OutboxMessage.attempts + 1
+        values["last_error"] = error
+    await _set(session, row_id, **values)
+
+
+async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: str) -> None:
+    """Given up: permanent error or attempts exhausted. Visible in ``outbox list --failed``."""
+    await _set(
+        session,
+        row_id,
+        status=OutboxStatus.FAILED.value,
+        lease_until=None,
+        last_error=error,
+        attempts=OutboxMessage.attempts + 1,
+        next_attempt_at=now,
+    )
+
+
+async def edited_message(session: AsyncSession, target: Target, edit_key: str) -> str | None:
+    """The platform id of the message a reply with ``edit_key`` should edit, if one was sent."""
+    return await session.scalar(
+        select(OutboxMessage.external_id)
+        .where(
+            OutboxMessage.target == str(target),
+            OutboxMessage.edit_key == edit_key,
+            OutboxMessage.status == OutboxStatus.SENT.value,
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )

@@ -1,0 +1,273 @@
+"""A local fake of DingTalk's OpenAPI, oapi media uploads, custom robots and sessionWebhooks,
+plus a client that posts signed robot callbacks like DingTalk. Image and file messages must
+name uploaded media; webhooks (custom robots, sessionWebhooks) take no file messages."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.testing.fakes import FakeServer, Upload, read_form
+
+APP_KEY = "dingappkey0123"
+APP_SECRET = "this is a secret"
+ROBOT_TOKEN = "robot-token-flood"
+ROBOT_SECRET = "SEC0123456789abcdef/+="
+WEBHOOK_TYPES = ("text", "markdown", "actionCard", "link", "feedCard")  # no files
+FILE_ENDINGS = ("doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "pdf", "rar")
+ENV = {
+    "DUTYBOT_DINGTALK_APP_KEY": APP_KEY,
+    "DUTYBOT_DINGTALK_APP_SECRET": APP_SECRET,
+    "DUTYBOT_DINGTALK_ROBOT_FLOOD_TOKEN": ROBOT_TOKEN,
+    "DUTYBOT_DINGTALK_ROBOT_FLOOD_SECRET": ROBOT_SECRET,
+}
+
+
+def _b64_hmac(secret: str, stamp: str) -> str:
+    digest = hmac.new(secret.encode(), f"{stamp}\n{secret}".encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+class FakeDingTalk(FakeServer):
+    """api.dingtalk.com (token, 1:1 and group robot sends), oapi robot/send, sessionWebhooks."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens = 0
+        self.token = ""
+        self.session_hits = 0
+        self._ids = itertools.count(1)
+        r = self.app.router
+        r.add_post("/v1.0/oauth2/accessToken", self._access_token)
+        r.add_post("/v1.0/robot/oToMessages/batchSend", self._batch_send)
+        r.add_post("/v1.0/robot/groupMessages/send", self._group_send)
+        r.add_post("/robot/send", self._custom_robot)
+        r.add_post("/media/upload", self._upload)
+        r.add_post("/session/{chat}", self._session)
+        r.add_post("/v1.0/gateway/connections/open", self._open_stream)
+        r.add_get("/stream", self._stream)
+        self.gateway_faults: list[int] = []  # HTTP statuses for the next connection requests
+        self.stream_opens = 0
+        self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._ws: web.WebSocketResponse | None = None
+        self.connected = asyncio.Event()
+
+    async def _access_token(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if (body.get("appKey"), body.get("appSecret")) != (APP_KEY, APP_SECRET):
+            return web.json_response({"code": "invalidClientId", "message": "x"}, status=400)
+        self.tokens += 1
+        self.token = f"TOKEN-{self.tokens}"
+        return web.json_response({"accessToken": self.token, "expireIn": 7200})
+
+    async def _authorised(self, request: web.Request) -> web.Response | None:
+        if (fault := await self.fault()) is not None:
+            return fault
+        if request.headers.get("x-acs-dingtalk-access-token") != self.token:
+            body = {"code": "InvalidAuthentication", "message": "token invalid"}
+            return web.json_response(body, status=401)
+        return None
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"errcode": 40014, "errmsg": "不合法的access_token"})
+        kind, (_, files) = request.query.get("type"), await read_form(request)
+        media = files.get("media")
+        if kind not in ("image", "file") or media is None:
+            return web.json_response({"errcode": 40004, "errmsg": "不合法的媒体文件类型"})
+        ending = media.name.rpartition(".")[2].lower()
+        picture = media.data.startswith((b"\x89PNG", b"\xff\xd8", b"GIF8", b"BM"))
+        if len(media.data) > 20 * 1024 * 1024 or (kind == "image" and not picture):
+            return web.json_response({"errcode": 40006, "errmsg": "不合法的文件"})
+        if kind == "file" and ending not in FILE_ENDINGS:
+            return web.json_response({"errcode": 40005, "errmsg": "不合法的文件类型"})
+        media_id = self.keep(media, "@lA")
+        return web.json_response({"errcode": 0, "errmsg": "ok", "media_id": media_id})
+
+    def _unknown_media(self, body: dict[str, Any]) -> web.Response | None:
+        """sampleImageMsg and sampleFile must name uploaded media."""
+        param = json.loads(body["msgParam"])
+        media = {"sampleImageMsg": "photoURL", "sampleFile": "mediaId"}.get(body["msgKey"])
+        if media is None or param.get(media) in self.uploads:
+            return None
+        body = {"code": "invalidParameter.media", "message": "media not found"}
+        return web.json_response(body, status=400)
+
+    def _webhook_type(self, body: dict[str, Any]) -> web.Response | None:
+        if body.get("msgtype") in WEBHOOK_TYPES:
+            return None
+        return web.json_response({"errcode": 40008, "errmsg": "不合法的消息类型"})
+
+    async def _batch_send(self, request: web.Request) -> web.Response:
+        if (refused := await self._authorised(request)) is not None:
+            return refused
+        body = await request.json()
+        if (unknown := self._unknown_media(body)) is not None:
+            return unknown
+        for user in body["userIds"]:
+            self.sent.append((user, body))
+        return web.json_response({"processQueryKey": f"pq{next(self._ids)}"})
+
+    async def _group_send(self, request: web.Request) -> web.Response:
+        if (refused := await self._authorised(request)) is not None:
+            return refused
+        body = await request.json()
+        if (unknown := self._unknown_media(body)) is not None:
+            return unknown
+        self.sent.append((f"group:{body['openConversationId']}", body))
+        return web.json_response({"processQueryKey": f"pq{next(self._ids)}"})
+
+    async def _custom_robot(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        q = request.query  # already URL-decoded once, as DingTalk decodes it
+        if q.get("access_token") != ROBOT_TOKEN:
+            return web.json_response({"errcode": 300001, "errmsg": "token is not exist"})
+        if q.get("sign") != _b64_hmac(ROBOT_SECRET, q.get("timestamp", "")):
+            return web.json_response({"errcode": 310000, "errmsg": "sign not match"})
+        body = await request.json()
+        if (refused := self._webhook_type(body)) is not None:
+            return refused
+        self.sent.append(("robot:flood", body))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _session(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        body = await request.json()
+        if (refused := self._webhook_type(body)) is not None:
+            return refused
+        self.session_hits += 1
+        self.sent.append((request.match_info["chat"], body))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _open_stream(self, request: web.Request) -> web.Response:
+        if self.gateway_faults:
+            return web.json_response({"code": "x"}, status=self.gateway_faults.pop(0))
+        body = await request.json()
+        if (body.get("clientId"), body.get("clientSecret")) != (APP_KEY, APP_SECRET):
+            return web.json_response({"code": "invalidClient"}, status=401)
+        assert {"type": "CALLBACK", "topic": "/v1.0/im/bot/messages/get"} in body["subscriptions"]
+        self.stream_opens += 1
+        ws_url = self.url.replace("http://", "ws://") + "/stream"
+        return web.json_response({"endpoint": ws_url, "ticket": f"t+{self.stream_opens}/="})
+
+    async def _stream(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        if request.query.get("ticket") != f"t+{self.stream_opens}/=":
+            await ws.close()
+            return ws
+        self._ws = ws
+        self.connected.set()
+        async for frame in ws:
+            answer = json.loads(frame.data)
+            waiter = self.acks.pop(answer["headers"]["messageId"], None)
+            if waiter is not None:
+                waiter.set_result(answer)
+        self._closed(ws)
+        return ws
+
+    def _closed(self, ws: web.WebSocketResponse) -> None:
+        if self._ws is ws:
+            self._ws = None
+            self.connected.clear()
+
+    async def push(self, kind: str, topic: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Send a frame down the stream and wait for the bot's acknowledgement."""
+        await asyncio.wait_for(self.connected.wait(), 5)
+        assert self._ws is not None
+        message_id = f"frame-{next(self._ids)}"
+        waiter = self.acks[message_id] = asyncio.get_running_loop().create_future()
+        frame = {
+            "specVersion": "1.0",
+            "type": kind,
+            "headers": {
+                "messageId": message_id,
+                "topic": topic,
+                "contentType": "application/json",
+            },
+            "data": json.dumps(data),
+        }
+        await self._ws.send_str(json.dumps(frame))
+        return await asyncio.wait_for(waiter, 5)
+
+    async def disconnect(self) -> None:
+        """Ask the bot to reconnect, as DingTalk does before maintenance."""
+        await asyncio.wait_for(self.connected.wait(), 5)
+        old = self._ws
+        assert old is not None
+        answer = await self.push("SYSTEM", "disconnect", {"reason": "maintenance"})
+        assert answer["code"] == 200
+        await old.close()
+        self._closed(old)
+
+    def texts(self, receiver: str) -> list[str]:
+        """What ``receiver`` was sent (webhook bodies or OpenAPI msgParam)."""
+        out = []
+        for body in self.to(receiver):
+            if body.get("msgKey") in ("sampleImageMsg", "sampleFile"):
+                continue
+            if "msgParam" in body:
+                param = json.loads(body["msgParam"])
+                out.append(param.get("content") or param.get("text", ""))
+            else:
+                kind = body["msgtype"]
+                out.append(body[kind].get("content") or body[kind].get("text", ""))
+        return out
+
+    def files(self, receiver: str) -> list[tuple[dict[str, Any], Upload]]:
+        """(msgParam, uploaded file) of each image or file message sent to ``receiver``."""
+        out = []
+        for body in self.to(receiver):
+            if body.get("msgKey") in ("sampleImageMsg", "sampleFile"):
+                param = json.loads(body["msgParam"])
+                out.append((param, self.uploads[param.get("photoURL") or param["mediaId"]]))
+        return out
+
+    def message(
+        self, sender: str, text: str, msg_id: str, *, group: str | None = None, ttl_s: int = 5400
+    ) -> dict[str, Any]:
+        """A robot callback body; its sessionWebhook points back at this fake."""
+        now = int(time.time() * 1000)
+        chat = f"group:{group}" if group else sender
+        return {
+            "msgtype": "text",
+            "text": {"content": f" {text}"},
+            "msgId": msg_id,
+            "createAt": now,
+            "conversationType": "2" if group else "1",
+            "conversationId": group or f"cid-{sender}",
+            "conversationTitle": group or "",
+            "senderId": f"$:LWCP_v1:${sender}",
+            "senderNick": sender,
+            "senderStaffId": sender,
+            "sessionWebhook": f"{self.url}/session/{chat}",
+            "sessionWebhookExpiredTime": now + ttl_s * 1000,
+            "isInAtList": True,
+            "robotCode": APP_KEY,
+        }
+
+    async def callback(
+        self, url: str, body: dict[str, Any], *, stamp: str | None = None, secret: str = APP_SECRET
+    ) -> int:
+        """POST ``body`` to our callback ``url`` with DingTalk's ``timestamp``/``sign`` headers."""
+        stamp = stamp or str(int(time.time() * 1000))
+        headers = {"timestamp": stamp, "sign": _b64_hmac(secret, stamp)}
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json=body, headers=headers) as resp,
+        ):
+            await resp.read()
+            return resp.status

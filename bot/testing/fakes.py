@@ -1,0 +1,110 @@
+"""A local fake platform server (aiohttp on 127.0.0.1, port 0) with scripted faults, and how
+the fakes read file uploads (multipart/form-data)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Self
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What the next API call gets instead of the normal answer.
+
+    ``delay`` seconds pass first (longer than the client timeout: a timeout); then ``status``
+    with ``body`` is answered, or, when ``body`` is None and status is 200, the normal answer.
+    """
+
+    status: int = 200
+    body: dict[str, Any] | None = None
+    delay: float = 0.0
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it arrived: its form field, file name, declared type and bytes."""
+
+    field: str
+    name: str
+    mime: str
+    data: bytes
+
+
+async def read_form(request: web.Request) -> tuple[dict[str, str], dict[str, Upload]]:
+    """The text fields and the uploaded files of a multipart or urlencoded request."""
+    fields: dict[str, str] = {}
+    files: dict[str, Upload] = {}
+    for key, value in (await request.post()).items():
+        if isinstance(value, web.FileField):
+            files[key] = Upload(key, value.filename, value.content_type, value.file.read())
+        elif isinstance(value, str):
+            fields[key] = value
+    return fields, files
+
+
+class FakeServer:
+    """Base for the platform fakes: lifecycle, fault injection, and a record of sends."""
+
+    def __init__(self) -> None:
+        self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
+        self.faults: deque[Fault] = deque()
+        self.sent: list[tuple[str, dict[str, Any]]] = []  # (receiver, body)
+        self.uploads: dict[str, Upload] = {}  # media id → the file uploaded under it
+        self._media_ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    def fail_next(self, *faults: Fault) -> None:
+        """Answer the next API calls with these faults, in order."""
+        self.faults.extend(faults)
+
+    async def fault(self) -> web.Response | None:
+        """The scripted answer for this call, if one is pending."""
+        if not self.faults:
+            return None
+        fault = self.faults.popleft()
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.body is None and fault.status == 200:
+            return None
+        return web.json_response(
+            fault.body or {}, status=fault.status, headers=dict(fault.headers)
+        )
+
+    async def start(self) -> str:
+        """Listen on a free port; returns the base URL."""
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    async def stop(self) -> None:
+        """Stop listening."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    def to(self, receiver: str) -> list[dict[str, Any]]:
+        """Bodies sent to ``receiver``, in order."""
+        return [body for who, body in self.sent if who == receiver]
+
+    def keep(self, upload: Upload, prefix: str) -> str:
+        """Remember an uploaded file; returns the media id the platform would answer."""
+        media_id = f"{prefix}{next(self._media_ids)}"
+        self.uploads[media_id] = upload
+        return media_id

@@ -1,0 +1,186 @@
+"""A local fake of qyapi.weixin.qq.com plus a client that posts encrypted callbacks like WeCom.
+
+It takes media uploads (app ``media/upload``, robot ``webhook/upload_media``) with WeCom's size
+and type rules, and checks that image and file messages name media it holds (or, for a robot's
+image, carry base64 whose MD5 matches, 2 MB at most).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import time
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from bot.adapters.wecom.crypto import WeComCrypto
+from bot.testing.fakes import FakeServer, Upload, read_form
+
+CORP_ID = "ww1436e0e65a779aee"
+SECRET = "app-secret-0123456789"
+TOKEN = "hJqcu3uJ9Tn2gXPmxx2w9kkCkCE2EPYo"
+AES_KEY = "6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt"
+MB = 1024 * 1024
+LIMITS = {"image": 10 * MB, "file": 20 * MB}  # media/upload
+PICTURES = (b"\x89PNG", b"\xff\xd8\xff")  # PNG and JPEG are the image types WeCom takes
+ENV = {
+    "DUTYBOT_WECOM_CORP_ID": CORP_ID,
+    "DUTYBOT_WECOM_SECRET": SECRET,
+    "DUTYBOT_WECOM_TOKEN": TOKEN,
+    "DUTYBOT_WECOM_AES_KEY": AES_KEY,
+    "DUTYBOT_WECOM_ROBOT_FLOOD": "robot-key-flood",
+}
+
+
+class FakeWeCom(FakeServer):
+    """Token endpoint, app message/appchat send and robot webhooks, as qyapi answers them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens = 0
+        self.token = ""
+        self.unknown_users: set[str] = set()
+        self.crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
+        self._ids = itertools.count(1)
+        self.app.router.add_get("/cgi-bin/gettoken", self._gettoken)
+        self.app.router.add_post("/cgi-bin/message/send", self._app_send)
+        self.app.router.add_post("/cgi-bin/appchat/send", self._app_send)
+        self.app.router.add_post("/cgi-bin/webhook/send", self._robot)
+        self.app.router.add_post("/cgi-bin/media/upload", self._upload)
+        self.app.router.add_post("/cgi-bin/webhook/upload_media", self._robot_upload)
+
+    def expire_token(self) -> None:
+        """WeCom revoked the current token (it expired early)."""
+        self.token = "revoked"
+
+    async def _gettoken(self, request: web.Request) -> web.Response:
+        if request.query.get("corpsecret") != SECRET or request.query.get("corpid") != CORP_ID:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        self.tokens += 1
+        self.token = f"TOKEN-{self.tokens}"
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "access_token": self.token, "expires_in": 7200}
+        )
+
+    async def _app_send(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        body = await request.json()
+        receiver = body.get("touser") or f"appchat:{body.get('chatid')}"
+        if receiver in self.unknown_users:
+            return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": receiver})
+        kind = body.get("msgtype")
+        if kind in ("image", "file") and body[kind].get("media_id") not in self.uploads:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        self.sent.append((receiver, body))
+        return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"msg{next(self._ids)}"})
+
+    async def _robot(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        key = request.query.get("key", "")
+        if not key.startswith("robot-key-"):
+            return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
+        body = await request.json()
+        if body.get("msgtype") == "image":
+            data = base64.b64decode(body["image"]["base64"])
+            if hashlib.md5(data).hexdigest() != body["image"]["md5"] or len(data) > 2 * MB:
+                return web.json_response({"errcode": 40009, "errmsg": "invalid image"})
+        elif body.get("msgtype") == "file" and body["file"].get("media_id") not in self.uploads:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        self.sent.append((f"robot:{key}", body))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        if (fault := await self.fault()) is not None:
+            return fault
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        kind = request.query.get("type", "")
+        return await self._media(request, kind, LIMITS.get(kind, 0))
+
+    async def _robot_upload(self, request: web.Request) -> web.Response:
+        if not request.query.get("key", "").startswith("robot-key-"):
+            return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
+        return await self._media(request, request.query.get("type", ""), LIMITS["file"])
+
+    async def _media(self, request: web.Request, kind: str, limit: int) -> web.Response:
+        """Keep the ``media`` part if it fits ``kind``'s rules, as WeCom answers it."""
+        _, files = await read_form(request)
+        upload = files.get("media")
+        if kind not in LIMITS or upload is None:
+            return web.json_response({"errcode": 40004, "errmsg": "invalid media type"})
+        if not 5 < len(upload.data) <= limit:
+            return web.json_response({"errcode": 40006, "errmsg": "invalid file size"})
+        if kind == "image" and not upload.data.startswith(PICTURES):
+            return web.json_response({"errcode": 40005, "errmsg": "invalid file type"})
+        media_id = self.keep(upload, f"{kind}-")
+        answer = {"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id}
+        return web.json_response({**answer, "created_at": str(int(time.time()))})
+
+    def files(self, receiver: str) -> list[tuple[str, Upload]]:
+        """(message type, file) of each image or file message sent to ``receiver``."""
+        out = []
+        for body in self.to(receiver):
+            kind = body["msgtype"]
+            if kind == "image" and "base64" in body["image"]:
+                data = base64.b64decode(body["image"]["base64"])
+                out.append((kind, Upload("base64", "", "image/png", data)))
+            elif kind in ("image", "file"):
+                out.append((kind, self.uploads[body[kind]["media_id"]]))
+        return out
+
+    def texts(self, receiver: str) -> list[str]:
+        """Text and markdown contents sent to ``receiver``."""
+        out = []
+        for body in self.to(receiver):
+            kind = body["msgtype"]
+            if kind in ("text", "markdown"):
+                out.append(body[kind]["content"])
+        return out
+
+    async def callback(
+        self, url: str, sender: str, text: str, msg_id: str, *, json_body: bool = False
+    ) -> aiohttp.ClientResponse:
+        """POST an encrypted text message to our callback ``url`` as WeCom would."""
+        created = str(int(time.time()))
+        if json_body:
+            plain = (
+                f'{{"ToUserName":"{CORP_ID}","FromUserName":"{sender}","CreateTime":{created},'
+                f'"MsgType":"text","Content":"{text}","MsgId":"{msg_id}","AgentID":1000002}}'
+            )
+        else:
+            plain = (
+                f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+                f"<FromUserName><![CDATA[{sender}]]></FromUserName>"
+                f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+                f"<Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId>"
+                "<AgentID>1000002</AgentID></xml>"
+            )
+        return await self.post_plain(url, plain, json_body=json_body)
+
+    async def post_plain(
+        self, url: str, plain: str, *, json_body: bool = False, sign: str | None = None
+    ) -> aiohttp.ClientResponse:
+        """Encrypt ``plain`` and POST it in WeCom's XML or JSON envelope."""
+        nonce, stamp = str(next(self._ids)), str(int(time.time()))
+        encrypt, signature = self.crypto.encrypt(plain, nonce, stamp)
+        if json_body:
+            data: Any = {"tousername": CORP_ID, "encrypt": encrypt, "agentid": 1000002}
+        else:
+            data = (
+                f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+                f"<Encrypt><![CDATA[{encrypt}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID>"
+                "</xml>"
+            )
+        params = {"msg_signature": sign or signature, "timestamp": stamp, "nonce": nonce}
+        async with aiohttp.ClientSession() as session:
+            kwargs: dict[str, Any] = {"json": data} if json_body else {"data": data.encode()}
+            async with session.post(url, params=params, **kwargs) as resp:
+                await resp.read()
+                return resp

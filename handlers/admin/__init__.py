@@ -1,0 +1,1 @@
+"""Chat commands of administration: undelivered messages and nightly housekeeping."""

@@ -1,0 +1,1 @@
+"""Chat commands of emergency broadcasts whose every recipient must acknowledge."""

@@ -1,0 +1,4 @@
+"""Chat commands of the shared directory.
+
+People, org units, chat bindings and registered groups.
+"""

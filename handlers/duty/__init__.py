@@ -1,0 +1,1 @@
+"""Chat commands of 应急值班: roster, shifts, handovers, duty log, roll calls and incidents."""

@@ -1,0 +1,133 @@
+"""Incidents in chat: /incident new|report|followup|final|list (突发 新建/上报/续报/终报/列表) with
+report deadlines by level from config, and /plan NAME (预案) from the configured plans."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from sqlalchemy import select
+
+from bot.core.args import Arg
+from bot.core.context import HandlerContext
+from bot.core.errors import UserError
+from bot.core.roles import ANY_BOUND, Role
+from bot.core.routing import Router
+from models.duty import incident as duty_incident
+from models.duty.incident import Incident
+from models.duty.triage import SEVERITIES
+
+router = Router("duty-incident")
+STAFF = (Role.OFFICER, Role.LEADER, Role.ADMIN)
+
+
+def _deadlines(ctx: HandlerContext, incident: Incident) -> str:
+    due = duty_incident.deadlines(ctx.config.duty, incident)
+    parts = [f"电话报告 {ctx.tz.fmt(due['phone'])}"] if "phone" in due else []
+    parts.append(f"书面报告 {ctx.tz.fmt(due['written'])}")
+    source = duty_incident.limit_for(ctx.config.duty, incident.level).source
+    return "时限：" + "，".join(parts) + f"（依据：{source}）"
+
+
+@router.command(
+    "incident new",
+    aliases=("突发 新建",),
+    roles=STAFF,
+    help="新建突发事件并开始报告计时，例如：突发 新建 较大 森林火灾 城关镇后山起火",
+)
+async def new_incident(
+    ctx: HandlerContext,
+    *,
+    level: Annotated[str, Arg("级别")],
+    category: Annotated[str, Arg("类别")],
+    summary: Annotated[str, Arg("概况", rest=True)],
+) -> str:
+    """Open an incident with the deadlines of its level."""
+    if level not in SEVERITIES:
+        raise UserError(f"级别应为 {'/'.join(SEVERITIES)}")
+    incident = await duty_incident.open_incident(
+        ctx.session,
+        ctx.now,
+        ctx.config.duty,
+        category=category,
+        level=level,
+        summary=summary,
+        by_user_id=ctx.me.id,
+    )
+    ctx.audit_detail["incident"] = incident.id
+    return (
+        f"已立突发事件 #{incident.id}【{level}·{category}】{summary}\n{_deadlines(ctx, incident)}"
+    )
+
+
+async def _report(ctx: HandlerContext, kind: str, incident_id: int, text: str) -> str:
+    incident = await ctx.session.get(Incident, incident_id)
+    if incident is None:
+        raise UserError(f"没有编号为 {incident_id} 的突发事件，发送 /incident list 查看。")
+    report = await duty_incident.add_report(
+        ctx.session, ctx.now, ctx.config.duty, incident, kind, text, ctx.me.id
+    )
+    ctx.audit_detail.update(incident=incident.id, report=report.title)
+    late = ""
+    due = duty_incident.deadlines(ctx.config.duty, incident)["written"]
+    if kind == "初报" and ctx.now > due:
+        late = f"（超过时限 {ctx.tz.fmt(due)}）"
+    hours = duty_incident.limit_for(ctx.config.duty, incident.level).followup_hours
+    nxt = f"下次续报请在 {hours} 小时内。" if hours and kind != "终报" else ""
+    return f"已记录事件 #{incident.id} {report.title}{late}（{ctx.tz.fmt(ctx.now)}）。{nxt}"
+
+
+def _reporter(kind: str) -> Callable[..., Awaitable[str]]:
+    async def record(
+        ctx: HandlerContext,
+        *,
+        incident_id: Annotated[int, Arg("编号")],
+        text: Annotated[str, Arg("内容", rest=True)] = "",
+    ) -> str:
+        return await _report(ctx, kind, incident_id, text)
+
+    record.__doc__ = f"The {kind} went out."
+    return record
+
+
+for _name, _alias, _kind, _help in (
+    ("incident report", "突发 上报", "初报", "记录初报（停止初报计时）"),
+    ("incident followup", "突发 续报", "续报", "记录续报（自动编号）"),
+    ("incident final", "突发 终报", "终报", "记录终报并结束事件"),
+):
+    router.command(_name, aliases=(_alias,), roles=STAFF, help=_help)(_reporter(_kind))
+
+
+@router.command("incident list", aliases=("突发 列表",), roles=STAFF, help="未终报的突发事件")
+async def list_incidents(ctx: HandlerContext) -> str:
+    """Open incidents with their reports so far."""
+    query = select(Incident).where(Incident.closed_at.is_(None)).order_by(Incident.id)
+    found = list(await ctx.session.scalars(query))
+    if not found:
+        return "没有未终报的突发事件。"
+    lines = []
+    for item in found:
+        done = "、".join(r.title for r in item.reports) or "未初报"
+        lines.append(
+            f"#{item.id}【{item.level}·{item.category}】{item.summary}（{done}）\n"
+            f"  {_deadlines(ctx, item)}"
+        )
+    return "未终报的突发事件：\n" + "\n".join(lines)
+
+
+@router.command(
+    "plan", aliases=("预案",), roles=ANY_BOUND, help="查看应急预案要点，例如：预案 防汛"
+)
+async def show_plan(ctx: HandlerContext, *, name: Annotated[str, Arg("预案名")]) -> str:
+    """Triggers, checklist and contacts of a configured plan."""
+    plans = ctx.config.duty.plans
+    key = next((k for k, p in plans.items() if name == k or name in p.aliases), None)
+    if key is None:
+        raise UserError(f"没有预案「{name}」，可选：{'、'.join(plans) or '（未配置）'}")
+    plan = plans[key]
+    parts = [f"【{key}应急预案】", "启动条件："]
+    parts += [f"  · {t}" for t in plan.triggers]
+    parts.append("处置要点：")
+    parts += [f"  {i}. {c}" for i, c in enumerate(plan.checklist, 1)]
+    parts.append("联系单位：" + "、".join(plan.contacts))
+    return "\n".join(parts)

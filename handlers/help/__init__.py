@@ -1,0 +1,1 @@
+"""Chat commands of help and welcome."""

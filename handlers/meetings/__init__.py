@@ -1,0 +1,1 @@
+"""Chat commands of 办会: meetings and their decisions (会后督办)."""

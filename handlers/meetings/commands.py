@@ -1,0 +1,147 @@
+"""会后督办: a meeting and its decisions, then every decision becomes a 督办 item at once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot.core.args import Arg, parse_date
+from bot.core.context import HandlerContext
+from bot.core.errors import UserError
+from bot.core.roles import ANY_BOUND, Role
+from bot.core.routing import Router
+from handlers.supervision.args import NewTask, due_from
+from handlers.supervision.commands import create_item
+from models.deadlines.calendar import WorkCalendar
+from models.deadlines.clocks import at_hour
+from models.deadlines.compute import compute
+from models.directory import units as org_units
+from models.meetings import records as meetings
+from models.supervision.records import SOURCES
+
+router = Router("meetings")
+LIST_LIMIT = 10
+
+
+@router.command(
+    "meeting new",
+    aliases=("会议 新建", "会议 登记"),
+    roles=[Role.SUPERVISOR],
+    help="登记会议：会议 新建 常务会 2026-11-25 县政府第12次常务会议",
+)
+async def meeting_new(
+    ctx: HandlerContext,
+    *,
+    kind: Annotated[str, Arg("类别")],
+    held_on: Annotated[str, Arg("日期")],
+    title: Annotated[str, Arg("名称", rest=True)],
+) -> str:
+    """Create a meeting; decisions follow with /meeting_decision."""
+    if kind not in meetings.KINDS:
+        raise UserError(f"会议类别应为：{'、'.join(meetings.KINDS)}")
+    try:
+        day = parse_date(held_on, ctx.today)
+    except ValueError as exc:
+        raise UserError(f"会议日期「{held_on}」有误：{exc}") from None
+    meeting = meetings.Meeting(
+        kind=kind, held_on=day, title=title[:200], created_by=ctx.me.id, created_at=ctx.now
+    )
+    ctx.session.add(meeting)
+    await ctx.session.flush()
+    return (
+        f"✅ 已登记 {meeting.label}（{kind}，{day}）\n"
+        f"逐条录入决定事项：/meeting_decision {meeting.id} 承办单位 [期限] 内容\n"
+        f"录完后一次转督办：/meeting_supervise {meeting.id}"
+    )
+
+
+@router.command(
+    "meeting decision",
+    aliases=("会议 决定事项",),
+    roles=[Role.SUPERVISOR],
+    help="录入会议决定事项：会议 决定事项 2 县水利局 [10工作日] 内容（期限缺省按规则表）",
+)
+async def meeting_decision(
+    ctx: HandlerContext,
+    *,
+    meeting_id: Annotated[int, Arg("会议编号")],
+    unit: Annotated[str, Arg("承办单位")],
+    text: Annotated[str, Arg("[期限] 内容", rest=True)],
+) -> str:
+    """Add one decision; a leading date or amount is its 期限."""
+    meeting = await meetings.get(ctx.session, meeting_id)
+    org = await org_units.find_org(ctx.session, unit)
+    due, _, content = text.partition(" ")
+    try:
+        due_from(due, ctx.now, ctx.tz, WorkCalendar(ctx.config.calendar))
+    except UserError:
+        due, content = "", text  # no 期限 given: the rule table decides at 会后督办
+    if not content.strip():
+        raise UserError("请写决定事项内容，例如：会议 决定事项 2 县水利局 10工作日 完成河堤加固")
+    meeting.decisions.append(meetings.MeetingDecision(org=org, due=due, content=content.strip()))
+    await ctx.session.flush()
+    return (
+        f"✅ {meeting.label} 第 {len(meeting.decisions)} 项决定事项：{org.name}，{content.strip()}"
+    )
+
+
+@router.command(
+    "meeting supervise",
+    aliases=("会后督办", "会议 督办"),
+    roles=[Role.SUPERVISOR],
+    help="把会议的全部决定事项一次转为督办事项",
+)
+async def meeting_supervise(
+    ctx: HandlerContext, *, meeting_id: Annotated[int, Arg("会议编号")]
+) -> str:
+    """Create one 督办 item per decision not yet supervised."""
+    meeting = await meetings.get(ctx.session, meeting_id)
+    todo = [d for d in meeting.decisions if d.task_id is None]
+    if not todo:
+        raise UserError(
+            f"{meeting.label} 没有待转督办的决定事项。录入：/meeting_decision {meeting.id} …"
+        )
+    default = _default_due(ctx, meeting)
+    source = meeting.kind if meeting.kind in SOURCES else "会议"
+    lines = [f"✅ {meeting.label} 已转督办 {len(todo)} 项："]
+    for decision in todo:
+        task = NewTask(
+            title=f"{meeting.title}：{decision.content}"[:200],
+            unit=decision.org.name,
+            due=decision.due or default,
+            source=source,
+            content=decision.content,
+        )
+        item, reply = await create_item(ctx, task, origin=f"meeting:{meeting.id}")
+        decision.task_id = item.id
+        lines.append(f"  督办 #{item.id} {decision.org.name}，期限 {item.due_date}")
+        lines += [f"  {line}" for line in reply.text.splitlines() if line.startswith("⚠️")]
+    return "\n".join(lines)
+
+
+def _default_due(ctx: HandlerContext, meeting: meetings.Meeting) -> str:
+    """The rule table's limit from the meeting day, or from today when that is already past."""
+    rule = ctx.config.rules["supervision.meeting"]
+    cal, tz = WorkCalendar(ctx.config.calendar), ctx.tz.tz
+    day = compute(at_hour(meeting.held_on, 12, tz), rule, cal, tz).day(tz)
+    if day < ctx.today:
+        day = compute(ctx.now, rule, cal, tz).day(tz)
+    return day.isoformat()
+
+
+@router.command(
+    "meeting list", aliases=("会议 列表",), roles=ANY_BOUND, help="最近的会议及决定事项"
+)
+async def meeting_list(ctx: HandlerContext) -> str:
+    """Recent meetings with each decision's 督办 number."""
+    found = await meetings.recent(ctx.session, LIST_LIMIT)
+    if not found:
+        return "尚无会议。登记：/meeting_new 常务会 日期 名称"
+    lines = []
+    for meeting in found:
+        lines.append(f"{meeting.label} {meeting.kind} {meeting.held_on}")
+        lines += [
+            f"  {i}. {d.org.name}：{d.content}"
+            + (f" → 督办 #{d.task_id}" if d.task_id else "（未转督办）")
+            for i, d in enumerate(meeting.decisions, 1)
+        ]
+    return "\n".join(lines)

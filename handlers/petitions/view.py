@@ -1,0 +1,85 @@
+"""信访 台账 and one item's file; petitioners' names and phones masked unless the role allows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot.core.args import Arg
+from bot.core.context import HandlerContext
+from bot.core.roles import Role
+from bot.core.routing import Router
+from models.petitions.plan import running
+from models.petitions.records import Petition, get, may_see, open_items, who
+
+router = Router("petitions-view")
+VIEWERS = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.LIAISON, Role.ADMIN)
+LIST_LIMIT = 30
+
+
+def _clock(item: Petition, ctx: HandlerContext) -> str:
+    found = running(item)
+    if found is None:
+        return ""
+    step, day = found
+    over = "，已超期" if ctx.today > day else ""
+    return f"，{ {'forward': '转办', 'conclude': '办结', 'stage': '意见'}[step] }期限 {day}{over}"
+
+
+def _visible(item: Petition, ctx: HandlerContext) -> bool:
+    """Liaisons see their own unit's petitions only."""
+    if ctx.me.roles - {Role.LIAISON}:
+        return True
+    return item.org is not None and item.org.name == ctx.me.org
+
+
+@router.command(
+    "petition list",
+    aliases=("信访 台账", "信访 列表"),
+    roles=VIEWERS,
+    help="信访台账：信访 台账 [超期]（联络员只看本单位）",
+)
+async def petition_list(
+    ctx: HandlerContext, *, which: Annotated[str | None, Arg("超期")] = None
+) -> str:
+    """Open petitions with the clock each is on."""
+    unmasked = may_see(ctx.me.roles, ctx.config.petitions.unmasked_roles)
+    items = [i for i in await open_items(ctx.session) if _visible(i, ctx)]
+    if which in ("超期", "overdue"):
+        items = [i for i in items if (c := running(i)) is not None and ctx.today > c[1]]
+    if not items:
+        return "信访台账：无。"
+    lines = [
+        f"#{i.id} {i.category} {who(i, unmasked)} — {i.status}"
+        + (f"，{i.org.name}" if i.org else "")
+        + _clock(i, ctx)
+        for i in items[:LIST_LIMIT]
+    ]
+    if len(items) > LIST_LIMIT:
+        lines.append(f"……另有 {len(items) - LIST_LIMIT} 件")
+    return f"信访台账（{len(items)} 件）：\n" + "\n".join(lines) + "\n详情：/petition 编号"
+
+
+@router.command("petition", aliases=("信访",), roles=VIEWERS, help="查看一件信访事项")
+async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
+    """One petition, masked for roles that may not see the petitioner."""
+    item = await get(ctx.session, item_id)
+    if not _visible(item, ctx):
+        return f"{item.label} 不是交办给 {ctx.me.org} 的事项，无权查看。"
+    unmasked = may_see(ctx.me.roles, ctx.config.petitions.unmasked_roles)
+    lines = [
+        f"{item.label}（{item.status}）{_clock(item, ctx)}",
+        f"渠道：{item.channel}；信访人：{who(item, unmasked)}",
+        f"登记：{ctx.tz.fmt(item.registered_at)}；转办期限：{item.forward_due}",
+        f"诉求：{item.request}",
+    ]
+    if item.instruction:
+        lines.append(f"领导批示：{item.instruction}（{item.instruction_by}）")
+    if item.org:
+        extension = f"（已延期 {item.extension_days} 日）" if item.extension_days else ""
+        lines.append(
+            f"承办：{item.org.name}，受理 {item.accepted_on}，"
+            f"办结期限 {item.conclude_due}{extension}"
+        )
+    if item.opinion:
+        lines.append(f"处理意见：{item.opinion} {item.opinion_text}（{item.concluded_on}）")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Chat commands of 建议提案: NPC suggestions and CPPCC proposals, replies, ratings and KPIs."""

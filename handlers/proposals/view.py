@@ -1,0 +1,102 @@
+"""建议提案 台账 and statistics: the list with live 见面率/办结率/满意率, per unit, one item."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from bot.core.args import Arg
+from bot.core.context import HandlerContext
+from bot.core.roles import ANY_BOUND, Role
+from bot.core.routing import Router
+from models.directory import units as org_units
+from models.proposals.kpi import kpis
+from models.proposals.records import CODES, UNRATED, Proposal, Status, all_items, get
+
+router = Router("proposals-view")
+LIST_LIMIT = 30
+
+
+def _line(item: Proposal, today_over: bool) -> str:
+    flag = "【超期】" if today_over else ""
+    code = f"，{item.answer_code}" if item.answer_code else ""
+    rating = f"，{item.rating}" if item.rating != UNRATED else ""
+    return (
+        f"#{item.id} {flag}{item.label} — {item.lead_org.name}，"
+        f"答复期限 {item.current_due}，{item.status}{code}{rating}"
+    )
+
+
+@router.command(
+    "proposal list",
+    aliases=("建议提案 台账", "建议提案 列表"),
+    roles=ANY_BOUND,
+    help="建议提案台账及见面率、办结率、满意率：建议提案 台账 [单位名|超期]",
+)
+async def proposal_list(
+    ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期")] = None
+) -> str:
+    """The register, filtered by unit or overdue, with the KPIs of what it shows."""
+    unit = which if which not in (None, "超期", "overdue") else None
+    if which is None and Role.LIAISON in ctx.me.roles and Role.SUPERVISOR not in ctx.me.roles:
+        unit = ctx.me.org
+    org = await org_units.find_org(ctx.session, unit) if unit else None
+    items = await all_items(ctx.session, org.id if org else None)
+    owed = (Status.HANDLING, Status.REDO)
+    over = {i.id for i in items if i.status in owed and i.current_due < ctx.today}
+    shown = [i for i in items if i.id in over] if which in ("超期", "overdue") else items
+    title = f"{org.name} 的建议提案" if org else ("超期建议提案" if which else "建议提案台账")
+    if not shown:
+        return f"{title}：无。"
+    lines = [_line(i, i.id in over) for i in shown[:LIST_LIMIT]]
+    if len(shown) > LIST_LIMIT:
+        lines.append(f"……另有 {len(shown) - LIST_LIMIT} 件，请按单位筛选")
+    summary = kpis(items, ctx.today, ctx.config.proposals)
+    return "\n".join([f"{title}（{len(shown)} 件）：", *lines, "—— " + "；".join(summary.lines())])
+
+
+@router.command(
+    "proposal stats",
+    aliases=("建议提案 统计",),
+    roles=ANY_BOUND,
+    help="建议提案见面率、办结率、满意率，全县及分单位",
+)
+async def proposal_stats(ctx: HandlerContext) -> str:
+    """KPIs for the county and for each lead unit."""
+    items = await all_items(ctx.session)
+    if not items:
+        return "尚无建议提案。登记：/proposal_new"
+    total = kpis(items, ctx.today, ctx.config.proposals)
+    lines = [f"建议提案办理情况（共 {total.items} 件）", *total.lines(), "分单位："]
+    units: dict[str, list[Proposal]] = {}
+    for item in items:
+        units.setdefault(item.lead_org.name, []).append(item)
+    for name, group in units.items():
+        unit = kpis(group, ctx.today, ctx.config.proposals)
+        lines.append(f"  {name}（{unit.items} 件）：" + "；".join(unit.lines()))
+    lines.append(
+        "口径：见 docs/kpi.md；未反馈件"
+        + ("不计入" if ctx.config.proposals.exclude_unrated else "计入")
+        + "满意率分母"
+    )
+    return "\n".join(lines)
+
+
+@router.command("proposal", aliases=("建议提案",), roles=ANY_BOUND, help="查看一件建议提案")
+async def proposal_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
+    """One item's dates, answer and rating."""
+    item = await get(ctx.session, item_id)
+    lines = [
+        f"#{item.id} {item.label}（{item.status}）",
+        f"提出人：{item.proposer or '未登记'}；承办：{item.lead_org.name}"
+        + (f"；协办：{'、'.join(item.co_orgs)}" if item.co_orgs else ""),
+        f"交办：{item.assigned_on}；面商期限：{item.contact_due}；"
+        f"答复期限：{item.reply_due}" + ("（复杂件 6 个月）" if item.complex else ""),
+        f"面商：{item.contacted_on} {item.contact_mode}" if item.contacted_on else "面商：未登记",
+    ]
+    if item.replied_on:
+        lines.append(f"答复：{item.replied_on}，{item.answer_code} {CODES[item.answer_code]}")
+    lines.append(
+        f"评价：{item.rating}"
+        + (f"；重办 {item.redo_count} 次，再次答复期限 {item.redo_due}" if item.redo_count else "")
+    )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Chat commands of personal reminders (提醒)."""

@@ -1,0 +1,117 @@
+"""督办 台账 (``/task list [单位|超期|临期]``) and one item's file."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from sqlalchemy import select
+
+from bot.core.args import Arg
+from bot.core.context import HandlerContext
+from bot.core.roles import ANY_BOUND, Role
+from bot.core.routing import Router
+from models.deadlines.calendar import WorkCalendar
+from models.deadlines.compute import before
+from models.directory import units as org_units
+from models.directory.users import User
+from models.supervision import records as supervision
+from models.supervision.records import OPEN, Status, SupervisionItem
+
+router = Router("supervision-view")
+_OVERDUE = ("overdue", "超期")
+_DUE_SOON = ("due-soon", "临期")
+LIST_LIMIT = 30  # a chat message stays readable; the rest is counted
+
+
+def _line(item: SupervisionItem) -> str:
+    card = f"【{item.card}】" if item.card else ""
+    level = f"〔{item.escalation}〕" if item.escalation and item.escalation != "提醒" else ""
+    return (
+        f"#{item.id} {card}{item.title} — {item.lead_org.name}，"
+        f"{item.due_date.isoformat()}，{item.status}{level}"
+    )
+
+
+@router.command(
+    "task list",
+    aliases=("督办 列表", "督办 台账"),
+    roles=ANY_BOUND,
+    help="督办台账：督办 列表 [单位名|超期|临期]（联络员默认看本单位）",
+)
+async def task_list(
+    ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期|临期")] = None
+) -> str:
+    """Open items, filtered by unit, overdue or due soon."""
+    listed = [*OPEN, Status.REVIEW]  # 待审核 stays on the list until the supervisor decides
+    query = select(SupervisionItem).where(SupervisionItem.status.in_([s.value for s in listed]))
+    query = query.order_by(SupervisionItem.due_date, SupervisionItem.id)
+    title = "在办督办事项"
+    if which in _OVERDUE:
+        query, title = query.where(SupervisionItem.due_date < ctx.today), "超期督办事项"
+    elif which in _DUE_SOON:
+        cal = WorkCalendar(ctx.config.calendar)
+        rule = ctx.config.rules["supervision.due_soon"]
+        items = [
+            i
+            for i in await ctx.session.scalars(query.where(SupervisionItem.due_date >= ctx.today))
+            if before(i.due_date, rule, cal) <= ctx.today
+        ]
+        return _render(f"临期督办事项（{rule.amount}{rule.unit}内到期）", items)
+    else:
+        unit = which
+        if unit is None and Role.LIAISON in ctx.me.roles and Role.SUPERVISOR not in ctx.me.roles:
+            unit = ctx.me.org
+        if unit:
+            org = await org_units.find_org(ctx.session, unit)
+            query, title = (
+                query.where(SupervisionItem.lead_org_id == org.id),
+                f"{org.name} 的督办事项",
+            )
+    return _render(title, list(await ctx.session.scalars(query)))
+
+
+def _render(title: str, items: list[SupervisionItem]) -> str:
+    if not items:
+        return f"{title}：无。"
+    lines = [_line(i) for i in items[:LIST_LIMIT]]
+    if len(items) > LIST_LIMIT:
+        lines.append(f"……另有 {len(items) - LIST_LIMIT} 项，请按单位筛选")
+    return f"{title}（{len(items)} 项）：\n" + "\n".join(lines) + "\n详情：/task 编号"
+
+
+@router.command("task", aliases=("督办",), roles=ANY_BOUND, help="查看一项督办：督办 编号")
+async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
+    """The item's file: fields, card, escalation and every step taken."""
+    item = await supervision.get(ctx.session, item_id)
+    names = {
+        u.id: u.name
+        for u in await ctx.session.scalars(
+            select(User).where(User.id.in_({e.actor_id for e in item.events if e.actor_id}))
+        )
+    }
+    overdue = item.status != Status.CLOSED and ctx.today > item.due_date
+    lines = [
+        f"{item.label}（{item.status}）",
+        f"来源：{item.source}" + (f"；牵头领导：{item.lead_leader}" if item.lead_leader else ""),
+        f"承办：{item.lead_org.name}"
+        + (f"；协办：{'、'.join(item.co_orgs)}" if item.co_orgs else ""),
+        f"期限：{item.due_date.isoformat()}"
+        + (
+            f"（原 {item.original_due_date.isoformat()}）"
+            if item.original_due_date != item.due_date
+            else ""
+        )
+        + ("，已超期" if overdue else "")
+        + f"；反馈：{item.cadence}",
+    ]
+    if item.content:
+        lines.append(f"内容：{item.content}")
+    if item.card or item.escalation:
+        lines.append(f"督办等级：{item.card or '—'} / {item.escalation or '—'}")
+    lines.append("办理记录：")
+    lines += [
+        f"  {ctx.tz.fmt(e.at)} {e.action} {names.get(e.actor_id or 0, '系统')}"
+        + (f"：{e.note}" if e.note else "")
+        for e in item.events
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,4 @@
+"""Chat commands of 12345 hotline tickets.
+
+Intake, flow, search, KPIs, supervision of overdue tickets.
+"""

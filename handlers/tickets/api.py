@@ -1,0 +1,278 @@
+"""The 12345 ticket REST API: POST/PATCH/GET by number, per-client keys, an OpenAPI description.
+
+Each client named in ``tickets.api_clients`` authenticates with ``Authorization: Bearer <key>``
+(or ``X-API-Key``); the key comes from ``DUTYBOT_API_KEY_<SUFFIX>``. Every write is one
+transaction with its audit row and the messages it queues.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Config, ConfigError
+from bot.core.clock import Clock, LocalTime
+from bot.core.context import WorkContext
+from bot.core.errors import UserError
+from bot.http.server import HttpServer
+from bot.store import audit
+from models.tickets.ingest import LABELS, TicketIn, field_errors
+from models.tickets.intake import as_dict, close, take, visit
+from models.tickets.records import find, get
+
+BASE = "/api/v1/tickets"
+
+
+class TicketPatch(BaseModel):
+    """Fields to change; ``visit_result`` records the 回访, ``close`` the 办结."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: str | None = None
+    category: Literal["咨询", "求助", "投诉", "举报", "建议"] | None = None
+    urgency: Literal["一般", "紧急"] | None = None
+    caller_name: str | None = None
+    caller_phone: str | None = None
+    content: Annotated[str, Field(min_length=1)] | None = None
+    address: str | None = None
+    received_at: datetime | None = None
+    dispatched_at: datetime | None = None
+    due_at: datetime | None = None
+    lead_unit: str | None = None
+    co_units: list[str] | None = None
+    typical: bool | None = None
+    visit_result: Literal["满意", "基本满意", "不满意", "未联系上"] | None = None
+    resolved: bool | None = None
+    close: bool = False
+
+
+def api_keys(config: Config, env: dict[str, str] | None = None) -> dict[str, str]:
+    """Client name → key. A configured client without its variable is a ConfigError."""
+    env = dict(os.environ) if env is None else env
+    keys = {}
+    for name, suffix in config.tickets.api_clients.items():
+        var = f"DUTYBOT_API_KEY_{suffix}"
+        value = env.get(var, "").strip()
+        if not value:
+            raise ConfigError(
+                f"tickets.api_clients.{name}：缺少环境变量 {var}（该客户端的 API 密钥）"
+            )
+        keys[name] = value
+    return keys
+
+
+def _error(status: int, message: str, errors: list[dict[str, str]] | None = None) -> web.Response:
+    body: dict[str, Any] = {"error": message}
+    if errors:
+        body["errors"] = errors
+    return web.json_response(
+        body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False)
+    )
+
+
+def _ok(body: dict[str, Any], status: int = 200) -> web.Response:
+    return web.json_response(
+        body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False)
+    )
+
+
+def _invalid(exc: ValidationError) -> web.Response:
+    errors = [
+        {"field": ".".join(str(p) for p in e["loc"]), "message": line}
+        for e, line in zip(exc.errors(), field_errors(exc), strict=True)
+    ]
+    return _error(422, "数据校验未通过：" + "；".join(field_errors(exc)), errors)
+
+
+Work = Callable[[WorkContext, dict[str, Any], str], Awaitable[web.Response]]
+
+
+class TicketsApi:
+    """Routes for one App: its sessions, configuration and clock."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        config: Config,
+        clock: Clock,
+        keys: dict[str, str],
+    ) -> None:
+        self.sessions, self.config, self.clock, self.keys = sessions, config, clock, keys
+        self.local = LocalTime(config.timezone)
+
+    def register(self, http: HttpServer) -> None:
+        """Serve the API on ``http``."""
+        http.add_route("POST", BASE, self._post)
+        http.add_route("PATCH", BASE + "/{number}", self._patch)
+        http.add_route("GET", BASE + "/{number}", self._get)
+        http.add_route("GET", "/api/v1/openapi.json", self._openapi)
+
+    def _client(self, request: web.Request) -> str | None:
+        given = request.headers.get("X-API-Key", "")
+        auth = request.headers.get("Authorization", "")
+        if auth.lower().startswith("bearer "):
+            given = auth[7:].strip()
+        for name, key in self.keys.items():
+            if given and hmac.compare_digest(given.encode(), key.encode()):
+                return name
+        return None
+
+    async def _run(self, request: web.Request, work: Work, *, write: bool) -> web.Response:
+        client = self._client(request)
+        if client is None:
+            return _error(401, "未授权：请在 Authorization: Bearer <密钥> 中提供有效的 API 密钥")
+        body: dict[str, Any] = {}
+        if write:
+            try:
+                given: object = await request.json()
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return _error(400, "请求体不是合法的 JSON")
+            if not isinstance(given, dict):
+                return _error(400, "请求体应为 JSON 对象")
+            body = given
+        try:
+            async with self.sessions.begin() as session:
+                now = self.clock.now()
+                ctx = WorkContext(
+                    session=session, clock=self.clock, config=self.config, tz=self.local, now=now
+                )
+                response = await work(ctx, body, client)
+                if write:
+                    await audit.append(
+                        session,
+                        now,
+                        audit.Entry(
+                            kind="api",
+                            command=f"{request.method} {request.path}",
+                            actor=client,
+                            platform="api",
+                            detail={"status": response.status},
+                        ),
+                    )
+                return response
+        except ValidationError as exc:
+            return _invalid(exc)
+        except UserError as exc:
+            return _error(422, str(exc))
+
+    async def _post(self, request: web.Request) -> web.Response:
+        async def work(ctx: WorkContext, body: dict[str, Any], client: str) -> web.Response:
+            taken = await take(ctx, TicketIn.model_validate(body), client=client)
+            view = as_dict(taken.ticket, self.local)
+            view["possible_duplicates"] = list(taken.duplicates)
+            return _ok(view, 201 if taken.created else 200)
+
+        return await self._run(request, work, write=True)
+
+    async def _patch(self, request: web.Request) -> web.Response:
+        number = request.match_info["number"]
+
+        async def work(ctx: WorkContext, body: dict[str, Any], client: str) -> web.Response:
+            patch = TicketPatch.model_validate(body)
+            ticket = await find(ctx.session, number)
+            if ticket is None:
+                return _error(404, f"没有编号为「{number}」的工单")
+            fields = patch.model_dump(
+                exclude_none=True, exclude={"visit_result", "resolved", "close"}
+            )
+            if fields:
+                merged = {k: v for k, v in as_dict(ticket, self.local).items() if k in LABELS}
+                if fields.keys() & {"category", "urgency", "received_at", "dispatched_at"}:
+                    merged.pop("due_at")  # the rule table decides again
+                merged.update(fields)
+                await take(ctx, TicketIn.model_validate(merged), client=client)
+            if patch.visit_result is not None:
+                await visit(ctx, ticket, patch.visit_result, patch.resolved, client)
+            if patch.close:
+                close(ctx, ticket, client)
+            return _ok(as_dict(ticket, self.local))
+
+        return await self._run(request, work, write=True)
+
+    async def _get(self, request: web.Request) -> web.Response:
+        number = request.match_info["number"]
+
+        async def work(ctx: WorkContext, body: dict[str, Any], client: str) -> web.Response:
+            try:
+                return _ok(as_dict(await get(ctx.session, number), self.local))
+            except UserError as exc:
+                return _error(404, str(exc))
+
+        return await self._run(request, work, write=False)
+
+    async def _openapi(self, request: web.Request) -> web.Response:
+        return _ok(openapi())
+
+
+def openapi() -> dict[str, Any]:
+    """The OpenAPI 3.1 description of the ticket API."""
+    ticket_ref = {"$ref": "#/components/schemas/TicketIn"}
+    errors = {
+        "description": "校验失败：errors[].field 指出字段",
+        "content": {"application/json": {}},
+    }
+    number = [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "DutyBot 12345 工单接口", "version": "1"},
+        "components": {
+            "schemas": {
+                "TicketIn": TicketIn.model_json_schema(),
+                "TicketPatch": TicketPatch.model_json_schema(),
+            },
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+        "paths": {
+            BASE: {
+                "post": {
+                    "summary": "新建或按编号更新工单（幂等）",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": ticket_ref}},
+                    },
+                    "responses": {
+                        "201": {"description": "已新建"},
+                        "200": {"description": "已更新或无变化"},
+                        "401": {"description": "密钥无效"},
+                        "422": errors,
+                    },
+                }
+            },
+            BASE + "/{number}": {
+                "get": {
+                    "summary": "查询工单及办理历史",
+                    "parameters": number,
+                    "responses": {
+                        "200": {"description": "工单"},
+                        "404": {"description": "无此工单"},
+                    },
+                },
+                "patch": {
+                    "summary": "修改工单字段、记录回访、办结",
+                    "parameters": number,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/TicketPatch"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {"description": "修改后的工单"},
+                        "404": {"description": "无此工单"},
+                        "422": errors,
+                    },
+                },
+            },
+        },
+    }

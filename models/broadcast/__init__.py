@@ -1,0 +1,1 @@
+"""Domain model and rules of emergency broadcasts whose every recipient must acknowledge."""

@@ -1,0 +1,131 @@
+"""Who a broadcast reaches: a channel's groups and roster, or named groups; fixed at preview.
+
+A channel names people in config (``broadcast.channels.<频道>``): everyone holding one of its
+``roles`` and everyone in one of its ``orgs``. Group membership is not known to the bot (the
+platforms do not report it reliably), so a group is reached as a group and acknowledged by
+whoever bound answers in it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.core.errors import UserError
+from models.broadcast.records import BroadcastRecipient, RecipientKind
+from models.directory import binding, groups
+from models.directory.users import OrgUnit, User, UserRole
+
+_SEPARATORS = re.compile(r"[,，、;；]")
+
+
+@dataclass
+class Audience:
+    """The groups and bound people a broadcast goes to, and the named people it cannot reach."""
+
+    scope: str
+    groups: list[groups.ChatGroup] = field(default_factory=list)
+    people: list[tuple[User, list[str]]] = field(default_factory=list)
+    unbound: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Recipients (groups plus people)."""
+        return len(self.groups) + len(self.people)
+
+
+async def resolve(session: AsyncSession, config: Config, scope: str, sender: int) -> Audience:
+    """A channel name (its groups and roster), or group titles separated by 、 or commas.
+
+    The sender is left out of the roster: they know, and an ack from them would prove nothing.
+
+    Raises:
+        UserError: unknown channel or group, or nobody to send to.
+    """
+    if scope in config.channels:
+        audience = Audience(scope, await groups.list_groups(session, scope))
+        await _add_roster(session, config, audience, sender)
+    else:
+        audience = Audience(scope, await _named_groups(session, config, scope))
+    if not audience.size:
+        raise UserError(
+            f"频道「{scope}」还没有登记的群，也没有配置人员名单（broadcast.channels）。"
+            "请先在群里发送 /group_register 频道，或检查频道名。"
+        )
+    return audience
+
+
+async def _named_groups(
+    session: AsyncSession, config: Config, scope: str
+) -> list[groups.ChatGroup]:
+    titles = [t.strip() for t in _SEPARATORS.split(scope) if t.strip()]
+    known = {g.title: g for g in await groups.list_groups(session)}
+    unknown = [t for t in titles if t not in known]
+    if unknown:
+        raise UserError(
+            f"找不到频道或群「{'、'.join(unknown)}」。频道可选：{'、'.join(config.channels)}；"
+            "群名见 /group_list。"
+        )
+    return [known[t] for t in dict.fromkeys(titles)]
+
+
+async def _add_roster(
+    session: AsyncSession, config: Config, audience: Audience, sender: int
+) -> None:
+    roster = config.broadcast.channels.get(audience.scope)
+    if roster is None or not (roster.roles or roster.orgs):
+        return
+    holds_role = select(UserRole.user_id).where(UserRole.role.in_(roster.roles))
+    in_org = select(OrgUnit.id).where(OrgUnit.name.in_(roster.orgs))
+    named = (
+        select(User)
+        .where(
+            User.active.is_(True),
+            User.id != sender,
+            or_(User.id.in_(holds_role), User.org_id.in_(in_org)),
+        )
+        .order_by(User.org_id, User.name)
+    )
+    people = list(await session.scalars(named))
+    accounts: dict[int, list[str]] = {}
+    for user_id, platform, address in await binding.private_targets(
+        session, [p.id for p in people]
+    ):
+        accounts.setdefault(user_id, []).append(f"{platform}:{address}")
+    for person in people:
+        if person.id in accounts:
+            audience.people.append((person, accounts[person.id]))
+        else:
+            audience.unbound.append(person.name)
+
+
+def recipient_rows(broadcast_id: int, audience: Audience) -> list[BroadcastRecipient]:
+    """One row per group and per bound person."""
+    rows = [
+        BroadcastRecipient(
+            broadcast_id=broadcast_id,
+            kind=RecipientKind.GROUP.value,
+            name=g.title,
+            org="",
+            targets=[str(g.target)],
+            renotified=0,
+        )
+        for g in audience.groups
+    ]
+    rows += [
+        BroadcastRecipient(
+            broadcast_id=broadcast_id,
+            kind=RecipientKind.PERSON.value,
+            user_id=person.id,
+            name=person.name,
+            org=person.org.name,
+            targets=targets,
+            renotified=0,
+        )
+        for person, targets in audience.people
+    ]
+    return rows

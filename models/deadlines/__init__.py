@@ -1,0 +1,4 @@
+"""Domain model and rules of time limits.
+
+Working days with 调休, the rule table's deadlines, reminder clocks.
+"""

@@ -1,0 +1,4 @@
+"""Domain model and rules of the shared directory.
+
+People, org units, chat bindings and registered groups.
+"""

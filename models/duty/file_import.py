@@ -1,0 +1,111 @@
+"""Roster files: read and write xlsx/CSV with columns 日期, 班次, 带班领导, 值班员, 备班,
+电话; every bad row is reported in Chinese ("第5行：找不到人员 李四") and then nothing is taken."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import DutyConfig
+from bot.core.args import parse_date
+from bot.core.errors import UserError
+from models.directory.users import find_user
+from models.duty.records import DutySlot, SlotSpec
+
+COLUMNS = ("日期", "班次", "带班领导", "值班员", "备班", "电话")
+_SPLIT = re.compile(r"[、,，;；/\s]+")
+
+
+async def _person(session: AsyncSession, name: str, problems: list[str], line: str) -> int | None:
+    try:
+        return (await find_user(session, name)).id
+    except UserError:
+        problems.append(f"{line}找不到人员 {name}")
+        return None
+
+
+async def resolve(
+    session: AsyncSession, cfg: DutyConfig, rows: Sequence[Sequence[str]], today: date
+) -> list[SlotSpec]:
+    """Check every row and turn them into slots.
+
+    Raises:
+        UserError: listing every bad row; nothing is returned then.
+    """
+    if not rows or [c.strip() for c in rows[0][: len(COLUMNS)]] != list(COLUMNS):
+        raise UserError(f"第1行应为表头：{'、'.join(COLUMNS)}")
+    problems: list[str] = []
+    specs: list[SlotSpec] = []
+    seen: dict[tuple[date, str], int] = {}
+    for number, raw in enumerate(rows[1:], start=2):
+        cells = [*raw, *[""] * len(COLUMNS)][: len(COLUMNS)]
+        if not any(cells):
+            continue
+        line = f"第{number}行："
+        day_text, shift, leader, officers, backup, phone = cells
+        try:
+            day = parse_date(day_text, today)
+        except ValueError:
+            problems.append(f"{line}日期「{day_text}」无法识别，应写作 2026-12-01")
+            continue
+        try:
+            cfg.shift(shift)
+        except ValueError as exc:
+            problems.append(f"{line}{exc}")
+            continue
+        if (day, shift) in seen:
+            problems.append(f"{line}与第{seen[day, shift]}行重复（{day} {shift}）")
+            continue
+        seen[day, shift] = number
+        names = [n for n in _SPLIT.split(officers) if n]
+        if not names:
+            problems.append(f"{line}缺少值班员")
+        officer_ids = [await _person(session, n, problems, line) for n in names]
+        leader_id = await _person(session, leader, problems, line) if leader else None
+        backup_id = await _person(session, backup, problems, line) if backup else None
+        if names and None not in officer_ids:
+            ids = tuple(i for i in officer_ids if i is not None)
+            specs.append(SlotSpec(day, shift, leader_id, ids, backup_id, phone or None))
+    if problems:
+        raise UserError("排班表有误，未导入任何内容：\n" + "\n".join(problems))
+    return specs
+
+
+def to_rows(slots: Sequence[DutySlot]) -> list[list[str]]:
+    """Slots as file rows, header first (the format :func:`resolve` reads back)."""
+    rows = [list(COLUMNS)]
+    for slot in slots:
+        rows.append(
+            [
+                slot.day.isoformat(),
+                slot.shift,
+                slot.leader.name if slot.leader else "",
+                "、".join(u.name for u in slot.officers),
+                slot.backup.name if slot.backup else "",
+                slot.phone or "",
+            ]
+        )
+    return rows
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    """Save rows as .csv (UTF-8 with BOM, for Excel) or .xlsx."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return
+    if path.suffix.lower() != ".xlsx":
+        raise UserError("输出文件应以 .csv 或 .xlsx 结尾")
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("值班表")
+    for row in rows:
+        sheet.append(row)
+    book.save(path)

@@ -1,0 +1,116 @@
+"""The 值班日志: calls, documents, instructions and emergencies logged with the fields each kind
+needs (值班电话记录簿, gov-rules.md §3.3). An entry is saved at once; missing fields are filled in
+afterwards, so nothing typed is ever lost."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.core.clock import LocalTime
+from bot.store.base import Base, JSONText
+from models.directory.users import User
+
+KINDS = {
+    "来电": "call",
+    "来文": "doc",
+    "上级指令": "order",
+    "突发": "incident",
+    "其他": "other",
+}
+FIELDS = {
+    "occurred": "时间",
+    "place": "地点",
+    "caller_org": "单位",
+    "caller_name": "姓名",
+    "caller_phone": "电话",
+    "notified": "已通知",
+    "actions": "措施",
+}
+PROMPTS = {
+    "occurred": "请补充时间（例如 9:30 或 今天 9:30）：",
+    "place": "请补充地点：",
+    "caller_org": "请补充对方单位（来电/来文/下达单位）：",
+    "caller_name": "请补充对方姓名及职务：",
+    "caller_phone": "请补充对方联系电话：",
+    "notified": "已通知哪些领导、单位，何时通知？（没有请回复「无」）",
+    "actions": "已采取哪些措施？（没有请回复「无」）",
+}
+_EVERY_FIELD = tuple(FIELDS)  # a call or an emergency needs all of them
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "来电": _EVERY_FIELD,
+    "来文": ("caller_org", "occurred"),
+    "上级指令": ("caller_org", "caller_name", "occurred", "notified"),
+    "突发": _EVERY_FIELD,
+    "其他": (),
+}
+_INLINE = re.compile(r"(时间|地点|单位|姓名|电话|已通知|措施)[=＝:：]\s*(\S+)")
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+
+
+class DutyLog(Base):
+    """One entry of the duty log."""
+
+    __tablename__ = "duty_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("duty_slots.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(10))
+    summary: Mapped[str] = mapped_column(Text)
+    occurred: Mapped[str | None] = mapped_column(String(50), default=None)
+    place: Mapped[str | None] = mapped_column(String(100), default=None)
+    caller_org: Mapped[str | None] = mapped_column(String(100), default=None)
+    caller_name: Mapped[str | None] = mapped_column(String(50), default=None)
+    caller_phone: Mapped[str | None] = mapped_column(String(30), default=None)
+    notified: Mapped[str | None] = mapped_column(Text, default=None)
+    actions: Mapped[str | None] = mapped_column(Text, default=None)
+    category: Mapped[str | None] = mapped_column(String(20), default=None)
+    severity: Mapped[str | None] = mapped_column(String(10), default=None)
+    keywords: Mapped[Any] = mapped_column(JSONText, default=None)
+    recorder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(index=True)
+
+    recorder: Mapped[User] = relationship(lazy="joined")
+
+    def missing(self) -> list[str]:
+        """Required fields of this kind still empty, in asking order."""
+        return [f for f in REQUIRED.get(self.kind, ()) if not getattr(self, f)]
+
+    def describe(self, tz: LocalTime) -> str:
+        """One entry as the log shows it."""
+        head = f"#{self.id} {tz.fmt(self.recorded_at)[11:]} 【{self.kind}】{self.summary}"
+        extra = [f"{label}：{getattr(self, f)}" for f, label in FIELDS.items() if getattr(self, f)]
+        if self.category:
+            extra.append(f"分类：{self.category}" + (f"/{self.severity}" if self.severity else ""))
+        gaps = self.missing()
+        if gaps:
+            extra.append("缺：" + "、".join(FIELDS[f] for f in gaps))
+        extra.append(f"记录人：{self.recorder.name}")
+        return head + "\n    " + "；".join(extra)
+
+
+def parse_inline(text: str) -> tuple[str, dict[str, str]]:
+    """Take ``时间=9:30 地点=河口乡`` pairs and a phone number out of the text."""
+    labels = {label: name for name, label in FIELDS.items()}
+    values = {labels[m.group(1)]: m.group(2) for m in _INLINE.finditer(text)}
+    rest = _INLINE.sub("", text).strip()
+    phone = _PHONE.search(rest)
+    if phone and "caller_phone" not in values:
+        values["caller_phone"] = phone.group(1)
+    return re.sub(r"\s+", " ", rest), values
+
+
+async def on_day(session: AsyncSession, tz: LocalTime, day: date) -> list[DutyLog]:
+    """Entries recorded on a local day, oldest first."""
+    start = tz.start_of_day(day)
+    query = (
+        select(DutyLog)
+        .where(DutyLog.recorded_at >= start, DutyLog.recorded_at < start + timedelta(days=1))
+        .order_by(DutyLog.id)
+    )
+    return list(await session.scalars(query))

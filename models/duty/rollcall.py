@@ -1,0 +1,166 @@
+"""查岗 roll calls: the officer on duty answers 「到」 within the configured minutes; the response
+time is recorded, silence escalates to the 带班领导 then admins, and months are summed up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.config import RollCallConfig
+from bot.core.clock import LocalTime
+from bot.core.errors import UserError
+from bot.core.messages import Button, Reply
+from bot.store import due, outbox
+from bot.store.base import Base
+from models.directory.users import User
+from models.duty import due as duty_due
+from models.duty import notify as duty_notify
+from models.duty import records as duty
+
+ESCALATE = "duty-rollcall"
+
+
+class RollCall(Base):
+    """One officer asked to answer one roll call."""
+
+    __tablename__ = "duty_rollcalls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("duty_slots.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    asked_at: Mapped[datetime] = mapped_column(index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    escalated: Mapped[str] = mapped_column(String(20), default="")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    @property
+    def seconds(self) -> int | None:
+        """Response time in seconds, when answered."""
+        if self.answered_at is None:
+            return None
+        return int((self.answered_at - self.asked_at).total_seconds())
+
+
+def prefix(call_id: int) -> str:
+    """Key prefix of one roll call's escalations."""
+    return f"duty:rollcall:{call_id}:"
+
+
+async def call(
+    session: AsyncSession,
+    now: datetime,
+    cfg: RollCallConfig,
+    slot: duty.DutySlot,
+    by_user_id: int | None,
+) -> list[RollCall]:
+    """Ask every officer of ``slot``; escalations are planned for each."""
+    if not slot.officer_ids:
+        raise UserError("当前班次没有排值班员，无法查岗。")
+    calls = [
+        RollCall(slot_id=slot.id, user_id=uid, by_user_id=by_user_id, asked_at=now)
+        for uid in slot.officer_ids
+    ]
+    session.add_all(calls)
+    await session.flush()
+    for item in calls:
+        await session.refresh(item)  # loads ``user`` for the caller's reply
+    for item in calls:
+        await duty_due.escalations(
+            session,
+            now,
+            kind=ESCALATE,
+            prefix=prefix(item.id),
+            payload={"rollcall_id": item.id},
+            tiers={"leader": cfg.answer_minutes, "admin": cfg.admin_after_minutes},
+        )
+    return calls
+
+
+async def answer(
+    session: AsyncSession, user_id: int, now: datetime, call_id: int | None
+) -> RollCall | None:
+    """Record 「到」 for the caller's open roll call (the given one, else the latest)."""
+    query = select(RollCall).where(RollCall.user_id == user_id, RollCall.answered_at.is_(None))
+    if call_id is not None:
+        query = query.where(RollCall.id == call_id)
+    item = (await session.scalars(query.order_by(RollCall.asked_at.desc()))).first()
+    if item is None:
+        return None
+    item.answered_at = now
+    await due.cancel(session, prefix(item.id))
+    await session.flush()
+    return item
+
+
+async def call_on_duty(
+    session: AsyncSession,
+    now: datetime,
+    cfg: RollCallConfig,
+    tz: LocalTime,
+    by_user_id: int | None,
+) -> list[RollCall]:
+    """Roll-call every officer on duty now and send each a 「到」 button; [] when nobody is on."""
+    calls = []
+    for slot in await duty.slots_at(session, now):
+        if slot.officer_ids:
+            calls += await call(session, now, cfg, slot, by_user_id)
+    for item in calls:
+        ask = Reply(
+            f"【查岗】请在 {cfg.answer_minutes} 分钟内点「到」或回复「到」。（{tz.fmt(now)}）",
+            buttons=((Button("到", f"到 {item.id}"),),),
+        )
+        await duty_notify.tell(
+            session,
+            now,
+            [item.user_id],
+            ask,
+            key=f"{prefix(item.id)}ask",
+            priority=outbox.Priority.EMERGENCY,
+        )
+    return calls
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLine:
+    """One officer's roll calls in a month."""
+
+    name: str
+    asked: int
+    answered: int
+    on_time: int
+    average_seconds: int | None
+
+
+async def month_stats(
+    session: AsyncSession, tz: LocalTime, first: date, answer_minutes: int
+) -> list[MonthLine]:
+    """Per officer in the month of ``first``: asked, answered, in time, average response."""
+    after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    rows = await session.scalars(
+        select(RollCall).where(
+            RollCall.asked_at >= tz.start_of_day(first.replace(day=1)),
+            RollCall.asked_at < tz.start_of_day(after),
+        )
+    )
+    by_name: dict[str, list[RollCall]] = {}
+    for row in rows:
+        by_name.setdefault(row.user.name, []).append(row)
+    lines = []
+    for name, items in sorted(by_name.items()):
+        times = [s for s in (i.seconds for i in items) if s is not None]
+        lines.append(
+            MonthLine(
+                name,
+                len(items),
+                len(times),
+                sum(1 for s in times if s <= answer_minutes * 60),
+                sum(times) // len(times) if times else None,
+            )
+        )
+    return lines

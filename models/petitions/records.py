@@ -1,0 +1,101 @@
+"""信访 (信访工作条例 2022): 登记 (15日 to 转送/交办) → 转办 = 受理 (60日, extension ≤30) →
+办结 → 复查 → 复核 → 终结. Names and phones are masked unless the viewer's role allows."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, String, Text, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.core.errors import UserError
+from bot.core.privacy import mask_name, mask_phone
+from bot.core.roles import Role
+from bot.store.base import Base
+from models.directory.users import OrgUnit
+
+CHANNELS = ("网络", "来信", "来电", "来访", "传真")
+CLASSES = ("建议意见", "检举控告", "申诉求决")
+OPINIONS = ("支持", "解释说明", "不予支持")
+
+
+class Status(enum.StrEnum):
+    """Where a 信访事项 stands."""
+
+    REGISTERED = "登记"
+    HANDLING = "办理中"
+    CONCLUDED = "已办结"
+    REVIEW = "复查中"
+    REVIEWED = "已复查"
+    RECHECK = "复核中"
+    FINAL = "终结"
+
+
+class Petition(Base):
+    """One 信访事项."""
+
+    __tablename__ = "petitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(10))
+    petitioner: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    request: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime]
+    forward_due: Mapped[date] = mapped_column(Date)
+    instruction: Mapped[str] = mapped_column(Text, default="")
+    instruction_by: Mapped[str] = mapped_column(String(50), default="")
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), default=None)
+    forwarded_at: Mapped[datetime | None] = mapped_column(default=None)
+    accepted_on: Mapped[date | None] = mapped_column(Date, default=None)
+    conclude_due: Mapped[date | None] = mapped_column(Date, default=None)
+    extension_days: Mapped[int] = mapped_column(default=0)
+    opinion: Mapped[str] = mapped_column(String(10), default="")
+    opinion_text: Mapped[str] = mapped_column(Text, default="")
+    concluded_on: Mapped[date | None] = mapped_column(Date, default=None)
+    stage_due: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    org: Mapped[OrgUnit | None] = relationship(lazy="joined")
+
+    @property
+    def label(self) -> str:
+        """``信访 #4（申诉求决）``."""
+        return f"信访 #{self.id}（{self.category}）"
+
+
+def may_see(roles: frozenset[Role], allowed: tuple[Role, ...]) -> bool:
+    """Whether someone holding ``roles`` sees petitioners' data unmasked."""
+    return bool(roles & set(allowed))
+
+
+def who(item: Petition, unmasked: bool) -> str:
+    """The petitioner as shown to this viewer."""
+    if unmasked:
+        return f"{item.petitioner} {item.phone}".strip()
+    return f"{mask_name(item.petitioner)} {mask_phone(item.phone)}".strip()
+
+
+def require(item: Petition, allowed: tuple[Status, ...], action: str) -> None:
+    """Refuse an action that does not fit the item's state."""
+    if item.status not in allowed:
+        wanted = "、".join(allowed)
+        raise UserError(f"{item.label} 当前为「{item.status}」，不能{action}（须为：{wanted}）。")
+
+
+async def get(session: AsyncSession, item_id: int) -> Petition:
+    """The item, or a UserError pointing at the list."""
+    item = await session.get(Petition, item_id)
+    if item is None:
+        raise UserError(f"没有编号为 {item_id} 的信访事项，发送 /petition_list 查看。")
+    return item
+
+
+async def open_items(session: AsyncSession) -> list[Petition]:
+    """Items not yet 终结 or concluded-and-quiet, oldest first."""
+    query = select(Petition).where(Petition.status.not_in([Status.FINAL.value]))
+    return list(await session.scalars(query.order_by(Petition.registered_at, Petition.id)))

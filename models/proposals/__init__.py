@@ -1,0 +1,4 @@
+"""Domain model and rules of 建议提案.
+
+NPC suggestions and CPPCC proposals, replies, ratings and KPIs.
+"""

@@ -1,0 +1,4 @@
+"""Domain model and rules of 12345 hotline tickets.
+
+Intake, flow, search, KPIs, supervision of overdue tickets.
+"""

@@ -1,0 +1,51 @@
+"""Chat steps on a ticket sent back to the 12345 platform: one JSON document per step, queued in
+the outbox for the ``webhook`` platform (bot/adapters/webhook/adapter.py signs and posts it)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.context import WorkContext
+from bot.core.messages import Reply, Target
+from models.tickets.records import Ticket, TicketEvent
+
+TARGET = Target("webhook", "tickets")
+KIND = "ticket.step"
+# The steps units and leaders take in chat, and their codes in the document.
+ACTIONS = {"签收": "sign", "回复": "reply", "延期": "extend", "退单": "return", "催办": "chase"}
+
+
+def document(ticket: Ticket, event: TicketEvent, tz: ZoneInfo) -> dict[str, Any]:
+    """The JSON the platform receives for one step (format: docs/tickets.md)."""
+    return {
+        "id": f"dutybot-ticket-event-{event.id}",
+        "type": KIND,
+        "number": ticket.number,
+        "action": ACTIONS[event.action],
+        "action_name": event.action,
+        "note": event.note,
+        "actor": event.actor,
+        "unit": ticket.unit,
+        "status": ticket.status,
+        "at": event.at.astimezone(tz).isoformat(),
+        "deadline": ticket.deadline.astimezone(tz).isoformat(),
+        "extended": ticket.extended_due_at is not None,
+    }
+
+
+async def send_back(ctx: WorkContext, ticket: Ticket) -> bool:
+    """Queue the ticket's latest step for the platform, in the caller's transaction.
+
+    Returns:
+        False when no webhook is configured or the step is not one the platform is told of.
+    """
+    if ctx.config.tickets.webhook.url is None or not ticket.events:
+        return False
+    event = ticket.events[-1]
+    if event.action not in ACTIONS:
+        return False
+    await ctx.session.flush()  # the event's id names the document
+    body = json.dumps(document(ticket, event, ctx.tz.tz), ensure_ascii=False)
+    return await ctx.send(TARGET, Reply(body), key=f"webhook:ticket-event:{event.id}", kind=KIND)

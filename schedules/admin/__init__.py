@@ -1,0 +1,1 @@
+"""Scheduled jobs of administration: undelivered messages and nightly housekeeping."""

@@ -1,0 +1,48 @@
+"""Nightly housekeeping: forget old inbox keys, expired bind codes, abandoned conversations,
+long-unused button tokens and the files of long-finished messages; never audit rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from bot.core.jobs import JobContext, JobRegistry
+from bot.store import audit, button_actions, dialog, inbox, outbox_files
+from models.directory.binding import BindCode
+
+jobs = JobRegistry("housekeeping")
+
+
+@jobs.cron(
+    "housekeeping", "30 3 * * *", help="每天 03:30 清理过期的消息去重记录、绑定码、对话和附件"
+)
+async def housekeeping(ctx: JobContext) -> None:
+    """Purge handled inbox keys past their keep period, expired unused bind codes, expired
+    conversations, and the files of finished messages older than ``outbox.file_keep_days``."""
+    purged = await inbox.purge(ctx.session, ctx.now - timedelta(days=ctx.config.inbox.keep_days))
+    result = await ctx.session.execute(
+        delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
+    )
+    dialogs = await dialog.purge_expired(ctx.session, ctx.now)
+    buttons = await button_actions.purge(
+        ctx.session, ctx.now - timedelta(days=ctx.config.outbox.button_keep_days)
+    )
+    files = await outbox_files.purge(
+        ctx.session, ctx.now - timedelta(days=ctx.config.outbox.file_keep_days)
+    )
+    await audit.append(
+        ctx.session,
+        ctx.now,
+        audit.Entry(
+            kind="system",
+            command="housekeeping",
+            detail={
+                "inbox_keys": purged,
+                "bind_codes": int(result.rowcount),  # type: ignore[attr-defined]
+                "dialogs": dialogs,
+                "button_tokens": buttons,
+                "outbox_files": files,
+            },
+        ),
+    )

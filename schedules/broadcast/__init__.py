@@ -1,0 +1,1 @@
+"""Scheduled jobs of emergency broadcasts whose every recipient must acknowledge."""

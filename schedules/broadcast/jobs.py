@@ -1,0 +1,74 @@
+"""Broadcast jobs: the acknowledgement loop (re-notify, then escalate) and live summary updates.
+
+Each round is a due item: non-ackers are re-notified every N minutes, M times (per level,
+``broadcast.levels``), then escalated. A cancelled broadcast's items are cancelled with it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Target
+from bot.store import due, outbox
+from bot.store.due import ClaimedItem
+from models.broadcast import records as bc
+from models.broadcast.chase import escalate
+from models.broadcast.send import RENOTIFY, message, signature
+from models.broadcast.state import progress
+from models.broadcast.summary import SUMMARY, push_summary, queue_summary
+
+jobs = JobRegistry("broadcast")
+
+
+async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> None:
+    """Run round ``round_`` of the loop: re-notify (rounds 1…M), or escalate (round M+1)."""
+    if broadcast.status != bc.BroadcastStatus.ACTIVE.value:
+        return  # cancelled: acks are still kept, nobody is chased
+    level = ctx.config.broadcast.levels[broadcast.level_enum.value]
+    states = await progress(ctx.session, broadcast.id)
+    waiting = [s for s in states if not s.is_group and s.ack is None]
+    if round_ > level.max_renotify:
+        await escalate(ctx.session, ctx.now, broadcast, states, ctx.tz)
+    else:
+        signed = await signature(ctx.session, broadcast)
+        reply = message(broadcast, signed, ctx.tz, round_=round_)
+        for state in waiting:
+            state.recipient.renotified = round_
+            for target in state.recipient.addresses:
+                await outbox.enqueue(
+                    ctx.session,
+                    ctx.now,
+                    Target.parse(target),
+                    reply,
+                    key=f"bcr:{broadcast.id}:{round_}:{target}",
+                    priority=outbox.Priority.EMERGENCY,
+                    kind="broadcast_renotify",
+                    at_most_once=True,
+                )
+        if waiting or any(s.is_group and s.ack is None for s in states):
+            await due.schedule(
+                ctx.session,
+                ctx.now,
+                kind=RENOTIFY,
+                due_at=ctx.now + timedelta(minutes=level.renotify_minutes),
+                payload={"broadcast_id": broadcast.id, "round": round_ + 1},
+                key=f"bc:{broadcast.id}:renotify",
+            )
+    await queue_summary(ctx.session, ctx.now, broadcast, ctx.config.broadcast)
+
+
+@jobs.due(RENOTIFY)
+async def renotify(ctx: JobContext, item: ClaimedItem) -> None:
+    """One round of chasing the people who have not acknowledged."""
+    found = await ctx.session.get(bc.Broadcast, item.payload["broadcast_id"])
+    if found is not None:
+        await chase_round(ctx, found, int(item.payload["round"]))
+
+
+@jobs.due(SUMMARY)
+async def summary(ctx: JobContext, item: ClaimedItem) -> None:
+    """Edit the sender's live summary to what stands now."""
+    found = await ctx.session.get(bc.Broadcast, item.payload["broadcast_id"])
+    if found is not None:
+        await push_summary(ctx.session, ctx.now, found, ctx.tz)

@@ -1,0 +1,1 @@
+"""Scheduled jobs of personal reminders (提醒)."""

@@ -1,0 +1,20 @@
+"""Delivers reminder due items (personal reminders now; duty and deadline pushes build on it)."""
+
+from __future__ import annotations
+
+from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Reply, Target
+from bot.store.due import ClaimedItem
+
+jobs = JobRegistry("reminders")
+
+
+@jobs.due("reminder")
+async def send_reminder(ctx: JobContext, item: ClaimedItem) -> None:
+    """Queue the reminder text to its chat; say so when it comes late (after downtime)."""
+    text = f"⏰ 提醒：{item.payload['text']}"
+    if ctx.late:
+        text += f"\n（原定 {ctx.tz.fmt(item.due_at)}，因系统停机延迟送达）"
+    await ctx.send(
+        Target.parse(item.payload["target"]), Reply(text), key=f"due:{item.id}", kind="reminder"
+    )

@@ -1,0 +1,47 @@
+"""督查通报 pushed to supervisors and leaders: weekly on Monday morning, monthly on the 1st,
+with its PNG chart (``supervision.report_chart``)."""
+
+from __future__ import annotations
+
+from bot.core.jobs import JobContext, JobRegistry
+from bot.core.roles import Role
+from models.directory import notify
+from models.directory.users import users_with_role
+from models.reports.export import attachment
+from models.reports.report import Period, as_text, build
+
+jobs = JobRegistry("reports")
+
+
+async def _push(ctx: JobContext, kind: Period) -> None:
+    found = await build(ctx.session, kind, ctx.now, ctx.tz.tz, ctx.config)
+    people = [
+        u.id
+        for role in (Role.SUPERVISOR, Role.LEADER)
+        for u in await users_with_role(ctx.session, role)
+    ]
+    chart = (
+        attachment(found, kind, ctx.today, "png") if ctx.config.supervision.report_chart else None
+    )
+    await notify.tell(
+        ctx,
+        list(dict.fromkeys(people)),
+        as_text(found, ctx.today),
+        key=f"report:{kind}:{found.start}",
+        kind="report",
+        fallback=[],
+        attachment=chart,  # drawn once after the job's transaction, for every account
+    )
+
+
+# Day names, not numbers: APScheduler 3's from_crontab reads "1" as Tuesday.
+@jobs.cron("report-week", "30 8 * * mon", help="每周一 08:30 向督查员和领导推送上周督查通报")
+async def weekly(ctx: JobContext) -> None:
+    """Last week's 通报."""
+    await _push(ctx, "week")
+
+
+@jobs.cron("report-month", "40 8 1 * *", help="每月 1 日 08:40 推送上月督查通报")
+async def monthly(ctx: JobContext) -> None:
+    """Last month's 通报."""
+    await _push(ctx, "month")

@@ -1,0 +1,118 @@
+"""信访 through the dispatcher: clocks from the rule table, extension cap, 复查/复核, masking."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.app import App
+from bot.core.clock import FakeClock
+from bot.core.privacy import mask_name, mask_phone
+from bot.store.audit import AuditLog
+from models.petitions.records import Petition
+from tests.handlers.supervision.test_supervision import say
+from tests.schedules.supervision.test_supervision_pushes import at
+from tests.support import RecordingAdapter
+
+NEW = "信访 登记 来访 申诉求决 王小明 13912345678 要求解决宅基地纠纷"
+
+
+async def petition(app: App) -> Petition:
+    async with app.sessions() as session:
+        found = await session.scalar(select(Petition))
+        assert found is not None
+        return found
+
+
+def test_masks() -> None:
+    assert (mask_name("王小明"), mask_name("李"), mask_phone("13912345678")) == (
+        "王**",
+        "李*",
+        "139****5678",
+    )
+    assert mask_phone("12345") == "*****"
+
+
+async def test_lifecycle_with_extension_review_and_recheck(
+    app: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    reply = await say(app, console, "张三", NEW)
+    assert "已登记 信访 #1（申诉求决），信访人 王** 139****5678" in reply
+    assert "王小明" not in reply and "13912345678" not in reply
+    assert "转送、交办期限：2026-12-11（星期五）" in reply  # 15 日 (§22)
+
+    reply = await say(app, console, "张三", "信访 转办 1 县水利局")
+    # 60 日 from 2026-11-26 is 2027-01-25, a year without 调休 data: the reply warns
+    assert "办结期限：2027-01-25（星期一）" in reply and "⚠️ 2027 年" in reply
+    assert "/petition_conclude 1" in console.texts("孙伟")[-1]
+    assert "王小明" not in console.texts("孙伟")[-1]
+
+    assert "仅限" in await say(app, console, "孙伟", "信访 延期 1 10 理由")
+    reply = await say(app, console, "陈静", "信访 延期 1 20 需补充调查")
+    assert "累计 20 日" in reply and "2027-02-15" in reply  # day 80 is Sunday 02-14 → moved
+    assert "最多延长 30自然日" in await say(app, console, "陈静", "信访 延期 1 11 再延")
+    assert (await petition(app)).extension_days == 20
+
+    assert "不能办理此项" in await say(app, console, "周敏", "信访 办结 1 支持 同意")
+    assert "意见类别应为" in await say(app, console, "孙伟", "信访 办结 1 同意 好")
+    assert "已办结" in await say(app, console, "孙伟", "信访 办结 1 不予支持 证据不足")
+
+    reply = await say(app, console, "张三", "信访 复查 1")
+    assert "应于 2026-12-28（星期一）前出具复查意见" in reply  # day 30 is Saturday 12-26
+    await say(app, console, "张三", "信访 复查意见 1 不予支持 维持原意见")
+    assert "已受理 信访 #1（申诉求决） 的复核申请" in await say(
+        app, console, "张三", "信访 复核 1"
+    )
+    assert "终结" in await say(app, console, "张三", "信访 复核意见 1 不予支持 维持")
+    assert "不再受理" in await say(app, console, "张三", "信访 复查 1")
+    assert (await petition(app)).status == "终结"
+
+
+async def test_review_request_after_the_window_is_refused(
+    app: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await say(app, console, "张三", NEW)
+    await say(app, console, "张三", "信访 转办 1 县水利局")
+    await say(app, console, "孙伟", "信访 办结 1 解释说明 已答复")
+    # 30 日 from 11-26 ends Saturday 12-26, moved to Monday 12-28 (§203)
+    await at(app, clock, console, 2026, 12, 29, 10, 0)
+    reply = await say(app, console, "张三", "信访 复查 1")
+    assert "复查申请期限已于 2026-12-28 届满（第三十五条），不予受理" in reply
+    assert (await petition(app)).status == "已办结"
+
+
+async def test_masking_follows_the_role(app: App, console: RecordingAdapter) -> None:
+    await say(app, console, "张三", NEW)
+    assert "王** 139****5678" in await say(app, console, "张三", "信访 台账")
+    assert "王小明 13912345678" in await say(app, console, "陈静", "信访 台账")
+    assert "王小明 13912345678" in await say(app, console, "陈静", "信访 1")
+    assert "王**" in await say(app, console, "李明", "信访 1")
+    assert "仅限" in await say(app, console, "郑华", "信访 1")  # viewers do not see petitions
+    # a liaison only sees petitions handed to their unit
+    assert "无权查看" in await say(app, console, "孙伟", "信访 1")
+    await say(app, console, "张三", "信访 转办 1 县水利局")
+    assert "信访人：王** 139****5678" in await say(app, console, "孙伟", "信访 1")
+
+
+async def test_reminders_carry_no_personal_data(
+    app: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await say(app, console, "张三", NEW)
+    sent = await at(app, clock, console, 2026, 12, 8, 9, 0)  # 3 working days before 12-11
+    assert "信访事项临期" in sent["张三"][0] and "/petition_forward 1" in sent["张三"][0]
+    assert "王" not in sent["张三"][0] and "1391234" not in sent["张三"][0]
+    await say(app, console, "张三", "信访 转办 1 县水利局")
+    assert "张三" not in await at(app, clock, console, 2026, 12, 12, 9, 0)  # forwarded: quiet
+    async with app.sessions() as session:
+        audits = [a.detail for a in await session.scalars(select(AuditLog))]
+    assert any(d and d.get("petition") == 1 for d in audits)
+
+
+async def test_petitioner_details_stay_out_of_the_audit_log(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, console, "张三", NEW)
+    async with app.sessions() as session:
+        rows = list(await session.scalars(select(AuditLog).where(AuditLog.kind == "command")))
+    registered = [r for r in rows if r.command == "petition new"]
+    assert registered and registered[0].outcome == "ok"
+    assert all("王小明" not in str(r.detail) and "13912345678" not in str(r.detail) for r in rows)
