@@ -69,8 +69,9 @@ def words(text: str) -> list[str]:
 
 def for_search(text: str) -> list[str]:
     """Words of ``text`` for a search index: each word plus its shorter dictionary words
-    (``路灯不亮`` → 路灯, 不亮 …), whitespace dropped. rjieba when installed (≈28× faster;
-    tests/core/test_segment.py proves the ticket index gets jieba's tokens), else jieba."""
+    (``路灯不亮`` → 路灯, 不亮 …), whitespace dropped. rjieba when installed (≈28× faster, see
+    docs/benchmarks.md §Segmentation: jieba and rjieba; tests/core/test_segment.py proves the
+    ticket index gets jieba's tokens), else jieba."""
     fast = _fast()
     if fast is None:
         return for_search_jieba(text)

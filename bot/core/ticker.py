@@ -185,6 +185,8 @@ class Ticker:
 
     def scheduler(self) -> AsyncIOScheduler:
         """An APScheduler that ticks: a due scan every few seconds, plus each cron job."""
+        # With APScheduler's default grace of 1 s a tick started late is dropped with only a
+        # warning (docs/benchmarks.md §APScheduler pitfalls); a late tick should still run, once.
         sched = AsyncIOScheduler(
             timezone=self.tz.tz,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},

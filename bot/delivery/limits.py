@@ -1,12 +1,13 @@
 """Per-platform and per-chat send rate limits, plus pauses a platform asks for.
 
 The overall limit is spread evenly: a full 30-message bucket would let 59 messages out in the
-first second (measurements.md §5), twice Telegram's guidance, so it is an aiolimiter bucket of one
-message that the sender waits on (a fraction of a second). A chat's limit is a minimum spacing
-between its messages (1 s), and a group's is also at most N messages in any 60 s window (20 on
-Telegram) — a window, not a 3 s spacing, so a short emergency burst to a group goes out at the
-per-chat pace. Both are kept on the sender's clock: a row that comes too early is told the exact
-time its chat is free, and the sender waits for it or puts the row back until then.
+first second (docs/benchmarks.md §Rate limiter burst), twice Telegram's guidance, so sends take
+slots of a grid 1/N s apart, over an aiolimiter bucket of two messages as the hard ceiling. A
+chat's limit is a minimum spacing between its messages (1 s), and a group's is also at most N
+messages in any 60 s window (20 on Telegram) — a window, not a 3 s spacing, so a short emergency
+burst to a group goes out at the per-chat pace. Both are kept on the sender's clock: a row that
+comes too early is told the exact time its chat is free, and the sender waits for it or puts the
+row back until then.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""突发事件 incidents and their 初报/续报/终报, with report deadlines by level from config (the
-rule table of gov-rules.md §3.2) and due items that remind before and escalate after each."""
+"""突发事件 incidents and their 初报/续报/终报, with report deadlines by level from config
+(``duty.incident_limits``, sources in docs/rules.md §Incident reports) and due items that remind
+before and escalate after each."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The 值班日志: calls, documents, instructions and emergencies logged with the fields each kind
-needs (值班电话记录簿, gov-rules.md §3.3). An entry is saved at once; missing fields are filled in
-afterwards, so nothing typed is ever lost."""
+needs (值班电话记录簿, docs/rules.md §Duty room). An entry is saved at once; missing fields are
+filled in afterwards, so nothing typed is ever lost."""
 
 from __future__ import annotations
 

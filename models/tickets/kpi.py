@@ -1,6 +1,7 @@
 """12345 KPIs per unit for tickets received in a period: 按时签收率/按时办结率/满意率/解决率.
 
-Formulas (docs/tickets.md; gov-rules §1.4, to be confirmed against the county's 考核办法):
+Formulas (docs/tickets.md; sources in docs/rules.md §12345 KPIs), to be confirmed against the
+county's 考核办法:
 - 按时签收率 = signed within the 签收 limit ÷ dispatched tickets past that limit or signed
 - 按时办结率 = replied by the (extended) deadline ÷ tickets past their deadline or replied
 - 满意率 = visits in ``tickets.satisfied`` ÷ valid visits (未联系上 left out)

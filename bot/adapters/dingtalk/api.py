@@ -112,7 +112,8 @@ class DingTalkApi:
         self, token: str, secret: str, body: dict[str, Any], now_ms: int
     ) -> dict[str, Any]:
         """POST ``body`` to a custom robot, signed (加签) with ``secret``."""
-        # The URL is assembled by hand: the sign is URL-encoded exactly once (platforms.md §7.2).
+        # The URL is assembled by hand: the sign is URL-encoded exactly once (see
+        # docs/platforms.md §DingTalk signing).
         url = (
             f"{self.oapi_base}/robot/send?access_token={token}"
             f"&timestamp={now_ms}&sign={sign_webhook(secret, now_ms)}"

@@ -1,6 +1,7 @@
 """DingTalk Stream mode: robot messages over an outbound websocket, for offices without a public
-address. The protocol (platforms.md §3c) is small, so it is spoken here on aiohttp rather than
-through the alpha ``dingtalk-stream`` SDK, whose blocking ``requests`` calls would stall the loop.
+address. The protocol (docs/platforms.md §DingTalk Stream mode) is small, so it is spoken here
+on aiohttp rather than through the alpha ``dingtalk-stream`` SDK, whose blocking ``requests``
+calls would stall the loop.
 
 Each message is stored before it is acknowledged; an unstored one is answered with code 500 so
 DingTalk delivers it again.

@@ -17,7 +17,8 @@ class FeishuCryptoError(Exception):
 def sign_bot(secret: str, timestamp_s: int) -> str:
     """``sign`` for a custom bot webhook: HMAC keyed by ``"{ts}\\n{secret}"`` over nothing.
 
-    The roles are the reverse of DingTalk's (platforms.md §5); the timestamp is in seconds.
+    The roles are the reverse of DingTalk's (docs/platforms.md §Feishu signing); the timestamp
+    is in seconds.
     """
     key = f"{timestamp_s}\n{secret}".encode()
     return base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()

@@ -1,7 +1,7 @@
 """The aiogram 3.x driver: Bot API calls through ``aiogram.Bot`` on an aiohttp session.
 
 aiogram's Dispatcher is not used: its polling confirms offsets before handlers finish and its
-webhook handler answers 200 before handling (platforms.md §1.3–1.4).
+webhook handler answers 200 before handling (docs/platforms.md §Telegram receiving).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The python-telegram-bot 22.x driver: Bot API calls through ``telegram.Bot`` over HTTP/1.1.
 
-PTB's Application/Updater are not used: they confirm updates before handling (platforms.md
-§1.4) and rate-limit in memory, where the outbox already paces every send.
+PTB's Application/Updater are not used: they confirm updates before handling (see
+docs/platforms.md §Telegram receiving) and rate-limit in memory, where the outbox already paces
+every send.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """How Telegram updates arrive without loss: long polling that moves the offset only past
 stored updates, or a webhook that answers 200 only once the update is stored.
 
-Both libraries' own loops acknowledge an update before its handler finishes (platforms.md
-§1.4), so neither is used: a crash between receiving and handling must leave the update in
-the inbox, where ``Dispatcher.resume`` handles it once at the next start.
+Both libraries' own loops acknowledge an update before its handler finishes (see
+docs/platforms.md §Telegram receiving), so neither is used: a crash between receiving and
+handling must leave the update in the inbox, where ``Dispatcher.resume`` handles it once at the
+next start.
 """
 
 from __future__ import annotations

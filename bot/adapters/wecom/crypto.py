@@ -1,7 +1,8 @@
 """WeCom callback crypto (加解密方案): SHA1 message signature and AES-256-CBC with PKCS#7 to 32.
 
-Written on ``cryptography`` rather than Tencent's sample or wechatpy (platforms.md §2b, §4);
-the official vectors in platforms.md §7.1 are its tests.
+Written on ``cryptography`` rather than on Tencent's sample or wechatpy (see
+docs/platforms.md §WeCom callbacks); its tests are the published vectors
+(docs/platforms.md §WeCom test vectors).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class WeComCrypto:
                 "请从应用「接收消息」设置页完整复制"
             )
         try:
-            # Lenient decoding on purpose: real keys may leave non-zero trailing bits (§7.1 V5).
+            # Lenient decoding on purpose: real keys may leave non-zero trailing bits (vector V5 of
+            # docs/platforms.md §WeCom test vectors).
             self.key = base64.b64decode(encoding_aes_key + "=")
         except binascii.Error as exc:
             raise WeComCryptoError(f"EncodingAESKey 不是合法的 Base64：{exc}") from None

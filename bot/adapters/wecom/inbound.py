@@ -38,7 +38,7 @@ def parse_message(text: str) -> dict[str, str]:
 
     Raises:
         WeComCryptoError: the text is neither well-formed XML nor JSON (Tencent's own JSON
-            sample is malformed; platforms.md §7.1 V4).
+            sample is malformed: vector V4 of docs/platforms.md §WeCom test vectors).
     """
     stripped = text.lstrip()
     return _xml_fields(stripped) if stripped.startswith("<") else _json_fields(stripped)

@@ -1,4 +1,4 @@
-"""DingTalk signing against platforms.md §7.2."""
+"""DingTalk signing against docs/platforms.md §DingTalk test vectors."""
 
 from __future__ import annotations
 

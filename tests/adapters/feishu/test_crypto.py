@@ -1,4 +1,4 @@
-"""Feishu signing and event decryption against platforms.md §7.3."""
+"""Feishu signing and event decryption against docs/platforms.md §Feishu test vectors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""WeCom callback crypto against every official vector in platforms.md §7.1."""
+"""WeCom callback crypto against every published vector (docs/platforms.md §WeCom test vectors)."""
 
 from __future__ import annotations
 
