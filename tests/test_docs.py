@@ -38,7 +38,9 @@ def _sources() -> list[Path]:
 
     # This file is left out: its examples of broken citations are broken on purpose.
     found = [p for p in ROOT.rglob("*.py") if kept(p) and p != Path(__file__).resolve()]
-    return sorted([*found, ROOT / "config.yaml", *(ROOT / "docs").glob("*.md")])
+    return sorted(
+        [*found, ROOT / "config.yaml", ROOT / "README.md", *(ROOT / "docs").glob("*.md")]
+    )
 
 
 def _lines(path: Path) -> list[tuple[int, str]]:
