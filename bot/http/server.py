@@ -42,12 +42,9 @@ class HttpServer:
         """Begin listening."""
         runner = web.AppRunner(self.app, access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        await site.start()
+        await web.TCPSite(runner, self.host, self.port).start()
         if self.port == 0:
-            server = site._server
-            sockets = getattr(server, "sockets", None) or []
-            self.port = sockets[0].getsockname()[1]
+            self.port = int(runner.addresses[0][1])  # the port the system picked
         self._runner = runner
         log.info("HTTP server listening on %s", self.url)
 

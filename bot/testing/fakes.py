@@ -81,9 +81,8 @@ class FakeServer:
         """Listen on a free port; returns the base URL."""
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        port = int(self._runner.addresses[0][1])  # the port the system picked
         self.url = f"http://127.0.0.1:{port}"
         return self.url
 

@@ -8,7 +8,7 @@ import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.adapters.telegram.api import (
     ApiError,
@@ -19,7 +19,8 @@ from bot.adapters.telegram.api import (
     delivery_error,
 )
 from bot.adapters.telegram.render import TOKEN_MARK, direct_callback, render, render_file
-from bot.adapters.telegram.updates import PLATFORM, parse
+from bot.adapters.telegram.shapes import UpdateShape
+from bot.adapters.telegram.updates import PLATFORM, translate
 from bot.config import TelegramConfig
 from bot.core.errors import DeliveryError
 from bot.core.messages import IncomingMessage, Reply, Target
@@ -134,9 +135,9 @@ class TelegramAdapter:
         address = self._moved.get(address, address)
         data = await self._callback_data(reply)
         if reply.attachment is not None:  # a file is always a new message
-            chunks = render_file(reply, data)
+            chunks = render_file(reply, data, self.api.escaping)
         else:
-            texts = render(reply, data)
+            texts = render(reply, data, self.api.escaping)
             editable = edit_of is not None and edit_of.isdigit() and len(texts) == 1
             if editable and await self._edit(address, int(str(edit_of)), texts[0]):
                 return str(edit_of)
@@ -210,15 +211,16 @@ class TelegramAdapter:
 
     # ---- receiving -------------------------------------------------------------------------
 
-    async def accept(self, update: dict[str, Any]) -> Accepted:
-        """Translate one update and store it in the inbox; after this it may be acknowledged.
+    async def accept(self, update: UpdateShape) -> Accepted:
+        """Translate one update (as the driver's library parsed it) and store it in the inbox;
+        after this it may be acknowledged.
 
         Raises:
             Exception: the update could not be stored (it must not be acknowledged).
         """
         if self.dispatcher is None:
             raise RuntimeError("telegram adapter not started")
-        received = parse(update, self.me)
+        received = translate(update, self.me)
         if received.migrated:
             await self.follow(*received.migrated)
         msg, notice = received.message, None

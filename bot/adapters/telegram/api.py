@@ -3,9 +3,11 @@ neutral form of its errors, and how those errors become delivery outcomes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.adapters.telegram.shapes import UpdateShape
 from bot.core.errors import DeliveryError
 
 Keyboard = tuple[tuple[tuple[str, str], ...], ...]
@@ -58,6 +60,25 @@ class OutFile:
     def as_document(self) -> OutFile:
         """The same file sent as a document (a picture Telegram will not take as a photo)."""
         return OutFile(self.name, self.data, False, self.caption)
+
+
+@dataclass(frozen=True, slots=True)
+class Escaping:
+    """A library's escaping helpers for the two parse modes the adapter sends.
+
+    Attributes:
+        html: Text in HTML (less-than, greater-than and ampersand).
+        md2: Text in MarkdownV2 (every reserved character).
+        md2_code: The inside of inline code and of a fenced block (at least backslash and
+            backtick).
+        md2_url: The parenthesised address of an inline link (at least backslash and the
+            closing parenthesis).
+    """
+
+    html: Callable[[str], str]
+    md2: Callable[[str], str]
+    md2_code: Callable[[str], str]
+    md2_url: Callable[[str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +179,11 @@ def delivery_error(exc: ApiError) -> DeliveryError:
 class BotApi(Protocol):
     """The Bot API calls the adapter needs; one implementation per library (ptb, aiogram).
 
-    Every method raises :class:`ApiError` on failure and nothing else.
+    Every call raises :class:`ApiError` on failure and nothing else.
     """
+
+    escaping: Escaping
+    """How this library escapes text for HTML and MarkdownV2."""
 
     async def open(self) -> None:
         """Prepare connections."""
@@ -173,8 +197,16 @@ class BotApi(Protocol):
         """getMe."""
         ...
 
-    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
-        """getUpdates (long poll); updates as Bot API JSON objects."""
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> Sequence[UpdateShape]:
+        """getUpdates (long poll); the updates as the library parsed them."""
+        ...
+
+    def read_update(self, data: dict[str, Any]) -> UpdateShape:
+        """A webhook's JSON body as the library's ``Update``.
+
+        Raises:
+            ValueError: ``data`` is not an update.
+        """
         ...
 
     async def send_message(self, chat_id: int | str, message: OutText) -> int:

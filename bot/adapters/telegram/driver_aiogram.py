@@ -1,12 +1,18 @@
 """The aiogram 3.x driver: Bot API calls through ``aiogram.Bot`` on an aiohttp session.
 
-aiogram's Dispatcher is not used: its polling confirms offsets before handlers finish and its
-webhook handler answers 200 before handling (docs/platforms.md §Telegram receiving).
+aiogram's Dispatcher can hold back the acknowledgement until a handler returns: polling with
+``handle_as_tasks=False`` asks for the next offset only afterwards, and ``SimpleRequestHandler``
+with ``handle_in_background=False`` answers only afterwards (500 if the handler raised). The
+polling option still loses an update the inbox refused: ``Dispatcher._process_update`` logs the
+handler's exception and the next getUpdates confirms the update all the same. The webhook
+option would do, but PTB has nothing like it, so one route serves both drivers. Both drivers
+therefore receive through ``receive.py``; this one only fetches and parses updates with aiogram.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from aiogram import Bot
@@ -18,16 +24,30 @@ from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    Update,
 )
-from aiohttp import ClientTimeout, ConnectionTimeoutError
+from aiogram.utils.text_decorations import html_decoration, markdown_decoration
+from aiohttp import ConnectionTimeoutError
 
 from bot.adapters.telegram.api import (
     ALLOWED_UPDATES,
     ApiError,
+    Escaping,
     Keyboard,
     OutFile,
 )
 from bot.adapters.telegram.driver_common import LibraryApi
+from bot.adapters.telegram.shapes import UpdateShape
+
+# aiogram escapes only with its general MarkdownV2 quote; that is also valid inside code and
+# links, where MarkdownV2 lets any ASCII character be escaped ("anywhere", Bot API formatting
+# options) and requires only ` and \ (code) or ) and \ (links) to be.
+AIOGRAM_ESCAPING = Escaping(
+    html=html_decoration.quote,
+    md2=markdown_decoration.quote,
+    md2_code=markdown_decoration.quote,
+    md2_url=markdown_decoration.quote,
+)
 
 _CODES: list[tuple[type[ag_error.TelegramAPIError], int]] = [
     (ag_error.TelegramForbiddenError, 403),
@@ -49,8 +69,8 @@ def _neutral(exc: ag_error.AiogramError) -> ApiError:
         if isinstance(exc, kind):
             return ApiError(code, exc.message)
     # TelegramNetworkError (timeouts, connections), ClientDecodeError (a proxy's HTML page).
-    # A timeout other than connecting came after the request went out (aiohttp starts the read
-    # timer once the body is written): Telegram may have carried it out.
+    # aiohttp reports a timeout while connecting as ConnectionTimeoutError; any other came
+    # once the request was on its way, so Telegram may have carried it out.
     cause = exc.__cause__
     sent = isinstance(cause, asyncio.TimeoutError) and not isinstance(
         cause, ConnectionTimeoutError
@@ -73,14 +93,14 @@ class AiogramApi(LibraryApi):
     """:class:`~bot.adapters.telegram.api.BotApi` on aiogram."""
 
     library_error = ag_error.AiogramError
+    escaping = AIOGRAM_ESCAPING
+    bot: Bot
 
     def __init__(self, token: str, base_url: str, timeout: float) -> None:
         self.timeout = timeout
-        self._session = AiohttpSession(api=TelegramAPIServer.from_base(base_url.rstrip("/")))
-        # Separate connect and read timeouts instead of one total: a read timeout then tells
-        # that the request went out (aiogram hands this to aiohttp as it is).
-        split = ClientTimeout(connect=timeout, sock_read=timeout)
-        self._session.timeout = split  # type: ignore[assignment]
+        self._session = AiohttpSession(
+            api=TelegramAPIServer.from_base(base_url.rstrip("/")), timeout=timeout
+        )
         self.bot = Bot(token, session=self._session)
 
     def neutral(self, exc: Exception) -> ApiError:
@@ -107,9 +127,9 @@ class AiogramApi(LibraryApi):
         """Close the aiohttp session."""
         await self._session.close()
 
-    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
-        """getUpdates; each update back to its Bot API JSON form."""
-        updates = await self._call(
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> Sequence[UpdateShape]:
+        """getUpdates; the request may take the long poll's wait on top of the timeout."""
+        updates: list[Update] = await self._call(
             self.bot.get_updates(
                 offset=offset,
                 timeout=wait_seconds,
@@ -117,4 +137,9 @@ class AiogramApi(LibraryApi):
                 request_timeout=int(wait_seconds + self.timeout),
             )
         )
-        return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
+        return updates
+
+    def read_update(self, data: dict[str, Any]) -> UpdateShape:
+        """A webhook body validated into ``Update``, as aiogram's own webhook handler does
+        (pydantic's ValidationError is a ValueError)."""
+        return Update.model_validate(data, context={"bot": self.bot})

@@ -1,7 +1,9 @@
 """The Bot API calls both library drivers make the same way; each driver adds its library's types.
 
 python-telegram-bot and aiogram name the calls and their keyword arguments after the Bot API
-itself, so only the bot object, the error classes, keyboards, uploads and command entries differ.
+itself, so only the bot object, the error classes, keyboards, uploads, command entries, the
+escaping helpers and how updates are fetched and parsed differ. What the updates say is read
+once for both (:mod:`bot.adapters.telegram.updates`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from bot.adapters.telegram.api import (
     ALLOWED_UPDATES,
     ApiError,
     BotIdentity,
+    Escaping,
     Keyboard,
     OutFile,
     OutText,
@@ -26,6 +29,7 @@ class LibraryApi:
 
     bot: Any  # the library's Bot
     library_error: ClassVar[type[Exception]]  # what the library raises for a failed call
+    escaping: Escaping  # the library's escaping helpers (render.py applies them)
 
     def neutral(self, exc: Exception) -> ApiError:
         """The library's exception → the Bot API error it stands for."""

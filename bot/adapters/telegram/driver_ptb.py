@@ -1,35 +1,60 @@
 """The python-telegram-bot 22.x driver: Bot API calls through ``telegram.Bot`` over HTTP/1.1.
 
-PTB's Application/Updater are not used: they confirm updates before handling (see
-docs/platforms.md §Telegram receiving) and rate-limit in memory, where the outbox already paces
-every send.
+PTB's Application/Updater are not used. The Updater puts fetched updates on an in-memory queue
+and sends the next getUpdates offset whether or not they were handled, and its webhook server
+answers 200 once an update is on that queue (``telegram/ext/_updater.py``,
+``telegram/ext/_utils/webhookhandler.py``); the adapter's receivers store each update first.
+Nor is its rate limiter: the outbox already paces every send.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import html
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
-# PTB 22 warns on every flood-control error that retry_after becomes a timedelta; opt in to
-# that documented behaviour now (this driver reads either form).
-os.environ.setdefault("PTB_TIMEDELTA", "true")
-
 import httpx
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 from telegram import error as tg_error
+from telegram.helpers import escape_markdown
 from telegram.request import HTTPXRequest
 
 from bot.adapters.telegram.api import (
     ALLOWED_UPDATES,
     ApiError,
+    Escaping,
     Keyboard,
     OutFile,
 )
 from bot.adapters.telegram.driver_common import LibraryApi
+from bot.adapters.telegram.shapes import UpdateShape
+
+# PTB has no HTML helper of its own (its mention_html uses the standard library's).
+PTB_ESCAPING = Escaping(
+    html=partial(html.escape, quote=False),
+    md2=partial(escape_markdown, version=2),
+    md2_code=partial(escape_markdown, version=2, entity_type="code"),
+    md2_url=partial(escape_markdown, version=2, entity_type="text_link"),
+)
 
 
 def _retry_seconds(exc: tg_error.RetryAfter) -> float:
+    """Seconds to wait, whichever form PTB gives.
+
+    PTB 22 gives an int and announces (a DeprecationWarning, already while building the
+    exception) that a future major version gives a timedelta, which the ``PTB_TIMEDELTA``
+    environment variable selects today. That is the operator's choice to make, not this
+    module's; both forms are read.
+    """
     value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
@@ -73,6 +98,8 @@ class PtbApi(LibraryApi):
     """:class:`~bot.adapters.telegram.api.BotApi` on python-telegram-bot."""
 
     library_error = tg_error.TelegramError
+    escaping = PTB_ESCAPING
+    bot: Bot
 
     def __init__(self, token: str, base_url: str, timeout: float) -> None:
         self._requests = (
@@ -113,11 +140,20 @@ class PtbApi(LibraryApi):
         for request in self._requests:
             await request.shutdown()
 
-    async def get_updates(self, offset: int | None, wait_seconds: int) -> list[dict[str, Any]]:
-        """getUpdates; each update back to its Bot API JSON form."""
-        updates = await self._call(
+    async def get_updates(self, offset: int | None, wait_seconds: int) -> Sequence[UpdateShape]:
+        """getUpdates; PTB reads its own timeout as the wait plus the request's read timeout."""
+        updates: tuple[Update, ...] = await self._call(
             self.bot.get_updates(
                 offset=offset, timeout=wait_seconds, allowed_updates=list(ALLOWED_UPDATES)
             )
         )
-        return [u.to_dict() for u in updates]
+        return updates
+
+    def read_update(self, data: dict[str, Any]) -> UpdateShape:
+        """A webhook body through ``Update.de_json``, as PTB's own webhook server reads it."""
+        try:
+            return Update.de_json(data, self.bot)
+        except (TypeError, KeyError, AttributeError, ValueError) as exc:
+            # de_json indexes and unpacks the JSON as it goes: a missing or mistyped field
+            # surfaces as one of these.
+            raise ValueError(f"not a Telegram update: {exc}") from exc

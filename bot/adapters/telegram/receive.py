@@ -1,10 +1,13 @@
 """How Telegram updates arrive without loss: long polling that moves the offset only past
 stored updates, or a webhook that answers 200 only once the update is stored.
 
-Both libraries' own loops acknowledge an update before its handler finishes (see
-docs/platforms.md §Telegram receiving), so neither is used: a crash between receiving and
-handling must leave the update in the inbox, where ``Dispatcher.resume`` handles it once at the
-next start.
+A crash between receiving and handling must leave the update in the inbox, where
+``Dispatcher.resume`` handles it once at the next start. python-telegram-bot's Updater confirms
+an update on its next getUpdates whether or not it was handled. aiogram can wait for its
+handler (``handle_as_tasks=False``, ``handle_in_background=False``), but its polling confirms
+an update whose handler raised, so one the inbox refused would be lost (driver_aiogram.py).
+Both drivers therefore receive here, one loop and one route, and only fetch and parse updates
+through their library (``BotApi.get_updates``, ``BotApi.read_update``).
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ class Poller:
             accepted.append(await self.adapter.accept(update))
             # Stored: the next getUpdates may confirm it. Not stored: the exception above keeps
             # the offset here, so Telegram sends this update (and any after it) again.
-            self.offset = int(update["update_id"]) + 1
+            self.offset = update.update_id + 1
         for item in accepted:
             await self.adapter.finish(item)
         return len(updates)
@@ -126,17 +129,22 @@ class WebhookReceiver:
         if not self.secret or not hmac.compare_digest(given, self.secret):
             return web.Response(status=403, text="forbidden")
         try:
-            update: Any = await request.json()
+            data: Any = await request.json()
         except ValueError:
             return web.Response(status=400, text="body is not JSON")
-        if not isinstance(update, dict) or not isinstance(update.get("update_id"), int):
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return web.Response(status=400, text="not a Telegram update")
+        try:
+            update = self.adapter.api.read_update(data)
+        except ValueError as exc:
+            log.warning("telegram update %s cannot be read: %s", data["update_id"], exc)
             return web.Response(status=400, text="not a Telegram update")
         try:
             await self.adapter.identify()
             accepted = await self.adapter.accept(update)
         except Exception:
             # Not stored: a non-2xx answer makes Telegram deliver it again.
-            log.exception("could not store telegram update %s", update.get("update_id"))
+            log.exception("could not store telegram update %s", update.update_id)
             return web.Response(status=500, text="not stored, retry")
         task = asyncio.create_task(self.adapter.finish(accepted))
         self._tasks.add(task)

@@ -1,14 +1,17 @@
-"""Neutral Reply → Telegram messages: HTML or MarkdownV2 escaping, user-id mentions, inline
-keyboards, splitting above Telegram's 4,096-character limit, and files with their captions."""
+"""Neutral Reply → Telegram messages: HTML or MarkdownV2 markup, user-id mentions, inline
+keyboards, splitting above Telegram's 4,096-character limit, and files with their captions.
+
+The characters themselves are escaped by the driver's library (:class:`Escaping`), so what is
+sent is what that library would send.
+"""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from dataclasses import replace
 
-from bot.adapters.telegram.api import Keyboard, OutFile, OutText
+from bot.adapters.telegram.api import Escaping, Keyboard, OutFile, OutText
 from bot.core.messages import Mention, Reply, TextFormat
 
 MAX_TEXT = 4096
@@ -18,7 +21,6 @@ MAX_CALLBACK_BYTES = 64
 TOKEN_MARK = "~"
 """callback_data starting with this is a stored action token, not the command itself."""
 
-_MD2_SPECIAL = re.compile(r"([_*\[\]()~`>#+\-=|{}.!\\])")
 _MD_INLINE = re.compile(
     r"```(?:[^\n`]*\n)?(?P<pre>.*?)```"
     r"|`(?P<code>[^`\n]+)`"
@@ -40,33 +42,27 @@ def direct_callback(command: str) -> bool:
     return not command.startswith(TOKEN_MARK) and len(command.encode()) <= MAX_CALLBACK_BYTES
 
 
-def escape_md2(text: str) -> str:
-    """Escape every MarkdownV2 reserved character."""
-    return _MD2_SPECIAL.sub(r"\\\1", text)
-
-
-def markdown_to_md2(text: str) -> str:
+def markdown_to_md2(text: str, escape: Escaping) -> str:
     """Common Markdown (``**bold**``, ``*italic*``, `` `code` ``, fences, links, ``#`` headings)
     → Telegram MarkdownV2. Anything unmatched is escaped, so the result always parses."""
     text = _HEADING.sub(lambda m: f"**{m.group(1).strip()}**", text)
     out: list[str] = []
     pos = 0
     for m in _MD_INLINE.finditer(text):
-        out.append(escape_md2(text[pos : m.start()]))
+        out.append(escape.md2(text[pos : m.start()]))
         pos = m.end()
         if m.group("pre") is not None:
-            body = re.sub(r"([`\\])", r"\\\1", m.group("pre").strip("\n"))
+            body = escape.md2_code(m.group("pre").strip("\n"))
             out.append(f"```\n{body}\n```")
         elif m.group("code") is not None:
-            out.append("`" + re.sub(r"([`\\])", r"\\\1", m.group("code")) + "`")
+            out.append(f"`{escape.md2_code(m.group('code'))}`")
         elif m.group("bold") is not None:
-            out.append(f"*{escape_md2(m.group('bold'))}*")
+            out.append(f"*{escape.md2(m.group('bold'))}*")
         elif m.group("italic") is not None:
-            out.append(f"_{escape_md2(m.group('italic'))}_")
+            out.append(f"_{escape.md2(m.group('italic'))}_")
         else:
-            url = re.sub(r"([)\\])", r"\\\1", m.group("url"))
-            out.append(f"[{escape_md2(m.group('label'))}]({url})")
-    out.append(escape_md2(text[pos:]))
+            out.append(f"[{escape.md2(m.group('label'))}]({escape.md2_url(m.group('url'))})")
+    out.append(escape.md2(text[pos:]))
     return "".join(out)
 
 
@@ -85,13 +81,14 @@ def markdown_plain(text: str) -> str:
     return _MD_INLINE.sub(visible, text)
 
 
-def _mention(m: Mention, markdown: bool) -> str:
+def _mention(m: Mention, markdown: bool, escape: Escaping) -> str:
+    quote = escape.md2 if markdown else escape.html
     if not m.user_id.lstrip("-").isdigit():
-        return "@" + (escape_md2(m.name) if markdown else html.escape(m.name, quote=False))
+        return "@" + quote(m.name)
     link = f"tg://user?id={m.user_id}"
     if markdown:
-        return f"[{escape_md2(m.name)}]({link})"
-    return f'<a href="{link}">{html.escape(m.name, quote=False)}</a>'
+        return f"[{quote(m.name)}]({link})"  # digits only: nothing to escape
+    return f'<a href="{link}">{quote(m.name)}</a>'
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -126,17 +123,20 @@ def _cut_point(line: str, limit: int) -> int:
     return end
 
 
-def render(reply: Reply, callback_data: Mapping[str, str], limit: int = MAX_TEXT) -> list[OutText]:
+def render(
+    reply: Reply, callback_data: Mapping[str, str], escape: Escaping, limit: int = MAX_TEXT
+) -> list[OutText]:
     """Telegram messages for ``reply``: mentions on the first, buttons on the last.
 
     Args:
         reply: The neutral reply.
         callback_data: For each button command, the callback_data to put on its button
             (the command itself, or a stored token when it is longer than 64 bytes).
+        escape: The driver library's escaping helpers.
         limit: The most characters one message may show.
     """
     markdown = reply.format is TextFormat.MARKDOWN
-    head = " ".join(_mention(m, markdown) for m in reply.mentions)
+    head = " ".join(_mention(m, markdown, escape) for m in reply.mentions)
     head_plain = " ".join(f"@{m.name}" for m in reply.mentions)
     room = limit - (utf16_len(head_plain) + 1 if head else 0)
     keyboard: Keyboard = tuple(
@@ -146,9 +146,9 @@ def render(reply: Reply, callback_data: Mapping[str, str], limit: int = MAX_TEXT
     out: list[OutText] = []
     for i, piece in enumerate(pieces):
         if markdown:
-            text, plain = markdown_to_md2(piece), markdown_plain(piece)
+            text, plain = markdown_to_md2(piece, escape), markdown_plain(piece)
         else:
-            text, plain = html.escape(piece, quote=False), piece
+            text, plain = escape.html(piece), piece
         if i == 0 and head:
             text, plain = f"{head}\n{text}", f"{head_plain}\n{plain}"
         last = i == len(pieces) - 1
@@ -158,7 +158,9 @@ def render(reply: Reply, callback_data: Mapping[str, str], limit: int = MAX_TEXT
     return out
 
 
-def render_file(reply: Reply, callback_data: Mapping[str, str]) -> list[OutText | OutFile]:
+def render_file(
+    reply: Reply, callback_data: Mapping[str, str], escape: Escaping
+) -> list[OutText | OutFile]:
     """The messages for a reply with a file: the file with the text as its caption when that
     fits in 1,024 characters, else the text as messages of its own and then the file."""
     file = reply.attachment
@@ -166,7 +168,10 @@ def render_file(reply: Reply, callback_data: Mapping[str, str]) -> list[OutText 
         raise ValueError("render_file needs a reply with an attachment")
     photo = file.is_photo and len(file.data) <= MAX_PHOTO_BYTES
     text = replace(reply, attachment=None)
-    caption = render(text, callback_data, MAX_CAPTION)
+    caption = render(text, callback_data, escape, MAX_CAPTION)
     if len(caption) == 1:
         return [OutFile(file.name, file.data, photo, caption[0])]
-    return [*render(text, callback_data), OutFile(file.name, file.data, photo, OutText("", None))]
+    return [
+        *render(text, callback_data, escape),
+        OutFile(file.name, file.data, photo, OutText("", None)),
+    ]

@@ -73,9 +73,8 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=0.1)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.port = int(self._runner.addresses[0][1])  # the port the system picked
 
     async def stop(self) -> None:
         if self._runner is not None:

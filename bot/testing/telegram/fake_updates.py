@@ -28,6 +28,8 @@ class Sent:
 class UpdateFactory:
     """Builds updates with increasing update_ids and per-chat message ids."""
 
+    bot_id: int
+
     def __init__(self) -> None:
         self._ids = itertools.count(1001)
         self._msg_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
@@ -54,6 +56,37 @@ class UpdateFactory:
             length = len(text.split(" ")[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return {"update_id": next(self._ids), "message": message}
+
+    def caption_update(
+        self, sender: int, caption: str, *, chat_id: int | None = None, **extra: Any
+    ) -> Json:
+        """A photo with ``caption`` and no text (what a phone sends for a captioned picture)."""
+        update = self.message_update(sender, caption, chat_id=chat_id, **extra)
+        message = update["message"]
+        message["caption"] = message.pop("text")
+        if "entities" in message:
+            message["caption_entities"] = message.pop("entities")
+        message["photo"] = [{"file_id": "P1", "file_unique_id": "p", "width": 1, "height": 1}]
+        return update
+
+    def edited_update(self, original: Json, text: str) -> Json:
+        """``original`` (a message update) edited to say ``text``."""
+        message = {**original["message"], "text": text, "edit_date": int(time.time())}
+        return {"update_id": next(self._ids), "edited_message": message}
+
+    def member_update(self, chat_id: int, by: int, status: str) -> Json:
+        """The bot's own membership in ``chat_id`` changed (``member``, ``left``, ``kicked``)."""
+        bot = {"id": self.bot_id, "is_bot": True, "first_name": "值班助手"}
+        return {
+            "update_id": next(self._ids),
+            "my_chat_member": {
+                "chat": self.chat(chat_id),
+                "from": {"id": by, "is_bot": False, "first_name": f"用户{by}"},
+                "date": int(time.time()),
+                "old_chat_member": {"status": "left", "user": bot},
+                "new_chat_member": {"status": status, "user": bot},
+            },
+        }
 
     def press_update(self, sender: int, sent: Sent, data: str) -> Json:
         """Pressing a button with ``data`` under message ``sent``."""

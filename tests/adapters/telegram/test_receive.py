@@ -3,10 +3,17 @@ button presses, group mentions, supergroup service messages, live edits."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
 from sqlalchemy import func, select
 
 from bot.adapters.telegram.render import TOKEN_MARK
+from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.messages import Button, Reply, Target
 from bot.core.roles import Role
@@ -26,8 +33,8 @@ DRIVERS = ["ptb", "aiogram"]
 OFFICER = 7002
 
 
-async def _inbox_rows(chat_app: object) -> int:
-    async with chat_app.sessions() as session:  # type: ignore[attr-defined]
+async def _inbox_rows(app: App) -> int:
+    async with app.sessions() as session:
         return int(await session.scalar(select(func.count()).select_from(InboxMessage)) or 0)
 
 
@@ -56,6 +63,35 @@ async def test_crash_between_storing_and_handling_handles_once(
         await fake.stop()
 
 
+async def test_aiogram_polling_confirms_an_update_whose_handler_failed() -> None:
+    """Why the adapter polls itself with both drivers (receive.py): aiogram's own polling, even
+    waiting for its handler (handle_as_tasks=False), confirms an update the handler could not
+    store. Should aiogram stop doing so, its polling could serve the aiogram driver."""
+    fake = FakeBotApi(TOKEN)
+    await fake.start()
+    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url), timeout=2)
+    bot, dispatcher, seen = Bot(TOKEN, session=session), Dispatcher(), []
+
+    @dispatcher.message()
+    async def store(message: Message) -> None:
+        seen.append(message.text)
+        raise RuntimeError("the inbox refused it")
+
+    update_id = await fake.push(fake.message_update(OFFICER, "/whoami"))
+    polling = asyncio.create_task(
+        dispatcher.start_polling(
+            bot, handle_as_tasks=False, handle_signals=False, polling_timeout=1
+        )
+    )
+    try:
+        await fake.wait_confirmed(update_id)
+    finally:
+        await dispatcher.stop_polling()
+        await polling
+        await fake.stop()
+    assert seen == ["/whoami"] and fake.updates == []  # handled once, failed, confirmed
+
+
 @pytest.mark.parametrize("driver", DRIVERS)
 async def test_webhook_refuses_a_wrong_secret_and_stores_nothing(
     db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, driver: str
@@ -71,6 +107,9 @@ async def test_webhook_refuses_a_wrong_secret_and_stores_nothing(
         await chat.adapter.settle()
         assert len(await chat.replies(str(OFFICER))) == 1
         assert await chat.post({"not": "an update"}) == 400
+        # An update_id alone does not make an update: the driver's library must read it.
+        assert await chat.post({"update_id": 5, "message": "not a message"}) == 400
+        assert await _inbox_rows(chat.app) == 1
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
@@ -118,6 +157,23 @@ async def test_group_mention_and_supergroup_service_message(
         await chat.deliver(chat.fake.migrate_update(group, supergroup))
         async with chat.app.sessions() as session:
             assert await groups.find(session, Target("telegram", str(supergroup))) is not None
+
+
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+@pytest.mark.parametrize("driver", DRIVERS)
+async def test_a_captioned_command_is_answered_but_edits_and_joins_are_not(
+    db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, driver: str, mode: str
+) -> None:
+    async with running_bot(db_url, clock, monkeypatch, driver=driver, mode=mode) as chat:
+        await add_person(chat.app, "值班员甲", {Role.OFFICER}, telegram_id=OFFICER)
+        original = chat.fake.message_update(OFFICER, "/whoami")
+        await chat.deliver(original)
+        await chat.deliver(chat.fake.edited_update(original, "/help"))
+        await chat.deliver(chat.fake.member_update(-500, OFFICER, "member"))
+        await chat.deliver(chat.fake.caption_update(OFFICER, "/whoami"))
+        replies = await chat.replies(str(OFFICER))
+        assert len(replies) == 2 and all("姓名：值班员甲" in r for r in replies)
+        assert chat.fake.texts(-500) == []
 
 
 @pytest.mark.parametrize("driver", DRIVERS)

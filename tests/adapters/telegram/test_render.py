@@ -1,10 +1,16 @@
-"""Reply → Telegram text: escaping that Telegram's parser accepts, mentions, splitting, buttons."""
+"""Reply → Telegram text: escaping that Telegram's parser accepts, mentions, splitting, buttons.
+
+Text is escaped by the driver's library, so everything that depends on escaping runs with
+both libraries' helpers.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.adapters.telegram.api import BotIdentity
+from bot.adapters.telegram.api import Escaping
+from bot.adapters.telegram.driver_aiogram import AIOGRAM_ESCAPING
+from bot.adapters.telegram.driver_ptb import PTB_ESCAPING
 from bot.adapters.telegram.render import (
     MAX_TEXT,
     direct_callback,
@@ -14,16 +20,21 @@ from bot.adapters.telegram.render import (
     split_text,
     utf16_len,
 )
-from bot.adapters.telegram.updates import parse
-from bot.core.messages import Button, ChatKind, Mention, Reply, TextFormat
+from bot.core.messages import Button, Mention, Reply, TextFormat
 from bot.testing.telegram.fake_bot_api import ApiReply
 from bot.testing.telegram.markup import html_visible, md2_visible
 
 TRICKY = "值班 <急> & 「防汛」 a_b *c* [d](e) 1.5-2 #3 !(x) `y` \\ ~z~ ||w||"
 
 
-def test_plain_text_is_escaped_for_html_and_shows_unchanged() -> None:
-    (out,) = render(Reply(TRICKY), {})
+@pytest.fixture(params=["ptb", "aiogram"])
+def escape(request: pytest.FixtureRequest) -> Escaping:
+    """The escaping helpers of each driver's library."""
+    return PTB_ESCAPING if request.param == "ptb" else AIOGRAM_ESCAPING
+
+
+def test_plain_text_is_escaped_for_html_and_shows_unchanged(escape: Escaping) -> None:
+    (out,) = render(Reply(TRICKY), {}, escape)
     assert out.parse_mode == "HTML"
     assert html_visible(out.text) == TRICKY
 
@@ -40,8 +51,10 @@ def test_plain_text_is_escaped_for_html_and_shows_unchanged() -> None:
         (TRICKY, "值班 <急> & 「防汛」 a_b c d 1.5-2 #3 !(x) y \\ ~z~ ||w||"),
     ],
 )
-def test_markdown_becomes_markdown_v2_that_telegram_parses(source: str, shown: str) -> None:
-    visible = md2_visible(markdown_to_md2(source))  # raises like Telegram on a bad escape
+def test_markdown_becomes_markdown_v2_that_telegram_parses(
+    source: str, shown: str, escape: Escaping
+) -> None:
+    visible = md2_visible(markdown_to_md2(source, escape))  # raises like Telegram on a bad escape
     assert visible == shown
     # The plain fallback keeps the same words (links keep their address).
     plain = markdown_plain(source).replace(" (https://example.gov.cn/a_(b))", "")
@@ -55,22 +68,24 @@ def test_unescaped_markdown_v2_is_refused_by_the_local_server() -> None:
         html_visible("a < b")
 
 
-def test_mentions_by_user_id_in_both_formats() -> None:
+def test_mentions_by_user_id_in_both_formats(escape: Escaping) -> None:
     mentions = (Mention("123456", "张三"), Mention("wecom-id", "李<明>"))
-    (html_out,) = render(Reply("请确认", mentions=mentions), {})
+    (html_out,) = render(Reply("请确认", mentions=mentions), {}, escape)
     assert '<a href="tg://user?id=123456">张三</a>' in html_out.text
     assert html_visible(html_out.text) == "张三 @李<明>\n请确认"
-    (md_out,) = render(Reply("请确认", format=TextFormat.MARKDOWN, mentions=mentions), {})
+    (md_out,) = render(Reply("请确认", format=TextFormat.MARKDOWN, mentions=mentions), {}, escape)
     assert "[张三](tg://user?id=123456)" in md_out.text
     assert md2_visible(md_out.text) == "张三 @李<明>\n请确认"
 
 
-def test_long_text_is_split_under_the_limit_with_nothing_lost() -> None:
+def test_long_text_is_split_under_the_limit_with_nothing_lost(escape: Escaping) -> None:
     lines = [f"第{i}行：" + "汛情" * 60 for i in range(100)]
     text = "\n".join(lines)
     buttons = ((Button("确认", "/ack 1"),),)
     out = render(
-        Reply(text, buttons=buttons, mentions=(Mention("1", "张三"),)), {"/ack 1": "/ack 1"}
+        Reply(text, buttons=buttons, mentions=(Mention("1", "张三"),)),
+        {"/ack 1": "/ack 1"},
+        escape,
     )
     assert len(out) > 1
     assert all(utf16_len(html_visible(o.text)) <= MAX_TEXT for o in out)
@@ -92,37 +107,3 @@ def test_callback_data_limit_is_in_bytes() -> None:
     assert direct_callback("确认" * 10)  # 60 bytes
     assert not direct_callback("确认" * 11)  # 66 bytes
     assert not direct_callback("~looks like a token")
-
-
-def test_parse_private_group_and_button_updates() -> None:
-    me = BotIdentity(123456, "DutyTestBot")
-    private = {
-        "update_id": 9,
-        "message": {
-            "message_id": 1,
-            "from": {"id": 5, "first_name": "三", "last_name": "张", "is_bot": False},
-            "chat": {"id": 5, "type": "private"},
-            "text": "/whoami",
-        },
-    }
-    msg = parse(private, me).message
-    assert msg is not None and msg.chat_kind is ChatKind.PRIVATE
-    assert (msg.message_id, msg.sender_id, msg.sender_name) == ("123456:9", "5", "三 张")
-    group = {
-        "update_id": 10,
-        "message": {
-            "message_id": 2,
-            "from": {"id": 5, "first_name": "三", "is_bot": False},
-            "chat": {"id": -100, "type": "supergroup", "title": "防汛群"},
-            "text": "@dutytestbot 值班 今天",
-            "entities": [{"type": "mention", "offset": 0, "length": 12}],
-        },
-    }
-    msg = parse(group, me).message
-    assert msg is not None and msg.chat_kind is ChatKind.GROUP and msg.mentions_bot
-    assert msg.text == "值班 今天" and msg.chat_title == "防汛群"
-    channel = {"update_id": 11, "channel_post": {"message_id": 3, "text": "x"}}
-    assert parse(channel, me).message is None
-    bot_echo = {**private, "update_id": 12}
-    bot_echo["message"] = {**private["message"], "from": {"id": 8, "is_bot": True}}
-    assert parse(bot_echo, me).message is None
