@@ -150,7 +150,7 @@ def in_message(msg: IncomingMessage) -> Finding | None:
     return find_any(msg.text, msg.chat_title, msg.sender_name)
 
 
-def strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
     """Every string in a JSON-like value (keys included) with its dotted path."""
     if isinstance(value, str):
         yield path, value
@@ -158,15 +158,15 @@ def strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
         for key, item in value.items():
             inner = f"{path}.{key}" if path else str(key)
             yield inner, str(key)
-            yield from strings(item, inner)
+            yield from _strings(item, inner)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            yield from strings(item, f"{path}.{index}" if path else str(index))
+            yield from _strings(item, f"{path}.{index}" if path else str(index))
 
 
 def find_in(value: object) -> tuple[str, Finding] | None:
     """The path of the first string in a JSON-like ``value`` that carries a marking."""
-    for path, text in strings(value):
+    for path, text in _strings(value):
         if (found := find(text)) is not None:
             return path, found
     return None
