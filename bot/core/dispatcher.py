@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.core import dialogs
+from bot.core import dialogs, secrecy
 from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
@@ -23,7 +23,6 @@ from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
 from bot.core.roles import UserInfo, labels
 from bot.core.routing import CommandTable, Route
-from bot.core.secrecy import REFUSAL, find_marker
 from bot.store import audit, inbox, outbox
 from bot.store.sql import attach_fast_path
 
@@ -81,9 +80,20 @@ class Dispatcher:
         self.notify = notify
 
     async def persist(self, msg: IncomingMessage) -> int | None:
-        """Store a message before acknowledging it to the platform; None if already handled."""
+        """Store a message before acknowledging it to the platform; None if already handled.
+
+        A message with a 密级 marking is not stored even until it is handled: it is refused
+        here and now (and None returned).
+        """
+        finding = secrecy.in_message(msg)
         async with self.sessions.begin() as session:
-            return await inbox.accept(session, msg, self.clock.now())
+            now = self.clock.now()
+            if finding is None:
+                return await inbox.accept(session, msg, now)
+            if await inbox.take(session, msg, now):
+                await self._classified(session, msg, now, finding)
+        self.notify()
+        return None
 
     async def receive(self, msg: IncomingMessage) -> None:
         """Store and handle one message (a platform retry of a handled message does nothing)."""
@@ -183,10 +193,17 @@ class Dispatcher:
             ),
         )
 
+    async def _classified(
+        self, session: AsyncSession, msg: IncomingMessage, now: datetime, found: secrecy.Finding
+    ) -> None:
+        """Refuse a message with a 密级 marking: the audit says which form, never the text."""
+        reply = Reply(secrecy.refusal(found))
+        await self._finish(session, msg, now, None, "", "classified", found.detail, [reply])
+
     async def _process(self, session: AsyncSession, msg: IncomingMessage, now: datetime) -> None:
-        if find_marker(msg.text):
-            # Nothing of the text is kept: not in the audit, not in the inbox (cleared on done).
-            await self._finish(session, msg, now, None, "", "classified", None, [Reply(REFUSAL)])
+        marked = secrecy.in_message(msg)
+        if marked is not None:  # the inbox keeps only the key (its text is cleared on taking)
+            await self._classified(session, msg, now, marked)
             return
         user = await self.directory.resolve(session, msg.platform, msg.sender_id)
         roles = user.roles if user else None

@@ -1,13 +1,17 @@
-"""What the sender records after a send: audit rows, retries with backoff, failures for admins."""
+"""What the sender records around a send: audit rows, retries with backoff, failures and
+redactions told to the admins."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import OutboxConfig
+from bot.core import redaction
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
 from bot.core.ports import Directory
@@ -82,6 +86,10 @@ async def failed_attempt(
         await outbox.mark_retry(session, row.id, now + delay, str(exc))
 
 
+def _which(row: outbox.Claimed) -> str:
+    return f"发往 {row.target} 的{row.kind}消息（编号 {row.id}）"
+
+
 async def _alert_admins(
     session: AsyncSession,
     now: datetime,
@@ -92,11 +100,49 @@ async def _alert_admins(
 ) -> None:
     """Tell every admin, on every account they have, that a message was not delivered."""
     text = (
-        f"【投递失败】发往 {row.target} 的{row.kind}消息（编号 {row.id}）未能送达：{reason}\n"
+        f"【投递失败】{_which(row)}未能送达：{reason}\n"
         f"内容摘要：{outbox_admin.summary(row.payload, 60)}\n"
         f"处理：核实地址后执行 dutybot outbox retry {row.id}，"
         "或在聊天中发送 /outbox failed 查看。"
     )
+    await _tell_admins(session, now, row, "outbox", text, platforms, directory)
+
+
+async def redacted(
+    session: AsyncSession,
+    now: datetime,
+    row: outbox.Claimed,
+    payload: dict[str, Any],
+    platforms: set[str],
+    directory: Directory,
+) -> outbox.Claimed:
+    """``row`` goes out as ``payload`` (from :func:`bot.core.redaction.screen`): tell the admins.
+
+    Rows are redacted when queued; one queued before that (its payload differs) is stored
+    redacted now. The notice names the row and its key (where it came from), never the text.
+    """
+    if payload is not row.payload:
+        await outbox.replace_payload(session, row.id, payload)
+    text = (
+        f"【密级标识】{_which(row)}含密级标识（{payload.get(redaction.FLAG)}），"
+        "相关内容已隐去后发送。\n"
+        f"请核查产生这条消息的数据（{row.idempotency_key}），按「涉密不上网、上网不涉密」的规定"
+        "删除或更正；涉密事项请通过机要渠道办理。"
+    )
+    await _tell_admins(session, now, row, "secrecy", text, platforms, directory)
+    return replace(row, payload=payload)
+
+
+async def _tell_admins(
+    session: AsyncSession,
+    now: datetime,
+    row: outbox.Claimed,
+    about: str,
+    text: str,
+    platforms: set[str],
+    directory: Directory,
+) -> None:
+    """Queue ``text`` about ``row`` for every admin, on every account they have, once."""
     priority = min(row.priority, outbox.Priority.INTERACTIVE)
     for user_id, platform, address in await directory.admin_accounts(session):
         if platform not in platforms:
@@ -106,7 +152,7 @@ async def _alert_admins(
             now,
             Target(platform, address),
             Reply(text),
-            key=f"alert:outbox:{row.id}:{user_id}:{platform}",
+            key=f"alert:{about}:{row.id}:{user_id}:{platform}",
             priority=outbox.Priority(priority),
             kind="alert",
             notify_on_failure=False,

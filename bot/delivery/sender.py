@@ -21,12 +21,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
+from bot.core import redaction
 from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 from bot.core.ports import Adapter, Directory
 from bot.delivery.limits import PlatformLimits
-from bot.delivery.results import audit_outbound, failed_attempt
+from bot.delivery.results import audit_outbound, failed_attempt, redacted
 from bot.store import outbox, outbox_files, outbox_once
 
 log = logging.getLogger("dutybot.sender")
@@ -208,6 +209,12 @@ class Sender:
         later = await limits.try_acquire(row.target.address, adapter.is_group(row.target.address))
         if later is not None:
             return later
+        payload, _ = redaction.screen(row.payload)
+        if redaction.FLAG in payload:  # it carries (or carried) a 密级 marking
+            async with self.sessions.begin() as session:
+                row = await redacted(
+                    session, self.clock.now(), row, payload, set(self.adapters), self.directory
+                )
         reply = Reply.from_payload(row.payload)
         edit_of = None
         if reply.attachment is not None:  # a file goes as a new message, with its bytes

@@ -16,8 +16,8 @@ from sqlalchemy import Index, Integer, String, Text, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.core import redaction
 from bot.core.messages import Reply, Target
-from bot.core.secrecy import find_marker
 from bot.store.base import Base, JSONText, is_postgres, prepared_insert, table_of
 from bot.store.sql import Prepared
 
@@ -94,10 +94,6 @@ _ENQUEUE = Prepared(
 )
 
 
-class ClassifiedContentError(ValueError):
-    """Refused: the text carries a 密级 marking and must not leave the bot."""
-
-
 async def enqueue(
     session: AsyncSession,
     now: datetime,
@@ -118,13 +114,11 @@ async def enqueue(
 
     A file attached to ``reply`` is stored beside the row (:mod:`bot.store.outbox_files`).
 
-    Raises:
-        ClassifiedContentError: the text (or a file's name) carries a 密级 marking.
+    Text that carries a 密级 marking is redacted and flagged, never stored; the sender tells
+    the administrators (:func:`bot.core.redaction.screen`).
     """
-    file = reply.attachment
-    marker = find_marker(reply.text) or (find_marker(file.name) if file else None)
-    if marker:
-        raise ClassifiedContentError(f"outbound text carries a classification marking ({marker})")
+    payload, _ = redaction.screen(reply.to_payload())
+    file = reply.attachment if "attachment" in payload else None
     inserted = await _ENQUEUE.execute(
         session,
         {
@@ -132,7 +126,7 @@ async def enqueue(
             "target": str(target),
             "platform": target.platform,
             "kind": kind,
-            "payload": reply.to_payload(),
+            "payload": payload,
             "priority": int(priority),
             "status": OutboxStatus.PENDING.value,
             "attempts": 0,
@@ -271,6 +265,11 @@ async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: 
         attempts=OutboxMessage.attempts + 1,
         next_attempt_at=now,
     )
+
+
+async def replace_payload(session: AsyncSession, row_id: int, payload: dict[str, Any]) -> None:
+    """Overwrite what a row says (the sender redacting a row queued before the guard)."""
+    await _set(session, row_id, payload=payload)
 
 
 async def edited_message(session: AsyncSession, target: Target, edit_key: str) -> str | None:

@@ -19,12 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config, ConfigError
+from bot.core import secrecy
 from bot.core.clock import Clock, LocalTime
 from bot.core.context import WorkContext
 from bot.core.errors import UserError
 from bot.http.server import HttpServer
 from bot.store import audit
-from models.tickets.ingest import LABELS, TicketIn, field_errors
+from models.tickets.ingest import CLASSIFIED, LABELS, TicketIn, field_errors
 from models.tickets.intake import as_dict, close, take, visit
 from models.tickets.records import find, get
 
@@ -138,6 +139,9 @@ class TicketsApi:
             if not isinstance(given, dict):
                 return _error(400, "请求体应为 JSON 对象")
             body = given
+        found = secrecy.find_in(dict(request.match_info)) or secrecy.find_in(body)
+        if found is not None:
+            return await self._classified(request, client, *found)
         try:
             async with self.sessions.begin() as session:
                 now = self.clock.now()
@@ -162,6 +166,24 @@ class TicketsApi:
             return _invalid(exc)
         except UserError as exc:
             return _error(422, str(exc))
+
+    async def _classified(
+        self, request: web.Request, client: str, field: str, found: secrecy.Finding
+    ) -> web.Response:
+        """Refuse a marked request, storing none of it; audit its route (not path) and form."""
+        route = request.match_info.route.resource
+        async with self.sessions.begin() as session:
+            entry = audit.Entry(
+                kind="api",
+                command=f"{request.method} {route.canonical if route else BASE}",
+                outcome="classified",
+                actor=client,
+                platform="api",
+                detail={"status": 422, **found.detail},
+            )
+            await audit.append(session, self.clock.now(), entry)
+        message = f"{field}：{CLASSIFIED}（{found.reason}）"
+        return _error(422, f"数据校验未通过：{message}", [{"field": field, "message": message}])
 
     async def _post(self, request: web.Request) -> web.Response:
         async def work(ctx: WorkContext, body: dict[str, Any], client: str) -> web.Response:

@@ -11,8 +11,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.core import secrecy
 from bot.core.errors import UserError
-from bot.core.secrecy import find_marker
 from models.directory import units as org_units
 from models.tickets.plan import due_of, replan
 from models.tickets.records import OPEN, Status, Ticket, find, log
@@ -39,6 +39,9 @@ LABELS = {
 }
 
 
+CLASSIFIED = "含密级标识，涉密内容不得进入本系统，请通过机要渠道办理"
+
+
 class TicketIn(BaseModel):
     """A ticket as the 12345 platform sends it (times without a zone are local time)."""
 
@@ -59,12 +62,14 @@ class TicketIn(BaseModel):
     co_units: list[str] = []
     typical: bool = False
 
-    @field_validator("content", "address")
+    @field_validator(
+        "channel", "caller_name", "caller_phone", "content", "address", "lead_unit", "co_units"
+    )
     @classmethod
-    def _not_classified(cls, value: str) -> str:
-        marker = find_marker(value)
-        if marker:
-            raise ValueError(f"含密级标识「{marker}」，涉密内容不得进入本系统")
+    def _not_classified(cls, value: Any) -> Any:
+        found = secrecy.find_in(value)
+        if found is not None:
+            raise ValueError(f"{CLASSIFIED}（{found[1].reason}）")
         return value
 
 

@@ -41,6 +41,20 @@ def test_xlsx_with_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path
     assert _export(env, tmp_path, "2027-03-01", "2027-03-31") == before
 
 
+def test_a_marked_cell_refuses_the_whole_file(env: dict[str, str], tmp_path: Path) -> None:
+    before = _export(env, tmp_path, "2027-03-01", "2027-03-31")
+    rows: list[list[object]] = [
+        ["2027-03-01", "全天", "李明", "张三", "", "0571-1234567"],
+        ["2027-03-02", "全天", "王刚", "赵丽", "", "机密★1年"],
+    ]
+    result = runner.invoke(
+        app, ["roster", "import", str(write_xlsx(tmp_path / "r.xlsx", HEADER, rows))], env=env
+    )
+    assert result.exit_code == 1
+    assert "第3行：「电话」列含密级标识" in result.output and "机要渠道" in result.output
+    assert _export(env, tmp_path, "2027-03-01", "2027-03-31") == before
+
+
 def test_import_then_reimport_reports_changes(env: dict[str, str], tmp_path: Path) -> None:
     rows: list[list[object]] = [
         ["2027-03-01", "白班", "李明", "张三、赵丽", "钱芳", "0571-1234567"],

@@ -75,6 +75,15 @@ def test_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path) -> None:
     assert _search(env, "河道")[0] == 1
 
 
+def test_a_marked_cell_refuses_the_whole_file(env: dict[str, str], tmp_path: Path) -> None:
+    marked = [*GOOD[:2], [*GOOD[2][:6], "王\u200b小明", "機 密★5年"]]
+    book = write_xlsx(tmp_path / "m.xlsx", HEADER, marked)
+    result = runner.invoke(app, ["tickets", "import", str(book)], env=env)
+    assert result.exit_code == 1
+    assert "第4行：「联系电话」列含密级标识" in result.output and "机要渠道" in result.output
+    assert _search(env, "路灯")[0] == 1  # nothing was imported
+
+
 def test_import_then_search_newest_first(env: dict[str, str], tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "t.xlsx", HEADER, GOOD)
     result = runner.invoke(app, ["tickets", "import", "--quiet", str(path)], env=env)

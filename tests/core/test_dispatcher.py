@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.core import secrecy
 from bot.core.context import HandlerContext
 from bot.core.routing import Router
-from bot.core.secrecy import REFUSAL
 from bot.store import due
 from bot.store.audit import AuditLog
 from bot.store.inbox import InboxMessage
@@ -81,18 +81,37 @@ async def test_role_refusal_names_the_roles(app: App, console: RecordingAdapter)
 async def test_classified_text_is_refused_and_not_stored(
     app: App, console: RecordingAdapter
 ) -> None:
-    secret = "/remind 10分钟 转发机密★10年文件第3号"
+    secret = "/remind 10分钟 转发机\u200b密★10年文件第3号"
     await app.dispatcher.receive(incoming(secret))
     await app.sender.drain()
-    assert console.texts("张三") == [REFUSAL]
+    [answer] = console.texts("张三")
+    assert answer == secrecy.refusal(secrecy.Finding(secrecy.Form.STARRED))
+    assert "机要渠道" in answer
     assert await _count(app, due.DueItem) == 0
-    for row in await _audit(app):
-        assert "机密" not in str(row.detail) and "第3号" not in str(row.detail)
+    [row] = await _audit(app)
+    assert (row.outcome, row.detail) == ("classified", {"form": "STARRED"})
     async with app.sessions() as session:
         payloads = list(await session.scalars(select(InboxMessage.payload)))
         queued = list(await session.scalars(select(OutboxMessage.payload)))
     assert payloads == [None]
     assert all("第3号" not in str(p) for p in queued)
+
+
+async def test_a_marked_callback_is_refused_before_it_is_stored(
+    app: App, console: RecordingAdapter
+) -> None:
+    """Webhook callbacks are stored before they are handled: a marked one is refused at once,
+    and its text never reaches the inbox, not even while pending."""
+    msg = incoming("记录 来电 【機密】河口乡报告堤防险情", message_id="cb-1")
+    assert await app.dispatcher.persist(msg) is None  # nothing left to handle
+    assert await app.dispatcher.persist(msg) is None  # the platform's retry: dropped
+    await app.sender.drain()
+    assert len(console.texts("张三")) == 1 and "密级标识" in console.texts("张三")[0]
+    async with app.sessions() as session:
+        assert list(await session.scalars(select(InboxMessage.payload))) == [None]
+    assert [r.outcome for r in await _audit(app)] == ["classified"]
+    in_title = incoming("/whoami", group=True, chat="机密★项目组", message_id="cb-2")
+    assert await app.dispatcher.persist(in_title) is None
 
 
 async def test_unknown_command_suggests_close_ones(app: App, console: RecordingAdapter) -> None:

@@ -1,4 +1,4 @@
-"""Secrecy guard, time expressions and roles."""
+"""Time expressions and roles (the secrecy guard: test_secrecy.py)."""
 
 from __future__ import annotations
 
@@ -8,28 +8,10 @@ import pytest
 
 from bot.core.clock import LocalTime
 from bot.core.roles import Role, labels
-from bot.core.secrecy import find_marker
 from bot.core.when import split_when
 
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 Shanghai
 TZ = LocalTime("Asia/Shanghai")
-
-
-@pytest.mark.parametrize(
-    ("text", "marker"),
-    [
-        ("这是一份绝密文件", "绝密"),
-        ("机密★5年", "机密"),
-        ("秘密 级材料", "秘密"),
-        ("★10年 会议纪要", "★10年"),
-        ("★长期", "★长期"),
-        ("今天防汛会商，★★★重要", None),
-        ("非密 公开信息", None),
-        ("5★好评", None),
-    ],
-)
-def test_classification_markers(text: str, marker: str | None) -> None:
-    assert find_marker(text) == marker
 
 
 @pytest.mark.parametrize(

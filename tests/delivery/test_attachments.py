@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.app import App
+from bot.core import redaction
 from bot.core.args import Arg
 from bot.core.clock import FakeClock
 from bot.core.context import HandlerContext
@@ -21,7 +22,7 @@ from bot.core.messages import Attachment, Reply, Target
 from bot.core.routing import Router
 from bot.store import outbox, outbox_admin, outbox_files
 from bot.store.inbox import InboxMessage
-from bot.store.outbox import ClassifiedContentError, OutboxMessage, OutboxStatus
+from bot.store.outbox import OutboxMessage, OutboxStatus
 from bot.store.outbox_files import OutboxFile
 from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
@@ -96,10 +97,15 @@ async def test_file_is_stored_once_and_delivered_with_its_bytes(
     assert not reply.attachment.is_photo
 
 
-async def test_a_marking_in_a_file_name_is_refused(app: App) -> None:
+async def test_a_file_whose_name_carries_a_marking_is_not_sent(
+    app: App, fake: RecordingAdapter
+) -> None:
     file = Attachment("机密-名单.xlsx", XLSX, data=b"PK")
-    with pytest.raises(ClassifiedContentError):
-        await _queue(app, "f2", Reply("名单", attachment=file))
+    assert await _queue(app, "f2", Reply("名单", attachment=file))
+    assert await _count(app, OutboxFile) == 0
+    await app.sender.drain()
+    [(_, reply)] = fake.sent
+    assert reply.attachment is None and reply.text == f"名单\n{redaction.FILE_DROPPED}"
 
 
 async def test_chart_is_drawn_after_the_commit_off_the_event_loop(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
+from bot.core import redaction
 from bot.core.clock import FakeClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
@@ -124,11 +125,39 @@ async def test_send_interrupted_by_a_crash_is_retried_after_the_lease(
     assert fake.texts() == ["hello"]
 
 
-async def test_classified_text_never_enters_the_outbox(app: App) -> None:
-    import pytest
+async def test_marked_text_is_redacted_when_queued_and_the_admins_told(
+    app: App, fake: RecordingAdapter, console: RecordingAdapter
+) -> None:
+    assert await _enqueue(app, "k6", "请查收：\n附件：秘密★1年 人员名单")
+    row = await _row(app, "k6")
+    assert row.payload["text"] == f"请查收：\n{redaction.REDACTED}"
+    assert row.payload[redaction.FLAG] == "密级词后带★及保密期限"
+    await app.sender.drain()
+    await app.sender.drain()
+    assert fake.texts() == [f"请查收：\n{redaction.REDACTED}"]
+    [alert] = [text for text in console.texts("刘洋") if "【密级标识】" in text]
+    assert "编号" in alert and "k6" in alert and "人员名单" not in alert
 
-    with pytest.raises(outbox.ClassifiedContentError):
-        await _enqueue(app, "k6", "附件为秘密级文件")
+
+async def test_a_row_stored_with_a_marking_is_redacted_by_the_sender(
+    app: App, fake: RecordingAdapter, console: RecordingAdapter
+) -> None:
+    """A row that got in before the guard (or some other way) goes out redacted, is stored
+    redacted, and neither its delivery audit nor the admins' notice holds the marking."""
+    await _enqueue(app, "k7", "防汛会商通知")
+    async with app.sessions.begin() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.idempotency_key == "k7")
+            .values(payload={"text": "【機密】县应急预案修订稿", "format": "text"})
+        )
+    await app.sender.drain()
+    assert fake.texts() == [redaction.REDACTED]
+    assert (await _row(app, "k7")).payload["text"] == redaction.REDACTED
+    async with app.sessions() as session:
+        details = list(await session.scalars(select(AuditLog.detail)))
+    assert not any("预案" in str(detail) for detail in details)
+    assert any("【密级标识】" in text for text in console.texts("刘洋"))
 
 
 async def test_live_message_is_edited_not_resent(app: App, fake: RecordingAdapter) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
 from bot.app import App
+from bot.core import redaction
+from models.duty.records import DutySlot
 from tests.duty_support import say
 from tests.support import RecordingAdapter
 
@@ -15,6 +19,20 @@ async def test_duty_today_shows_leader_officer_and_phone(
     assert "11-26 周四（工作日）" in text
     assert "带班：李明" in text and "值班：张三" in text
     assert "13800000004" in text  # 张三's phone
+
+
+async def test_a_slot_holding_a_marking_is_shown_redacted_and_the_admins_told(
+    app: App, console: RecordingAdapter
+) -> None:
+    """A row that somehow holds a marking (a phone cell 机密★1年) never makes /duty fail."""
+    async with app.sessions.begin() as session:
+        await session.execute(update(DutySlot).values(phone="机密★1年"))
+    await say(app, "/duty today", sender="郑华")
+    await say(app, "值班")
+    for who in ("郑华", "张三"):
+        text = console.texts(who)[-1]
+        assert redaction.REDACTED in text and "出错" not in text and "★" not in text
+    assert any("【密级标识】" in text for text in console.texts("刘洋"))
 
 
 async def test_glued_chinese_form_and_tomorrow(app: App, console: RecordingAdapter) -> None:

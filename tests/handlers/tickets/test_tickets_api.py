@@ -16,6 +16,7 @@ from bot.store.audit import AuditLog
 from handlers.tickets.api import TicketsApi, api_keys
 from models.tickets.records import Ticket
 from tests.conftest import make_config
+from tests.secrecy_support import labelled, marked_cells, stored_texts
 from tests.support import RecordingAdapter
 
 KEY = "s3cret-hotline-key"
@@ -87,10 +88,40 @@ async def test_schema_errors_name_the_field(
     ) as resp:
         assert resp.status == 422
         assert "没有单位「火星局」" in (await resp.json())["error"]
-    secret = {**TICKET, "content": "机密 文件内容"}
-    async with client.post(f"{base}/api/v1/tickets", json=secret) as resp:
+    assert await _count(app) == 0
+
+
+async def test_marked_requests_are_refused_and_nothing_of_them_is_kept(
+    app: App, api: tuple[str, aiohttp.ClientSession]
+) -> None:
+    """Every marked line of the labelled set, as 诉求内容, and markings in other fields, the
+    path, or a key: refused before anything is stored; the audit keeps the route and form."""
+    base, client = api
+    marked = [line.text for line in labelled() if line.marked]
+    bodies = [{**TICKET, "content": text} for text in marked]
+    bodies += [
+        {**TICKET, "caller_name": "机密★1年"},
+        {**TICKET, "co_units": ["城关镇", "【機密】"]},
+        {**TICKET, "机\u200b密★": "x"},
+    ]
+    for body in bodies:
+        async with client.post(f"{base}/api/v1/tickets", json=body) as resp:
+            assert resp.status == 422, body
+            answer = await resp.json()
+        assert "机要渠道" in answer["error"]
+    assert answer["errors"][0]["field"] == "机\u200b密★"
+    async with client.patch(f"{base}/api/v1/tickets/机密★1年", json={}) as resp:
         assert resp.status == 422
     assert await _count(app) == 0
+    async with app.sessions() as session:
+        rows = list(await session.scalars(select(AuditLog).where(AuditLog.kind == "api")))
+    assert len(rows) == len(bodies) + 1
+    assert {r.command for r in rows} == {
+        "POST /api/v1/tickets",
+        "PATCH /api/v1/tickets/{number}",
+    }
+    assert all(r.outcome == "classified" and set(r.detail) == {"status", "form"} for r in rows)
+    assert marked_cells(await stored_texts(app)) == []
 
 
 async def test_auth_patch_get_and_openapi(
