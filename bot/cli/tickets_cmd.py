@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import clock, config, console, in_transaction, run
 from bot.core.clock import LocalTime
 from bot.core.context import WorkContext
+from handlers.tickets.intake import announce
 from models.tickets.file_import import Summary, import_file
 from models.tickets.records import Ticket
 from models.tickets.search import search, teach
@@ -34,7 +35,11 @@ def import_tickets(
         ctx = WorkContext(
             session=session, clock=clock, config=cfg, tz=LocalTime(cfg.timezone), now=clock.now()
         )
-        return await import_file(ctx, path, announce=notify)
+        summary = await import_file(ctx, path)
+        if notify:  # the 派单 notices and duplicate hints, after every row was taken
+            for taken in summary.taken:
+                await announce(ctx, taken)
+        return summary
 
     summary = run(in_transaction(cfg, work, command="tickets import", detail={"file": path.name}))
     console.print(f"[green]✓[/green] {path.name}：{summary}")

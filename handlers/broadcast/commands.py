@@ -16,9 +16,10 @@ from bot.core.messages import Button, Reply, Target
 from bot.core.roles import Role
 from bot.core.routing import Router
 from bot.store import outbox
+from handlers.broadcast import cards
 from models.broadcast import records as bc
 from models.broadcast.audience import Audience, recipient_rows, resolve
-from models.broadcast.send import launch
+from models.broadcast.send import deliver, launch, signers
 from models.directory import binding
 from models.directory.users import users_with_role
 
@@ -107,7 +108,9 @@ async def _in_status(
 
 
 async def _send(ctx: HandlerContext, found: bc.Broadcast) -> str:
-    queued = await launch(ctx.session, ctx.now, found, config=ctx.config.broadcast, tz=ctx.tz)
+    await launch(ctx.session, ctx.now, found, config=ctx.config.broadcast)
+    message = cards.message(found, await signers(ctx.session, found), ctx.tz)
+    queued = await deliver(ctx.session, ctx.now, found, message)
     ctx.audit_detail.update(broadcast=found.id, queued=queued)
     return (
         f"已发送 {found.title}，共 {queued} 条消息（紧急优先）。确认码 {found.code}。"

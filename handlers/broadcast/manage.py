@@ -9,10 +9,11 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers.broadcast import cards
 from models.broadcast import records as bc
 from models.broadcast.send import cancel
 from models.broadcast.state import progress
-from models.broadcast.summary import push_summary, render
+from models.broadcast.summary import push_summary
 
 router = Router("broadcast_manage")
 
@@ -29,7 +30,7 @@ async def broadcast_status(
     """The summary, plus who acknowledged when."""
     found = await bc.get(ctx.session, broadcast_id)
     states = await progress(ctx.session, found.id)
-    text = render(found, states, ctx.tz, ctx.now)
+    text = cards.summary_text(found, states, ctx.tz, ctx.now)
     acked = sorted((s.ack.acked_at, s.recipient.display) for s in states if s.ack is not None)
     if acked:
         lines = [f"  {who} {ctx.tz.fmt(at)}" for at, who in acked[:20]]
@@ -58,7 +59,8 @@ async def cancel_broadcast(
     ctx.audit_detail.update(broadcast=found.id, withdrawn=withdrawn)
     if not was_sent:
         return f"已撤回 {found.title}（未发送）。"
-    await push_summary(ctx.session, ctx.now, found, ctx.tz)
+    states = await progress(ctx.session, found.id)
+    await push_summary(ctx.session, ctx.now, found, cards.summary(found, states, ctx.tz, ctx.now))
     return (
         f"已撤回 {found.title}：尚未发出的 {withdrawn} 条不再发送，不再提醒未确认人员。"
         "此后收到的确认仍会记录。"

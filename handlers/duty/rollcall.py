@@ -8,9 +8,10 @@ from typing import Annotated
 from bot.core.args import Arg, parse_date
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.messages import ChatKind, Reply
+from bot.core.messages import ChatKind
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers.duty import cards
 from models.duty import notify as duty_notify
 from models.duty import rollcall as duty_rollcall
 
@@ -23,13 +24,16 @@ router = Router("duty-rollcall")
 async def rollcall(ctx: HandlerContext) -> str:
     """A leader's roll call of everyone on duty now."""
     calls = await duty_rollcall.call_on_duty(
-        ctx.session, ctx.now, ctx.config.duty.rollcall, ctx.tz, ctx.me.id
+        ctx.session, ctx.now, ctx.config.duty.rollcall, ctx.me.id
     )
     if not calls:
         raise UserError("当前没有值班班次或值班员，无法查岗。")
+    minutes = ctx.config.duty.rollcall.answer_minutes
+    for item in calls:
+        question = cards.rollcall_question(item, minutes, ctx.tz, ctx.now)
+        await duty_rollcall.ask(ctx.session, ctx.now, item, question)
     ctx.audit_detail["rollcalls"] = [c.id for c in calls]
     names = "、".join(c.user.name for c in calls)
-    minutes = ctx.config.duty.rollcall.answer_minutes
     return f"已向 {names} 发出查岗，{minutes} 分钟内未应答将通知您。"
 
 
@@ -50,11 +54,11 @@ async def answer(
             ctx.session,
             ctx.now,
             [item.by_user_id],
-            Reply(f"查岗：{ctx.me.name} 已应答，用时 {seconds // 60} 分 {seconds % 60} 秒。"),
+            cards.rollcall_answered(ctx.me.name, seconds),
             key=f"duty:rollcall:{item.id}:answered",
         )
     late = "（已超时）" if seconds > ctx.config.duty.rollcall.answer_minutes * 60 else ""
-    return f"已应答查岗，用时 {seconds // 60} 分 {seconds % 60} 秒{late}。"
+    return f"已应答查岗，用时 {cards.took(seconds)}{late}。"
 
 
 def _duration(seconds: int | None) -> str:

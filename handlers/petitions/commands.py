@@ -9,11 +9,12 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.fields import Form
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers import notify
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import Deadline, compute, weekday
-from models.directory import notify
 from models.directory import units as org_units
 from models.petitions.plan import replan
 from models.petitions.records import (
@@ -119,13 +120,16 @@ async def petition_forward(
     item.conclude_due, item.status = found.day(ctx.tz.tz), Status.HANDLING.value
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
     liaisons = [u.id for u in await org_units.unit_people(ctx.session, org.id, Role.LIAISON)]
+    instruction = f"领导批示：{item.instruction}（{item.instruction_by}）\n"
     reached = await notify.tell(
         ctx,
         liaisons,
-        f"📮 信访事项交办\n{item.label}，{item.channel}\n诉求：{item.request}\n"
-        + (f"领导批示：{item.instruction}（{item.instruction_by}）\n" if item.instruction else "")
-        + f"办结期限：{item.conclude_due}（{weekday(item.conclude_due)}）\n"
-        f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见",
+        Reply(
+            f"📮 信访事项交办\n{item.label}，{item.channel}\n诉求：{item.request}\n"
+            + (instruction if item.instruction else "")
+            + f"办结期限：{item.conclude_due}（{weekday(item.conclude_due)}）\n"
+            f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
+        ),
         key=f"petition:{item.id}:forwarded",
         kind="petition",
     )

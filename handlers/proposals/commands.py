@@ -9,12 +9,13 @@ from bot.core.args import Arg, parse_date
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.fields import Form, split_list
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers import notify
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
-from models.directory import notify
 from models.directory import units as org_units
 from models.proposals.plan import replan
 from models.proposals.records import (
@@ -114,7 +115,7 @@ async def proposal_new(
         f"答复后登记：/proposal_reply {item.id} A"
     )
     reached = await notify.tell(
-        ctx, liaisons, notice, key=f"proposal:{item.id}:assign", kind="proposal"
+        ctx, liaisons, Reply(notice), key=f"proposal:{item.id}:assign", kind="proposal"
     )
     lines = [
         f"✅ 已登记 #{item.id} {item.label}，承办：{org.name}"
@@ -171,8 +172,10 @@ async def proposal_reply(
     await notify.tell(
         ctx,
         [item.created_by],
-        f"📄 #{item.id} {item.label} 已答复：{item.answer_code} {CODES[item.answer_code]}{late}\n"
-        f"收到代表委员意见后登记：/proposal_rate {item.id} 满意|基本满意|不满意",
+        Reply(
+            f"📄 #{item.id} {item.label} 已答复：{item.answer_code} {CODES[item.answer_code]}"
+            f"{late}\n收到代表委员意见后登记：/proposal_rate {item.id} 满意|基本满意|不满意"
+        ),
         key=f"proposal:{item.id}:replied:{item.redo_count}",
         kind="proposal",
     )
@@ -206,8 +209,10 @@ async def proposal_rate(
     await notify.tell(
         ctx,
         liaisons,
-        f"↩️ #{item.id} {item.label} 代表委员不满意，请重新办理\n"
-        f"再次答复期限：{item.redo_due}；答复后登记：/proposal_reply {item.id} 类别",
+        Reply(
+            f"↩️ #{item.id} {item.label} 代表委员不满意，请重新办理\n"
+            f"再次答复期限：{item.redo_due}；答复后登记：/proposal_reply {item.id} 类别"
+        ),
         key=f"proposal:{item.id}:redo:{item.redo_count}",
         kind="proposal",
         fallback=[item.created_by],

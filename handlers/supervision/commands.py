@@ -10,10 +10,10 @@ from bot.core.errors import UserError
 from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers import notify
 from handlers.supervision.args import NewTask, due_from, parse_new
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import end_of_day, weekday
-from models.directory import notify
 from models.directory import units as org_units
 from models.directory.users import OrgUnit
 from models.supervision import records as supervision
@@ -88,7 +88,8 @@ async def _notify_units(
         )
         key = f"task:{item.id}:assign:{unit.id}"
         people = [u.id for u in liaisons]
-        if not await notify.tell(ctx, people, text, key=key, kind="supervision", buttons=buttons):
+        reply = Reply(text, buttons=(buttons,))
+        if not await notify.tell(ctx, people, reply, key=key, kind="supervision"):
             unreached.append(unit.name)
     return unreached
 

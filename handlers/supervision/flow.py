@@ -6,11 +6,11 @@ from typing import Annotated
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
-from bot.core.messages import Button
+from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers import notify
 from handlers.supervision.commands import first_feedback
-from models.directory import notify
 from models.directory import units as org_units
 from models.supervision import records as supervision
 from models.supervision.plan import replan
@@ -35,11 +35,10 @@ async def _tell(
     await notify.tell(
         ctx,
         user_ids,
-        text,
+        Reply(text, buttons=(buttons,) if buttons else ()),
         key=key,
         kind="supervision",
         fallback=[item.created_by],
-        buttons=buttons,
     )
 
 

@@ -10,11 +10,12 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.fields import Form
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers import notify
 from handlers.supervision.args import NewTask
 from handlers.supervision.commands import create_item
-from models.directory import notify
 from models.directory import units as org_units
 from models.petitions import records as petitions
 from models.proposals import records as proposals
@@ -100,7 +101,9 @@ async def _on_task(ctx: HandlerContext, item_id: int, text: str, leader: str) ->
     await notify.tell(
         ctx,
         liaisons,
-        f"✍️ {item.label} 领导批示（{leader}）：{text}\n报进展：/task_progress {item.id} 内容",
+        Reply(
+            f"✍️ {item.label} 领导批示（{leader}）：{text}\n报进展：/task_progress {item.id} 内容"
+        ),
         key=f"task:{item.id}:instruct:{len(item.events)}",
         kind="supervision",
         fallback=[item.created_by],

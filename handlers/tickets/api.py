@@ -25,6 +25,7 @@ from bot.core.context import WorkContext
 from bot.core.errors import UserError
 from bot.http.server import HttpServer
 from bot.store import audit
+from handlers.tickets.intake import announce, sent_back
 from models.tickets.ingest import CLASSIFIED, LABELS, TicketIn, field_errors
 from models.tickets.intake import as_dict, close, take, visit
 from models.tickets.records import find, get
@@ -188,6 +189,7 @@ class TicketsApi:
     async def _post(self, request: web.Request) -> web.Response:
         async def work(ctx: WorkContext, body: dict[str, Any], client: str) -> web.Response:
             taken = await take(ctx, TicketIn.model_validate(body), client=client)
+            await announce(ctx, taken)
             view = as_dict(taken.ticket, self.local)
             view["possible_duplicates"] = list(taken.duplicates)
             return _ok(view, 201 if taken.created else 200)
@@ -211,8 +213,10 @@ class TicketsApi:
                     merged.pop("due_at")  # the rule table decides again
                 merged.update(fields)
                 await take(ctx, TicketIn.model_validate(merged), client=client)
-            if patch.visit_result is not None:
-                await visit(ctx, ticket, patch.visit_result, patch.resolved, client)
+            if patch.visit_result is not None and await visit(
+                ctx, ticket, patch.visit_result, patch.resolved, client
+            ):
+                await sent_back(ctx, ticket)
             if patch.close:
                 close(ctx, ticket, client)
             return _ok(as_dict(ticket, self.local))

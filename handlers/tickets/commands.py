@@ -14,6 +14,7 @@ from bot.core.errors import UserError
 from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers.tickets.cards import sign_button
 from models.directory import units as org_units
 from models.directory.users import OrgUnit
 from models.tickets.plan import due_text, soon_from
@@ -85,7 +86,7 @@ async def card(ctx: HandlerContext, ticket: Ticket) -> Reply:
         lines.append(f"· {ctx.tz.fmt(event.at)} {event.action} {event.note[:40]}".rstrip())
     buttons: list[Button] = []
     if ticket.status == Status.WAITING:
-        buttons.append(Button("签收", f"/ticket_sign {ticket.number}"))
+        buttons.append(sign_button(ticket))
     if ticket.status in HANDLING:
         buttons.append(Button("回复", f"/ticket_reply {ticket.number}"))
     return Reply("\n".join(lines), buttons=(tuple(buttons),) if buttons else ())

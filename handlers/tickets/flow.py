@@ -7,18 +7,19 @@ from typing import Annotated
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.messages import Button
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from handlers import notify
+from handlers.tickets.cards import details_button
 from handlers.tickets.commands import left, number_in
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
-from models.directory import notify
 from models.directory import units as org_units
 from models.directory.users import users_with_role
+from models.tickets import webhook
 from models.tickets.plan import due_text, extend, replan
 from models.tickets.records import OPEN, Ticket, get, log, step
-from models.tickets.webhook import send_back
 
 router = Router("tickets-flow")
 STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
@@ -38,11 +39,10 @@ async def _tell_staff(ctx: HandlerContext, ticket: Ticket, text: str) -> None:
     await notify.tell(
         ctx,
         [u.id for u in staff],
-        text,
+        Reply(text, buttons=((details_button(ticket),),)),
         key=f"ticket:{ticket.id}:{len(ticket.events)}",
         kind="ticket",
         fallback=[],
-        buttons=(Button("详情", f"/ticket {ticket.number}"),),
     )
 
 
@@ -50,7 +50,9 @@ async def _done(ctx: HandlerContext, ticket: Ticket) -> None:
     """Audit, re-plan the pushes, and send the step back to the platform where configured."""
     ctx.audit_detail["ticket"] = ticket.number
     await replan(ctx.session, ctx.now, ticket, ctx.config, ctx.tz.tz)
-    await send_back(ctx, ticket)
+    outgoing = await webhook.latest_step(ctx, ticket)
+    if outgoing is not None:  # JSON for the platform, queued like any message
+        await ctx.send(webhook.TARGET, Reply(outgoing.body), key=outgoing.key, kind=webhook.KIND)
 
 
 @router.command(
@@ -165,11 +167,10 @@ async def ticket_chase(
     reached = await notify.tell(
         ctx,
         [p.id for p in people],
-        body,
+        Reply(body, buttons=((details_button(ticket),),)),
         key=f"ticket:{ticket.id}:{len(ticket.events)}",
         kind="ticket",
         fallback=[ctx.me.id],
-        buttons=(Button("详情", f"/ticket {ticket.number}"),),
     )
     await _done(ctx, ticket)
     if not reached:

@@ -1,18 +1,21 @@
 """Escalating unacknowledged broadcasts to each person's unit leaders and to the sender.
 
 Runs after the last re-notification (``broadcast.levels.<级别>.max_renotify``) has gone unanswered.
+:func:`escalate` decides who is told what; the caller writes the messages
+(handlers/broadcast/cards.py) and :func:`tell` queues each.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.clock import LocalTime
-from bot.core.messages import Reply, Target
+from bot.core.messages import Target
 from bot.core.roles import Role
 from bot.store import outbox
 from models.broadcast import records as bc
@@ -20,21 +23,40 @@ from models.broadcast.state import RecipientState
 from models.directory import binding
 from models.directory.users import User, UserRole
 
+if TYPE_CHECKING:
+    from bot.core.messages import Reply
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    """Who is still silent after the last re-notification, and which leader hears of whom.
+
+    Attributes:
+        minutes: Since the broadcast was sent.
+        rounds: Re-notifications the silent people got.
+        waiting: People who have not acknowledged (as the sender knows them).
+        silent_groups: Groups where nobody has.
+        leaders: Each unit leader's id → the names of their people who have not.
+    """
+
+    minutes: int
+    rounds: int
+    waiting: tuple[str, ...]
+    silent_groups: tuple[str, ...]
+    leaders: dict[int, list[str]]
+
 
 async def escalate(
-    session: AsyncSession,
-    now: datetime,
-    broadcast: bc.Broadcast,
-    states: list[RecipientState],
-    tz: LocalTime,
-) -> None:
-    """Tell each unit leader who in their unit has not acknowledged, and the sender everything."""
+    session: AsyncSession, now: datetime, broadcast: bc.Broadcast, states: list[RecipientState]
+) -> Escalation | None:
+    """Mark the silent people escalated; None when everyone has acknowledged.
+
+    Each unit leader is to be told who in their unit has not acknowledged, the sender everything.
+    """
     waiting = [s for s in states if not s.is_group and s.ack is None]
     silent = [s.recipient.name for s in states if s.is_group and s.ack is None]
     if not waiting and not silent:
-        return
-    minutes = int((now - (broadcast.sent_at or now)).total_seconds() // 60)
-    head = f"【未确认上报】{broadcast.title} 发出 {minutes} 分钟，经 {_rounds(waiting)} 次提醒"
+        return None
     leaders = await _unit_leaders(session, [s.recipient.user_id for s in waiting])
     per_leader: dict[int, list[str]] = defaultdict(list)
     for state in waiting:
@@ -42,18 +64,12 @@ async def escalate(
         for leader_id in leaders.get(state.recipient.user_id or 0, []):
             if leader_id != state.recipient.user_id:
                 per_leader[leader_id].append(state.recipient.name)
-    gist = broadcast.text[:60]
-    for leader_id, names in per_leader.items():
-        text = f"{head}，贵单位仍未确认：{'、'.join(names)}。请督促确认。\n内容：{gist}"
-        await _tell(session, now, leader_id, Reply(text), key=f"bce:{broadcast.id}:{leader_id}")
-    lines = [f"{head}，仍未确认：{'、'.join(s.recipient.display for s in waiting) or '无'}"]
-    if silent:
-        lines.append(f"无人确认的群：{'、'.join(silent)}")
-    lines.append(
-        f"已通知相关单位领导 {len(per_leader)} 人。详情：/broadcast_status {broadcast.id}"
-    )
-    await _tell(
-        session, now, broadcast.created_by, Reply("\n".join(lines)), key=f"bce:{broadcast.id}:s"
+    return Escalation(
+        minutes=int((now - (broadcast.sent_at or now)).total_seconds() // 60),
+        rounds=_rounds(waiting),
+        waiting=tuple(s.recipient.display for s in waiting),
+        silent_groups=tuple(silent),
+        leaders=dict(per_leader),
     )
 
 
@@ -79,17 +95,25 @@ async def _unit_leaders(session: AsyncSession, user_ids: list[int | None]) -> di
     return {user_id: by_org.get(org, []) for user_id, org in people}
 
 
-async def _tell(
-    session: AsyncSession, now: datetime, user_id: int, reply: Reply, key: str
+async def tell(
+    session: AsyncSession,
+    now: datetime,
+    broadcast: bc.Broadcast,
+    reply: Reply,
+    *,
+    leader: int | None = None,
 ) -> None:
-    """A private emergency message to every account of one person."""
+    """``reply`` about ``broadcast``, urgent and private, to every account of one unit leader
+    (of the sender when ``leader`` is None)."""
+    user_id = broadcast.created_by if leader is None else leader
+    to = "s" if leader is None else leader
     for _, platform, address in await binding.private_targets(session, [user_id]):
         await outbox.enqueue(
             session,
             now,
             Target(platform, address),
             reply,
-            key=f"{key}:{platform}:{address}",
+            key=f"bce:{broadcast.id}:{to}:{platform}:{address}",
             priority=outbox.Priority.EMERGENCY,
             kind="broadcast_escalation",
         )

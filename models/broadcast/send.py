@@ -1,80 +1,55 @@
-"""Sending a broadcast: one emergency outbox row per address, at most once; cancelling it."""
+"""Sending a broadcast: one emergency outbox row per address, at most once; cancelling it.
+
+The caller writes the message (handlers/broadcast/cards.py) between :func:`launch` and
+:func:`deliver`: it shows the time :func:`launch` records as sent.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import BroadcastConfig
-from bot.core.clock import LocalTime
-from bot.core.messages import Button, Reply, Target
+from bot.core.messages import Target
 from bot.store import due, outbox
 from models.broadcast import records as bc
 from models.broadcast.state import initial_key
 from models.broadcast.summary import queue_summary
 from models.directory.users import User
 
+if TYPE_CHECKING:
+    from bot.core.messages import Reply
+
 RENOTIFY = "broadcast.renotify"
 
 
-def ack_buttons(broadcast: bc.Broadcast) -> tuple[tuple[Button, ...], ...]:
-    """One 收到 button; platforms without buttons show the command to type."""
-    return ((Button("收到", f"收到 {broadcast.code}"),),)
+@dataclass(frozen=True, slots=True)
+class Signers:
+    """Who answers for a broadcast: its author and, when a leader approved it, the approver."""
+
+    author: str
+    approver: str | None = None
 
 
-def message(broadcast: bc.Broadcast, sender: str, tz: LocalTime, *, round_: int = 0) -> Reply:
-    """The broadcast as recipients see it; ``round_`` > 0 for a re-notification."""
-    label = f"{broadcast.level_enum.label}应急广播"
-    head = f"【第{round_}次提醒·您尚未确认】{label} " if round_ else f"【{label}】"
-    head += broadcast.scope
-    sent = broadcast.sent_at or broadcast.created_at
-    return Reply(
-        f"{head}\n{broadcast.text}\n—— {sender} 发布于 {tz.fmt(sent)}\n"
-        f"请点击「收到」确认，或回复：收到 {broadcast.code}",
-        buttons=ack_buttons(broadcast),
-    )
-
-
-async def signature(session: AsyncSession, broadcast: bc.Broadcast) -> str:
-    """``张三`` or ``张三（王刚 批准）``: who answers for the broadcast."""
+async def signers(session: AsyncSession, broadcast: bc.Broadcast) -> Signers:
+    """The names under the broadcast (empty for an account since removed)."""
     author = await session.get(User, broadcast.created_by)
-    signed = author.name if author else ""
-    if broadcast.approved_by is not None:
-        approver = await session.get(User, broadcast.approved_by)
-        signed += f"（{approver.name if approver else ''} 批准）"
-    return signed
+    if broadcast.approved_by is None:
+        return Signers(author.name if author else "")
+    approver = await session.get(User, broadcast.approved_by)
+    return Signers(author.name if author else "", approver.name if approver else "")
 
 
 async def launch(
-    session: AsyncSession,
-    now: datetime,
-    broadcast: bc.Broadcast,
-    *,
-    config: BroadcastConfig,
-    tz: LocalTime,
-) -> int:
-    """Queue the broadcast to every recipient and start the acknowledgement loop.
-
-    Returns how many messages were queued.
-    """
+    session: AsyncSession, now: datetime, broadcast: bc.Broadcast, *, config: BroadcastConfig
+) -> None:
+    """Mark the broadcast sent now and start the acknowledgement loop; :func:`deliver` next."""
     broadcast.status = bc.BroadcastStatus.ACTIVE.value
     broadcast.sent_at = now
-    reply = message(broadcast, await signature(session, broadcast), tz)
-    queued = 0
-    for recipient in await bc.recipients(session, broadcast.id):
-        for target in recipient.addresses:
-            queued += await outbox.enqueue(
-                session,
-                now,
-                Target.parse(target),
-                reply,
-                key=initial_key(broadcast.id, target),
-                priority=outbox.Priority.EMERGENCY,
-                kind="broadcast",
-                at_most_once=True,
-            )
     level = config.levels[broadcast.level_enum.value]
     await due.schedule(
         session,
@@ -85,6 +60,26 @@ async def launch(
         key=f"bc:{broadcast.id}:renotify",
     )
     await queue_summary(session, now, broadcast, config)
+
+
+async def deliver(
+    session: AsyncSession, now: datetime, broadcast: bc.Broadcast, message: Reply
+) -> int:
+    """Queue ``message`` (the broadcast as recipients see it) to every recipient's addresses:
+    emergency, each at most once. Returns how many messages were queued."""
+    queued = 0
+    for recipient in await bc.recipients(session, broadcast.id):
+        for target in recipient.addresses:
+            queued += await outbox.enqueue(
+                session,
+                now,
+                Target.parse(target),
+                message,
+                key=initial_key(broadcast.id, target),
+                priority=outbox.Priority.EMERGENCY,
+                kind="broadcast",
+                at_most_once=True,
+            )
     return queued
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.messages import Reply, Target
+from bot.core.messages import Target
 from bot.core.roles import Role
 from bot.store import outbox
 from models.directory import binding
 from models.directory.users import users_with_role
+
+if TYPE_CHECKING:
+    from bot.core.messages import Reply
 
 
 async def tell(
@@ -25,7 +29,8 @@ async def tell(
     priority: outbox.Priority = outbox.Priority.ROUTINE,
     kind: str = "duty",
 ) -> int:
-    """Queue ``reply`` to each person's private chats; returns how many accounts it went to.
+    """Queue ``reply`` (written by the caller) to each person's private chats; returns how many
+    accounts it went to.
 
     Zero means nobody could be reached: callers escalate rather than drop it.
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,13 +14,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from bot.config import RollCallConfig
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
-from bot.core.messages import Button, Reply
 from bot.store import due, outbox
 from bot.store.base import Base
 from models.directory.users import User
 from models.duty import due as duty_due
 from models.duty import notify as duty_notify
 from models.duty import records as duty
+
+if TYPE_CHECKING:
+    from bot.core.messages import Reply
 
 ESCALATE = "duty-rollcall"
 
@@ -99,31 +102,26 @@ async def answer(
 
 
 async def call_on_duty(
-    session: AsyncSession,
-    now: datetime,
-    cfg: RollCallConfig,
-    tz: LocalTime,
-    by_user_id: int | None,
+    session: AsyncSession, now: datetime, cfg: RollCallConfig, by_user_id: int | None
 ) -> list[RollCall]:
-    """Roll-call every officer on duty now and send each a 「到」 button; [] when nobody is on."""
+    """Roll-call every officer on duty now; [] when nobody is on. The caller :func:`ask` s each."""
     calls = []
     for slot in await duty.slots_at(session, now):
         if slot.officer_ids:
             calls += await call(session, now, cfg, slot, by_user_id)
-    for item in calls:
-        ask = Reply(
-            f"【查岗】请在 {cfg.answer_minutes} 分钟内点「到」或回复「到」。（{tz.fmt(now)}）",
-            buttons=((Button("到", f"到 {item.id}"),),),
-        )
-        await duty_notify.tell(
-            session,
-            now,
-            [item.user_id],
-            ask,
-            key=f"{prefix(item.id)}ask",
-            priority=outbox.Priority.EMERGENCY,
-        )
     return calls
+
+
+async def ask(session: AsyncSession, now: datetime, item: RollCall, question: Reply) -> None:
+    """Queue ``question`` (with its 「到」 button) to the officer's private chats, urgently."""
+    await duty_notify.tell(
+        session,
+        now,
+        [item.user_id],
+        question,
+        key=f"{prefix(item.id)}ask",
+        priority=outbox.Priority.EMERGENCY,
+    )
 
 
 @dataclass(frozen=True, slots=True)

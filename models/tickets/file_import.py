@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,7 +12,7 @@ from bot.core.context import WorkContext
 from bot.core.errors import UserError
 from bot.core.spreadsheets import read_rows
 from models.tickets.ingest import LABELS, TicketIn, field_errors
-from models.tickets.intake import take
+from models.tickets.intake import Taken, take
 
 # Header → field; the English field names are accepted too.
 HEADERS = {label: name for name, label in LABELS.items() if name != "lead_org"}
@@ -30,6 +30,8 @@ class Summary:
     updated: int
     unchanged: int
     duplicates: int
+    taken: tuple[Taken, ...] = field(default=(), repr=False)
+    """Each row's ticket, in file order: the caller tells whom they concern."""
 
     def __str__(self) -> str:
         return (
@@ -93,17 +95,19 @@ def parse_rows(rows: list[list[str]]) -> list[tuple[int, TicketIn]]:
     return items
 
 
-async def import_file(ctx: WorkContext, path: Path, *, announce: bool = True) -> Summary:
+async def import_file(ctx: WorkContext, path: Path) -> Summary:
     """Take every row of ``path`` in this transaction, or raise with each bad row."""
     items = parse_rows(read_rows(path))
     counts: Counter[str] = Counter()
     problems = []
+    done = []
     for line, item in items:
         try:
-            taken = await take(ctx, item, client="import", announce=announce)
+            taken = await take(ctx, item, client="import")
         except UserError as exc:
             problems.append(f"第{line}行：{exc.message}")
             continue
+        done.append(taken)
         counts[taken.outcome] += 1
         counts["duplicates"] += bool(taken.duplicates)
     if problems:
@@ -114,4 +118,5 @@ async def import_file(ctx: WorkContext, path: Path, *, announce: bool = True) ->
         counts["updated"],
         counts["unchanged"],
         counts["duplicates"],
+        tuple(done),
     )

@@ -1,18 +1,21 @@
-"""One ticket arriving (API or import): store it, flag possible duplicates, tell who must act."""
+"""One ticket arriving (API or import): store it, flag possible duplicates, say who must act.
+
+The notices themselves are written and queued by handlers/tickets/intake.py.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.context import WorkContext
-from bot.core.messages import Button
 from bot.core.roles import Role
-from models.directory import notify
 from models.directory import units as org_units
 from models.directory.users import users_with_role
 from models.tickets.ingest import Outcome, TicketIn, duplicates, upsert
-from models.tickets.plan import due_text, replan
+from models.tickets.plan import replan
 from models.tickets.records import Status, Ticket, step
 
 
@@ -22,71 +25,67 @@ class Taken:
 
     ticket: Ticket
     outcome: Outcome
-    duplicates: tuple[str, ...]
+    similar: tuple[Ticket, ...] = ()
+    """Open tickets this new one may duplicate (the 12345 desk is told)."""
 
     @property
     def created(self) -> bool:
         """A new ticket."""
         return self.outcome == "created"
 
+    @property
+    def duplicates(self) -> tuple[str, ...]:
+        """The numbers of :attr:`similar`."""
+        return tuple(d.number for d in self.similar)
 
-async def take(ctx: WorkContext, item: TicketIn, *, client: str, announce: bool = True) -> Taken:
-    """Create or update by number; new tickets go to the unit's liaisons, duplicates to the desk.
+
+async def take(ctx: WorkContext, item: TicketIn, *, client: str) -> Taken:
+    """Create or update by number; a new ticket is checked for duplicates.
+
+    Who is then told: a new ticket's lead unit (:func:`liaisons`, the :func:`desk` when none is
+    reachable); possible duplicates, the desk.
 
     Args:
         ctx: The transaction and clock.
         item: The validated ticket.
         client: Who sent it (API client name or ``import``), kept in the history.
-        announce: Queue the 派单 notice and duplicate hint (an import of old tickets may not).
     """
     ticket, outcome = await upsert(
         ctx.session, ctx.now, ctx.config, ctx.tz.tz, item, client=client
     )
     created = outcome == "created"
     dups = await duplicates(ctx.session, ctx.now, ctx.config, ticket) if created else []
-    if announce and created and ticket.lead_org_id is not None:
-        people = await org_units.unit_people(ctx.session, ticket.lead_org_id, Role.LIAISON)
-        staff = [u.id for u in await users_with_role(ctx.session, Role.SUPERVISOR)]
-        await notify.tell(
-            ctx,
-            [p.id for p in people],
-            f"📥 新派 12345 {ticket.label}（{ticket.unit}）\n诉求：{ticket.content[:80]}\n"
-            f"期限：{due_text(ctx.tz, ticket.deadline)} 前\n请签收：/ticket_sign {ticket.number}",
-            key=f"ticket:{ticket.id}:new",
-            kind="ticket",
-            fallback=staff,
-            buttons=(Button("签收", f"/ticket_sign {ticket.number}"),),
-        )
-    if announce and dups:
-        staff = [u.id for u in await users_with_role(ctx.session, Role.SUPERVISOR)]
-        lines = [f"🔁 {ticket.label} 可能与在办工单重复："]
-        lines += [f"· {d.number}（{d.unit}）{d.content[:30]}" for d in dups]
-        lines.append(f"确认后并单：/ticket_merge {ticket.number} {dups[0].number}")
-        await notify.tell(
-            ctx, staff, "\n".join(lines), key=f"ticket:{ticket.id}:dup", kind="ticket", fallback=[]
-        )
-    return Taken(ticket, outcome, tuple(d.number for d in dups))
+    return Taken(ticket, outcome, tuple(dups))
+
+
+async def liaisons(session: AsyncSession, ticket: Ticket) -> list[int]:
+    """The lead unit's liaisons, who sign and answer the ticket."""
+    people = await org_units.unit_people(session, ticket.lead_org_id or 0, Role.LIAISON)
+    return [p.id for p in people]
+
+
+async def desk(session: AsyncSession) -> list[int]:
+    """The 12345 desk: the supervisors."""
+    return [u.id for u in await users_with_role(session, Role.SUPERVISOR)]
 
 
 async def visit(
     ctx: WorkContext, ticket: Ticket, result: str, resolved: bool | None, actor: str
-) -> None:
-    """Record the 回访; 不满意 sends the ticket back to the unit (重办)."""
+) -> bool:
+    """Record the 回访; 不满意 sends the ticket back to the unit (重办).
+
+    Returns:
+        True when it went back: its :func:`liaisons` are to be told (the :func:`desk` when none
+        is reachable).
+    """
     step(ticket, "回访", ctx.now, result, actor=actor)
     ticket.visit_result = result
     ticket.resolved = resolved
-    if result == "不满意":
+    redo = result == "不满意"
+    if redo:
         step(ticket, "重办", ctx.now, "回访不满意，重新办理", actor=actor)
-        people = await org_units.unit_people(ctx.session, ticket.lead_org_id or 0, Role.LIAISON)
-        await notify.tell(
-            ctx,
-            [p.id for p in people],
-            f"↩️ {ticket.label} 回访不满意，请重新办理并回复：/ticket_reply {ticket.number} 结果",
-            key=f"ticket:{ticket.id}:{len(ticket.events)}",
-            kind="ticket",
-            fallback=[u.id for u in await users_with_role(ctx.session, Role.SUPERVISOR)],
-        )
     await replan(ctx.session, ctx.now, ticket, ctx.config, ctx.tz.tz)
+    return redo
 
 
 def close(ctx: WorkContext, ticket: Ticket, actor: str) -> None:

@@ -1,14 +1,16 @@
-"""Chat steps on a ticket sent back to the 12345 platform: one JSON document per step, queued in
-the outbox for the ``webhook`` platform (bot/adapters/webhook/adapter.py signs and posts it)."""
+"""Chat steps on a ticket sent back to the 12345 platform: one JSON document per step, which the
+caller queues in the outbox for the ``webhook`` platform (bot/adapters/webhook/adapter.py signs
+and posts it). The document is the platform's data, not chat text, so it is written here."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.context import WorkContext
-from bot.core.messages import Reply, Target
+from bot.core.messages import Target
 from models.tickets.records import Ticket, TicketEvent
 
 TARGET = Target("webhook", "tickets")
@@ -35,17 +37,25 @@ def document(ticket: Ticket, event: TicketEvent, tz: ZoneInfo) -> dict[str, Any]
     }
 
 
-async def send_back(ctx: WorkContext, ticket: Ticket) -> bool:
-    """Queue the ticket's latest step for the platform, in the caller's transaction.
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One step for the platform: the JSON text to post to :data:`TARGET`, and its outbox key."""
+
+    body: str
+    key: str
+
+
+async def latest_step(ctx: WorkContext, ticket: Ticket) -> Outgoing | None:
+    """The ticket's latest step as the platform receives it.
 
     Returns:
-        False when no webhook is configured or the step is not one the platform is told of.
+        None when no webhook is configured or the step is not one the platform is told of.
     """
     if ctx.config.tickets.webhook.url is None or not ticket.events:
-        return False
+        return None
     event = ticket.events[-1]
     if event.action not in ACTIONS:
-        return False
+        return None
     await ctx.session.flush()  # the event's id names the document
     body = json.dumps(document(ticket, event, ctx.tz.tz), ensure_ascii=False)
-    return await ctx.send(TARGET, Reply(body), key=f"webhook:ticket-event:{event.id}", kind=KIND)
+    return Outgoing(body, f"webhook:ticket-event:{event.id}")

@@ -12,13 +12,28 @@ from bot.core.jobs import JobContext, JobRegistry
 from bot.core.messages import Target
 from bot.store import due, outbox
 from bot.store.due import ClaimedItem
+from handlers.broadcast import cards
+from models.broadcast import chase
 from models.broadcast import records as bc
-from models.broadcast.chase import escalate
-from models.broadcast.send import RENOTIFY, message, signature
-from models.broadcast.state import progress
+from models.broadcast.send import RENOTIFY, signers
+from models.broadcast.state import RecipientState, progress
 from models.broadcast.summary import SUMMARY, push_summary, queue_summary
 
 jobs = JobRegistry("broadcast")
+
+
+async def _escalate(
+    ctx: JobContext, broadcast: bc.Broadcast, states: list[RecipientState]
+) -> None:
+    """Tell each unit leader who in their unit has not acknowledged, and the sender everything."""
+    found = await chase.escalate(ctx.session, ctx.now, broadcast, states)
+    if found is None:
+        return
+    for leader, names in found.leaders.items():
+        to_leader = cards.escalation_to_leader(broadcast, found, names)
+        await chase.tell(ctx.session, ctx.now, broadcast, to_leader, leader=leader)
+    to_sender = cards.escalation_to_sender(broadcast, found)
+    await chase.tell(ctx.session, ctx.now, broadcast, to_sender)
 
 
 async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> None:
@@ -29,10 +44,10 @@ async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> 
     states = await progress(ctx.session, broadcast.id)
     waiting = [s for s in states if not s.is_group and s.ack is None]
     if round_ > level.max_renotify:
-        await escalate(ctx.session, ctx.now, broadcast, states, ctx.tz)
+        await _escalate(ctx, broadcast, states)
     else:
-        signed = await signature(ctx.session, broadcast)
-        reply = message(broadcast, signed, ctx.tz, round_=round_)
+        signed = await signers(ctx.session, broadcast)
+        reply = cards.message(broadcast, signed, ctx.tz, round_=round_)
         for state in waiting:
             state.recipient.renotified = round_
             for target in state.recipient.addresses:
@@ -71,4 +86,6 @@ async def summary(ctx: JobContext, item: ClaimedItem) -> None:
     """Edit the sender's live summary to what stands now."""
     found = await ctx.session.get(bc.Broadcast, item.payload["broadcast_id"])
     if found is not None:
-        await push_summary(ctx.session, ctx.now, found, ctx.tz)
+        states = await progress(ctx.session, found.id)
+        reply = cards.summary(found, states, ctx.tz, ctx.now)
+        await push_summary(ctx.session, ctx.now, found, reply)

@@ -7,9 +7,9 @@ import random
 from datetime import datetime, time
 
 from bot.core.jobs import JobContext, JobRegistry
-from bot.core.messages import Reply
 from bot.store import due
 from bot.store.due import ClaimedItem
+from handlers.duty import cards
 from models.duty import notify as duty_notify
 from models.duty import records as duty
 from models.duty import rollcall as duty_rollcall
@@ -54,7 +54,10 @@ async def plan_random(ctx: JobContext) -> None:
 @jobs.due(RANDOM)
 async def random_rollcall(ctx: JobContext, item: ClaimedItem) -> None:
     """A spot check of whoever is on duty now (nothing to do when nobody is)."""
-    await duty_rollcall.call_on_duty(ctx.session, ctx.now, ctx.config.duty.rollcall, ctx.tz, None)
+    cfg = ctx.config.duty.rollcall
+    for call in await duty_rollcall.call_on_duty(ctx.session, ctx.now, cfg, None):
+        question = cards.rollcall_question(call, cfg.answer_minutes, ctx.tz, ctx.now)
+        await duty_rollcall.ask(ctx.session, ctx.now, call, question)
 
 
 @jobs.due(duty_rollcall.ESCALATE)
@@ -65,17 +68,13 @@ async def unanswered(ctx: JobContext, item: ClaimedItem) -> None:
         return
     tier = item.payload["tier"]
     call.escalated = tier
-    minutes = int((ctx.now - call.asked_at).total_seconds() // 60)
-    text = (
-        f"【查岗未应答】{call.user.name} 在 {minutes} 分钟内未应答查岗"
-        f"（{ctx.tz.fmt(call.asked_at)} 发起）。请电话核实是否在岗。"
-    )
+    alert = cards.rollcall_unanswered(call, ctx.tz, ctx.now)
     if tier == "leader":
         slot = await ctx.session.get(duty.DutySlot, call.slot_id)
         people = [slot.leader_id if slot else None, call.by_user_id]
         if not any(people):
             people = list(await duty_notify.leader_ids(ctx.session))
-        await reach(ctx, people, Reply(text), f"due:{item.id}", urgent=True)
+        await reach(ctx, people, alert, f"due:{item.id}", urgent=True)
     else:
         admins = await duty_notify.admin_ids(ctx.session)
-        await reach(ctx, admins, Reply(text), f"due:{item.id}", urgent=True)
+        await reach(ctx, admins, alert, f"due:{item.id}", urgent=True)

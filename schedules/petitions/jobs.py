@@ -4,10 +4,11 @@ petitioners' data never appears in them."""
 from __future__ import annotations
 
 from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.store.due import ClaimedItem
+from handlers import notify
 from models.deadlines.compute import weekday
-from models.directory import notify
 from models.directory import units as org_units
 from models.petitions.plan import KIND, running
 from models.petitions.records import Petition
@@ -47,7 +48,7 @@ async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
     await notify.tell(
         ctx,
         people,
-        text,
+        Reply(text),
         key=f"petition:{item.id}:{step}:{ctx.scheduled_for}",
         kind="petition",
         fallback=[item.created_by],

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.store.due import ClaimedItem
+from handlers import notify
 from models.deadlines.compute import weekday
-from models.directory import notify
 from models.directory import units as org_units
 from models.proposals.plan import KIND, OWED
 from models.proposals.records import Proposal, Status
@@ -53,7 +54,7 @@ async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
     await notify.tell(
         ctx,
         people,
-        _text(step, item),
+        Reply(_text(step, item)),
         key=f"proposal:{item.id}:{step}:{ctx.scheduled_for}",
         kind="proposal",
         fallback=[item.created_by],

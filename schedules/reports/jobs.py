@@ -4,8 +4,9 @@ with its PNG chart (``supervision.report_chart``)."""
 from __future__ import annotations
 
 from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Reply
 from bot.core.roles import Role
-from models.directory import notify
+from handlers import notify
 from models.directory.users import users_with_role
 from models.reports.export import attachment
 from models.reports.report import Period, as_text, build
@@ -26,11 +27,11 @@ async def _push(ctx: JobContext, kind: Period) -> None:
     await notify.tell(
         ctx,
         list(dict.fromkeys(people)),
-        as_text(found, ctx.today),
+        # the chart is drawn once after the job's transaction, for every account
+        Reply(as_text(found, ctx.today), attachment=chart),
         key=f"report:{kind}:{found.start}",
         kind="report",
         fallback=[],
-        attachment=chart,  # drawn once after the job's transaction, for every account
     )
 
 

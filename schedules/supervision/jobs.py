@@ -1,18 +1,18 @@
 """督办 pushes: 签收, 反馈, 黄/橙/红牌, 催办 → 通报 → 约谈建议, each saying what is due, by when
-and the command that answers it (models.directory.notify falls back to the supervisor, then
-the admins)."""
+and the command that answers it (handlers.notify falls back to the supervisor, then the
+admins)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.jobs import JobContext, JobRegistry
-from bot.core.messages import Button
+from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.store.due import ClaimedItem
+from handlers import notify
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import weekday
-from models.directory import notify
 from models.directory import units as org_units
 from models.directory.users import User, users_with_role
 from models.supervision import records as supervision
@@ -106,11 +106,10 @@ async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
     await notify.tell(
         ctx,
         people,
-        _body(ctx, step, item),
+        Reply(_body(ctx, step, item), buttons=(_buttons(step, item),)),
         key=f"task:{item.id}:{step}:{ctx.scheduled_for}",
         kind="supervision",
         fallback=[item.created_by],
-        buttons=_buttons(step, item),
     )
     if step == "feedback" and item.next_feedback_date is not None:
         cal = WorkCalendar(ctx.config.calendar)

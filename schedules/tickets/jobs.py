@@ -4,10 +4,11 @@ when none is reachable); a ticket overdue again after its 延期 becomes 督办 
 from __future__ import annotations
 
 from bot.core.jobs import JobContext, JobRegistry
-from bot.core.messages import Button
+from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.store.due import ClaimedItem
-from models.directory import notify
+from handlers import notify
+from handlers.tickets.cards import details_button
 from models.directory import units as org_units
 from models.directory.users import users_with_role
 from models.supervision.records import Status as TaskStatus
@@ -65,9 +66,8 @@ async def push(ctx: JobContext, item: ClaimedItem) -> None:
     await notify.tell(
         ctx,
         people,
-        body,
+        Reply(body, buttons=((details_button(ticket),),)),
         key=f"ticket:{ticket.id}:{kind}:{ctx.scheduled_for}",
         kind="ticket",
         fallback=supervisors,
-        buttons=(Button("详情", f"/ticket {ticket.number}"),),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +53,34 @@ GOOD = [
         "",
     ],
 ]
+
+
+def _notices(env: dict[str, str]) -> dict[str, dict[str, object]]:
+    """The ticket notices queued so far: outbox key → message."""
+    path = env["DUTYBOT_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
+    with sqlite3.connect(path) as db:
+        rows = db.execute(
+            "SELECT idempotency_key, payload FROM outbox WHERE idempotency_key LIKE 'ticket:%'"
+        ).fetchall()
+    return {key: json.loads(payload) for key, payload in rows}
+
+
+def test_import_tells_the_units_unless_quiet(env: dict[str, str], tmp_path: Path) -> None:
+    quiet = write_xlsx(tmp_path / "q.xlsx", HEADER, GOOD[:1])
+    assert runner.invoke(app, ["tickets", "import", "--quiet", str(quiet)], env=env).exit_code == 0
+    assert _notices(env) == {}
+    told = write_xlsx(tmp_path / "t.xlsx", HEADER, GOOD[1:])
+    result = runner.invoke(app, ["tickets", "import", str(told)], env=env)
+    assert result.exit_code == 0, result.output
+    notices = _notices(env)
+    assert {key.split(":")[2] for key in notices} == {"new"}  # no duplicate among them
+    numbers = {row[0] for row in GOOD[1:]}
+    for message in notices.values():
+        text = str(message["text"])
+        assert text.startswith("📥 新派 12345") and any(n in text for n in numbers)
+        number = next(n for n in numbers if n in text)
+        assert message["buttons"] == [[{"label": "签收", "command": f"/ticket_sign {number}"}]]
+    assert {n for n in numbers if any(n in str(m["text"]) for m in notices.values())} == numbers
 
 
 def _search(env: dict[str, str], words: str) -> tuple[int, str]:

@@ -11,6 +11,7 @@ from bot.app import App
 from bot.core.clock import FakeClock, LocalTime
 from bot.core.context import WorkContext
 from bot.store.due import DueItem, DueStatus
+from handlers.tickets.intake import announce
 from models.tickets.ingest import parse
 from models.tickets.intake import take
 from models.tickets.records import Ticket, TicketEvent
@@ -47,7 +48,9 @@ async def ingest(app: App, **fields: object) -> Ticket:
             tz=LocalTime("Asia/Shanghai"),
             now=app.clock.now(),
         )
-        return (await take(ctx, parse(data), client="test")).ticket
+        taken = await take(ctx, parse(data), client="test")
+        await announce(ctx, taken)  # as the API does
+        return taken.ticket
 
 
 async def current(app: App, number: str = NUMBER) -> Ticket:
