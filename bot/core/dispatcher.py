@@ -17,14 +17,14 @@ from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
 from bot.core.context import HandlerContext
-from bot.core.errors import UserError
+from bot.core.errors import ReplayedRequest, UserError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
 from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
 from bot.core.roles import UserInfo, labels
 from bot.core.routing import CommandTable, Route
 from bot.core.secrecy import REFUSAL, find_marker
-from bot.store import audit, inbox, outbox
+from bot.store import audit, inbox, outbox, sightings
 from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.dispatch")
@@ -80,10 +80,21 @@ class Dispatcher:
         self.tz = LocalTime(config.timezone)
         self.notify = notify
 
-    async def persist(self, msg: IncomingMessage) -> int | None:
-        """Store a message before acknowledging it to the platform; None if already handled."""
+    async def persist(self, msg: IncomingMessage, signature: str = "") -> int | None:
+        """Store a message before acknowledging it to the platform; None if already handled.
+
+        ``signature`` (a signed callback's sighting key) is recorded in the same transaction, so
+        a request that could not be stored may come again, and one that was stored may not.
+
+        Raises:
+            ReplayedRequest: ``signature`` was recorded before; nothing was stored.
+        """
         async with self.sessions.begin() as session:
-            return await inbox.accept(session, msg, self.clock.now())
+            await attach_fast_path(session)
+            now = self.clock.now()
+            if signature and not await sightings.first(session, msg.platform, signature, now):
+                raise ReplayedRequest(signature)
+            return await inbox.accept(session, msg, now)
 
     async def receive(self, msg: IncomingMessage) -> None:
         """Store and handle one message (a platform retry of a handled message does nothing)."""
