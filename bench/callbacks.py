@@ -54,13 +54,14 @@ def _inline_route(app: App, adapter: WeComAdapter) -> Any:
     return receive
 
 
-def _callback(adapter: WeComAdapter, n: int) -> tuple[dict[str, str], bytes]:
+def _callback(adapter: WeComAdapter, n: int, stamp: str) -> tuple[dict[str, str], bytes]:
+    """Message ``n`` as WeCom posts it, stamped ``stamp`` (now: older ones are refused)."""
     plain = (
         f"<xml><ToUserName>{CORP}</ToUserName><FromUserName>zhangsan</FromUserName>"
-        f"<CreateTime>1764118800</CreateTime><MsgType>text</MsgType><Content>/whoami</Content>"
+        f"<CreateTime>{stamp}</CreateTime><MsgType>text</MsgType><Content>/whoami</Content>"
         f"<MsgId>{10_000_000 + n}</MsgId><AgentID>1</AgentID></xml>"
     )
-    nonce, stamp = str(n), "1764118800"
+    nonce = str(n)
     encrypt, signature = adapter.crypto.encrypt(plain, nonce, stamp)
     body = f"<xml><ToUserName>{CORP}</ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
     return {"msg_signature": signature, "timestamp": stamp, "nonce": nonce}, body.encode()
@@ -120,7 +121,8 @@ async def run(argv: list[str]) -> dict[str, Any]:
         await adapter.start(app.dispatcher)
         http.add_route("POST", "/inline", _inline_route(app, adapter))
         await http.start()
-        requests = [_callback(adapter, n) for n in range(2 * count + 20)]
+        stamp = str(int(app.clock.now().timestamp()))
+        requests = [_callback(adapter, n, stamp) for n in range(2 * count + 20)]
         await _burst(f"{http.url}/inline", requests[:20], concurrency)  # warm up
         inline, inline_total = await _burst(
             f"{http.url}/inline", requests[20 : 20 + count], concurrency

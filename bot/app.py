@@ -62,15 +62,15 @@ def build_adapters(
     if config.platforms.wecom.enabled:
         from bot.adapters.wecom import create_adapter as create_wecom
 
-        adapters["wecom"] = create_wecom(config, http)
+        adapters["wecom"] = create_wecom(config, http, clock=clock)
     if config.platforms.dingtalk.enabled:
         from bot.adapters.dingtalk import create_adapter as create_dingtalk
 
-        adapters["dingtalk"] = create_dingtalk(config, http)
+        adapters["dingtalk"] = create_dingtalk(config, http, clock=clock)
     if config.platforms.feishu.enabled:
         from bot.adapters.feishu import create_adapter as create_feishu
 
-        adapters["feishu"] = create_feishu(config, http)
+        adapters["feishu"] = create_feishu(config, http, clock=clock)
     return adapters
 
 

@@ -1,6 +1,15 @@
 """SQLAlchemy 2 models and the domain rules bound to them. Importing this registers every table."""
 
-from bot.store import audit, button_actions, dialog, due, inbox, outbox, outbox_files
+from bot.store import (
+    audit,
+    button_actions,
+    dialog,
+    due,
+    inbox,
+    outbox,
+    outbox_files,
+    sightings,
+)
 from bot.store.base import Base
 from models.broadcast import records as broadcast
 from models.directory import binding, groups, users
@@ -20,6 +29,8 @@ __all__ = [
     "Base",
     "audit",
     "binding",
+    "broadcast",
+    "button_actions",
     "dialog",
     "due",
     "duty",
@@ -35,19 +46,8 @@ __all__ = [
     "outbox_files",
     "petitions",
     "proposals",
+    "sightings",
     "supervision",
     "tickets",
-    "users",
-]
-__all__ = ["Base", "audit", "binding", "broadcast", "due", "groups", "inbox", "outbox", "users"]
-__all__ = [
-    "Base",
-    "audit",
-    "binding",
-    "button_actions",
-    "due",
-    "groups",
-    "inbox",
-    "outbox",
     "users",
 ]

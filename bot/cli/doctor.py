@@ -28,6 +28,7 @@ PLATFORM_ENV: dict[str, dict[str, str]] = {
         "DUTYBOT_FEISHU_APP_ID": r"^cli_",
         "DUTYBOT_FEISHU_APP_SECRET": r".{10,}",
         "DUTYBOT_FEISHU_VERIFICATION_TOKEN": r".{8,}",
+        "DUTYBOT_FEISHU_ENCRYPT_KEY": r".{8,}",
     },
 }
 

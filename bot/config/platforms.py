@@ -8,6 +8,9 @@ from pydantic import Field
 
 from bot.config.base import EnvSuffix, PositiveFloat, Section
 
+#: Where a URL may point: ``scheme://host[:port]``, nothing after it.
+Origin = Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")]
+
 
 class RateLimit(Section):
     overall_per_second: PositiveFloat = 30
@@ -41,6 +44,8 @@ class WebhookPlatformConfig(PlatformConfig):
     callback_path: str = "/"
     robots: dict[str, EnvSuffix] = {}
     timeout_seconds: PositiveFloat = 10.0
+    # Callbacks are a few KB; a longer body is refused (413) before it is read in full.
+    max_body_kb: Annotated[int, Field(ge=16, le=2048)] = 256
 
 
 class WeComConfig(WebhookPlatformConfig):
@@ -51,6 +56,9 @@ class WeComConfig(WebhookPlatformConfig):
     callback_path: str = "/wecom/callback"
     template_cards: bool = True
     duplicate_check_seconds: Annotated[int, Field(ge=0, le=14400)] = 600
+    # WeCom states no window; it is assumed to retry within seconds, as WeChat does (5 s timeout,
+    # 3 retries: docs/platforms.md §WeCom not verified here).
+    callback_window_seconds: Annotated[int, Field(ge=60, le=3600)] = 300
 
 
 class DingTalkConfig(WebhookPlatformConfig):
@@ -62,6 +70,9 @@ class DingTalkConfig(WebhookPlatformConfig):
     mode: Literal["http", "stream"] = "http"
     callback_path: str = "/dingtalk/callback"
     session_webhook_margin_seconds: Annotated[int, Field(ge=0, le=3600)] = 300
+    # A callback's body is not signed, so its sessionWebhook is used only on these origins
+    # (scheme://host[:port]); other replies go through the OpenAPI.
+    session_webhook_origins: tuple[Origin, ...] = ("https://oapi.dingtalk.com",)
 
 
 class FeishuConfig(WebhookPlatformConfig):
@@ -69,6 +80,10 @@ class FeishuConfig(WebhookPlatformConfig):
 
     api_base: str = "https://open.feishu.cn"
     callback_path: str = "/feishu/events"
+    # Feishu re-sends a failed event after 15 s, 5 min, 1 h and 6 h
+    # (docs/platforms.md §Feishu events); whether a re-send is signed afresh is unknown: an hour
+    # keeps the first two.
+    callback_window_seconds: Annotated[int, Field(ge=60, le=3600)] = 3600
 
 
 class ConsoleConfig(PlatformConfig):

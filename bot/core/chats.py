@@ -1,9 +1,9 @@
-"""What the runtime does for adapters besides handling messages: button tokens and chat moves.
+"""What the runtime does for adapters besides handling messages: tokens, moves, sightings.
 
 Adapters translate only; when a platform needs state (a button command too long for Telegram's
-64-byte ``callback_data``, a group that became a supergroup) they ask here instead of opening
-the database themselves. Features that keep chat addresses follow a move through the hooks
-the composition root hands in.
+64-byte ``callback_data``, a group that became a supergroup, a signed callback that must be
+accepted once) they ask here instead of opening the database themselves. Features that keep
+chat addresses follow a move through the hooks the composition root hands in.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.messages import Target
-from bot.store import audit, button_actions
+from bot.store import audit, button_actions, sightings
+from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.chats")
 
@@ -24,7 +25,7 @@ ChatMoved = Callable[[AsyncSession, Target, Target], Awaitable[int]]
 
 
 class ChatServices:
-    """Button tokens and chat moves, each in its own short transaction."""
+    """Button tokens, chat moves and callback sightings, each in its own short transaction."""
 
     def __init__(
         self,
@@ -71,3 +72,13 @@ class ChatServices:
             )
         log.info("chat %s is now %s (%s records followed)", old, new, sum(counts))
         return sum(counts)
+
+    async def first_sighting(self, platform: str, signature: str) -> bool:
+        """Record a signed callback that carries no message; False when it came before.
+
+        (A callback with a message records its signature as the message is stored:
+        ``Dispatcher.persist``.)
+        """
+        async with self.sessions.begin() as session:
+            await attach_fast_path(session)
+            return await sightings.first(session, platform, signature, self.clock.now())

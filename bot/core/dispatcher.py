@@ -17,13 +17,13 @@ from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
 from bot.core.context import HandlerContext
-from bot.core.errors import UserError
+from bot.core.errors import ReplayedRequest, UserError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
 from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
 from bot.core.roles import UserInfo, labels
 from bot.core.routing import CommandTable, Route
-from bot.store import audit, inbox, outbox
+from bot.store import audit, inbox, outbox, sightings
 from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.dispatch")
@@ -79,15 +79,23 @@ class Dispatcher:
         self.tz = LocalTime(config.timezone)
         self.notify = notify
 
-    async def persist(self, msg: IncomingMessage) -> int | None:
+    async def persist(self, msg: IncomingMessage, signature: str = "") -> int | None:
         """Store a message before acknowledging it to the platform; None if already handled.
 
-        A message with a 密级 marking is not stored even until it is handled: it is refused
-        here and now (and None returned).
+        ``signature`` (a signed callback's sighting key) is recorded in the same transaction, so
+        a request that could not be stored may come again, and one that was stored may not. A
+        message with a 密级 marking is not stored even until it is handled: it is refused here
+        and now (and None returned).
+
+        Raises:
+            ReplayedRequest: ``signature`` was recorded before; nothing was stored.
         """
         finding = secrecy.in_message(msg)
         async with self.sessions.begin() as session:
+            await attach_fast_path(session)
             now = self.clock.now()
+            if signature and not await sightings.first(session, msg.platform, signature, now):
+                raise ReplayedRequest(signature)
             if finding is None:
                 return await inbox.accept(session, msg, now)
             if await inbox.take(session, msg, now):

@@ -36,3 +36,7 @@ class DeliveryError(Exception):
         self.retry_after = retry_after
         self.pause_platform = pause_platform
         self.uncertain = uncertain
+
+
+class ReplayedRequest(Exception):
+    """A signed platform callback arrived a second time: the copy is refused, nothing stored."""

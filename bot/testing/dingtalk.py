@@ -10,12 +10,11 @@ import hashlib
 import hmac
 import itertools
 import json
-import time
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
+from bot.core.clock import Clock
 from bot.testing.fakes import FakeServer, Upload, read_form
 
 APP_KEY = "dingappkey0123"
@@ -40,8 +39,9 @@ def _b64_hmac(secret: str, stamp: str) -> str:
 class FakeDingTalk(FakeServer):
     """api.dingtalk.com (token, 1:1 and group robot sends), oapi robot/send, sessionWebhooks."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, clock: Clock | None = None) -> None:
+        super().__init__(clock)
+        self._last_ms = 0
         self.tokens = 0
         self.token = ""
         self.session_hits = 0
@@ -240,7 +240,7 @@ class FakeDingTalk(FakeServer):
         self, sender: str, text: str, msg_id: str, *, group: str | None = None, ttl_s: int = 5400
     ) -> dict[str, Any]:
         """A robot callback body; its sessionWebhook points back at this fake."""
-        now = int(time.time() * 1000)
+        now = int(self.now() * 1000)
         chat = f"group:{group}" if group else sender
         return {
             "msgtype": "text",
@@ -259,15 +259,19 @@ class FakeDingTalk(FakeServer):
             "robotCode": APP_KEY,
         }
 
+    def signed(self, stamp: str | None = None, secret: str = APP_SECRET) -> dict[str, str]:
+        """DingTalk's ``timestamp``/``sign`` headers: now, unless ``stamp`` is given. Two
+        requests are a millisecond apart at least, as on DingTalk, though the test clock stands
+        still: the sign covers only the stamp, so equal stamps would be one signature."""
+        if stamp is None:
+            self._last_ms = max(int(self.now() * 1000), self._last_ms + 1)
+            stamp = str(self._last_ms)
+        return {"timestamp": stamp, "sign": _b64_hmac(secret, stamp)}
+
     async def callback(
         self, url: str, body: dict[str, Any], *, stamp: str | None = None, secret: str = APP_SECRET
     ) -> int:
         """POST ``body`` to our callback ``url`` with DingTalk's ``timestamp``/``sign`` headers."""
-        stamp = stamp or str(int(time.time() * 1000))
-        headers = {"timestamp": stamp, "sign": _b64_hmac(secret, stamp)}
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(url, json=body, headers=headers) as resp,
-        ):
-            await resp.read()
-            return resp.status
+        headers = {**self.signed(stamp, secret), "Content-Type": "application/json"}
+        status, _ = await self.post(url, json.dumps(body).encode(), headers)
+        return status

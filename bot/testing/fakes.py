@@ -1,5 +1,5 @@
-"""A local fake platform server (aiohttp on 127.0.0.1, port 0) with scripted faults, and how
-the fakes read file uploads (multipart/form-data)."""
+"""A local fake platform server (aiohttp on 127.0.0.1, port 0) with scripted faults, how the
+fakes read file uploads (multipart/form-data), and how they post callbacks to the bot."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Self
 
+import aiohttp
 from aiohttp import web
+
+from bot.core.clock import Clock, SystemClock
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,11 @@ async def read_form(request: web.Request) -> tuple[dict[str, str], dict[str, Upl
 
 
 class FakeServer:
-    """Base for the platform fakes: lifecycle, fault injection, and a record of sends."""
+    """Base for the platform fakes: lifecycle, fault injection, a record of sends, and callbacks
+    posted to the bot as the platform would, stamped by ``clock`` (the bot's, in tests)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
         self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
         self.faults: deque[Fault] = deque()
         self.sent: list[tuple[str, dict[str, Any]]] = []  # (receiver, body)
@@ -97,6 +102,24 @@ class FakeServer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+    def now(self) -> float:
+        """Now on the fake's clock, in seconds since the epoch."""
+        return self.clock.now().timestamp()
+
+    async def post(
+        self,
+        url: str,
+        data: bytes,
+        headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        """POST ``data`` to the bot as the platform does; returns the status and the answer."""
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=data, headers=headers, params=params) as resp,
+        ):
+            return resp.status, await resp.text()
 
     def to(self, receiver: str) -> list[dict[str, Any]]:
         """Bodies sent to ``receiver``, in order."""

@@ -7,13 +7,12 @@ from __future__ import annotations
 import itertools
 import json
 import os
-import time
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from bot.adapters.feishu.crypto import encrypt, event_signature, sign_bot
+from bot.core.clock import Clock
 from bot.testing.fakes import FakeServer, Upload, read_form
 
 APP_ID = "cli_a1b2c3d4e5"
@@ -36,8 +35,8 @@ ENV = {
 class FakeFeishu(FakeServer):
     """Tenant token, message send/edit and custom bot webhooks, as open.feishu.cn answers."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, clock: Clock | None = None) -> None:
+        super().__init__(clock)
         self.tokens = 0
         self.token = ""
         self.edits: list[tuple[str, dict[str, Any]]] = []
@@ -188,23 +187,26 @@ class FakeFeishu(FakeServer):
             },
         }
 
+    def sealed(
+        self, event: dict[str, Any], *, key: str = ENCRYPT_KEY, stamp: str | None = None
+    ) -> tuple[bytes, dict[str, str]]:
+        """``event`` encrypted as Feishu sends it: (body, signature headers), stamped now
+        unless ``stamp`` is given, with a random nonce."""
+        raw = json.dumps({"encrypt": encrypt(key, json.dumps(event), os.urandom(16))}).encode()
+        stamp, nonce = stamp or str(int(self.now())), os.urandom(6).hex()
+        return raw, {
+            "X-Lark-Request-Timestamp": stamp,
+            "X-Lark-Request-Nonce": nonce,
+            "X-Lark-Signature": event_signature(stamp, nonce, key, raw),
+        }
+
     async def post_event(
         self, url: str, event: dict[str, Any], *, key: str = ENCRYPT_KEY, sign: bool = True
     ) -> tuple[int, dict[str, Any]]:
-        """Encrypt ``event`` and POST it with Feishu's signature headers."""
-        raw = json.dumps({"encrypt": encrypt(key, json.dumps(event), os.urandom(16))}).encode()
-        stamp, nonce = str(int(time.time())), os.urandom(6).hex()
-        headers = {"Content-Type": "application/json"}
-        if sign:
-            headers.update(
-                {
-                    "X-Lark-Request-Timestamp": stamp,
-                    "X-Lark-Request-Nonce": nonce,
-                    "X-Lark-Signature": event_signature(stamp, nonce, key, raw),
-                }
-            )
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(url, data=raw, headers=headers) as resp,
-        ):
-            return resp.status, await resp.json()
+        """Encrypt ``event`` and POST it, with Feishu's signature headers unless not ``sign``
+        (Feishu sends the URL challenge unsigned)."""
+        raw, headers = self.sealed(event, key=key)
+        status, text = await self.post(
+            url, raw, {"Content-Type": "application/json", **(headers if sign else {})}
+        )
+        return status, json.loads(text)

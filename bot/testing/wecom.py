@@ -10,13 +10,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
-import time
-from typing import Any
+import json
 
-import aiohttp
 from aiohttp import web
 
 from bot.adapters.wecom.crypto import WeComCrypto
+from bot.core.clock import Clock
 from bot.testing.fakes import FakeServer, Upload, read_form
 
 CORP_ID = "ww1436e0e65a779aee"
@@ -38,8 +37,8 @@ ENV = {
 class FakeWeCom(FakeServer):
     """Token endpoint, app message/appchat send and robot webhooks, as qyapi answers them."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, clock: Clock | None = None) -> None:
+        super().__init__(clock)
         self.tokens = 0
         self.token = ""
         self.unknown_users: set[str] = set()
@@ -121,7 +120,7 @@ class FakeWeCom(FakeServer):
             return web.json_response({"errcode": 40005, "errmsg": "invalid file type"})
         media_id = self.keep(upload, f"{kind}-")
         answer = {"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id}
-        return web.json_response({**answer, "created_at": str(int(time.time()))})
+        return web.json_response({**answer, "created_at": str(int(self.now()))})
 
     def files(self, receiver: str) -> list[tuple[str, Upload]]:
         """(message type, file) of each image or file message sent to ``receiver``."""
@@ -146,41 +145,57 @@ class FakeWeCom(FakeServer):
 
     async def callback(
         self, url: str, sender: str, text: str, msg_id: str, *, json_body: bool = False
-    ) -> aiohttp.ClientResponse:
+    ) -> int:
         """POST an encrypted text message to our callback ``url`` as WeCom would."""
-        created = str(int(time.time()))
+        plain = self.text_message(sender, text, msg_id, json_body=json_body)
+        return await self.post_plain(url, plain, json_body=json_body)
+
+    def text_message(self, sender: str, text: str, msg_id: str, *, json_body: bool = False) -> str:
+        """The plaintext of a text message (XML, or WeCom's JSON form)."""
+        created = str(int(self.now()))
         if json_body:
-            plain = (
+            return (
                 f'{{"ToUserName":"{CORP_ID}","FromUserName":"{sender}","CreateTime":{created},'
                 f'"MsgType":"text","Content":"{text}","MsgId":"{msg_id}","AgentID":1000002}}'
             )
-        else:
-            plain = (
-                f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
-                f"<FromUserName><![CDATA[{sender}]]></FromUserName>"
-                f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-                f"<Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId>"
-                "<AgentID>1000002</AgentID></xml>"
-            )
-        return await self.post_plain(url, plain, json_body=json_body)
+        return (
+            f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{sender}]]></FromUserName>"
+            f"<CreateTime>{created}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            f"<Content><![CDATA[{text}]]></Content><MsgId>{msg_id}</MsgId>"
+            "<AgentID>1000002</AgentID></xml>"
+        )
 
-    async def post_plain(
-        self, url: str, plain: str, *, json_body: bool = False, sign: str | None = None
-    ) -> aiohttp.ClientResponse:
-        """Encrypt ``plain`` and POST it in WeCom's XML or JSON envelope."""
-        nonce, stamp = str(next(self._ids)), str(int(time.time()))
+    def sealed(
+        self, plain: str, *, json_body: bool = False, stamp: str | None = None
+    ) -> tuple[dict[str, str], bytes]:
+        """``plain`` encrypted in WeCom's XML or JSON envelope: (query parameters, body),
+        stamped now unless ``stamp`` is given, with a nonce of its own."""
+        nonce, stamp = str(next(self._ids)), stamp or str(int(self.now()))
         encrypt, signature = self.crypto.encrypt(plain, nonce, stamp)
         if json_body:
-            data: Any = {"tousername": CORP_ID, "encrypt": encrypt, "agentid": 1000002}
+            data = json.dumps({"tousername": CORP_ID, "encrypt": encrypt, "agentid": 1000002})
         else:
             data = (
                 f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
                 f"<Encrypt><![CDATA[{encrypt}]]></Encrypt><AgentID><![CDATA[1000002]]></AgentID>"
                 "</xml>"
             )
-        params = {"msg_signature": sign or signature, "timestamp": stamp, "nonce": nonce}
-        async with aiohttp.ClientSession() as session:
-            kwargs: dict[str, Any] = {"json": data} if json_body else {"data": data.encode()}
-            async with session.post(url, params=params, **kwargs) as resp:
-                await resp.read()
-                return resp
+        return {"msg_signature": signature, "timestamp": stamp, "nonce": nonce}, data.encode()
+
+    def url_check(self, echo: str, *, stamp: str | None = None) -> dict[str, str]:
+        """The query of the GET WeCom sends when the callback URL is saved: ``echo`` encrypted
+        as ``echostr``, signed like a message."""
+        nonce, stamp = str(next(self._ids)), stamp or str(int(self.now()))
+        echostr, signature = self.crypto.encrypt(echo, nonce, stamp)
+        return {"msg_signature": signature, "timestamp": stamp, "nonce": nonce, "echostr": echostr}
+
+    async def post_plain(
+        self, url: str, plain: str, *, json_body: bool = False, sign: str | None = None
+    ) -> int:
+        """Encrypt ``plain`` and POST it in WeCom's XML or JSON envelope; returns the status."""
+        params, data = self.sealed(plain, json_body=json_body)
+        if sign is not None:
+            params["msg_signature"] = sign
+        status, _ = await self.post(url, data, params=params)
+        return status

@@ -1,5 +1,5 @@
-"""Nightly housekeeping: forget old inbox keys, expired bind codes, abandoned conversations,
-long-unused button tokens and the files of long-finished messages; never audit rows."""
+"""Nightly housekeeping: forget old inbox keys and callback sightings, expired bind codes,
+abandoned conversations, long-unused button tokens, files of finished messages; never audit."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from bot.core.jobs import JobContext, JobRegistry
-from bot.store import audit, button_actions, dialog, inbox, outbox_files
+from bot.store import audit, button_actions, dialog, inbox, outbox_files, sightings
 from models.directory.binding import BindCode
 
 jobs = JobRegistry("housekeeping")
@@ -18,8 +18,9 @@ jobs = JobRegistry("housekeeping")
     "housekeeping", "30 3 * * *", help="每天 03:30 清理过期的消息去重记录、绑定码、对话和附件"
 )
 async def housekeeping(ctx: JobContext) -> None:
-    """Purge handled inbox keys past their keep period, expired unused bind codes, expired
-    conversations, and the files of finished messages older than ``outbox.file_keep_days``."""
+    """Purge handled inbox keys past their keep period, callback sightings older than
+    ``sightings.KEEP``, expired unused bind codes, expired conversations, and the files of
+    finished messages older than ``outbox.file_keep_days``."""
     purged = await inbox.purge(ctx.session, ctx.now - timedelta(days=ctx.config.inbox.keep_days))
     result = await ctx.session.execute(
         delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
@@ -28,6 +29,7 @@ async def housekeeping(ctx: JobContext) -> None:
     buttons = await button_actions.purge(
         ctx.session, ctx.now - timedelta(days=ctx.config.outbox.button_keep_days)
     )
+    seen = await sightings.purge(ctx.session, ctx.now - sightings.KEEP)
     files = await outbox_files.purge(
         ctx.session, ctx.now - timedelta(days=ctx.config.outbox.file_keep_days)
     )
@@ -43,6 +45,7 @@ async def housekeeping(ctx: JobContext) -> None:
                 "dialogs": dialogs,
                 "button_tokens": buttons,
                 "outbox_files": files,
+                "callback_sightings": seen,
             },
         ),
     )

@@ -27,6 +27,16 @@ class Rig:
     adapter: Any
     bind_code: str
 
+    @property
+    def url(self) -> str:
+        """The adapter's callback URL on our server."""
+        return f"{self.http.url}{self.adapter.config.callback_path}"
+
+    async def settle(self) -> None:
+        """Handle what was accepted, then deliver what that queued."""
+        await self.adapter.intake.settle()
+        await self.app.sender.drain()
+
     async def close(self) -> None:
         await self.adapter.stop()
         await self.http.stop()
@@ -55,7 +65,7 @@ async def make_rig(
         http={"enabled": True},
     )
     http = HttpServer("127.0.0.1", 0)
-    adapter = create(config, http, env)
+    adapter = create(config, http, env, clock)
     app = await App.create(
         config, clock=clock, adapters={platform: adapter}, auto_upgrade=True, http=http
     )
@@ -67,6 +77,17 @@ async def make_rig(
     await adapter.start(app.dispatcher)
     await http.start()
     return Rig(app, http, adapter, result.bind_code)
+
+
+async def another_instance(rig: Rig, create: Callable[..., Any], env: dict[str, str]) -> Rig:
+    """A second DutyBot behind the same callback URL: its own process state, the same database."""
+    config, clock = rig.app.config, rig.app.clock
+    http = HttpServer("127.0.0.1", 0)
+    adapter = create(config, http, env, clock)
+    app = await App.create(config, clock=clock, adapters={adapter.platform: adapter}, http=http)
+    await adapter.start(app.dispatcher)
+    await http.start()
+    return Rig(app, http, adapter, rig.bind_code)
 
 
 class Chat:

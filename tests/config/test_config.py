@@ -27,6 +27,15 @@ def test_committed_defaults_load() -> None:
         ({"outbox": {"max_attempts": 0}}, "outbox.max_attempts"),
         ({"audit": {"retention_days": 30}}, "audit.retention_days"),
         ({"http": {"port": "eighty"}}, "http.port"),
+        (  # an origin, not a URL: a path would match nothing
+            {"platforms": {"dingtalk": {"session_webhook_origins": ["https://x.cn/robot"]}}},
+            "platforms.dingtalk.session_webhook_origins.0",
+        ),
+        (  # longer than any window a sighting outlives
+            {"platforms": {"wecom": {"callback_window_seconds": 7200}}},
+            "platforms.wecom.callback_window_seconds",
+        ),
+        ({"platforms": {"feishu": {"max_body_kb": 4}}}, "platforms.feishu.max_body_kb"),
         (
             {"calendar": {"overrides": {2027: {"holidays": ["2027-13-01"]}}}},
             "calendar.overrides.2027.holidays.0",

@@ -41,17 +41,21 @@ class Intake:
         """Start accepting for ``dispatcher``."""
         self.dispatcher = dispatcher
 
-    async def accept(self, msg: IncomingMessage) -> bool:
+    async def accept(self, msg: IncomingMessage, signature: str = "") -> bool:
         """Store ``msg`` and schedule its handling; False when it was handled before.
 
-        Raises whatever the database raised: the callback must then fail so the platform retries.
+        ``signature``, a signed callback's sighting key, is recorded with the message.
+
+        Raises:
+            ReplayedRequest: the signature was recorded before; nothing was stored.
+            Exception: whatever the database raised: the callback must then fail so the platform
+                retries.
         """
-        if self.dispatcher is None:
-            raise RuntimeError("intake used before start()")
+        dispatcher = self._dispatcher()
         self._storing += 1
         self._quiet.clear()
         try:
-            stored = await self.dispatcher.persist(msg)
+            stored = await dispatcher.persist(msg, signature)
         finally:
             self._storing -= 1
             if not self._storing:
@@ -62,6 +66,15 @@ class Intake:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
+
+    async def sighted(self, platform: str, signature: str) -> bool:
+        """Record a signed callback that carries no message; False when it came before."""
+        return await self._dispatcher().chats.first_sighting(platform, signature)
+
+    def _dispatcher(self) -> Dispatcher:
+        if self.dispatcher is None:
+            raise RuntimeError("intake used before start()")
+        return self.dispatcher
 
     async def _handle(self, msg: IncomingMessage) -> None:
         assert self.dispatcher is not None
@@ -74,21 +87,3 @@ class Intake:
         """Wait until every accepted message has been handled."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-
-class ReplayGuard:
-    """Remembers signed requests seen within the signature window, so a replay is refused."""
-
-    def __init__(self, window_seconds: float) -> None:
-        self.window = window_seconds
-        self._seen: dict[str, float] = {}
-
-    def first_time(self, key: str, now: float) -> bool:
-        """True the first time ``key`` is seen within the window."""
-        if len(self._seen) > 1000:
-            self._seen = {k: t for k, t in self._seen.items() if now - t <= self.window}
-        seen = self._seen.get(key)
-        if seen is not None and now - seen <= self.window:
-            return False
-        self._seen[key] = now
-        return True

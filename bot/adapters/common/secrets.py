@@ -26,10 +26,6 @@ class Secrets:
             )
         return value
 
-    def optional(self, name: str) -> str:
-        """The value of ``DUTYBOT_<PLATFORM>_<name>``, or ``""``."""
-        return self.env.get(self.prefix + name, "").strip()
-
     def robots(self, robots: dict[str, str], parts: dict[str, str]) -> dict[str, dict[str, str]]:
         """Each named robot's secrets: ``{name: {part: DUTYBOT_<P>_ROBOT_<SUFFIX><part>}}``.
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.adapters.common.secrets import Secrets
 from bot.adapters.dingtalk.adapter import DingTalkAdapter
 from bot.config import Config, ConfigError
+from bot.core.clock import Clock
 
 if TYPE_CHECKING:
     from bot.http.server import HttpServer
@@ -15,9 +16,13 @@ __all__ = ["DingTalkAdapter", "create_adapter"]
 
 
 def create_adapter(
-    config: Config, http: HttpServer | None, env: dict[str, str] | None = None
+    config: Config,
+    http: HttpServer | None,
+    env: dict[str, str] | None = None,
+    clock: Clock | None = None,
 ) -> DingTalkAdapter:
-    """Build the adapter; a ConfigError names whatever setting or variable is missing."""
+    """Build the adapter; ``clock`` gives "now" (the system clock by default). A ConfigError
+    names whatever setting or variable is missing."""
     section = config.platforms.dingtalk
     if section.mode == "http" and (http is None or not config.http.enabled):
         raise ConfigError(
@@ -33,4 +38,5 @@ def create_adapter(
         robots=secrets.robots(
             section.robots, {"_TOKEN": "access_token", "_SECRET": "加签密钥（SEC 开头）"}
         ),
+        clock=clock,
     )

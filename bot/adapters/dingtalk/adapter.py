@@ -14,25 +14,24 @@ robot cannot send files at all: there the text carries a note on how else to get
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 import secrets
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.adapters.common.api import FilePart, JsonClient, MediaCache, dumps
-from bot.adapters.common.intake import Intake, ReplayGuard
+from bot.adapters.common.guard import CallbackGuard, Refused
+from bot.adapters.common.intake import Intake
 from bot.adapters.common.text import split_bytes, with_hints, without_file
 from bot.adapters.dingtalk.api import DingTalkApi
 from bot.adapters.dingtalk.inbound import GROUP_PREFIX, PLATFORM, SessionWebhooks, to_incoming
-from bot.adapters.dingtalk.signing import WINDOW_MS, verify_callback
+from bot.adapters.dingtalk.signing import WINDOW_S, callback_signed
 from bot.adapters.dingtalk.stream import StreamReceiver
 from bot.config import DingTalkConfig
+from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Attachment, Mention, Reply, TextFormat
 
@@ -44,10 +43,6 @@ log = logging.getLogger("dutybot.dingtalk")
 
 PIECE_BYTES = 4000  # DingTalk's text limits are undocumented; stay well inside msgParam's 15 000
 MEDIA_SECONDS = 2 * 86400  # uploaded media ids are kept for a while; re-upload well before
-
-
-def _wall_ms() -> int:
-    return int(time.time() * 1000)
 
 
 class DingTalkAdapter:
@@ -63,19 +58,23 @@ class DingTalkAdapter:
         app_key: str,
         app_secret: str,
         robots: dict[str, dict[str, str]],
-        now_ms: Callable[[], int] = _wall_ms,
+        clock: Clock | None = None,
     ) -> None:
         self.config = config
         self.http = http
         self.app_secret = app_secret
         self.robot_code = config.robot_code or app_key
         self.robots = robots
-        self.now_ms = now_ms
+        self.clock = clock or SystemClock()
         self.client = JsonClient(PLATFORM, config.timeout_seconds)
         self.api = DingTalkApi(self.client, config.api_base, config.oapi_base, app_key, app_secret)
-        self.hooks = SessionWebhooks(config.session_webhook_margin_seconds)
+        self.hooks = SessionWebhooks(
+            config.session_webhook_margin_seconds, config.session_webhook_origins
+        )
         self.media = MediaCache(MEDIA_SECONDS)
-        self.replays = ReplayGuard(2 * WINDOW_MS / 1000)
+        self.guard = CallbackGuard(
+            PLATFORM, self.clock, window_seconds=WINDOW_S, max_bytes=config.max_body_kb * 1024
+        )
         self.intake = Intake()
         self.stream = (
             StreamReceiver(self.client, config.api_base, app_key, app_secret, self._accept)
@@ -107,35 +106,38 @@ class DingTalkAdapter:
         await self.intake.settle()
         await self.client.close()
 
+    def now_ms(self) -> int:
+        """Now on the injected clock, in milliseconds (DingTalk's unit)."""
+        return int(self.clock.now().timestamp() * 1000)
+
     async def _accept(self, body: dict[str, Any]) -> None:
-        """Store one robot message (HTTP or stream) and remember its reply webhook."""
+        """Store one robot message from the stream and remember its reply webhook."""
         msg = to_incoming(body)
         if msg is not None:
-            self.hooks.remember(msg.chat_id, body)
             await self.intake.accept(msg)
+            self.hooks.remember(msg.chat_id, body, self.now_ms())
 
     async def _receive(self, request: web.Request) -> web.Response:
-        raw = await request.read()
-        stamp, sign = request.headers.get("timestamp", ""), request.headers.get("sign", "")
-        now = self.now_ms()
-        if not verify_callback(self.app_secret, stamp, sign, now):
-            log.warning("DingTalk callback refused: bad or stale timestamp/sign")
-            return web.json_response({"error": "bad signature"}, status=403)
-        # The signature covers only the timestamp, so a replay is the same stamp and body again.
-        if not self.replays.first_time(f"{stamp}:{hashlib.sha256(raw).hexdigest()}", now / 1000):
-            log.warning("DingTalk callback refused: replayed request")
-            return web.json_response({"error": "replayed"}, status=403)
+        """An HTTP callback. Its ``sign`` covers the timestamp only, not the body, so each one is
+        accepted once (docs/platforms.md §DingTalk callbacks); the body's sessionWebhook is used
+        only on an allowed origin."""
         try:
-            body = json.loads(raw)
-        except ValueError:
-            return web.json_response({"error": "bad json"}, status=400)
-        if not isinstance(body, dict):
-            return web.json_response({"error": "bad json"}, status=400)
-        try:
-            await self._accept(body)
-        except Exception:  # not stored: fail so DingTalk retries
-            log.exception("could not store DingTalk message %s", body.get("msgId"))
-            return web.json_response({"error": "retry later"}, status=503)
+            raw = await self.guard.read(request)
+            stamp, sign = request.headers.get("timestamp", ""), request.headers.get("sign", "")
+            genuine = callback_signed(self.app_secret, stamp, sign)
+            signature = self.guard.sighting(stamp, genuine, stamp, sign, per_second=1000)
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                raise Refused(400, "body is not a JSON object")
+            msg = to_incoming(body)
+            await self.guard.admit(self.intake, msg, signature)
+        except Refused as refused:
+            return self.guard.answer(request, refused)
+        if msg is not None:  # stored: only now may its webhook carry replies
+            self.hooks.remember(msg.chat_id, body, self.now_ms())
         return web.json_response({})
 
     async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:

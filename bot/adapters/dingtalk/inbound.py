@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.core.messages import ChatKind, IncomingMessage
 
+log = logging.getLogger("dutybot.dingtalk")
+
 PLATFORM = "dingtalk"
 GROUP_PREFIX = "group:"
+# DingTalk's sessionWebhooks live about 90 minutes (docs/platforms.md §DingTalk sending).
+HOOK_LIFETIME_MS = 90 * 60 * 1000
 
 
 def to_incoming(body: dict[str, Any]) -> IncomingMessage | None:
@@ -46,19 +52,49 @@ class SessionWebhook:
     expires_ms: int
 
 
-class SessionWebhooks:
-    """The freshest sessionWebhook per chat (memory only: after a restart OpenAPI sends work)."""
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` in lower case; ``""`` when it has a user part."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    if parts.username is not None or not parts.hostname:
+        return ""
+    return f"{parts.scheme.lower()}://{parts.hostname}" + (f":{port}" if port else "")
 
-    def __init__(self, margin_seconds: int) -> None:
+
+class SessionWebhooks:
+    """The freshest sessionWebhook per chat (memory only: after a restart OpenAPI sends work).
+
+    A callback's body is not signed, so a webhook is kept only on an allowed origin, and never
+    past the lifetime DingTalk gives one, however far off the body says it expires.
+    """
+
+    def __init__(self, margin_seconds: int, origins: tuple[str, ...]) -> None:
         self.margin_ms = margin_seconds * 1000
+        self.origins = {origin(o) for o in origins}
         self._hooks: dict[str, SessionWebhook] = {}
 
-    def remember(self, chat_id: str, body: dict[str, Any]) -> None:
+    def remember(self, chat_id: str, body: dict[str, Any], now_ms: int) -> None:
         """Keep the webhook that came with ``body`` if it outlives the one we have."""
         url, expires = body.get("sessionWebhook"), body.get("sessionWebhookExpiredTime")
         if not url or not expires:
             return
-        hook = SessionWebhook(str(url), int(expires))
+        where = origin(str(url))
+        if where not in self.origins:
+            log.warning(
+                "DingTalk sessionWebhook on %r is not in platforms.dingtalk."
+                "session_webhook_origins; replies to %s go through the OpenAPI",
+                where or "an unreadable URL",
+                chat_id,
+            )
+            return
+        try:
+            stated = int(expires)
+        except (TypeError, ValueError):
+            return
+        hook = SessionWebhook(str(url), min(stated, now_ms + HOOK_LIFETIME_MS))
         known = self._hooks.get(chat_id)
         if known is None or hook.expires_ms > known.expires_ms:
             self._hooks[chat_id] = hook

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.adapters.common.secrets import Secrets
 from bot.adapters.feishu.adapter import FeishuAdapter
 from bot.config import Config, ConfigError
+from bot.core.clock import Clock
 
 if TYPE_CHECKING:
     from bot.http.server import HttpServer
@@ -15,9 +16,13 @@ __all__ = ["FeishuAdapter", "create_adapter"]
 
 
 def create_adapter(
-    config: Config, http: HttpServer | None, env: dict[str, str] | None = None
+    config: Config,
+    http: HttpServer | None,
+    env: dict[str, str] | None = None,
+    clock: Clock | None = None,
 ) -> FeishuAdapter:
-    """Build the adapter; a ConfigError names whatever setting or variable is missing."""
+    """Build the adapter; ``clock`` gives "now" (the system clock by default). A ConfigError
+    names whatever setting or variable is missing."""
     section = config.platforms.feishu
     if http is None or not config.http.enabled:
         raise ConfigError("platforms.feishu 需要接收事件：请设置 http.enabled: true 并配置端口")
@@ -30,8 +35,12 @@ def create_adapter(
         verification_token=secrets.require(
             "VERIFICATION_TOKEN", "事件与回调 → 加密策略 → Verification Token"
         ),
-        encrypt_key=secrets.optional("ENCRYPT_KEY"),
+        # Feishu signs events with the Encrypt Key, and unsigned events are refused.
+        encrypt_key=secrets.require(
+            "ENCRYPT_KEY", "事件与回调 → 加密策略 → Encrypt Key，事件签名必需"
+        ),
         robots=secrets.robots(
             section.robots, {"_HOOK": "webhook 地址末尾的 ID", "_SECRET": "签名密钥"}
         ),
+        clock=clock,
     )

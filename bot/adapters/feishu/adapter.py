@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.adapters.common.api import FilePart, JsonClient, MediaCache, dumps
-from bot.adapters.common.intake import Intake, ReplayGuard
+from bot.adapters.common.guard import CallbackGuard, Refused
+from bot.adapters.common.intake import Intake
 from bot.adapters.common.text import split_bytes, with_hints, without_file
 from bot.adapters.feishu.api import FeishuApi
-from bot.adapters.feishu.crypto import FeishuCryptoError
+from bot.adapters.feishu.crypto import FeishuCryptoError, event_signed
 from bot.adapters.feishu.inbound import GROUP_PREFIX, PLATFORM, open_event, to_incoming
 from bot.config import FeishuConfig
+from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Attachment, Reply, TextFormat
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("dutybot.feishu")
 
 PIECE_BYTES = 8000  # custom bots take 20 KB bodies; cards 30 KB
-WINDOW_S = 3600
 IMAGE_BYTES = 10 * 1024 * 1024  # im/v1/images takes up to 10 MB; larger pictures go as files
 KEY_SECONDS = 30 * 86400  # image and file keys do not expire; re-upload now and then anyway
 # im/v1/files file_type by file name ending; anything else uploads as "stream".
@@ -83,18 +82,23 @@ class FeishuAdapter:
         verification_token: str,
         encrypt_key: str,
         robots: dict[str, dict[str, str]],
-        now_s: Callable[[], float] = time.time,
+        clock: Clock | None = None,
     ) -> None:
         self.config = config
         self.http = http
         self.verification_token = verification_token
         self.encrypt_key = encrypt_key
         self.robots = robots
-        self.now_s = now_s
+        self.clock = clock or SystemClock()
         self.client = JsonClient(PLATFORM, config.timeout_seconds)
         self.api = FeishuApi(self.client, config.api_base, app_id, app_secret)
         self.media = MediaCache(KEY_SECONDS)
-        self.replays = ReplayGuard(2 * WINDOW_S)
+        self.guard = CallbackGuard(
+            PLATFORM,
+            self.clock,
+            window_seconds=config.callback_window_seconds,
+            max_bytes=config.max_body_kb * 1024,
+        )
         self.intake = Intake()
 
     def is_group(self, address: str) -> bool:
@@ -111,41 +115,31 @@ class FeishuAdapter:
         await self.intake.settle()
         await self.client.close()
 
-    def _fresh(self, headers: dict[str, str]) -> bool:
-        """Signed requests must be recent and seen once (the signature binds stamp and nonce)."""
-        stamp, nonce = headers.get("X-Lark-Request-Timestamp"), headers.get("X-Lark-Request-Nonce")
-        if not headers.get("X-Lark-Signature") or not stamp:
-            return True
-        try:
-            age = abs(self.now_s() - int(stamp))
-        except ValueError:
-            return False
-        return age <= WINDOW_S and self.replays.first_time(f"{stamp}:{nonce}", self.now_s())
-
     async def _receive(self, request: web.Request) -> web.Response:
-        headers = dict(request.headers)
+        """An event or card action. Every one must be signed, except the URL challenge, which
+        Feishu sends unsigned and which stores nothing (docs/platforms.md §Feishu events)."""
+        h = request.headers
+        stamp, nonce = h.get("X-Lark-Request-Timestamp", ""), h.get("X-Lark-Request-Nonce", "")
+        sign = h.get("X-Lark-Signature", "")
         try:
-            body = open_event(
-                await request.read(), headers, self.encrypt_key, self.verification_token
-            )
+            raw = await self.guard.read(request)
+            genuine = event_signed(stamp, nonce, self.encrypt_key, raw, sign)
+            # Checked before decrypting whenever there is a signature to check.
+            signature = self.guard.sighting(stamp, genuine, stamp, nonce, sign) if sign else ""
+            body = open_event(raw, self.encrypt_key, self.verification_token)
+            if body.get("type") == "url_verification":
+                return web.json_response({"challenge": body.get("challenge", "")})
+            if not signature:
+                raise Refused(403, "unsigned: no X-Lark-Signature on an event")
+            msg = to_incoming(body)
+            await self.guard.admit(self.intake, msg, signature)
         except FeishuCryptoError as exc:
-            log.warning("Feishu event refused: %s", exc)
-            return web.json_response({"error": "bad event"}, status=400)
-        if not self._fresh(headers):
-            log.warning("Feishu event refused: stale or replayed")
-            return web.json_response({"error": "stale"}, status=403)
-        if body.get("type") == "url_verification":
-            return web.json_response({"challenge": body.get("challenge", "")})
-        msg = to_incoming(body)
-        if msg is not None:
-            try:
-                await self.intake.accept(msg)
-            except Exception:  # not stored: fail so Feishu re-sends
-                log.exception("could not store Feishu event %s", msg.message_id)
-                return web.json_response({"error": "retry later"}, status=503)
-            if msg.is_button:
-                toast = {"type": "info", "content": f"已发送「{msg.text[:20]}」"}
-                return web.json_response({"toast": toast})
+            return self.guard.answer(request, Refused(400, str(exc)))
+        except Refused as refused:
+            return self.guard.answer(request, refused)
+        if msg is not None and msg.is_button:
+            toast = {"type": "info", "content": f"已发送「{msg.text[:20]}」"}
+            return web.json_response({"toast": toast})
         return web.json_response({})
 
     def _messages(self, address: str, reply: Reply) -> list[tuple[str, dict[str, Any]]]:
@@ -235,5 +229,6 @@ class FeishuAdapter:
         for msg_type, content in messages:
             key = "card" if msg_type == "interactive" else "content"
             body = {"msg_type": msg_type, key: content}
-            await self.api.custom_bot(robot["_HOOK"], robot["_SECRET"], body, int(self.now_s()))
+            now_s = int(self.clock.now().timestamp())
+            await self.api.custom_bot(robot["_HOOK"], robot["_SECRET"], body, now_s)
         return f"feishu-robot-{secrets.token_hex(6)}"

@@ -30,10 +30,10 @@ def event_signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -
     return hashlib.sha256(head + body).hexdigest()
 
 
-def check_event(timestamp: str, nonce: str, encrypt_key: str, body: bytes, sign: str) -> None:
-    """Raise unless ``sign`` is the event signature of ``body``."""
-    if not hmac.compare_digest(event_signature(timestamp, nonce, encrypt_key, body), sign):
-        raise FeishuCryptoError("事件签名校验失败（X-Lark-Signature 不符）：请核对 Encrypt Key")
+def event_signed(timestamp: str, nonce: str, encrypt_key: str, body: bytes, sign: str) -> bool:
+    """True when ``sign`` is the event signature of ``body`` (compared in constant time)."""
+    expected = event_signature(timestamp, nonce, encrypt_key, body).encode()
+    return hmac.compare_digest(expected, sign.encode())
 
 
 def decrypt(encrypt_key: str, encrypted: str) -> str:

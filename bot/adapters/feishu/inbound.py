@@ -5,49 +5,38 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.adapters.feishu.crypto import FeishuCryptoError, check_event, decrypt
+from bot.adapters.feishu.crypto import FeishuCryptoError, decrypt
 from bot.core.messages import ChatKind, IncomingMessage
 
 PLATFORM = "feishu"
 GROUP_PREFIX = "chat:"
 
 
-def open_event(
-    raw: bytes, headers: dict[str, str], encrypt_key: str, verification_token: str
-) -> dict[str, Any]:
-    """The event in a callback body, signature-checked and decrypted when a key is set.
+def open_event(raw: bytes, encrypt_key: str, verification_token: str) -> dict[str, Any]:
+    """The event in a callback body, decrypted, its Verification Token checked. (Its signature
+    is the adapter's to check: the URL challenge comes unsigned.)
 
     Raises:
-        FeishuCryptoError: bad signature, undecryptable body, wrong verification token.
+        FeishuCryptoError: not encrypted, undecryptable, or the wrong verification token.
     """
     try:
         body = json.loads(raw)
     except ValueError:
         raise FeishuCryptoError("事件内容不是合法的 JSON") from None
+    if not isinstance(body, dict) or "encrypt" not in body:
+        raise FeishuCryptoError("事件未加密：请在飞书后台「加密策略」设置 Encrypt Key")
+    try:
+        body = json.loads(decrypt(encrypt_key, str(body["encrypt"])))
+    except ValueError:
+        raise FeishuCryptoError("解密后的事件不是合法的 JSON") from None
     if not isinstance(body, dict):
-        raise FeishuCryptoError("事件 JSON 顶层应为对象")
-    if encrypt_key:
-        if "encrypt" not in body:
-            raise FeishuCryptoError("已设置 Encrypt Key，但事件未加密：请核对飞书后台的加密策略")
-        sign = headers.get("X-Lark-Signature", "")
-        if sign:  # Feishu signs events; the one-off URL challenge comes unsigned
-            check_event(
-                headers.get("X-Lark-Request-Timestamp", ""),
-                headers.get("X-Lark-Request-Nonce", ""),
-                encrypt_key,
-                raw,
-                sign,
-            )
-        try:
-            body = json.loads(decrypt(encrypt_key, str(body["encrypt"])))
-        except ValueError:
-            raise FeishuCryptoError("解密后的事件不是合法的 JSON") from None
+        raise FeishuCryptoError("解密后的事件 JSON 顶层应为对象")
     token = body.get("token") or (body.get("header") or {}).get("token", "")
     if token != verification_token:
         raise FeishuCryptoError(
             "Verification Token 不符：请核对 DUTYBOT_FEISHU_VERIFICATION_TOKEN"
         )
-    return dict(body)
+    return body
 
 
 def _chat(open_id: str, chat_id: str, group: bool) -> tuple[str, ChatKind]:

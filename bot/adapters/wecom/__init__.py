@@ -8,6 +8,7 @@ from bot.adapters.common.secrets import Secrets
 from bot.adapters.wecom.adapter import WeComAdapter
 from bot.adapters.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.config import Config, ConfigError
+from bot.core.clock import Clock
 
 if TYPE_CHECKING:
     from bot.http.server import HttpServer
@@ -16,9 +17,13 @@ __all__ = ["WeComAdapter", "create_adapter"]
 
 
 def create_adapter(
-    config: Config, http: HttpServer | None, env: dict[str, str] | None = None
+    config: Config,
+    http: HttpServer | None,
+    env: dict[str, str] | None = None,
+    clock: Clock | None = None,
 ) -> WeComAdapter:
-    """Build the adapter; a ConfigError names whatever setting or variable is missing."""
+    """Build the adapter; ``clock`` gives "now" (the system clock by default). A ConfigError
+    names whatever setting or variable is missing."""
     section = config.platforms.wecom
     if http is None or not config.http.enabled:
         raise ConfigError("platforms.wecom 需要接收回调：请设置 http.enabled: true 并配置端口")
@@ -44,4 +49,5 @@ def create_adapter(
             name: parts[""]
             for name, parts in secrets.robots(section.robots, {"": "webhook key"}).items()
         },
+        clock=clock,
     )

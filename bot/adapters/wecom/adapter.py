@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.adapters.common.api import FilePart, JsonClient, MediaCache
+from bot.adapters.common.guard import CallbackGuard, Refused
 from bot.adapters.common.intake import Intake
 from bot.adapters.common.text import button_hint, split_bytes, with_hints
 from bot.adapters.wecom.api import WeComApi
 from bot.adapters.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.adapters.wecom.inbound import PLATFORM, envelope_encrypt, parse_message, to_incoming
 from bot.config import WeComConfig
+from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Attachment, Reply, TextFormat
 
@@ -56,6 +58,7 @@ class WeComAdapter:
         secret: str,
         crypto: WeComCrypto,
         robot_keys: dict[str, str],
+        clock: Clock | None = None,
     ) -> None:
         self.config = config
         self.http = http
@@ -64,6 +67,12 @@ class WeComAdapter:
         self.client = JsonClient(PLATFORM, config.timeout_seconds)
         self.api = WeComApi(self.client, config.api_base, corp_id, secret)
         self.media = MediaCache(MEDIA_SECONDS)
+        self.guard = CallbackGuard(
+            PLATFORM,
+            clock or SystemClock(),
+            window_seconds=config.callback_window_seconds,
+            max_bytes=config.max_body_kb * 1024,
+        )
         self.intake = Intake()
 
     def is_group(self, address: str) -> bool:
@@ -81,37 +90,48 @@ class WeComAdapter:
         await self.intake.settle()
         await self.client.close()
 
-    async def _verify(self, request: web.Request) -> web.Response:
+    def _sighting(self, request: web.Request, data: str) -> str:
+        """The sighting key of a request signed over ``data``: 403 when unsigned, stale or
+        forged. A retry WeCom signs afresh passes and is dropped by the inbox (same MsgId)."""
         q = request.query
+        sig, stamp, nonce = q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+        genuine = self.crypto.signs(sig, stamp, nonce, data)
+        return self.guard.sighting(stamp, genuine, sig.lower(), stamp, nonce)
+
+    async def _verify(self, request: web.Request) -> web.Response:
+        """The URL check when the callback is saved: answer the decrypted ``echostr``.
+
+        The echo is signed like a message, so this must not decrypt a captured message for
+        whoever replays it: the same window and sightings apply, and a plaintext that is a
+        message (XML or JSON) is refused.
+        """
+        echostr = request.query.get("echostr", "")
         try:
-            echo = self.crypto.verify_url(
-                q.get("msg_signature", ""),
-                q.get("timestamp", ""),
-                q.get("nonce", ""),
-                q.get("echostr", ""),
-            )
+            signature = self._sighting(request, echostr)
+            q = request.query
+            echo = self.crypto.verify_url(q["msg_signature"], q["timestamp"], q["nonce"], echostr)
+            if echo.lstrip().startswith(("<", "{")):
+                raise Refused(403, "echostr decrypts to a message, not an echo")
+            await self.guard.admit(self.intake, None, signature)
         except WeComCryptoError as exc:
-            log.warning("WeCom URL verification refused: %s", exc)
-            return web.Response(status=403, text="verification failed")
+            return self.guard.answer(request, Refused(400, f"URL verification: {exc}"))
+        except Refused as refused:
+            return self.guard.answer(request, refused)
         return web.Response(text=echo)
 
     async def _receive(self, request: web.Request) -> web.Response:
+        """A message or event: signed over its ciphertext, stored with that signature."""
         q = request.query
         try:
-            encrypt = envelope_encrypt(await request.read())
-            plain = self.crypto.decrypt(
-                q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", ""), encrypt
-            )
+            encrypt = envelope_encrypt(await self.guard.read(request))
+            signature = self._sighting(request, encrypt)
+            plain = self.crypto.decrypt(q["msg_signature"], q["timestamp"], q["nonce"], encrypt)
             msg = to_incoming(parse_message(plain))
+            await self.guard.admit(self.intake, msg, signature)
         except WeComCryptoError as exc:
-            log.warning("WeCom callback refused: %s", exc)
-            return web.Response(status=400, text="bad callback")
-        if msg is not None:
-            try:
-                await self.intake.accept(msg)
-            except Exception:  # not stored: fail so WeCom retries
-                log.exception("could not store WeCom message %s", msg.message_id)
-                return web.Response(status=503, text="retry later")
+            return self.guard.answer(request, Refused(400, str(exc)))
+        except Refused as refused:
+            return self.guard.answer(request, refused)
         return web.Response(text="")
 
     async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:

@@ -55,10 +55,15 @@ class WeComCrypto:
         self.token = token
         self.receive_id = receive_id
 
+    def signs(self, msg_signature: str, timestamp: str, nonce: str, data: str) -> bool:
+        """True when ``msg_signature`` signs ``data`` with our token (compared in constant time,
+        as bytes: a query may carry any characters)."""
+        expected = signature(self.token, timestamp, nonce, data).encode()
+        return hmac.compare_digest(expected, msg_signature.lower().encode())
+
     def check_signature(self, msg_signature: str, timestamp: str, nonce: str, data: str) -> None:
         """Raise unless ``msg_signature`` signs ``data`` with our token."""
-        expected = signature(self.token, timestamp, nonce, data)
-        if not hmac.compare_digest(expected, msg_signature.lower()):
+        if not self.signs(msg_signature, timestamp, nonce, data):
             raise WeComCryptoError("签名校验失败（msg_signature 不符）：请核对回调 Token")
 
     def verify_url(self, msg_signature: str, timestamp: str, nonce: str, echostr: str) -> str:

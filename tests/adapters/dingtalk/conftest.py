@@ -13,8 +13,8 @@ from tests.adapters.rig import Rig, make_rig
 
 
 @pytest.fixture
-async def ding() -> AsyncIterator[FakeDingTalk]:
-    async with FakeDingTalk() as fake:
+async def ding(clock: FakeClock) -> AsyncIterator[FakeDingTalk]:
+    async with FakeDingTalk(clock) as fake:
         yield fake
 
 
@@ -23,6 +23,7 @@ async def rig(db_url: str, clock: FakeClock, ding: FakeDingTalk) -> AsyncIterato
     section = {
         "api_base": ding.url,
         "oapi_base": ding.url,
+        "session_webhook_origins": [ding.url],  # the fake's sessionWebhooks
         "robots": {"防汛群": "FLOOD"},
         "timeout_seconds": 0.5,
     }

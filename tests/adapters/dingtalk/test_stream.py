@@ -20,7 +20,12 @@ _ids = itertools.count(1000)
 
 @pytest.fixture
 async def rig(db_url: str, clock: FakeClock, ding: FakeDingTalk) -> AsyncIterator[Rig]:
-    section = {"api_base": ding.url, "oapi_base": ding.url, "mode": "stream"}
+    section = {
+        "api_base": ding.url,
+        "oapi_base": ding.url,
+        "mode": "stream",
+        "session_webhook_origins": [ding.url],
+    }
     ding.gateway_faults = [503]  # the first connection attempt fails: the adapter retries
     async with await make_rig(
         db_url, clock, "dingtalk", section, _fast_retry, ENV, "zhangsan"

@@ -13,8 +13,8 @@ from tests.adapters.rig import Rig, make_rig
 
 
 @pytest.fixture
-async def feishu() -> AsyncIterator[FakeFeishu]:
-    async with FakeFeishu() as fake:
+async def feishu(clock: FakeClock) -> AsyncIterator[FakeFeishu]:
+    async with FakeFeishu(clock) as fake:
         yield fake
 
 

@@ -6,10 +6,10 @@ import pytest
 
 from bot.adapters.feishu.crypto import (
     FeishuCryptoError,
-    check_event,
     decrypt,
     encrypt,
     event_signature,
+    event_signed,
     sign_bot,
 )
 
@@ -37,6 +37,7 @@ def test_custom_bot_sign_and_the_dingtalk_style_mistake() -> None:
 def test_event_signature() -> None:
     body = b'{"encrypt":"abc"}'
     sign = event_signature("1600000000", "n1", "key", body)
-    check_event("1600000000", "n1", "key", body, sign)
-    with pytest.raises(FeishuCryptoError, match="X-Lark-Signature"):
-        check_event("1600000000", "n2", "key", body, sign)
+    assert event_signed("1600000000", "n1", "key", body, sign)
+    assert not event_signed("1600000000", "n2", "key", body, sign)
+    assert not event_signed("1600000000", "n1", "key", body + b" ", sign)
+    assert not event_signed("1600000000", "n1", "key", body, "签名")  # no TypeError

@@ -13,8 +13,8 @@ from tests.adapters.rig import Rig, make_rig
 
 
 @pytest.fixture
-async def wecom() -> AsyncIterator[FakeWeCom]:
-    async with FakeWeCom() as fake:
+async def wecom(clock: FakeClock) -> AsyncIterator[FakeWeCom]:
+    async with FakeWeCom(clock) as fake:
         yield fake
 
 

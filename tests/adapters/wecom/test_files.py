@@ -78,7 +78,7 @@ async def test_report_chart_asked_for_in_chat(rig: Rig, wecom: FakeWeCom) -> Non
         supervisor = await find_user(session, "陈静")
         await binding.bind_account(session, supervisor, "wecom", "chenjing", rig.app.clock.now())
     url = f"{rig.http.url}/wecom/callback"
-    assert (await wecom.callback(url, "chenjing", "通报 图表", secrets.token_hex(4))).status == 200
+    assert await wecom.callback(url, "chenjing", "通报 图表", secrets.token_hex(4)) == 200
     await rig.adapter.intake.settle()
     await rig.app.sender.drain()
     assert wecom.texts("chenjing")[0].startswith("📊 督查通报（")
