@@ -21,18 +21,12 @@ from bot.core.errors import ReplayedRequest, UserError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
 from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
-from bot.core.roles import UserInfo, labels
+from bot.core.roles import UserInfo
 from bot.core.routing import CommandTable, Route
 from bot.store import audit, inbox, outbox, sightings
 from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.dispatch")
-
-BIND_HINT = (
-    "您好！您的账号尚未绑定，暂时无法使用此功能。\n"
-    "请向管理员索取绑定码，然后发送：/bind 绑定码（或「绑定 绑定码」）。\n"
-    "发送 /help 可查看无需绑定即可使用的命令。"
-)
 
 
 def _error_reply(ref: str) -> Reply:
@@ -233,7 +227,7 @@ class Dispatcher:
             )
             return
         route = found.route
-        refusal = self._refusal(route, msg, user)
+        refusal = route.refusal(user, msg.chat_kind)
         if refusal is not None:
             outcome, text = refusal
             await self._finish(session, msg, now, user, route.name, outcome, None, [Reply(text)])
@@ -289,20 +283,6 @@ class Dispatcher:
         command = f"dialog {row.kind}"
         await self._finish(session, msg, now, user, command, outcome, ctx.audit_detail, replies)
         return True
-
-    def _refusal(
-        self, route: Route, msg: IncomingMessage, user: UserInfo | None
-    ) -> tuple[str, str] | None:
-        if not route.allows(user.roles if user else None):
-            if user is None:
-                return "unbound", BIND_HINT
-            return "forbidden", (
-                f"抱歉，「{route.usage.split('（')[0]}」仅限{labels(route.roles)}使用，"
-                f"您当前的角色是{labels(user.roles)}。如需开通请联系管理员。"
-            )
-        if route.group_only and msg.chat_kind is not ChatKind.GROUP:
-            return "rejected", "该命令需要在群聊中发送，请在要登记的群里使用。"
-        return None
 
     def _suggestion(self, text: str, roles: Any) -> Reply:
         return Reply(self.table.suggestion(text, roles))

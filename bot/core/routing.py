@@ -11,7 +11,14 @@ from typing import Any
 from bot.core import segment
 from bot.core.args import Param, params_of
 from bot.core.dialogs import DialogStep
-from bot.core.roles import Role
+from bot.core.messages import ChatKind
+from bot.core.roles import Role, UserInfo, labels
+
+BIND_HINT = (
+    "您好！您的账号尚未绑定，暂时无法使用此功能。\n"
+    "请向管理员索取绑定码，然后发送：/bind 绑定码（或「绑定 绑定码」）。\n"
+    "发送 /help 可查看无需绑定即可使用的命令。"
+)
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -58,6 +65,19 @@ class Route:
         if not self.roles:
             return True
         return roles is not None and bool(self.roles & roles)
+
+    def refusal(self, user: UserInfo | None, chat: ChatKind) -> tuple[str, str] | None:
+        """Why ``user`` may not use this here: (audit outcome, polite reply); None if they may."""
+        if not self.allows(user.roles if user else None):
+            if user is None:
+                return "unbound", BIND_HINT
+            return "forbidden", (
+                f"抱歉，「{self.usage.split('（')[0]}」仅限{labels(self.roles)}使用，"
+                f"您当前的角色是{labels(user.roles)}。如需开通请联系管理员。"
+            )
+        if self.group_only and chat is not ChatKind.GROUP:
+            return "rejected", "该命令需要在群聊中发送，请在要登记的群里使用。"
+        return None
 
 
 @dataclass

@@ -77,7 +77,7 @@ async def test_url_check_echoes_once_and_decrypts_no_message(
     await refused(rig, wecom, caplog, _get(rig.url, check), 403, "replayed")
     forged = {**check, "nonce": "1", "echostr": wecom.url_check("1")["echostr"]}
     await refused(rig, wecom, caplog, _get(rig.url, forged), 403, "forged")
-    # Tencent's published check (docs/platforms.md §WeCom test vectors, V3): genuine, but from 2016.
+    # Tencent's published check (docs/platforms.md §WeCom test vectors, V3): genuine, from 2016.
     vector = {
         "msg_signature": "012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb",
         "timestamp": "1476416373",
