@@ -14,6 +14,7 @@ from bot.core.context import WorkContext
 from models.tickets.file_import import Summary, import_file
 from models.tickets.records import Ticket
 from models.tickets.search import search, teach
+from models.tickets.settings import TICKETS
 
 app = typer.Typer(help="12345 工单 (hotline tickets).", no_args_is_help=True)
 
@@ -48,7 +49,7 @@ def search_tickets(
     """按关键词搜索工单内容和地址，新的在前 (keyword search, newest first)."""
     cfg = config()
     local = LocalTime(cfg.timezone)
-    teach(cfg.tickets.dictionary)
+    teach(TICKETS.of(cfg).dictionary)
 
     async def work(session: AsyncSession) -> list[Ticket]:
         ids = await search(session, words, limit=limit)

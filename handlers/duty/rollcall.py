@@ -13,6 +13,7 @@ from bot.core.roles import Role
 from bot.core.routing import Router
 from models.duty import notify as duty_notify
 from models.duty import rollcall as duty_rollcall
+from models.duty.settings import DUTY
 
 router = Router("duty-rollcall")
 
@@ -23,13 +24,13 @@ router = Router("duty-rollcall")
 async def rollcall(ctx: HandlerContext) -> str:
     """A leader's roll call of everyone on duty now."""
     calls = await duty_rollcall.call_on_duty(
-        ctx.session, ctx.now, ctx.config.duty.rollcall, ctx.tz, ctx.me.id
+        ctx.session, ctx.now, DUTY.of(ctx.config).rollcall, ctx.tz, ctx.me.id
     )
     if not calls:
         raise UserError("当前没有值班班次或值班员，无法查岗。")
     ctx.audit_detail["rollcalls"] = [c.id for c in calls]
     names = "、".join(c.user.name for c in calls)
-    minutes = ctx.config.duty.rollcall.answer_minutes
+    minutes = DUTY.of(ctx.config).rollcall.answer_minutes
     return f"已向 {names} 发出查岗，{minutes} 分钟内未应答将通知您。"
 
 
@@ -53,7 +54,7 @@ async def answer(
             Reply(f"查岗：{ctx.me.name} 已应答，用时 {seconds // 60} 分 {seconds % 60} 秒。"),
             key=f"duty:rollcall:{item.id}:answered",
         )
-    late = "（已超时）" if seconds > ctx.config.duty.rollcall.answer_minutes * 60 else ""
+    late = "（已超时）" if seconds > DUTY.of(ctx.config).rollcall.answer_minutes * 60 else ""
     return f"已应答查岗，用时 {seconds // 60} 分 {seconds % 60} 秒{late}。"
 
 
@@ -76,7 +77,7 @@ async def stats(ctx: HandlerContext, *, month: Annotated[str | None, Arg("年月
         except ValueError:
             raise UserError("年月应写作 2026-11") from None
         first = date(first.year, first.month, 1)
-    minutes = ctx.config.duty.rollcall.answer_minutes
+    minutes = DUTY.of(ctx.config).rollcall.answer_minutes
     lines = await duty_rollcall.month_stats(ctx.session, ctx.tz, first, minutes)
     if not lines:
         return f"{first:%Y年%m月} 没有查岗记录。"

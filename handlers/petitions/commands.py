@@ -13,6 +13,7 @@ from bot.core.roles import Role
 from bot.core.routing import Router
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import Deadline, compute, weekday
+from models.deadlines.settings import CALENDAR
 from models.directory import notify
 from models.directory import units as org_units
 from models.petitions.plan import replan
@@ -47,7 +48,7 @@ FORM = Form(
 
 
 def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     return compute(ctx.now, ctx.config.rules[rule_id], cal, ctx.tz.tz, extension=extension)
 
 
@@ -158,7 +159,7 @@ async def petition_extend(
     found = compute(
         start,
         rule,
-        WorkCalendar(ctx.config.calendar),
+        WorkCalendar(CALENDAR.of(ctx.config)),
         ctx.tz.tz,
         extension=item.extension_days + days,
     )

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import BroadcastConfig
 from bot.core.clock import LocalTime
 from bot.core.messages import Button, Reply, Target
 from bot.store import due, outbox
 from models.broadcast import records as bc
+from models.broadcast.settings import BroadcastConfig
 from models.broadcast.state import initial_key
 from models.broadcast.summary import queue_summary
 from models.directory.users import User

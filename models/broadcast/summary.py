@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import BroadcastConfig
 from bot.core.clock import LocalTime
 from bot.core.messages import Reply, Target
 from bot.store import due, outbox
 from models.broadcast import records as bc
+from models.broadcast.settings import BroadcastConfig
 from models.broadcast.state import DELIVERY_LABELS, RecipientState, progress
 
 SUMMARY = "broadcast.summary"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import WorkContext
 from bot.core.messages import Reply, Target
 from models.tickets.records import Ticket, TicketEvent
+from models.tickets.settings import TICKETS
 
 TARGET = Target("webhook", "tickets")
 KIND = "ticket.step"
@@ -41,7 +42,7 @@ async def send_back(ctx: WorkContext, ticket: Ticket) -> bool:
     Returns:
         False when no webhook is configured or the step is not one the platform is told of.
     """
-    if ctx.config.tickets.webhook.url is None or not ticket.events:
+    if TICKETS.of(ctx.config).webhook.url is None or not ticket.events:
         return False
     event = ticket.events[-1]
     if event.action not in ACTIONS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.jobs import JobContext, JobRegistry
 from bot.core.roles import Role
+from models.deadlines.settings import SUPERVISION
 from models.directory import notify
 from models.directory.users import users_with_role
 from models.reports.export import attachment
@@ -21,7 +22,9 @@ async def _push(ctx: JobContext, kind: Period) -> None:
         for u in await users_with_role(ctx.session, role)
     ]
     chart = (
-        attachment(found, kind, ctx.today, "png") if ctx.config.supervision.report_chart else None
+        attachment(found, kind, ctx.today, "png")
+        if SUPERVISION.of(ctx.config).report_chart
+        else None
     )
     await notify.tell(
         ctx,
