@@ -21,9 +21,8 @@ from aiohttp import web
 
 from bot.adapters.wecom import WeComAdapter, create_adapter
 from bot.adapters.wecom.inbound import envelope_encrypt, parse_message, to_incoming
-from bot.app import App
+from bot.app import App, parse_config
 from bot.cli.demo import seed
-from bot.config import parse_config
 from bot.http.server import HttpServer
 from models.directory import binding
 from models.directory.users import find_user

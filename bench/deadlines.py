@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-from bot.config import load_config
+from bot.app import load_config
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
+from models.deadlines.settings import CALENDAR
 
 
 def _rate(count: int, seconds: float) -> float:
@@ -21,7 +22,7 @@ def run(argv: list[str]) -> dict[str, object]:
     """``python -m bench deadlines [COUNT]``: COUNT starts spread over 2023–2026 for every rule."""
     count = int(argv[0]) if argv else 2000
     config, tz = load_config(), ZoneInfo("Asia/Shanghai")
-    cal = WorkCalendar(config.calendar)
+    cal = WorkCalendar(CALENDAR.of(config))
     # Spread over 2023-01-01 … 2026-10-01 so the baseline (which refuses 2027) can follow.
     step = timedelta(days=1369) / count
     starts = [datetime(2023, 1, 1, 10, tzinfo=tz) + step * i for i in range(count)]

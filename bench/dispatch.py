@@ -14,9 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.app import App
+from bot.app import App, parse_config
 from bot.cli.demo import seed
-from bot.config import parse_config
 from bot.core.context import HandlerContext
 from bot.core.messages import ChatKind, IncomingMessage
 from bot.core.roles import ANY_BOUND

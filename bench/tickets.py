@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.config import load_config
+from bot.app import load_config
 from bot.store.engine import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade
 from models.tickets.search import index_tokens, scan, search, split_query, teach
+from models.tickets.settings import TICKETS
 
 START = datetime(2026, 1, 1)  # noqa: DTZ001 — stored naive UTC, as the UTCDateTime type does
 PLACES = [
@@ -224,7 +225,7 @@ def run(argv: list[str]) -> dict[str, Any]:
     """``python -m bench tickets [N] [REPS]``: N synthetic tickets (default 1,000,000)."""
     n = int(argv[0]) if argv else 1_000_000
     reps = int(argv[1]) if len(argv) > 1 else 3
-    teach(load_config().tickets.dictionary)
+    teach(TICKETS.of(load_config()).dictionary)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
         url = f"sqlite+aiosqlite:///{path}"

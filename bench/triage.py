@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.config import DEFAULT_CONFIG, TriageConfig, load_config
+from bot.app import load_config
+from bot.config import DEFAULT_CONFIG
+from models.duty.settings import DUTY, TriageConfig
 from models.duty.triage import OTHER, Triager
 
 DATA = Path(__file__).parent / "triage_labelled.tsv"
@@ -66,7 +68,7 @@ def _measure(
 def run(argv: list[str]) -> dict[str, Any]:
     """``python -m bench triage [ROUNDS]``: accuracy per category and speed, rules vs baseline."""
     rounds = int(argv[0]) if argv else 20
-    cfg = load_config(DEFAULT_CONFIG, env={}).duty.triage
+    cfg = DUTY.of(load_config(DEFAULT_CONFIG, env={})).triage
     pairs = load()
     triager = Triager(cfg)
     rules = _measure(lambda t: triager.classify(t).category, pairs, rounds)

@@ -1,6 +1,6 @@
 """Composition root: config → database → command table, jobs, dispatcher, sender, ticker, adapters.
 
-The only module that names concrete adapters.
+The only module that names concrete adapters, and the one list of the features' config sections.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import config as kernel
 from bot.adapters.webhook.adapter import create_webhook
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, FeatureSection
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.jobs import JobRegistry
@@ -26,11 +28,39 @@ from bot.http.server import HttpServer
 from bot.store.engine import checkpoint, make_engine, make_sessionmaker
 from bot.store.migrate import current_revision, head_revision, upgrade
 from models.broadcast import records as broadcast
+from models.broadcast.settings import BROADCAST
+from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
 from models.directory.binding import Accounts
+from models.duty.settings import DUTY
+from models.petitions.settings import PETITIONS
+from models.proposals.settings import PROPOSALS
+from models.tickets.settings import TICKETS
 from models.tickets.webhook import TARGET as TICKET_EVENTS
 
 log = logging.getLogger("dutybot.app")
+
+#: Every feature's top-level section of config.yaml, validated with the kernel's on loading.
+SECTIONS: tuple[FeatureSection[Any], ...] = (
+    CALENDAR,
+    DUTY,
+    SUPERVISION,
+    PROPOSALS,
+    PETITIONS,
+    TICKETS,
+    BROADCAST,
+)
+
+
+def load_config(path: str | Path | None = None, env: dict[str, str] | None = None) -> Config:
+    """:func:`bot.config.load_config` with every feature's section: a bad key anywhere is a
+    ConfigError now, not at its first use."""
+    return kernel.load_config(path, env, SECTIONS)
+
+
+def parse_config(data: dict[str, Any], env: dict[str, str] | None = None) -> Config:
+    """:func:`bot.config.parse_config` with every feature's section."""
+    return kernel.parse_config(data, env, SECTIONS)
 
 
 def build_adapters(
@@ -45,7 +75,7 @@ def build_adapters(
     ``tickets.webhook.url`` is set.
     """
     adapters: dict[str, Adapter] = {}
-    webhook = create_webhook(config, TICKET_EVENTS.address, clock)
+    webhook = create_webhook(TICKETS.of(config).webhook, TICKET_EVENTS.address, clock)
     if webhook is not None:
         adapters[webhook.platform] = webhook
     if config.platforms.console.enabled:
@@ -136,7 +166,7 @@ class App:
 
             TicketsApi(sessions, config, clock, api_keys(config)).register(http)
         directory = Accounts()
-        sender = Sender(sessions, adapters, config, clock, directory)
+        sender = Sender(sessions, adapters, config.outbox, config.platforms, clock, directory)
         table = CommandTable(routers if routers is not None else handlers.ROUTERS)
         registry = JobRegistry.merge(
             registries if registries is not None else schedules.REGISTRIES

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import models
-from bot.config import load_config
+from bot.app import load_config
 from bot.store.engine import make_engine
 from models.tickets.search import include_object
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.app import App
+from bot.app import App, parse_config
 from bot.cli.demo import seed
-from bot.config import Config, parse_config
+from bot.config import Config
 from bot.core.clock import FakeClock
 from tests.support import RecordingAdapter
 

@@ -8,17 +8,18 @@ from typing import Any
 
 import pytest
 
-from bot.app import App
+from bot.app import App, load_config
 from bot.cli.demo import seed, seed_roster
-from bot.config import DEFAULT_CONFIG, load_config
+from bot.config import DEFAULT_CONFIG
 from bot.core.clock import FakeClock
+from models.duty.settings import DUTY
 from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
 
 
 def committed_duty(**overrides: Any) -> dict[str, Any]:
     """The committed config.yaml ``duty`` section (lexicon, limits, plans), with overrides."""
-    data = load_config(DEFAULT_CONFIG, env={}).duty.model_dump(mode="json")
+    data = DUTY.of(load_config(DEFAULT_CONFIG, env={})).model_dump(mode="json")
     data.update(overrides)
     return data
 

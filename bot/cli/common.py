@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError
 from bot.core.clock import SystemClock
 from bot.core.errors import UserError
 from bot.store import audit
@@ -43,6 +43,8 @@ def fail(message: str) -> typer.Exit:
 
 def config() -> Config:
     """The configuration, or a clean exit naming the bad key."""
+    from bot.app import load_config
+
     try:
         return load_config(state.config_path)
     except ConfigError as exc:

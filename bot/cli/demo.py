@@ -12,8 +12,10 @@ from bot.config import Config
 from bot.core.clock import LocalTime
 from bot.core.messages import Target
 from bot.core.roles import Role
+from models.deadlines.settings import CALENDAR
 from models.directory import binding, groups
 from models.directory.users import User, add_user
+from models.duty.settings import DUTY
 
 UNITS = {
     "县政府办公室": "部门",
@@ -97,12 +99,12 @@ async def seed_roster(session: AsyncSession, now: datetime, config: Config, days
     leaders = [(await find_user(session, n)).id for n in DUTY_LEADERS]
     today = tz.local(now).date()
     plan = duty_rotation.generate(
-        config.duty,
-        WorkCalendar(config.calendar),
+        DUTY.of(config),
+        WorkCalendar(CALENDAR.of(config)),
         today,
         today + timedelta(days=days - 1),
         officers,
         leaders,
     )
-    await duty_roster.apply(session, now, config.duty, tz, plan.specs)
+    await duty_roster.apply(session, now, DUTY.of(config), tz, plan.specs)
     return len(plan.specs)

@@ -17,11 +17,13 @@ from bot.core.args import parse_date
 from bot.core.clock import LocalTime
 from bot.core.roles import Role
 from models.deadlines.calendar import WorkCalendar
+from models.deadlines.settings import CALENDAR
 from models.directory.users import users_with_role
 from models.duty import file_import as duty_import
 from models.duty import records as duty
 from models.duty import roster as duty_roster
 from models.duty import rotation as duty_rotation
+from models.duty.settings import DUTY
 from models.duty.triage import Triager
 
 app = typer.Typer(help="值班排班表 (duty roster).", no_args_is_help=True)
@@ -53,9 +55,9 @@ def import_roster(
 
     async def work(session: AsyncSession) -> str:
         specs = await duty_import.resolve(
-            session, cfg.duty, spreadsheets.read_rows(path), tz.today(clock)
+            session, DUTY.of(cfg), spreadsheets.read_rows(path), tz.today(clock)
         )
-        summary = await duty_roster.apply(session, clock.now(), cfg.duty, tz, specs)
+        summary = await duty_roster.apply(session, clock.now(), DUTY.of(cfg), tz, specs)
         return summary.text()
 
     text = run(in_transaction(cfg, work, command="roster import", detail={"file": path.name}))
@@ -99,8 +101,8 @@ def generate(
         leaders = await users_with_role(session, Role.LEADER)
         names = {u.id: u.name for u in [*officers, *leaders]}
         plan = duty_rotation.generate(
-            cfg.duty,
-            WorkCalendar(cfg.calendar),
+            DUTY.of(cfg),
+            WorkCalendar(CALENDAR.of(cfg)),
             first,
             last,
             [u.id for u in officers],
@@ -108,7 +110,7 @@ def generate(
         )
         if dry_run:
             return plan, "（预览，未写入）", names
-        summary = await duty_roster.apply(session, clock.now(), cfg.duty, tz, plan.specs)
+        summary = await duty_roster.apply(session, clock.now(), DUTY.of(cfg), tz, plan.specs)
         return plan, summary.text(), names
 
     plan, text, names = run(
@@ -128,7 +130,7 @@ def generate(
 
 def triage() -> None:
     """从标准输入逐行研判分类与级别，每行输出一个 JSON (classify stdin lines)."""
-    triager = Triager(config().duty.triage)
+    triager = Triager(DUTY.of(config()).triage)
     for line in sys.stdin:
         text = line.strip()
         if text:

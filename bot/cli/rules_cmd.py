@@ -10,6 +10,7 @@ from bot.cli.common import config, console, fail
 from bot.core.errors import UserError
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import workday_answer
+from models.deadlines.settings import CALENDAR
 
 workday_app = typer.Typer(help="工作日计算 (working-day calculator).", no_args_is_help=True)
 
@@ -43,7 +44,7 @@ def add(
     except ValueError:
         raise fail(f"日期「{start}」格式不对，应为 YYYY-MM-DD，例如 2023-09-27") from None
     try:
-        lines = workday_answer(WorkCalendar(config().calendar), day, count)
+        lines = workday_answer(WorkCalendar(CALENDAR.of(config())), day, count)
     except UserError as exc:
         raise fail(exc.message) from None
     for line in lines:

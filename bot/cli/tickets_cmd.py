@@ -15,6 +15,7 @@ from handlers.tickets.intake import announce
 from models.tickets.file_import import Summary, import_file
 from models.tickets.records import Ticket
 from models.tickets.search import search, teach
+from models.tickets.settings import TICKETS
 
 app = typer.Typer(help="12345 工单 (hotline tickets).", no_args_is_help=True)
 
@@ -53,7 +54,7 @@ def search_tickets(
     """按关键词搜索工单内容和地址，新的在前 (keyword search, newest first)."""
     cfg = config()
     local = LocalTime(cfg.timezone)
-    teach(cfg.tickets.dictionary)
+    teach(TICKETS.of(cfg).dictionary)
 
     async def work(session: AsyncSession) -> list[Ticket]:
         ids = await search(session, words, limit=limit)

@@ -1,19 +1,26 @@
-"""Configuration: committed defaults in config.yaml, secrets only from DUTYBOT_* variables."""
+"""Configuration: committed defaults in config.yaml, secrets only from DUTYBOT_* variables.
+
+The kernel validates its own sections (database, platforms, outbox …). Each feature declares
+its section as a :class:`FeatureSection` in its own settings module; the composition root lists
+them all and :func:`parse_config` validates them together with the kernel's, so a mistake in
+any section is reported at start-up, naming its key. The kernel never names a feature.
+"""
 
 from __future__ import annotations
 
 import os
-from datetime import date
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
     Field,
+    PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from bot.config.base import (
@@ -24,24 +31,6 @@ from bot.config.base import (
     PositiveInt,
     Section,
 )
-from bot.config.features import (
-    BroadcastConfig,
-    BroadcastLevel,
-    BroadcastRoster,
-    CasualtyThresholds,
-    DutyConfig,
-    IncidentLimit,
-    PetitionsConfig,
-    PlanConfig,
-    ProposalsConfig,
-    RollCallConfig,
-    ShiftDef,
-    StaffingConfig,
-    StaffingDay,
-    SupervisionConfig,
-    TicketsConfig,
-    TriageConfig,
-)
 from bot.config.platforms import (
     ConsoleConfig,
     DingTalkConfig,
@@ -51,87 +40,28 @@ from bot.config.platforms import (
     RateLimit,
     TelegramConfig,
     WebhookPlatformConfig,
+    WebhookTarget,
     WeComConfig,
 )
 from bot.config.rules import RuleTable
+from bot.config.sections import (
+    AuditConfig,
+    BindConfig,
+    DatabaseConfig,
+    HttpConfig,
+    InboxConfig,
+    OutboxConfig,
+    SchedulerConfig,
+)
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
-
-
-class DatabaseConfig(Section):
-    url: str = "sqlite+aiosqlite:///data/dutybot.db"
-    echo: bool = False
-    sqlite_driver: Literal["inline", "thread"] = "inline"
-    checkpoint_seconds: PositiveFloat = 2.0
-
-    @field_validator("url")
-    @classmethod
-    def _known_driver(cls, value: str) -> str:
-        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError(
-                "应以 sqlite+aiosqlite:// 或 postgresql+asyncpg:// 开头，"
-                "例如 sqlite+aiosqlite:///data/dutybot.db"
-            )
-        return value
-
-
-class HttpConfig(Section):
-    enabled: bool = False
-    host: str = "127.0.0.1"
-    port: Annotated[int, Field(ge=1, le=65535)] = 8080
-
-
-class BindConfig(Section):
-    code_ttl_hours: PositiveInt = 24
-    max_failures: PositiveInt = 5
-    failure_window_minutes: PositiveInt = 15
-
-
-class OutboxConfig(Section):
-    poll_seconds: PositiveFloat = 1.0
-    batch_size: PositiveInt = 100
-    lease_seconds: PositiveInt = 120
-    backoff_base_seconds: PositiveFloat = 2.0
-    backoff_max_seconds: PositiveFloat = 600.0
-    max_attempts: PositiveInt = 8
-    button_keep_days: PositiveInt = 90
-    send_concurrency: PositiveInt = 8
-    wait_in_place_seconds: NonNegativeFloat = 5.0
-    max_image_mb: PositiveFloat = 10.0
-    max_file_mb: PositiveFloat = 20.0
-    file_keep_days: PositiveInt = 7
-
-
-class SchedulerConfig(Section):
-    due_scan_seconds: PositiveFloat = 2.0
-    batch_size: PositiveInt = 200
-    lease_seconds: PositiveInt = 120
-    late_after_seconds: PositiveInt = 60
-    max_attempts: PositiveInt = 5
-    cron_catch_up_hours: PositiveInt = 24
-
-
-class AuditConfig(Section):
-    retention_days: Annotated[int, Field(ge=180)] = 180
-
-
-class InboxConfig(Section):
-    keep_days: PositiveInt = 30
-
-
-class YearOverride(Section):
-    """One year's 调休 as published by the State Council: days off and working weekend days."""
-
-    holidays: tuple[date, ...] = ()
-    workdays: tuple[date, ...] = ()
-
-
-class CalendarConfig(Section):
-    overrides: dict[int, YearOverride] = {}
+S = TypeVar("S", bound=Section)
+# The validation context key under which a feature section's validators find the kernel config.
+_KERNEL = "config"
 
 
 class Config(Section):
-    """The whole configuration."""
+    """The kernel's own sections; each feature reads its own through :class:`FeatureSection`."""
 
     timezone: str = "Asia/Shanghai"
     data_dir: str = "data"
@@ -143,15 +73,11 @@ class Config(Section):
     scheduler: SchedulerConfig = SchedulerConfig()
     audit: AuditConfig = AuditConfig()
     inbox: InboxConfig = InboxConfig()
-    calendar: CalendarConfig = CalendarConfig()
-    duty: DutyConfig = DutyConfig()
     rules: RuleTable = Field(default_factory=RuleTable.committed)
-    supervision: SupervisionConfig = SupervisionConfig()
-    proposals: ProposalsConfig = ProposalsConfig()
-    petitions: PetitionsConfig = PetitionsConfig()
-    tickets: TicketsConfig = TicketsConfig()
     channels: tuple[str, ...] = ("全体",)
-    broadcast: BroadcastConfig = BroadcastConfig()
+    # Feature key → its section as parse_config validated it; a feature the file leaves out gets
+    # its defaults on first read. Replaced, never changed in place: a model_copy keeps its own.
+    _features: dict[str, Section] = PrivateAttr(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
@@ -162,19 +88,56 @@ class Config(Section):
             raise ValueError("应为 IANA 时区名，例如 Asia/Shanghai") from None
         return value
 
-    @model_validator(mode="after")
-    def _rosters_for_known_channels(self) -> Config:
-        unknown = [c for c in self.broadcast.channels if c not in self.channels]
-        if unknown:
-            raise ValueError(f"broadcast.channels 中的 {'、'.join(unknown)} 不在 channels 列表中")
-        return self
-
     @field_validator("channels")
     @classmethod
     def _channels_nonempty(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not value or any(not c.strip() for c in value):
             raise ValueError("应为非空的频道名列表，例如 [全体, 防汛]")
         return value
+
+
+class FeatureSection(Generic[S]):
+    """A top-level key of config.yaml that a feature owns, with the feature's schema.
+
+    Declared once in the feature's settings module, ``DUTY = FeatureSection("duty",
+    DutyConfig)``, and read as ``DUTY.of(config).shifts``. The schema's validators may check
+    the section against the kernel's sections through :func:`kernel_of`.
+    """
+
+    def __init__(self, key: str, schema: type[S]) -> None:
+        self.key = key
+        self.schema = schema
+
+    def __repr__(self) -> str:
+        return f"FeatureSection({self.key!r}, {self.schema.__name__})"
+
+    def of(self, config: Config) -> S:
+        """This feature's settings in ``config``: as parse_config validated them, or the
+        defaults when the file has no such key."""
+        found = config._features.get(self.key)
+        if found is None:
+            found = self.validate({}, config)
+            config._features = {**config._features, self.key: found}
+        if not isinstance(found, self.schema):
+            raise TypeError(f"{self} 与另一功能配置节同用键 {self.key!r}")
+        return found
+
+    def validate(self, raw: Any, kernel: Config | None) -> S:
+        """``raw`` as this section, checked against ``kernel`` when it is known.
+
+        Raises:
+            ValidationError: as pydantic reports it, locations inside the section.
+        """
+        context = None if kernel is None else {_KERNEL: kernel}
+        return self.schema.model_validate(raw, context=context)
+
+
+def kernel_of(info: ValidationInfo) -> Config | None:
+    """The kernel config a feature section is being validated with; None when validated alone
+    (or when the kernel's own sections are invalid: those errors are reported instead)."""
+    context = info.context
+    found = context.get(_KERNEL) if isinstance(context, dict) else None
+    return found if isinstance(found, Config) else None
 
 
 # Environment variables that override a config key (secrets live only here).
@@ -204,11 +167,27 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{key}：{msg}" + (f"（应为 {expected}）" if expected else "")
 
 
-def parse_config(data: dict[str, Any], env: dict[str, str] | None = None) -> Config:
+def _problems(exc: ValidationError, *prefix: str) -> list[str]:
+    """One line per error, its location under ``prefix`` (a feature section's key)."""
+    return [_describe({**dict(e), "loc": (*prefix, *e["loc"])}) for e in exc.errors()]
+
+
+def parse_config(
+    data: dict[str, Any],
+    env: dict[str, str] | None = None,
+    features: Iterable[FeatureSection[Any]] = (),
+) -> Config:
     """Validate a mapping (plus environment overrides) into a Config.
+
+    Args:
+        data: The top-level mapping of a config file.
+        env: The environment (the process's by default).
+        features: The feature sections accepted besides the kernel's, each validated now;
+            any other top-level key is refused.
 
     Raises:
         ConfigError: naming each bad key and what it should be.
+        ValueError: two features claim one key, or a feature claims a kernel key.
     """
     env = dict(os.environ) if env is None else env
     merged: dict[str, Any] = dict(data)
@@ -219,15 +198,38 @@ def parse_config(data: dict[str, Any], env: dict[str, str] | None = None) -> Con
                 node[part] = dict(node.get(part) or {})
                 node = node[part]
             node[path[-1]] = env[var]
+    features = tuple(features)
+    claimed = {feature.key: feature for feature in features}
+    if len(claimed) < len(features) or claimed.keys() & Config.model_fields.keys():
+        raise ValueError(f"功能配置节的键重复或与内核配置节重名：{features}")
+    problems: list[str] = []
+    config: Config | None = None
     try:
-        return Config.model_validate(merged)
+        config = Config.model_validate({k: v for k, v in merged.items() if k not in claimed})
     except ValidationError as exc:
-        lines = [_describe(dict(e)) for e in exc.errors()]
-        raise ConfigError("配置有误：\n" + "\n".join(f"  - {line}" for line in lines)) from None
+        problems += _problems(exc)
+    sections: dict[str, Section] = {}
+    for key, feature in claimed.items():
+        try:
+            sections[key] = feature.validate(merged.get(key, {}), config)
+        except ValidationError as exc:
+            problems += _problems(exc, key)
+    if problems or config is None:
+        raise ConfigError("配置有误：\n" + "\n".join(f"  - {line}" for line in problems))
+    config._features = sections
+    return config
 
 
-def load_config(path: str | Path | None = None, env: dict[str, str] | None = None) -> Config:
-    """Load ``path`` (default: $DUTYBOT_CONFIG, else the committed config.yaml)."""
+def load_config(
+    path: str | Path | None = None,
+    env: dict[str, str] | None = None,
+    features: Iterable[FeatureSection[Any]] = (),
+) -> Config:
+    """Load ``path`` (default: $DUTYBOT_CONFIG, else the committed config.yaml).
+
+    Raises:
+        ConfigError: the file is missing or not YAML, or a key is bad (see parse_config).
+    """
     env = dict(os.environ) if env is None else env
     chosen = Path(path or env.get("DUTYBOT_CONFIG") or DEFAULT_CONFIG)
     try:
@@ -240,7 +242,7 @@ def load_config(path: str | Path | None = None, env: dict[str, str] | None = Non
         raise ConfigError(f"配置文件 {chosen} 不是合法的 YAML：{exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"配置文件 {chosen} 顶层应为键值映射")
-    return parse_config(raw, env)
+    return parse_config(raw, env, features)
 
 
 __all__ = [
@@ -248,45 +250,30 @@ __all__ = [
     "SECRET_HINTS",
     "AuditConfig",
     "BindConfig",
-    "BroadcastConfig",
-    "BroadcastLevel",
-    "BroadcastRoster",
-    "CalendarConfig",
-    "CasualtyThresholds",
     "Config",
     "ConfigError",
     "ConsoleConfig",
     "DatabaseConfig",
     "DingTalkConfig",
-    "DutyConfig",
     "EnvSuffix",
+    "FeatureSection",
     "FeishuConfig",
     "HttpConfig",
     "InboxConfig",
-    "IncidentLimit",
+    "NonNegativeFloat",
     "OutboxConfig",
-    "PetitionsConfig",
-    "PlanConfig",
     "PlatformConfig",
     "PlatformsConfig",
     "PositiveFloat",
     "PositiveInt",
-    "ProposalsConfig",
     "RateLimit",
-    "RollCallConfig",
     "SchedulerConfig",
     "Section",
-    "ShiftDef",
-    "StaffingConfig",
-    "StaffingDay",
-    "SupervisionConfig",
     "TelegramConfig",
-    "TicketsConfig",
-    "TriageConfig",
     "WeComConfig",
     "WebhookPlatformConfig",
-    "YearOverride",
-    "_describe",
+    "WebhookTarget",
+    "kernel_of",
     "load_config",
     "parse_config",
 ]

@@ -1,10 +1,12 @@
-"""Configuration sections of the chat platforms: rate limits, Telegram, WeCom, DingTalk, Feishu."""
+"""Configuration sections of the platforms: rate limits, Telegram, WeCom, DingTalk, Feishu, and
+the outside systems the ``webhook`` platform posts to."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from bot.config.base import EnvSuffix, PositiveFloat, Section
 
@@ -98,3 +100,23 @@ class PlatformsConfig(Section):
     wecom: WeComConfig = WeComConfig()
     dingtalk: DingTalkConfig = DingTalkConfig()
     feishu: FeishuConfig = FeishuConfig()
+
+
+class WebhookTarget(Section):
+    """An outside system the ``webhook`` platform posts to, set in the section of the feature
+    whose events it receives (``tickets.webhook``: the 12345 platform's receiving address).
+
+    The HMAC-SHA256 signing key is read from the environment, never from here.
+    """
+
+    url: str | None = None
+    timeout_seconds: PositiveFloat = 10.0
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^\s/]+\S*", value):
+            raise ValueError(
+                "应为 http:// 或 https:// 开头的地址，例如 https://12345.example.cn/steps"
+            )
+        return value

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Config
+from bot.config import OutboxConfig, PlatformsConfig
 from bot.core import redaction
 from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
@@ -40,24 +40,25 @@ class Sender:
         self,
         sessions: async_sessionmaker[AsyncSession],
         adapters: dict[str, Adapter],
-        config: Config,
+        outbox_config: OutboxConfig,
+        platforms: PlatformsConfig,
         clock: Clock,
         directory: Directory,
     ) -> None:
         self.sessions = sessions
         self.directory = directory
         self.adapters = adapters
-        self.config = config
+        self.outbox_config = outbox_config
         self.clock = clock
         # Platforms without a config section (test fakes) get no limits.
-        settings = {name: getattr(config.platforms, name, None) for name in adapters}
-        self.files = outbox_files.FileLimits(config.outbox.max_image_mb, config.outbox.max_file_mb)
+        settings = {name: getattr(platforms, name, None) for name in adapters}
+        self.files = outbox_files.FileLimits(outbox_config.max_image_mb, outbox_config.max_file_mb)
         self.limits = {
             name: PlatformLimits(getattr(section, "rate_limit", None), clock)
             for name, section in settings.items()
         }
         self._slots = {
-            name: asyncio.Semaphore(config.outbox.send_concurrency) for name in adapters
+            name: asyncio.Semaphore(outbox_config.send_concurrency) for name in adapters
         }
         self._lanes: dict[str, asyncio.Task[None]] = {}  # target → the task sending its rows
         self._held = 0  # rows claimed by lanes and not yet settled
@@ -93,7 +94,7 @@ class Sender:
     async def _idle(self, stop: asyncio.Event) -> None:
         """Wait for a wake-up, a lane to finish, a put-back row to fall due, or the next poll."""
         self._wake.clear()
-        timeout = self.config.outbox.poll_seconds
+        timeout = self.outbox_config.poll_seconds
         if self._soonest is not None:
             soon = (self._soonest - self.clock.now()).total_seconds()
             timeout = max(min(timeout, soon), 0.0)
@@ -125,7 +126,7 @@ class Sender:
         now = self.clock.now()
         if self._soonest is not None and self._soonest <= now:
             self._soonest = None  # that row is due now: this pass claims it
-        room = self.config.outbox.batch_size - self._held
+        room = self.outbox_config.batch_size - self._held
         if room <= 0:
             return 0
         async with self.sessions.begin() as session:
@@ -135,7 +136,7 @@ class Sender:
             rows = await outbox.claim(
                 session,
                 now,
-                lease=timedelta(seconds=self.config.outbox.lease_seconds),
+                lease=timedelta(seconds=self.outbox_config.lease_seconds),
                 limit=room,
                 platforms=list(self.adapters),
                 skip_targets=list(self._lanes),
@@ -180,8 +181,8 @@ class Sender:
             return held_back
         # Held rows are waited for only briefly, and well within their lease.
         horizon = min(
-            claimed_at + timedelta(seconds=self.config.outbox.lease_seconds / 2),
-            self.clock.now() + timedelta(seconds=self.config.outbox.wait_in_place_seconds),
+            claimed_at + timedelta(seconds=self.outbox_config.lease_seconds / 2),
+            self.clock.now() + timedelta(seconds=self.outbox_config.wait_in_place_seconds),
         )
         while True:
             now = self.clock.now()
@@ -257,7 +258,7 @@ class Sender:
         async with self.sessions.begin() as session:
             await failed_attempt(
                 session,
-                self.config.outbox,
+                self.outbox_config,
                 self.clock.now(),
                 row,
                 exc,

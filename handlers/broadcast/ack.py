@@ -21,6 +21,7 @@ from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
 from bot.store import outbox
 from models.broadcast import records as bc
+from models.broadcast.settings import BROADCAST
 from models.broadcast.state import record_ack
 from models.broadcast.summary import queue_summary
 
@@ -36,7 +37,7 @@ async def _outstanding(ctx: HandlerContext) -> list[bc.Broadcast]:
         .join(bc.Broadcast, bc.Broadcast.id == bc.BroadcastRecipient.broadcast_id)
         .where(
             bc.Broadcast.status == bc.BroadcastStatus.ACTIVE.value,
-            bc.Broadcast.sent_at >= ctx.now - timedelta(hours=ctx.config.broadcast.open_hours),
+            bc.Broadcast.sent_at >= ctx.now - timedelta(hours=BROADCAST.of(ctx.config).open_hours),
             or_(
                 bc.BroadcastRecipient.user_id == me,
                 bc.BroadcastRecipient.kind == bc.RecipientKind.GROUP.value,
@@ -102,7 +103,7 @@ async def ack(
     elif found.status == bc.BroadcastStatus.CANCELLED.value:
         answer = f"已记录您的确认。{found.title} 已撤回，无需处置。"
     else:
-        await queue_summary(ctx.session, ctx.now, found, ctx.config.broadcast)
+        await queue_summary(ctx.session, ctx.now, found, BROADCAST.of(ctx.config))
         answer = f"已确认收到 {found.title}（{ctx.tz.fmt(ctx.now)}）。谢谢！"
     if ctx.msg.chat_kind is not ChatKind.GROUP:
         return answer

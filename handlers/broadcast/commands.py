@@ -20,6 +20,7 @@ from handlers.broadcast import cards
 from models.broadcast import records as bc
 from models.broadcast.audience import Audience, recipient_rows, resolve
 from models.broadcast.send import deliver, launch, signers
+from models.broadcast.settings import BROADCAST
 from models.directory import binding
 from models.directory.users import users_with_role
 
@@ -66,7 +67,7 @@ async def draft_broadcast(
 ) -> Reply:
     """Create a draft and show who it would reach."""
     parsed = bc.Level.parse(level)
-    limit = ctx.config.broadcast.max_text_chars
+    limit = BROADCAST.of(ctx.config).max_text_chars
     if len(text) > limit:
         raise UserError(f"内容共 {len(text)} 字，超过 {limit} 字上限，请精简或分条发送。")
     if len(scope) > 100:
@@ -93,7 +94,7 @@ async def draft_broadcast(
 
 def _needs_approval(ctx: HandlerContext, draft: bc.Broadcast) -> bool:
     """An officer's draft of a level that leaders must approve."""
-    level = ctx.config.broadcast.levels[draft.level_enum.value]
+    level = BROADCAST.of(ctx.config).levels[draft.level_enum.value]
     return level.officer_needs_approval and not ctx.me.roles & {Role.ADMIN, Role.LEADER}
 
 
@@ -108,7 +109,7 @@ async def _in_status(
 
 
 async def _send(ctx: HandlerContext, found: bc.Broadcast) -> str:
-    await launch(ctx.session, ctx.now, found, config=ctx.config.broadcast)
+    await launch(ctx.session, ctx.now, found, config=BROADCAST.of(ctx.config))
     message = cards.message(found, await signers(ctx.session, found), ctx.tz)
     queued = await deliver(ctx.session, ctx.now, found, message)
     ctx.audit_detail.update(broadcast=found.id, queued=queued)

@@ -13,6 +13,7 @@ from bot.core.routing import Router
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, describe, workday_answer
+from models.deadlines.settings import CALENDAR
 
 router = Router("deadlines")
 DOMAINS = ("信访", "建议提案", "12345", "督办")
@@ -31,7 +32,9 @@ async def workday_add(
     start: Annotated[date | None, Arg("起始日期")] = None,
 ) -> str:
     """Answer with the day, the holidays and 调休 in between, and any calendar warning."""
-    return "\n".join(workday_answer(WorkCalendar(ctx.config.calendar), start or ctx.today, count))
+    return "\n".join(
+        workday_answer(WorkCalendar(CALENDAR.of(ctx.config)), start or ctx.today, count)
+    )
 
 
 @router.command(
@@ -54,7 +57,7 @@ async def deadline(
         raise UserError(f"没有规则「{rule_id}」。可能是：{hint}")
     rule, day = known[rule_id], start or ctx.today
     moment = ctx.now if day == ctx.today else at_hour(day, 12, ctx.tz.tz)
-    found = compute(moment, rule, WorkCalendar(ctx.config.calendar), ctx.tz.tz)
+    found = compute(moment, rule, WorkCalendar(CALENDAR.of(ctx.config)), ctx.tz.tz)
     lines = [
         f"{rule.name}（{rule.limit}）",
         f"自 {day.isoformat()} 起：{describe(found, ctx.tz)}",

@@ -15,6 +15,7 @@ from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
 from models.duty import incident as duty_incident
 from models.duty.incident import Incident
+from models.duty.settings import DUTY
 from models.duty.triage import SEVERITIES
 
 router = Router("duty-incident")
@@ -22,10 +23,11 @@ STAFF = (Role.OFFICER, Role.LEADER, Role.ADMIN)
 
 
 def _deadlines(ctx: HandlerContext, incident: Incident) -> str:
-    due = duty_incident.deadlines(ctx.config.duty, incident)
+    duty = DUTY.of(ctx.config)
+    due = duty_incident.deadlines(duty, incident)
     parts = [f"电话报告 {ctx.tz.fmt(due['phone'])}"] if "phone" in due else []
     parts.append(f"书面报告 {ctx.tz.fmt(due['written'])}")
-    source = duty_incident.limit_for(ctx.config.duty, incident.level).source
+    source = duty_incident.limit_for(duty, incident.level).source
     return "时限：" + "，".join(parts) + f"（依据：{source}）"
 
 
@@ -48,7 +50,7 @@ async def new_incident(
     incident = await duty_incident.open_incident(
         ctx.session,
         ctx.now,
-        ctx.config.duty,
+        DUTY.of(ctx.config),
         category=category,
         level=level,
         summary=summary,
@@ -64,15 +66,16 @@ async def _report(ctx: HandlerContext, kind: str, incident_id: int, text: str) -
     incident = await ctx.session.get(Incident, incident_id)
     if incident is None:
         raise UserError(f"没有编号为 {incident_id} 的突发事件，发送 /incident list 查看。")
+    duty = DUTY.of(ctx.config)
     report = await duty_incident.add_report(
-        ctx.session, ctx.now, ctx.config.duty, incident, kind, text, ctx.me.id
+        ctx.session, ctx.now, duty, incident, kind, text, ctx.me.id
     )
     ctx.audit_detail.update(incident=incident.id, report=report.title)
     late = ""
-    due = duty_incident.deadlines(ctx.config.duty, incident)["written"]
+    due = duty_incident.deadlines(duty, incident)["written"]
     if kind == "初报" and ctx.now > due:
         late = f"（超过时限 {ctx.tz.fmt(due)}）"
-    hours = duty_incident.limit_for(ctx.config.duty, incident.level).followup_hours
+    hours = duty_incident.limit_for(duty, incident.level).followup_hours
     nxt = f"下次续报请在 {hours} 小时内。" if hours and kind != "终报" else ""
     return f"已记录事件 #{incident.id} {report.title}{late}（{ctx.tz.fmt(ctx.now)}）。{nxt}"
 
@@ -120,7 +123,7 @@ async def list_incidents(ctx: HandlerContext) -> str:
 )
 async def show_plan(ctx: HandlerContext, *, name: Annotated[str, Arg("预案名")]) -> str:
     """Triggers, checklist and contacts of a configured plan."""
-    plans = ctx.config.duty.plans
+    plans = DUTY.of(ctx.config).plans
     key = next((k for k, p in plans.items() if name == k or name in p.aliases), None)
     if key is None:
         raise UserError(f"没有预案「{name}」，可选：{'、'.join(plans) or '（未配置）'}")

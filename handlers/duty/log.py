@@ -19,6 +19,7 @@ from models.duty import log as duty_log
 from models.duty import notify as duty_notify
 from models.duty import records as duty
 from models.duty.log import FIELDS, KINDS, PROMPTS, DutyLog
+from models.duty.settings import DUTY
 from models.duty.triage import Triager, at_least
 
 router = Router("duty-log")
@@ -28,7 +29,7 @@ _ENGLISH = {english: chinese for chinese, english in KINDS.items()}
 
 async def _escalate(ctx: HandlerContext, entry: DutyLog) -> str:
     """Open an incident and tell the 带班领导 when triage rates the entry grave enough."""
-    cfg = ctx.config.duty
+    cfg = DUTY.of(ctx.config)
     if not at_least(entry.severity, cfg.triage.notify_level) or entry.severity is None:
         return ""
     incident = await duty_incident.open_incident(
@@ -94,7 +95,7 @@ async def log_entry(
     summary, fields = duty_log.parse_inline(text)
     if not summary:
         raise UserError("请写上内容，例如：记录 来电 河口乡报告山体滑坡")
-    verdict = Triager(ctx.config.duty.triage).classify(summary)
+    verdict = Triager(DUTY.of(ctx.config).triage).classify(summary)
     slots = await duty.slots_at(ctx.session, ctx.now)
     entry = DutyLog(
         slot_id=slots[0].id if slots else None,
@@ -115,7 +116,7 @@ async def log_entry(
     reply = f"已记录日志 #{entry.id}【{kind}】，研判分类：{verdict.category}{graded}。"
     reply += await _escalate(ctx, entry)
     if entry.missing():
-        await dialogs.start(ctx, DIALOG, {"log_id": entry.id}, ctx.config.duty.dialog_minutes)
+        await dialogs.start(ctx, DIALOG, {"log_id": entry.id}, DUTY.of(ctx.config).dialog_minutes)
         reply += "\n" + _ask(entry)
     return reply
 

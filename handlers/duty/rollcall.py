@@ -14,6 +14,7 @@ from bot.core.routing import Router
 from handlers.duty import cards
 from models.duty import notify as duty_notify
 from models.duty import rollcall as duty_rollcall
+from models.duty.settings import DUTY
 
 router = Router("duty-rollcall")
 
@@ -23,12 +24,11 @@ router = Router("duty-rollcall")
 )
 async def rollcall(ctx: HandlerContext) -> str:
     """A leader's roll call of everyone on duty now."""
-    calls = await duty_rollcall.call_on_duty(
-        ctx.session, ctx.now, ctx.config.duty.rollcall, ctx.me.id
-    )
+    settings = DUTY.of(ctx.config).rollcall
+    calls = await duty_rollcall.call_on_duty(ctx.session, ctx.now, settings, ctx.me.id)
     if not calls:
         raise UserError("当前没有值班班次或值班员，无法查岗。")
-    minutes = ctx.config.duty.rollcall.answer_minutes
+    minutes = settings.answer_minutes
     for item in calls:
         question = cards.rollcall_question(item, minutes, ctx.tz, ctx.now)
         await duty_rollcall.ask(ctx.session, ctx.now, item, question)
@@ -57,7 +57,7 @@ async def answer(
             cards.rollcall_answered(ctx.me.name, seconds),
             key=f"duty:rollcall:{item.id}:answered",
         )
-    late = "（已超时）" if seconds > ctx.config.duty.rollcall.answer_minutes * 60 else ""
+    late = "（已超时）" if seconds > DUTY.of(ctx.config).rollcall.answer_minutes * 60 else ""
     return f"已应答查岗，用时 {cards.took(seconds)}{late}。"
 
 
@@ -80,7 +80,7 @@ async def stats(ctx: HandlerContext, *, month: Annotated[str | None, Arg("年月
         except ValueError:
             raise UserError("年月应写作 2026-11") from None
         first = date(first.year, first.month, 1)
-    minutes = ctx.config.duty.rollcall.answer_minutes
+    minutes = DUTY.of(ctx.config).rollcall.answer_minutes
     lines = await duty_rollcall.month_stats(ctx.session, ctx.tz, first, minutes)
     if not lines:
         return f"{first:%Y年%m月} 没有查岗记录。"

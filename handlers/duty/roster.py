@@ -11,6 +11,7 @@ from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
 from models.deadlines.calendar import WorkCalendar
+from models.deadlines.settings import CALENDAR
 from models.duty import records as duty
 from models.duty.rotation import KIND_LABELS, day_kind
 
@@ -58,7 +59,7 @@ async def show_duty(
 ) -> str:
     """The roster for a day or a week, with 带班领导, officers, 备班 and the duty phone."""
     first, last = _range(when, ctx.today)
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     slots = await duty.slots_between(ctx.session, first, last)
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     lines = []
@@ -88,5 +89,5 @@ async def my_duty(ctx: HandlerContext) -> str:
             else ("带班领导" if slot.leader_id == ctx.me.id else "备班")
         )
         lines.append(f"{slot.describe(ctx.tz)}（{role}）")
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     return "\n".join(["您接下来的值班：", *lines, *calendar_notes(cal, [s.day for s in slots])])

@@ -15,13 +15,14 @@ from bot.store import outbox
 from models.duty import notify as duty_notify
 from models.duty import records as duty
 from models.duty import shift as duty_shift
+from models.duty.settings import DUTY
 
 router = Router("duty-shift")
 TAKEOVER = Button(label="确认接班", command="确认接班")
 
 
 async def _coming_or_current(ctx: HandlerContext) -> duty.DutySlot:
-    early = timedelta(minutes=ctx.config.duty.remind_before_start_minutes)
+    early = timedelta(minutes=DUTY.of(ctx.config).remind_before_start_minutes)
     slot = await duty.officer_slot(
         ctx.session, ctx.me.id, starts_by=ctx.now + early, ends_after=ctx.now
     )
@@ -57,7 +58,7 @@ async def hand_over(
     ctx: HandlerContext, *, pending: Annotated[str, Arg("遗留事项", rest=True)] = ""
 ) -> Reply:
     """Record the caller's 交班 and ask the next slot's officers to confirm."""
-    cfg = ctx.config.duty
+    cfg = DUTY.of(ctx.config)
     grace = timedelta(minutes=cfg.handover_admin_minutes)  # a late 交班 still finds its slot
     slot = await duty.officer_slot(
         ctx.session, ctx.me.id, starts_by=ctx.now, ends_after=ctx.now - grace, latest=True

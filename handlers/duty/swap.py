@@ -19,6 +19,7 @@ from models.directory.users import find_user
 from models.duty import notify as duty_notify
 from models.duty import roster as duty_roster
 from models.duty.records import DutySlot
+from models.duty.settings import DUTY
 from models.duty.swap import DutySwap, SwapStatus, get, open_for
 
 router = Router("duty-swap")
@@ -92,7 +93,7 @@ async def _apply(ctx: HandlerContext, swap: DutySwap) -> str:
     swap.status, swap.decided_at = SwapStatus.DONE.value, ctx.now
     slot = swap.slot
     await duty_roster.replace_officer(
-        ctx.session, ctx.now, ctx.config.duty, ctx.tz, slot, swap.from_user_id, swap.to_user_id
+        ctx.session, ctx.now, DUTY.of(ctx.config), ctx.tz, slot, swap.from_user_id, swap.to_user_id
     )
     done = f"换班 #{swap.id} 已生效：{slot.describe(ctx.tz)}。提醒已随之调整。"
     await _tell(ctx, [swap.from_user_id, swap.to_user_id], Reply(done), "done", swap)
@@ -106,7 +107,7 @@ async def accept_swap(ctx: HandlerContext, *, swap_id: Annotated[int, Arg("编�
     if swap.to_user_id != ctx.me.id:
         raise UserError(f"换班申请 #{swap_id} 不是发给您的。")
     ctx.audit_detail["swap"] = swap.id
-    if not ctx.config.duty.swap_needs_leader:
+    if not DUTY.of(ctx.config).swap_needs_leader:
         return await _apply(ctx, swap)
     swap.status = SwapStatus.ACCEPTED.value
     leaders = (

@@ -14,6 +14,7 @@ from handlers.supervision.commands import create_item
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.meetings import records as meetings
 from models.supervision.records import SOURCES
@@ -72,7 +73,7 @@ async def meeting_decision(
     org = await org_units.find_org(ctx.session, unit)
     due, _, content = text.partition(" ")
     try:
-        due_from(due, ctx.now, ctx.tz, WorkCalendar(ctx.config.calendar))
+        due_from(due, ctx.now, ctx.tz, WorkCalendar(CALENDAR.of(ctx.config)))
     except UserError:
         due, content = "", text  # no 期限 given: the rule table decides at 会后督办
     if not content.strip():
@@ -121,7 +122,7 @@ async def meeting_supervise(
 def _default_due(ctx: HandlerContext, meeting: meetings.Meeting) -> str:
     """The rule table's limit from the meeting day, or from today when that is already past."""
     rule = ctx.config.rules["supervision.meeting"]
-    cal, tz = WorkCalendar(ctx.config.calendar), ctx.tz.tz
+    cal, tz = WorkCalendar(CALENDAR.of(ctx.config)), ctx.tz.tz
     day = compute(at_hour(meeting.held_on, 12, tz), rule, cal, tz).day(tz)
     if day < ctx.today:
         day = compute(ctx.now, rule, cal, tz).day(tz)

@@ -15,6 +15,7 @@ from bot.core.routing import Router
 from handlers import notify
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import Deadline, compute, weekday
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.petitions.plan import replan
 from models.petitions.records import (
@@ -48,7 +49,7 @@ FORM = Form(
 
 
 def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     return compute(ctx.now, ctx.config.rules[rule_id], cal, ctx.tz.tz, extension=extension)
 
 
@@ -162,7 +163,7 @@ async def petition_extend(
     found = compute(
         start,
         rule,
-        WorkCalendar(ctx.config.calendar),
+        WorkCalendar(CALENDAR.of(ctx.config)),
         ctx.tz.tz,
         extension=item.extension_days + days,
     )

@@ -13,6 +13,7 @@ from handlers.petitions.commands import STAFF, record_opinion
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
+from models.deadlines.settings import CALENDAR
 from models.petitions.plan import replan
 from models.petitions.records import Status, get, require
 
@@ -39,7 +40,7 @@ async def petition_review(ctx: HandlerContext, *, item_id: Annotated[int, Arg("�
         )
     require(item, tuple(STAGES), "申请复查/复核")
     following, name, window_id, opinion_id = STAGES[Status(item.status)]
-    cal, rules, tz = WorkCalendar(ctx.config.calendar), ctx.config.rules, ctx.tz.tz
+    cal, rules, tz = WorkCalendar(CALENDAR.of(ctx.config)), ctx.config.rules, ctx.tz.tz
     replied = item.concluded_on or ctx.today
     window = compute(at_hour(replied, 12, tz), rules[window_id], cal, tz)
     if ctx.today > window.day(tz):

@@ -10,6 +10,7 @@ from bot.core.roles import Role
 from bot.core.routing import Router
 from models.petitions.plan import running
 from models.petitions.records import Petition, get, may_see, open_items, who
+from models.petitions.settings import PETITIONS
 
 router = Router("petitions-view")
 VIEWERS = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.LIAISON, Role.ADMIN)
@@ -42,7 +43,7 @@ async def petition_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("超期")] = None
 ) -> str:
     """Open petitions with the clock each is on."""
-    unmasked = may_see(ctx.me.roles, ctx.config.petitions.unmasked_roles)
+    unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
     items = [i for i in await open_items(ctx.session) if _visible(i, ctx)]
     if which in ("超期", "overdue"):
         items = [i for i in items if (c := running(i)) is not None and ctx.today > c[1]]
@@ -65,7 +66,7 @@ async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编
     item = await get(ctx.session, item_id)
     if not _visible(item, ctx):
         return f"{item.label} 不是交办给 {ctx.me.org} 的事项，无权查看。"
-    unmasked = may_see(ctx.me.roles, ctx.config.petitions.unmasked_roles)
+    unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
     lines = [
         f"{item.label}（{item.status}）{_clock(item, ctx)}",
         f"渠道：{item.channel}；信访人：{who(item, unmasked)}",

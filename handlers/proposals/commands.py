@@ -16,6 +16,7 @@ from handlers import notify
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.proposals.plan import replan
 from models.proposals.records import (
@@ -83,7 +84,7 @@ async def proposal_new(
     is_complex = values.get("complex", "否") in ("是", "yes", "1")
     assigned = _day(values.get("assigned"), ctx)
     start = at_hour(assigned, 12, ctx.tz.tz)  # any moment of the day: day limits count dates
-    cal, rules = WorkCalendar(ctx.config.calendar), ctx.config.rules
+    cal, rules = WorkCalendar(CALENDAR.of(ctx.config)), ctx.config.rules
     reply = compute(
         start, rules["proposal.reply_complex" if is_complex else "proposal.reply"], cal, ctx.tz.tz
     )
@@ -197,7 +198,10 @@ async def proposal_rate(
     """Record the rating; 不满意 reopens the item with the redo limit from the rule table."""
     item = await get(ctx.session, item_id)
     redo = compute(
-        ctx.now, ctx.config.rules["proposal.redo"], WorkCalendar(ctx.config.calendar), ctx.tz.tz
+        ctx.now,
+        ctx.config.rules["proposal.redo"],
+        WorkCalendar(CALENDAR.of(ctx.config)),
+        ctx.tz.tz,
     )
     record_rating(item, rating, redo.day(ctx.tz.tz))
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)

@@ -11,6 +11,7 @@ from bot.core.routing import Router
 from models.directory import units as org_units
 from models.proposals.kpi import kpis
 from models.proposals.records import CODES, UNRATED, Proposal, Status, all_items, get
+from models.proposals.settings import PROPOSALS
 
 router = Router("proposals-view")
 LIST_LIMIT = 30
@@ -50,7 +51,7 @@ async def proposal_list(
     lines = [_line(i, i.id in over) for i in shown[:LIST_LIMIT]]
     if len(shown) > LIST_LIMIT:
         lines.append(f"……另有 {len(shown) - LIST_LIMIT} 件，请按单位筛选")
-    summary = kpis(items, ctx.today, ctx.config.proposals)
+    summary = kpis(items, ctx.today, PROPOSALS.of(ctx.config))
     return "\n".join([f"{title}（{len(shown)} 件）：", *lines, "—— " + "；".join(summary.lines())])
 
 
@@ -65,17 +66,18 @@ async def proposal_stats(ctx: HandlerContext) -> str:
     items = await all_items(ctx.session)
     if not items:
         return "尚无建议提案。登记：/proposal_new"
-    total = kpis(items, ctx.today, ctx.config.proposals)
+    settings = PROPOSALS.of(ctx.config)
+    total = kpis(items, ctx.today, settings)
     lines = [f"建议提案办理情况（共 {total.items} 件）", *total.lines(), "分单位："]
     units: dict[str, list[Proposal]] = {}
     for item in items:
         units.setdefault(item.lead_org.name, []).append(item)
     for name, group in units.items():
-        unit = kpis(group, ctx.today, ctx.config.proposals)
+        unit = kpis(group, ctx.today, settings)
         lines.append(f"  {name}（{unit.items} 件）：" + "；".join(unit.lines()))
     lines.append(
         "口径：见 docs/kpi.md；未反馈件"
-        + ("不计入" if ctx.config.proposals.exclude_unrated else "计入")
+        + ("不计入" if settings.exclude_unrated else "计入")
         + "满意率分母"
     )
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from handlers import notify
 from handlers.supervision.args import NewTask, due_from, parse_new
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import end_of_day, weekday
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import OrgUnit
 from models.supervision import records as supervision
@@ -27,7 +28,7 @@ async def create_item(
     ctx: HandlerContext, task: NewTask, origin: str | None = None
 ) -> tuple[SupervisionItem, Reply]:
     """立项 + 交办 in one step (批示 and 会后督办 reuse it): the item and the caller's reply."""
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     due_date, warnings = due_from(task.due, ctx.now, ctx.tz, cal)
     org = await org_units.find_org(ctx.session, task.unit)
     co_units = [await org_units.find_org(ctx.session, name) for name in task.co]
@@ -124,7 +125,7 @@ async def task_extend(
         raise UserError(f"{item.label} 已办结，无需延期")
     if ctx.today > item.due_date:
         raise UserError(f"{item.label} 已于 {item.due_date.isoformat()} 到期，延期须在到期前申请")
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     new_date, warnings = due_from(due, ctx.now, ctx.tz, cal)
     if new_date <= item.due_date:
         raise UserError(f"新期限应晚于现期限 {item.due_date.isoformat()}")
@@ -144,5 +145,5 @@ async def task_extend(
 
 def first_feedback(ctx: HandlerContext, item: SupervisionItem) -> None:
     """Start the feedback cadence from today (at 签收 and after each 进展)."""
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     item.next_feedback_date = next_feedback(ctx.today, item.cadence, ctx.config, cal, ctx.tz.tz)

@@ -12,6 +12,7 @@ from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import before
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import User
 from models.supervision import records as supervision
@@ -49,7 +50,7 @@ async def task_list(
     if which in _OVERDUE:
         query, title = query.where(SupervisionItem.due_date < ctx.today), "超期督办事项"
     elif which in _DUE_SOON:
-        cal = WorkCalendar(ctx.config.calendar)
+        cal = WorkCalendar(CALENDAR.of(ctx.config))
         rule = ctx.config.rules["supervision.due_soon"]
         items = [
             i

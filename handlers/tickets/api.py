@@ -29,6 +29,7 @@ from handlers.tickets.intake import announce, sent_back
 from models.tickets.ingest import CLASSIFIED, LABELS, TicketIn, field_errors
 from models.tickets.intake import as_dict, close, take, visit
 from models.tickets.records import find, get
+from models.tickets.settings import TICKETS
 
 BASE = "/api/v1/tickets"
 
@@ -60,7 +61,7 @@ def api_keys(config: Config, env: dict[str, str] | None = None) -> dict[str, str
     """Client name → key. A configured client without its variable is a ConfigError."""
     env = dict(os.environ) if env is None else env
     keys = {}
-    for name, suffix in config.tickets.api_clients.items():
+    for name, suffix in TICKETS.of(config).api_clients.items():
         var = f"DUTYBOT_API_KEY_{suffix}"
         value = env.get(var, "").strip()
         if not value:

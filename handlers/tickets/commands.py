@@ -20,6 +20,7 @@ from models.directory.users import OrgUnit
 from models.tickets.plan import due_text, soon_from
 from models.tickets.records import HANDLING, OPEN, Status, Ticket, get
 from models.tickets.search import search, split_query, teach
+from models.tickets.settings import TICKETS
 
 router = Router("tickets")
 VIEWERS = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.LIAISON, Role.ADMIN)
@@ -114,7 +115,7 @@ async def _show(ctx: HandlerContext, text: str) -> Reply:
 async def _found(ctx: HandlerContext, words: str) -> str:
     if not split_query(words):
         raise UserError("请给出关键词，例如：工单 搜索 路灯 不亮")
-    teach(ctx.config.tickets.dictionary)
+    teach(TICKETS.of(ctx.config).dictionary)
     ids = await search(ctx.session, words, limit=LIST_LIMIT)
     if not ids:
         return f"没有找到含「{words}」的工单。可换个说法或少写几个字再试。"

@@ -15,6 +15,7 @@ from handlers.tickets.cards import details_button
 from handlers.tickets.commands import left, number_in
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import users_with_role
 from models.tickets import webhook
@@ -134,7 +135,7 @@ async def ticket_return(
     ticket = await _mine(ctx, number)
     start = ticket.dispatched_at or ticket.received_at
     rule = ctx.config.rules["hotline.return"]
-    limit = compute(start, rule, WorkCalendar(ctx.config.calendar), ctx.tz.tz).due_at
+    limit = compute(start, rule, WorkCalendar(CALENDAR.of(ctx.config)), ctx.tz.tz).due_at
     step(ticket, "退单", ctx.now, reason, actor_id=ctx.me.id, actor=ctx.me.name)
     ticket.return_reason = reason
     await _done(ctx, ticket)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.core.errors import UserError
 from models.broadcast.records import BroadcastRecipient, RecipientKind
+from models.broadcast.settings import BROADCAST
 from models.directory import binding, groups
 from models.directory.users import OrgUnit, User, UserRole
 
@@ -76,7 +77,7 @@ async def _named_groups(
 async def _add_roster(
     session: AsyncSession, config: Config, audience: Audience, sender: int
 ) -> None:
-    roster = config.broadcast.channels.get(audience.scope)
+    roster = BROADCAST.of(config).channels.get(audience.scope)
     if roster is None or not (roster.roles or roster.orgs):
         return
     holds_role = select(UserRole.user_id).where(UserRole.role.in_(roster.roles))

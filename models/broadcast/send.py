@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import BroadcastConfig
 from bot.core.messages import Target
 from bot.store import due, outbox
 from models.broadcast import records as bc
+from models.broadcast.settings import BroadcastConfig
 from models.broadcast.state import initial_key
 from models.broadcast.summary import queue_summary
 from models.directory.users import User

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import BroadcastConfig
 from bot.core.messages import Target
 from bot.store import due, outbox
 from models.broadcast import records as bc
+from models.broadcast.settings import BroadcastConfig
 
 if TYPE_CHECKING:
     from bot.core.messages import Reply

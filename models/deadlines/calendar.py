@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from bot.config import CalendarConfig
+from models.deadlines.settings import CalendarConfig
 
 _NAMES = {
     "New Year's Day": "元旦",

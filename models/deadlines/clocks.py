@@ -20,6 +20,7 @@ from bot.config.rules import TimeRule
 from bot.store import due
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import before, compute
+from models.deadlines.settings import CALENDAR, SUPERVISION
 
 _FIRED = (due.DueStatus.DONE.value, due.DueStatus.CLAIMED.value)
 
@@ -40,7 +41,7 @@ class Moments:
     @classmethod
     def of(cls, config: Config, tz: ZoneInfo) -> Moments:
         """From the configuration."""
-        return cls(WorkCalendar(config.calendar), tz, config.supervision.push_hour)
+        return cls(WorkCalendar(CALENDAR.of(config)), tz, SUPERVISION.of(config).push_hour)
 
     def on(self, day: date) -> datetime:
         """The due day itself (到期)."""

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import DutyConfig
 from bot.core.clock import LocalTime
 from bot.store import due
 from models.duty.records import DutySlot
+from models.duty.settings import DutyConfig
 
 REMIND = "duty-remind"
 CHECKIN = "duty-checkin"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import DutyConfig
 from bot.core.args import parse_date
 from bot.core.errors import UserError
 from models.directory.users import find_user
 from models.duty.records import DutySlot, SlotSpec
+from models.duty.settings import DutyConfig
 
 COLUMNS = ("日期", "班次", "带班领导", "值班员", "备班", "电话")
 _SPLIT = re.compile(r"[、,，;；/\s]+")

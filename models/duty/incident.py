@@ -10,10 +10,10 @@ from sqlalchemy import ForeignKey, String, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.config import DutyConfig, IncidentLimit
 from bot.core.errors import UserError
 from bot.store import due
 from bot.store.base import Base
+from models.duty.settings import DutyConfig, IncidentLimit
 
 CLOCK = "duty-incident"
 STAGES = {"phone": "电话报告", "written": "书面初报", "followup": "续报"}

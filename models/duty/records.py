@@ -9,11 +9,11 @@ from sqlalchemy import Date, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.config import DutyConfig
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
 from bot.store.base import Base
 from models.directory.users import User
+from models.duty.settings import DutyConfig
 
 
 class DutySlot(Base):

@@ -11,7 +11,6 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.config import RollCallConfig
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
 from bot.store import due, outbox
@@ -20,6 +19,7 @@ from models.directory.users import User
 from models.duty import due as duty_due
 from models.duty import notify as duty_notify
 from models.duty import records as duty
+from models.duty.settings import RollCallConfig
 
 if TYPE_CHECKING:
     from bot.core.messages import Reply

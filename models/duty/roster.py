@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import DutyConfig
 from bot.core.clock import LocalTime
 from models.duty import due as duty_due
 from models.duty.records import DutySlot, SlotSpec, set_officers, window
+from models.duty.settings import DutyConfig
 
 
 @dataclass

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from bot.config import DutyConfig
 from models.deadlines.calendar import WorkCalendar
 from models.duty.records import SlotSpec
+from models.duty.settings import DutyConfig
 
 DayKind = Literal["workday", "weekend", "holiday"]
 KIND_LABELS = {"workday": "工作日", "weekend": "周末", "holiday": "节假日"}

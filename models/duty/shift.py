@@ -9,13 +9,13 @@ from sqlalchemy import ForeignKey, Text, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.config import DutyConfig
 from bot.core.errors import UserError
 from bot.store import due
 from bot.store.base import Base
 from models.directory.users import User
 from models.duty import due as duty_due
 from models.duty.records import DutySlot
+from models.duty.settings import DutyConfig
 
 HANDOVER = "duty-handover"
 

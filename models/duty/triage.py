@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.config import TriageConfig
 from bot.core import segment
+from models.duty.settings import TriageConfig
 
 SEVERITIES = ("一般", "较大", "重大", "特别重大")
 OTHER = "其他"

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.config import ProposalsConfig
 from models.deadlines.rates import Rate
 from models.proposals.records import UNRATED, Proposal
+from models.proposals.settings import ProposalsConfig
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from bot.config import Config
 from models.deadlines.rates import Rate
 from models.proposals.kpi import ProposalKpis, kpis
 from models.proposals.records import all_items
+from models.proposals.settings import PROPOSALS
 from models.supervision.records import OPEN, Status, SupervisionItem
 from models.tickets import kpi as tickets_kpi
 
@@ -104,7 +105,7 @@ async def build(
                 if item.escalation in NAMED:
                     named.append(item)
     ranked = sorted(rows.values(), key=lambda r: (-(r.rate.value or 0), -r.due, r.unit))
-    proposal_kpis = kpis(await all_items(session), today, config.proposals)
+    proposal_kpis = kpis(await all_items(session), today, PROPOSALS.of(config))
     tickets = await tickets_kpi.period_kpis(session, config, tz, start, end, now)
     return Report(title, start, end, ranked, overdue, named, proposal_kpis, tickets)
 

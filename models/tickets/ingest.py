@@ -17,6 +17,7 @@ from models.directory import units as org_units
 from models.tickets.plan import due_of, replan
 from models.tickets.records import OPEN, Status, Ticket, find, log
 from models.tickets.search import index_tokens, teach
+from models.tickets.settings import TICKETS
 
 Outcome = Literal["created", "updated", "unchanged"]
 NUMBER = r"^[0-9A-Za-z][0-9A-Za-z\-]{3,39}$"
@@ -111,7 +112,7 @@ async def upsert(
 
     Sending the same ticket twice changes nothing the second time (no event, no push).
     """
-    teach(config.tickets.dictionary)
+    teach(TICKETS.of(config).dictionary)
     received = _aware(item.received_at, tz)
     assert received is not None
     dispatched = _aware(item.dispatched_at, tz)
@@ -179,7 +180,8 @@ async def duplicates(
     session: AsyncSession, now: datetime, config: Config, ticket: Ticket
 ) -> list[Ticket]:
     """Open tickets like this one: same category and address (or caller), similar words."""
-    since = now - timedelta(days=config.tickets.duplicate_days)
+    tickets = TICKETS.of(config)
+    since = now - timedelta(days=tickets.duplicate_days)
     query = select(Ticket).where(
         Ticket.id != ticket.id,
         Ticket.category == ticket.category,
@@ -198,6 +200,6 @@ async def duplicates(
     for other in await session.scalars(query.where(or_(*same_place)).order_by(Ticket.id)):
         theirs = _words(other)
         overlap = len(mine & theirs) / max(1, min(len(mine), len(theirs)))
-        if overlap >= config.tickets.duplicate_similarity:
+        if overlap >= tickets.duplicate_similarity:
             found.append(other)
     return found

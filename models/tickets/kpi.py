@@ -24,6 +24,7 @@ from bot.config import Config
 from models.deadlines.clocks import Moments, at_hour
 from models.deadlines.rates import Rate
 from models.tickets.records import Status, Ticket
+from models.tickets.settings import TICKETS
 
 
 @dataclass
@@ -118,7 +119,7 @@ async def kpis(
         replied_in_time = bool(t.replied_at and t.replied_at <= t.deadline)
         kpi.add("done", t.replied_at is not None or t.deadline <= now, replied_in_time)
         valid = bool(t.visit_result) and t.visit_result != "未联系上"
-        kpi.add("satisfied", valid, t.visit_result in config.tickets.satisfied)
+        kpi.add("satisfied", valid, t.visit_result in TICKETS.of(config).satisfied)
         kpi.add("resolved", valid and t.resolved is not None, bool(t.resolved))
     return sorted(units.values(), key=lambda k: (-k.tickets, k.unit))
 

@@ -13,14 +13,16 @@ from bot.core.clock import LocalTime
 from models.deadlines import clocks
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
+from models.deadlines.settings import CALENDAR
 from models.tickets.records import OPEN, Status, Ticket
+from models.tickets.settings import TICKETS
 
 KIND = "ticket.push"
 
 
 def rule_for(config: Config, category: str, urgency: str) -> TimeRule:
     """The handling rule: 紧急 first, then the category's own rule, else the default."""
-    conf = config.tickets
+    conf = TICKETS.of(config)
     if urgency == "紧急" and conf.urgent_rule:
         return config.rules[conf.urgent_rule]
     return config.rules[conf.category_rules.get(category, conf.default_rule)]
@@ -29,15 +31,15 @@ def rule_for(config: Config, category: str, urgency: str) -> TimeRule:
 def due_of(config: Config, tz: ZoneInfo, start: datetime, category: str, urgency: str) -> datetime:
     """When a ticket received at ``start`` must be answered."""
     rule = rule_for(config, category, urgency)
-    return compute(start, rule, WorkCalendar(config.calendar), tz).due_at
+    return compute(start, rule, WorkCalendar(CALENDAR.of(config)), tz).due_at
 
 
 def extend(config: Config, tz: ZoneInfo, ticket: Ticket, days: int) -> datetime:
     """The deadline ``days`` after the current one; the default rule (hotline.handle) sets how
     long an extension may be, whatever the category's own limit."""
-    rule = config.rules[config.tickets.default_rule]
+    rule = config.rules[TICKETS.of(config).default_rule]
     last = ticket.deadline - timedelta(seconds=1)  # 24:00 belongs to the last day
-    cal = WorkCalendar(config.calendar)
+    cal = WorkCalendar(CALENDAR.of(config))
     return compute(last, rule, cal, tz, extension=days, amount=0).due_at
 
 
@@ -89,4 +91,4 @@ async def replan(
 def soon_from(config: Config, tz: ZoneInfo, now: datetime) -> datetime:
     """Deadlines up to this moment are 临期 now (rule hotline.due_soon ahead of ``now``)."""
     rule = config.rules["hotline.due_soon"]
-    return compute(now, rule, WorkCalendar(config.calendar), tz).due_at
+    return compute(now, rule, WorkCalendar(CALENDAR.of(config)), tz).due_at

@@ -10,11 +10,13 @@ from bot.core.roles import Role
 from bot.store import audit
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
+from models.deadlines.settings import CALENDAR
 from models.directory.users import users_with_role
 from models.supervision.plan import open_item
 from models.supervision.records import SupervisionItem
 from models.tickets.plan import due_text
 from models.tickets.records import HANDLING, Status, Ticket, log, step
+from models.tickets.settings import TICKETS
 
 
 def origin_of(ticket: Ticket) -> str:
@@ -29,12 +31,13 @@ async def escalate(ctx: WorkContext, ticket: Ticket) -> SupervisionItem | None:
         The ticket's 督办 item — opened now, or the one opened at an earlier escalation —
         or None when it is not (or may not be) under 督办.
     """
-    limit = ctx.config.tickets.supervise_after_overdue
+    tickets = TICKETS.of(ctx.config)
+    limit = tickets.supervise_after_overdue
     if not limit or ticket.overdue_count < limit or ticket.status not in HANDLING:
         return None
     if ticket.status != Status.SUPERVISED:
         step(ticket, "督办", ctx.now, f"超期 {ticket.overdue_count} 次，转督办")
-    if not ctx.config.tickets.supervise_item or ticket.lead_org is None:
+    if not tickets.supervise_item or ticket.lead_org is None:
         return None
     found = await ctx.session.scalar(
         select(SupervisionItem).where(SupervisionItem.origin == origin_of(ticket))
@@ -51,8 +54,8 @@ async def _open(ctx: WorkContext, ticket: Ticket) -> SupervisionItem | None:
         log(ticket, "督办未立项", ctx.now, "没有督查员或管理员账号，无法立督办项")
         await _audit(ctx, ticket, "skipped", {})
         return None
-    rule = ctx.config.rules[ctx.config.tickets.supervise_rule]
-    due = compute(ctx.now, rule, WorkCalendar(ctx.config.calendar), ctx.tz.tz)
+    rule = ctx.config.rules[TICKETS.of(ctx.config).supervise_rule]
+    due = compute(ctx.now, rule, WorkCalendar(CALENDAR.of(ctx.config)), ctx.tz.tz)
     item, _ = await open_item(
         ctx.session,
         ctx.now,

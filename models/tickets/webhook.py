@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.core.context import WorkContext
 from bot.core.messages import Target
 from models.tickets.records import Ticket, TicketEvent
+from models.tickets.settings import TICKETS
 
 TARGET = Target("webhook", "tickets")
 KIND = "ticket.step"
@@ -51,7 +52,7 @@ async def latest_step(ctx: WorkContext, ticket: Ticket) -> Outgoing | None:
     Returns:
         None when no webhook is configured or the step is not one the platform is told of.
     """
-    if ctx.config.tickets.webhook.url is None or not ticket.events:
+    if TICKETS.of(ctx.config).webhook.url is None or not ticket.events:
         return None
     event = ticket.events[-1]
     if event.action not in ACTIONS:

@@ -16,6 +16,7 @@ from handlers.broadcast import cards
 from models.broadcast import chase
 from models.broadcast import records as bc
 from models.broadcast.send import RENOTIFY, signers
+from models.broadcast.settings import BROADCAST
 from models.broadcast.state import RecipientState, progress
 from models.broadcast.summary import SUMMARY, push_summary, queue_summary
 
@@ -40,7 +41,7 @@ async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> 
     """Run round ``round_`` of the loop: re-notify (rounds 1…M), or escalate (round M+1)."""
     if broadcast.status != bc.BroadcastStatus.ACTIVE.value:
         return  # cancelled: acks are still kept, nobody is chased
-    level = ctx.config.broadcast.levels[broadcast.level_enum.value]
+    level = BROADCAST.of(ctx.config).levels[broadcast.level_enum.value]
     states = await progress(ctx.session, broadcast.id)
     waiting = [s for s in states if not s.is_group and s.ack is None]
     if round_ > level.max_renotify:
@@ -70,7 +71,7 @@ async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> 
                 payload={"broadcast_id": broadcast.id, "round": round_ + 1},
                 key=f"bc:{broadcast.id}:renotify",
             )
-    await queue_summary(ctx.session, ctx.now, broadcast, ctx.config.broadcast)
+    await queue_summary(ctx.session, ctx.now, broadcast, BROADCAST.of(ctx.config))
 
 
 @jobs.due(RENOTIFY)

@@ -11,6 +11,7 @@ from bot.core.messages import Button, Reply
 from bot.store import audit, outbox
 from bot.store.due import ClaimedItem
 from models.deadlines.calendar import WorkCalendar
+from models.deadlines.settings import CALENDAR
 from models.duty import due as duty_due
 from models.duty import notify as duty_notify
 from models.duty import shift as duty_shift
@@ -142,7 +143,7 @@ async def unconfirmed_handover(ctx: JobContext, item: ClaimedItem) -> None:
 )
 async def calendar_check(ctx: JobContext) -> None:
     """Warn the admins once per year that the coming weeks fall in a year without holiday data."""
-    cal = WorkCalendar(ctx.config.calendar)
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
     for year in sorted({ctx.today.year, (ctx.today + CALENDAR_LOOKAHEAD).year}):
         warning = cal.warning(year)
         if warning is None:

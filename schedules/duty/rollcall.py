@@ -13,6 +13,7 @@ from handlers.duty import cards
 from models.duty import notify as duty_notify
 from models.duty import records as duty
 from models.duty import rollcall as duty_rollcall
+from models.duty.settings import DUTY
 from schedules.duty.jobs import reach
 
 jobs = JobRegistry("duty-rollcall")
@@ -34,7 +35,7 @@ def random_times(
 @jobs.cron("duty-rollcall-plan", "5 0 * * *", help="每天随机安排查岗时间（在配置的时段内）")
 async def plan_random(ctx: JobContext) -> None:
     """Schedule today's random roll calls as due items."""
-    cfg = ctx.config.duty.rollcall
+    cfg = DUTY.of(ctx.config).rollcall
     for n, (start, end) in enumerate(random_times(cfg.windows, cfg.random_per_day, _chance)):
         first = datetime.combine(ctx.today, start, tzinfo=ctx.tz.tz)
         last = datetime.combine(ctx.today, end, tzinfo=ctx.tz.tz)
@@ -54,7 +55,7 @@ async def plan_random(ctx: JobContext) -> None:
 @jobs.due(RANDOM)
 async def random_rollcall(ctx: JobContext, item: ClaimedItem) -> None:
     """A spot check of whoever is on duty now (nothing to do when nobody is)."""
-    cfg = ctx.config.duty.rollcall
+    cfg = DUTY.of(ctx.config).rollcall
     for call in await duty_rollcall.call_on_duty(ctx.session, ctx.now, cfg, None):
         question = cards.rollcall_question(call, cfg.answer_minutes, ctx.tz, ctx.now)
         await duty_rollcall.ask(ctx.session, ctx.now, call, question)

@@ -7,6 +7,7 @@ from bot.core.jobs import JobContext, JobRegistry
 from bot.core.messages import Reply
 from bot.core.roles import Role
 from handlers import notify
+from models.deadlines.settings import SUPERVISION
 from models.directory.users import users_with_role
 from models.reports.export import attachment
 from models.reports.report import Period, as_text, build
@@ -22,7 +23,9 @@ async def _push(ctx: JobContext, kind: Period) -> None:
         for u in await users_with_role(ctx.session, role)
     ]
     chart = (
-        attachment(found, kind, ctx.today, "png") if ctx.config.supervision.report_chart else None
+        attachment(found, kind, ctx.today, "png")
+        if SUPERVISION.of(ctx.config).report_chart
+        else None
     )
     await notify.tell(
         ctx,

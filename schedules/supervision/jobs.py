@@ -13,6 +13,7 @@ from bot.store.due import ClaimedItem
 from handlers import notify
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import weekday
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import User, users_with_role
 from models.supervision import records as supervision
@@ -112,7 +113,7 @@ async def push(ctx: JobContext, due_item: ClaimedItem) -> None:
         fallback=[item.created_by],
     )
     if step == "feedback" and item.next_feedback_date is not None:
-        cal = WorkCalendar(ctx.config.calendar)
+        cal = WorkCalendar(CALENDAR.of(ctx.config))
         item.next_feedback_date = next_feedback(
             item.next_feedback_date, item.cadence, ctx.config, cal, ctx.tz.tz
         )

@@ -119,6 +119,25 @@ def test_outbox_and_db_and_doctor(invoke) -> None:  # type: ignore[no-untyped-de
     assert code == 0 and "全部检查通过" in out
 
 
+def test_a_bad_feature_section_stops_doctor_and_run_before_anything(
+    invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "feature.yaml"
+    bad.write_text(
+        f"database:\n  url: sqlite+aiosqlite:///{tmp_path / 'feature.db'}\n"
+        "duty:\n  rollcall:\n    windows: ['11:30-09:00']\n"
+        "broadcast:\n  channels:\n    防讯: {orgs: [县水利局]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUTYBOT_CONFIG", str(bad))
+    for command in ("doctor", "run"):
+        code, out = invoke(command)
+        assert code == 1
+        assert "duty.rollcall.windows：「11:30-09:00」应为 HH:MM-HH:MM" in out
+        assert "broadcast.channels 中的 防讯 不在 channels 列表中" in out
+    assert not (tmp_path / "feature.db").exists()
+
+
 def test_doctor_reports_config_errors_and_missing_secrets(
     invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

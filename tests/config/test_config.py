@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_config, parse_config
+from bot.app import load_config, parse_config
+from bot.config import ConfigError
 
 
 def test_committed_defaults_load() -> None:

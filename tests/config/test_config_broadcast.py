@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import ConfigError, load_config, parse_config
+from bot.app import load_config, parse_config
+from bot.config import ConfigError
+from models.broadcast.settings import BROADCAST
 
 
 def test_committed_config_names_rosters_and_levels() -> None:
     config = load_config(env={})
-    assert set(config.broadcast.levels) == {"red", "orange", "yellow", "blue"}
-    assert config.broadcast.channels["防汛"].roles == ("leader",)
-    assert set(config.broadcast.channels) <= set(config.channels)
+    assert set(BROADCAST.of(config).levels) == {"red", "orange", "yellow", "blue"}
+    assert BROADCAST.of(config).channels["防汛"].roles == ("leader",)
+    assert set(BROADCAST.of(config).channels) <= set(config.channels)
 
 
 @pytest.mark.parametrize(
@@ -40,4 +42,4 @@ def test_roster_for_an_unknown_channel_is_an_error() -> None:
 
 def test_roster_roles_accept_chinese_names() -> None:
     config = parse_config({"broadcast": {"channels": {"全体": {"roles": ["带班领导"]}}}}, env={})
-    assert config.broadcast.channels["全体"].roles == ("leader",)
+    assert BROADCAST.of(config).channels["全体"].roles == ("leader",)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import DEFAULT_CONFIG, ConfigError, load_config, parse_config
+from bot.app import load_config, parse_config
+from bot.config import DEFAULT_CONFIG, ConfigError
+from models.duty.settings import DUTY
 
 
 def test_committed_duty_section_loads() -> None:
-    duty = load_config(DEFAULT_CONFIG, env={}).duty
+    duty = DUTY.of(load_config(DEFAULT_CONFIG, env={}))
     assert [s.name for s in duty.shifts] == ["全天", "白班", "夜班"]
     assert set(duty.incident_limits) == {"一般", "较大", "重大", "特别重大"}
     assert all(limit.source for limit in duty.incident_limits.values())

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import handlers
 from bench.tickets import ISSUES, PLACES, QUERIES, TAILS, UNITS, synthetic
-from bot.config import load_config
+from bot.app import load_config
 from bot.core import segment
 from bot.core.routing import CommandTable
 from models.tickets.search import index_tokens, teach
+from models.tickets.settings import TICKETS
 from tests.models.tickets.test_tickets_search import TEXTS
 
 EDGE = [
@@ -27,10 +28,10 @@ def test_rjieba_is_installed_and_used() -> None:
 
 def test_index_tokens_equal_jieba_on_the_ticket_corpus() -> None:
     CommandTable(handlers.ROUTERS)  # teaches the command words, as the running bot does
-    teach(load_config().tickets.dictionary)
+    teach(TICKETS.of(load_config()).dictionary)
     corpus = [text for row in synthetic(3000, seed=7) for text in row[:3]]
     corpus += [t for row in TEXTS for t in row] + ISSUES + PLACES + UNITS + TAILS + QUERIES + EDGE
-    corpus += list(load_config().tickets.dictionary)
+    corpus += list(TICKETS.of(load_config()).dictionary)
     # The index is matched as a set of words (AND of tokens; no phrase queries, no ranking).
     differ = [
         text

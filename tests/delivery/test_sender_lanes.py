@@ -28,6 +28,14 @@ def _limit(sender: Sender, clock: Clock, per_chat: float) -> None:
     )
 
 
+def _own_sender(app: App, fake: RecordingAdapter, clock: Clock) -> Sender:
+    """A second sender on the app's database, sending to ``fake`` on ``clock``."""
+    config = app.config
+    return Sender(
+        app.sessions, {"fake": fake}, config.outbox, config.platforms, clock, app.sender.directory
+    )
+
+
 async def _queue(app: App, address: str, texts: list[str]) -> None:
     async with app.sessions.begin() as session:
         for text in texts:
@@ -59,7 +67,7 @@ def _timed(fake: RecordingAdapter, clock: Clock) -> list[tuple[str, datetime]]:
 
 async def test_a_chat_free_soon_is_waited_for_in_place(app: App, fake: RecordingAdapter) -> None:
     clock = LiveClock(START)
-    sender = Sender(app.sessions, {"fake": fake}, app.config, clock, app.sender.directory)
+    sender = _own_sender(app, fake, clock)
     _limit(sender, clock, per_chat=20)  # 50 ms apart
     times = _timed(fake, clock)
     await _queue(app, "a", ["a0", "a1", "a2", "a3"])
@@ -115,7 +123,7 @@ async def test_the_overall_limit_is_a_grid_and_chats_are_timed_from_their_slot(
 
 async def test_stopping_puts_held_rows_back_due_at_once(app: App, fake: RecordingAdapter) -> None:
     clock = LiveClock(START)
-    sender = Sender(app.sessions, {"fake": fake}, app.config, clock, app.sender.directory)
+    sender = _own_sender(app, fake, clock)
     _limit(sender, clock, per_chat=2)
     await _queue(app, "a", ["a0", "a1", "a2"])
     stop = asyncio.Event()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
-from bot.config import Config, ConfigError
+from bot.config import ConfigError, WebhookTarget
 from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
@@ -125,15 +125,15 @@ def _event_id(text: str) -> str:
 
 
 def create_webhook(
-    config: Config,
+    target: WebhookTarget,
     address: str,
     clock: Clock | None = None,
     env: dict[str, str] | None = None,
 ) -> WebhookAdapter | None:
-    """The adapter when ``tickets.webhook.url`` is set, else None.
+    """The adapter when the target's URL (``tickets.webhook.url``) is set, else None.
 
     Args:
-        config: Settings; ``tickets.webhook`` says where to post and how long to wait.
+        target: ``tickets.webhook``: where to post and how long to wait.
         address: The outbox address the tickets feature queues its events to.
         clock: Time for the signatures.
         env: Where the signing key is read (the process environment by default).
@@ -141,8 +141,7 @@ def create_webhook(
     Raises:
         ConfigError: the URL is set but its signing key is not.
     """
-    section = config.tickets.webhook
-    if section.url is None:
+    if target.url is None:
         return None
     env = dict(os.environ) if env is None else env
     secret = env.get(SECRET_VAR, "").strip()
@@ -151,5 +150,5 @@ def create_webhook(
             f"tickets.webhook.url 已配置，但缺少环境变量 {SECRET_VAR}（签名密钥）。"
             f"请 export {SECRET_VAR}=$(openssl rand -hex 32) 并告知 12345 平台"
         )
-    endpoint = Endpoint(section.url, secret, section.timeout_seconds)
+    endpoint = Endpoint(target.url, secret, target.timeout_seconds)
     return WebhookAdapter({address: endpoint}, clock or SystemClock())

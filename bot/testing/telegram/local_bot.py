@@ -19,8 +19,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.adapters.telegram import TOKEN_ENV, build_telegram
-from bot.app import App
-from bot.config import Config, parse_config
+from bot.app import App, parse_config
+from bot.config import Config
 from bot.core.clock import Clock, SystemClock
 from bot.testing.telegram.fake_bot_api import FakeBotApi
 from bot.testing.telegram.fake_rules import Limits

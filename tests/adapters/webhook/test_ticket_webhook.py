@@ -20,6 +20,7 @@ from bot.app import App, build_adapters
 from bot.config import ConfigError
 from bot.core.clock import FakeClock
 from bot.store.outbox import OutboxMessage, OutboxStatus
+from models.tickets.settings import TICKETS
 from models.tickets.webhook import TARGET
 from tests.conftest import demo_app, make_config
 from tests.handlers.tickets.test_tickets import NUMBER, ingest, say
@@ -80,7 +81,9 @@ async def hooked(
 ) -> AsyncIterator[App]:
     """The demo county with tickets.webhook pointing at the fake platform."""
     config = make_config(db_url, tickets={"webhook": {"url": platform.url}})
-    webhook = create_webhook(config, TARGET.address, clock, env={SECRET_VAR: SECRET})
+    webhook = create_webhook(
+        TICKETS.of(config).webhook, TARGET.address, clock, env={SECRET_VAR: SECRET}
+    )
     assert webhook is not None
     async with demo_app(config, clock, {"console": console, "webhook": webhook}) as bot:
         yield bot
@@ -182,6 +185,6 @@ async def test_nothing_queued_without_a_webhook(
     assert "webhook" not in build_adapters(make_config(sqlite_url))
     configured = make_config(sqlite_url, tickets={"webhook": {"url": "https://12345.example/s"}})
     with pytest.raises(ConfigError, match=SECRET_VAR):
-        create_webhook(configured, TARGET.address, env={})
+        create_webhook(TICKETS.of(configured).webhook, TARGET.address, env={})
     with pytest.raises(ConfigError, match=r"tickets\.webhook\.url"):
         make_config(sqlite_url, tickets={"webhook": {"url": "12345.example/steps"}})

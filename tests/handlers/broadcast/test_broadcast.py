@@ -17,6 +17,7 @@ from bot.store.audit import AuditLog
 from bot.store.inbox import InboxMessage
 from bot.store.outbox import OutboxMessage, OutboxStatus
 from models.broadcast import records as bc
+from models.broadcast.settings import BROADCAST
 from models.directory import binding
 from models.directory.users import find_user
 from tests.conftest import make_config
@@ -266,7 +267,7 @@ async def test_a_bare_ack_only_answers_recent_broadcasts(
 ) -> None:
     for text in (f"应急广播 防汛 蓝色 {TEXT}", "确认广播 1"):
         await say(bapp, text, sender="李明")
-    clock.advance(hours=bapp.config.broadcast.open_hours + 1)
+    clock.advance(hours=BROADCAST.of(bapp.config).open_hours + 1)
     await say(bapp, "收到", sender="孙伟")
     assert "您当前没有待确认的应急广播" in console.texts("孙伟")[-1]
     await say(bapp, f"收到 {(await only_broadcast(bapp)).code}", sender="孙伟")

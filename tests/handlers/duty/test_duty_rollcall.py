@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.app import App
 from bot.core.clock import FakeClock
 from bot.store import due
+from models.duty.settings import DUTY
 from schedules.duty.rollcall import RANDOM
 from tests.duty_support import later, say
 from tests.support import RecordingAdapter
@@ -70,7 +71,7 @@ async def test_random_rollcall_is_planned_in_a_window_and_fires(
         items = list(await session.scalars(select(due.DueItem).where(due.DueItem.kind == RANDOM)))
     assert len(items) == 1
     local = items[0].due_at.astimezone(SHANGHAI).time()
-    windows = app.config.duty.rollcall.windows
+    windows = DUTY.of(app.config).rollcall.windows
     assert any(w[:5] <= local.strftime("%H:%M") <= w[6:] for w in windows)
     clock.set(items[0].due_at)
     await later(app, clock, seconds=1)

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import CalendarConfig, ConfigError, YearOverride, load_config
+from bot.app import load_config
+from bot.config import ConfigError
 from bot.config.rules import TimeRule
 from bot.core.errors import UserError
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import add_months, compute, shift_workdays, workday_answer
+from models.deadlines.settings import CalendarConfig, YearOverride
 
 TZ = ZoneInfo("Asia/Shanghai")
 CAL = WorkCalendar()
@@ -159,7 +161,7 @@ def test_every_rule_the_code_names_is_in_the_committed_table() -> None:
 
 
 def test_a_config_overrides_one_field_of_a_rule_and_keeps_the_rest() -> None:
-    from bot.config import parse_config
+    from bot.app import parse_config
 
     config = parse_config({"rules": {"hotline.handle": {"amount": 3}}}, env={})
     handle = config.rules["hotline.handle"]

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import DutyConfig
 from bot.core.clock import LocalTime
 from bot.store import dialog, due
 from bot.store.engine import make_engine, make_sessionmaker
@@ -18,6 +17,7 @@ from bot.store.migrate import upgrade
 from models.directory.users import User, add_user
 from models.duty import roster as duty_roster
 from models.duty.records import SlotSpec
+from models.duty.settings import DutyConfig
 
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 TZ = LocalTime("Asia/Shanghai")

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from bot.config import CalendarConfig, DutyConfig, YearOverride
 from models.deadlines.calendar import WorkCalendar
+from models.deadlines.settings import CalendarConfig, YearOverride
 from models.duty.rotation import day_kind, generate
+from models.duty.settings import DutyConfig
 
 OFFICERS = (1, 2, 3)
 LEADERS = (10, 11)

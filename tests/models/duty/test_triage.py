@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import DEFAULT_CONFIG, load_config
+from bot.app import load_config
+from bot.config import DEFAULT_CONFIG
+from models.duty.settings import DUTY
 from models.duty.triage import Triager, at_least, casualties, chinese_number
 
 
 @pytest.fixture(scope="module")
 def triager() -> Triager:
-    return Triager(load_config(DEFAULT_CONFIG, env={}).duty.triage)
+    return Triager(DUTY.of(load_config(DEFAULT_CONFIG, env={})).triage)
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.config import ProposalsConfig
 from models.deadlines.rates import Rate
 from models.proposals.kpi import kpis
 from models.proposals.records import Proposal
+from models.proposals.settings import ProposalsConfig
 
 TODAY = date(2026, 11, 26)
 

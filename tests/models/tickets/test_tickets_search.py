@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import load_config
+from bot.app import load_config
 from bot.store.engine import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade
 from models.tickets.records import Ticket
 from models.tickets.search import index_tokens, scan, search, teach
+from models.tickets.settings import TICKETS
 
 T0 = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
 TEXTS = [
@@ -31,7 +32,7 @@ TEXTS = [
 async def session(db_url: str) -> AsyncIterator[AsyncSession]:
     engine = make_engine(db_url)
     await upgrade(engine)
-    teach(load_config().tickets.dictionary)
+    teach(TICKETS.of(load_config()).dictionary)
     async with make_sessionmaker(engine).begin() as s:
         for i, (number, content, address) in enumerate(TEXTS):
             at = T0 + timedelta(hours=i)
