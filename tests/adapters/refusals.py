@@ -62,6 +62,7 @@ async def refused_elsewhere(
 ) -> None:
     """A second instance on the same database refuses ``posting(its callback URL)`` as a
     replay: the signatures seen are not the first instance's alone."""
+    await rig.settle()  # the first instance's reply is sent before the traces are counted
     other = await another_instance(rig, create, env)
     try:
         await refused(other, fake, caplog, posting(other.url), 403, "replayed")
