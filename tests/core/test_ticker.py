@@ -154,7 +154,8 @@ async def test_scheduler_registers_the_tick_and_cron_jobs(app: App) -> None:
 WORKER = textwrap.dedent("""
     import asyncio, os, pathlib, sys
     from bot.config import parse_config
-    from bot.core.clock import SystemClock
+    from datetime import datetime
+    from bot.core.clock import LiveClock
     from bot.core.jobs import JobRegistry
     from bot.store.engine import make_engine, make_sessionmaker
     from bot.core.ticker import Ticker
@@ -167,7 +168,7 @@ WORKER = textwrap.dedent("""
         await audit.append(ctx.session, ctx.now, audit.Entry(
             kind="system", command="count", detail={"item": item.id}))
 
-    async def main(url, barrier):
+    async def main(url, barrier, start):
         # Both workers start claiming together, so the race is real.
         (pathlib.Path(barrier) / f"ready-{os.getpid()}").touch()
         while len(list(pathlib.Path(barrier).glob("ready-*"))) < 2:
@@ -175,7 +176,8 @@ WORKER = textwrap.dedent("""
         engine = make_engine(url)
         config = parse_config({"database": {"url": url}, "scheduler": {"batch_size": 25}}, env={})
         registry = JobRegistry.merge([jobs])
-        ticker = Ticker(make_sessionmaker(engine), registry, config, SystemClock())
+        clock = LiveClock(datetime.fromisoformat(start))
+        ticker = Ticker(make_sessionmaker(engine), registry, config, clock)
         idle = 0
         while idle < 3:
             result = await ticker.tick()
@@ -183,7 +185,7 @@ WORKER = textwrap.dedent("""
             await asyncio.sleep(0.05)
         await engine.dispose()
 
-    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3]))
 """)
 
 
@@ -216,6 +218,7 @@ async def test_two_processes_on_postgresql_claim_each_item_once(tmp_path: Path) 
                 str(script),
                 url,
                 str(tmp_path),
+                clock.now().isoformat(),
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
