@@ -18,6 +18,7 @@ from bot.app import App, parse_config
 from bot.cli.demo import seed
 from bot.config import Config
 from bot.core.clock import FakeClock
+from models.deadlines.settings import CalendarConfig
 from tests.support import RecordingAdapter
 
 PG_URL = os.environ.get("DUTYBOT_TEST_PG_URL", "")
@@ -26,6 +27,10 @@ PG_SKIP = (
     "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
 )
 START = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
+# chinese-calendar as its 1.11 release knows it (2004–2026): 2027 is "a year without data" in
+# every test, whichever release is installed.
+LIBRARY_UNTIL = 2026
+CALENDAR = CalendarConfig(library_until=LIBRARY_UNTIL)
 
 
 def pytest_report_header() -> str:
@@ -86,13 +91,15 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 def make_config(url: str, **overrides: Any) -> Config:
-    """Defaults from config.yaml's schema with a test database and quick retries."""
+    """Defaults from config.yaml's schema with a test database, quick retries and the pinned
+    chinese-calendar."""
     data: dict[str, Any] = {
         "database": {"url": url},
         "channels": ["全体", "防汛", "森林防火"],
         "outbox": {"backoff_base_seconds": 2, "max_attempts": 4},
     }
     data.update(overrides)
+    data["calendar"] = {"library_until": LIBRARY_UNTIL, **data.get("calendar", {})}
     return parse_config(data, env={})
 
 

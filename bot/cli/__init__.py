@@ -18,7 +18,7 @@ from bot.cli import (
     tickets_cmd,
     users_cmd,
 )
-from bot.cli.common import state
+from bot.cli.common import clock, parse_clock_start, state
 
 app = typer.Typer(
     help="DutyBot 值班助手 — 县政府办公室值班、督办、12345 聊天助手。",
@@ -36,8 +36,20 @@ def _options(
         "-c",
         help="配置文件路径 (config file; default: $DUTYBOT_CONFIG or config.yaml)",
     ),
+    clock_start: str = typer.Option(
+        None,
+        "--clock-start",
+        envvar="DUTYBOT_CLOCK_START",
+        metavar="ISO时间",
+        help=(
+            "仅供演练和测试： 本次命令的时钟从该时刻起走， 例如 2026-11-26T10:30+08:00；"
+            " 其余照常， 定时任务仍按真实时间触发 "
+            "(drills and tests only: start this command's clock at this instant)"
+        ),
+    ),
 ) -> None:
     state.config_path = config
+    clock.start_at(parse_clock_start(clock_start) if clock_start else None)
 
 
 run_cmd.register(app)

@@ -1,4 +1,4 @@
-"""Shared CLI plumbing: config, one transaction per command, clean error messages."""
+"""Shared CLI plumbing: config, the clock, one transaction per command, clean error messages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ from rich.console import Console
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config, ConfigError
-from bot.core.clock import SystemClock
+from bot.core.clock import Clock, LiveClock, SystemClock
 from bot.core.errors import UserError
 from bot.store import audit
 from bot.store.engine import make_engine, make_sessionmaker
@@ -32,7 +33,45 @@ class State:
 
 
 state = State()
-clock = SystemClock()
+
+
+class CliClock:
+    """The clock of every command: real time, unless ``--clock-start`` starts it elsewhere.
+
+    One shared object (command modules import it by name), re-set for each invocation.
+    """
+
+    def __init__(self) -> None:
+        self._clock: Clock = SystemClock()
+
+    def start_at(self, when: datetime | None) -> None:
+        """Run from ``when`` on (drills and tests), or on real time for None."""
+        self._clock = SystemClock() if when is None else LiveClock(when)
+
+    def now(self) -> datetime:
+        """Return the current time as an aware UTC datetime."""
+        return self._clock.now()
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait in real time."""
+        await self._clock.sleep(seconds)
+
+
+clock = CliClock()
+
+
+def parse_clock_start(text: str) -> datetime:
+    """An ISO time with its UTC offset, e.g. ``2026-11-26T10:30+08:00``."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise typer.BadParameter(
+            f"「{text}」应为带时区的 ISO 时间，例如 2026-11-26T10:30+08:00",
+            param_hint="--clock-start",
+        )
+    return when
 
 
 def fail(message: str) -> typer.Exit:

@@ -55,7 +55,8 @@ async def _run(cfg: Config, user: str | None, group: str | None, with_demo: bool
         await _seed(cfg)
     console_adapter = ConsoleAdapter(session_tag=f"{secrets.token_hex(3)}-", files=files_dir(cfg))
     http = HttpServer(cfg.http.host, cfg.http.port)
-    app = await App.create(cfg, adapters=build_adapters(cfg, http, console_adapter), http=http)
+    adapters = build_adapters(cfg, http, console_adapter, clock)
+    app = await App.create(cfg, clock=clock, adapters=adapters, http=http)
     try:
         await app.start()
         if "console" in app.adapters:
@@ -81,7 +82,11 @@ def run_bot(
         False, "--demo", help="先写入演示数据（已有则跳过）(seed demo)"
     ),
 ) -> None:
-    """启动机器人；无平台凭据时使用控制台聊天 (run the bot)."""
+    """启动机器人；无平台凭据时使用控制台聊天 (run the bot).
+
+    演练和测试可让时钟从指定时刻起走： dutybot --clock-start 2026-11-26T10:30+08:00 run …
+    （或设置 DUTYBOT_CLOCK_START）。
+    """
     cfg = config()
     setup_logging(Path(cfg.data_dir) / "dutybot.log")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -56,6 +57,30 @@ class FakeClock:
     def set(self, when: datetime) -> None:
         """Jump to an aware datetime."""
         self._now = when.astimezone(UTC)
+
+
+class LiveClock(FakeClock):
+    """A clock that starts at a chosen moment and then really runs (drills, tests, benchmarks):
+    now = start + jumps + real time elapsed."""
+
+    def __init__(self, start: datetime) -> None:
+        super().__init__(start)
+        self._origin = time.monotonic()
+
+    def _ran(self) -> timedelta:
+        return timedelta(seconds=time.monotonic() - self._origin)
+
+    def now(self) -> datetime:
+        """Return the start plus jumps plus the real time elapsed since."""
+        return super().now() + self._ran()
+
+    def set(self, when: datetime) -> None:
+        """Jump to an aware datetime; the clock runs on from there."""
+        super().set(when - self._ran())
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait in real time: this clock runs, so waiting lets time pass."""
+        await asyncio.sleep(seconds)
 
 
 class LocalTime:

@@ -149,11 +149,20 @@ class Ticker:
         else:
             result.retried += 1
 
-    async def run_cron(self, name: str, *, catch_up: bool = False) -> bool:
-        """Run the latest occurrence of cron job ``name`` if nobody has; True if it ran here."""
+    async def run_cron(self, name: str, *, since: datetime | None = None) -> bool:
+        """Run the latest occurrence of cron job ``name`` if nobody has; True if it ran here.
+
+        Args:
+            name: The cron job.
+            since: Catching up at start: look back ``scheduler.cron_catch_up_hours``, but not
+                before this moment (the bot's first start on the database).
+        """
         job = next(j for j in self.registry.cron_jobs if j.name == name)
         now = self.clock.now()
-        lookback = timedelta(hours=self.config.scheduler.cron_catch_up_hours if catch_up else 1)
+        lookback = timedelta(hours=1)
+        if since is not None:
+            catch_up = timedelta(hours=self.config.scheduler.cron_catch_up_hours)
+            lookback = min(catch_up, now - since)
         scheduled = latest_fire_time(self.triggers[name], now, lookback)
         if scheduled is None:
             return False
@@ -173,11 +182,17 @@ class Ticker:
         await job.func(self._context(session, now, late=late, scheduled_for=scheduled))
 
     async def catch_up(self) -> list[str]:
-        """At start: run cron occurrences missed during downtime (once each, marked late)."""
+        """At start: run cron occurrences missed during downtime (once each, marked late).
+
+        Only occurrences after the bot's first start on this database count as missed: a new
+        bot must not send last Monday's 督查通报 or last night's warnings the moment it starts.
+        """
+        async with self.sessions.begin() as session:
+            since = await due.first_start(session, self.clock.now())
         ran = []
         for job in self.registry.cron_jobs:
             try:
-                if await self.run_cron(job.name, catch_up=True):
+                if await self.run_cron(job.name, since=since):
                     ran.append(job.name)
             except Exception:
                 log.exception("catch-up of cron job %s failed", job.name)

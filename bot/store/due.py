@@ -3,7 +3,8 @@
 The scheduler only ticks; each tick claims due rows atomically — ``UPDATE … RETURNING`` on
 SQLite (one writer at a time), ``FOR UPDATE SKIP LOCKED`` on PostgreSQL — so every item fires
 once even with several processes. Named cron runs are recorded under a unique
-(job, scheduled_for) for the same reason.
+(job, scheduled_for) for the same reason, and the bot's first start on the database bounds
+which runs count as missed.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ class CronRun(Base):
     scheduled_for: Mapped[datetime]
     started_at: Mapped[datetime]
     late: Mapped[bool] = mapped_column(default=False)
+
+
+class FirstStart(Base):
+    """When the bot first started on this database (one row): no cron run before it was missed."""
+
+    __tablename__ = "first_start"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
 
 
 async def schedule(
@@ -209,3 +219,10 @@ async def last_cron_run(session: AsyncSession, job: str) -> datetime | None:
         .order_by(CronRun.scheduled_for.desc())
         .limit(1)
     )
+
+
+async def first_start(session: AsyncSession, now: datetime) -> datetime:
+    """When the bot first started on this database; the first caller records ``now``."""
+    await session.execute(insert_ignore(session, FirstStart).values(id=1, started_at=now))
+    started = await session.execute(select(FirstStart.started_at).where(FirstStart.id == 1))
+    return started.scalar_one()

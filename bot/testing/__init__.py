@@ -1,4 +1,4 @@
-"""Fake platform servers and clocks for tests and benchmarks.
+"""Fake platform servers for tests and benchmarks.
 
 Shipped with the bot (like a test backend).
 """

@@ -1,5 +1,6 @@
-"""Working days and public holidays with 调休: chinese-calendar, then config overrides, then
-weekends only (with a warning) for a year neither knows. Never a crash."""
+"""Working days and public holidays with 调休: config overrides, then chinese-calendar (up to
+``calendar.library_until`` when set), then weekends only (with a warning) for a year neither
+knows. Never a crash."""
 
 from __future__ import annotations
 
@@ -56,7 +57,9 @@ class WorkCalendar:
         """Where this year's data comes from: ``override``, ``library`` or ``weekends``."""
         if year in self.config.overrides:
             return "override"
-        return "library" if _library_knows(year) else "weekends"
+        until = self.config.library_until
+        known = (until is None or year <= until) and _library_knows(year)
+        return "library" if known else "weekends"
 
     def warning(self, year: int) -> str | None:
         """A warning to show with results that depend on ``year``, if its data is missing."""

@@ -25,6 +25,7 @@ class YearOverride(Section):
 
 class CalendarConfig(Section):
     overrides: dict[int, YearOverride] = {}
+    library_until: int | None = None  # drills and tests: chinese-calendar's years up to this one
 
 
 class SupervisionConfig(Section):

@@ -16,6 +16,8 @@ from tests.conftest import make_config
 from tests.handlers.tickets.test_tickets import TZ, ingest
 from tests.support import RecordingAdapter, incoming
 
+REPORT_DAY = "2025-03-17T10:00:00+08:00"  # a Monday: last week is 03-10 … 03-16
+
 
 async def _county_in_2025(url: str) -> None:
     clock = FakeClock(datetime(2025, 3, 3, 1, 0, tzinfo=UTC))
@@ -29,17 +31,16 @@ async def _county_in_2025(url: str) -> None:
         await app.dispatcher.receive(
             incoming("督办 立项 县林业局 2025-03-10 补种树苗", sender="陈静")
         )
-        # The CLI reports on the real clock: a ticket received a week ago is in last week.
-        clock.set(datetime.now(UTC) - timedelta(days=7))
-        received = clock.now().astimezone(TZ).replace(tzinfo=None).isoformat(timespec="seconds")
-        await ingest(app, received_at=received)
+        # A ticket of last week, as the CLI sees it at REPORT_DAY.
+        clock.set(datetime(2025, 3, 12, 10, 0, tzinfo=TZ))
+        await ingest(app, received_at="2025-03-12T10:00:00")
     finally:
         await app.engine.dispose()
 
 
 async def test_report_as_text_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     await _county_in_2025(sqlite_url)
-    env = {"DUTYBOT_DATABASE_URL": sqlite_url}
+    env = {"DUTYBOT_DATABASE_URL": sqlite_url, "DUTYBOT_CLOCK_START": REPORT_DAY}
     text = _cli("report", "--period", "month", env=env)
     assert text.returncode == 0, text.stderr
     assert "督查通报" in text.stdout and "补种树苗（县林业局，2025-03-10）" in text.stdout
@@ -63,7 +64,7 @@ async def test_report_as_text_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
 
 async def test_report_as_a_png_chart(sqlite_url: str, tmp_path: Path) -> None:
     await _county_in_2025(sqlite_url)
-    env = {"DUTYBOT_DATABASE_URL": sqlite_url}
+    env = {"DUTYBOT_DATABASE_URL": sqlite_url, "DUTYBOT_CLOCK_START": REPORT_DAY}
     png = tmp_path / "通报.png"
     done = _cli("report", "--period", "month", "--format", "png", "-o", str(png), env=env)
     assert done.returncode == 0, done.stderr

@@ -7,8 +7,9 @@ import os
 import subprocess
 import sys
 import textwrap
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -18,12 +19,13 @@ from bot.core.clock import FakeClock
 from bot.core.jobs import JobContext, JobRegistry
 from bot.core.ticker import Ticker
 from bot.store import due
-from bot.store.due import DueItem, DueStatus
+from bot.store.due import CronRun, DueItem, DueStatus
 from bot.store.outbox import OutboxMessage
 from tests.conftest import PG_SKIP, PG_URL
 from tests.support import RecordingAdapter
 
 REPO = Path(__file__).resolve().parents[2]
+TZ = ZoneInfo("Asia/Shanghai")
 
 
 async def _schedule_many(app: App, count: int, when_offset: timedelta) -> None:
@@ -104,6 +106,7 @@ async def test_cron_job_runs_once_per_occurrence_across_tickers(
     registry = JobRegistry.merge([jobs])
     first = Ticker(app.sessions, registry, app.config, clock)
     second = Ticker(app.sessions, registry, app.config, clock)
+    assert await first.catch_up() == []  # the first start (09:00): a new bot missed nothing
     clock.set(clock.now().replace(hour=18, minute=0, second=5))  # 02:00:05 Shanghai next day
     assert await first.run_cron("nightly")
     assert not await second.run_cron("nightly")
@@ -115,6 +118,34 @@ async def test_cron_job_runs_once_per_occurrence_across_tickers(
     assert len(runs) == 2 and runs[1][1] is True
 
 
+async def test_a_new_bot_catches_up_nothing_a_restarted_one_what_it_missed(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    # First start on Monday 1 March 08:45: the weekly (08:30) and monthly (08:40) 督查通报
+    # fell due before this bot existed, so they were not missed.
+    clock.set(datetime(2027, 3, 1, 8, 45, tzinfo=TZ))
+    assert await app.ticker.catch_up() == []
+    clock.set(datetime(2027, 3, 8, 8, 0, tzinfo=TZ))  # down for a week, back before 08:30
+    assert "report-week" not in await app.ticker.catch_up()
+    clock.set(datetime(2027, 3, 15, 10, 0, tzinfo=TZ))  # down again over Monday's 08:30
+    ran = await app.ticker.catch_up()
+    assert "report-week" in ran and "report-month" not in ran
+    assert await app.ticker.catch_up() == []  # each occurrence once
+    clock.set(datetime(2027, 4, 1, 9, 30, tzinfo=TZ))  # down over the 1st's 08:40
+    assert "report-month" in await app.ticker.catch_up()
+    async with app.sessions() as session:
+        runs = list(
+            await session.execute(select(CronRun.job, CronRun.scheduled_for, CronRun.late))
+        )
+    reports = sorted((job, when.astimezone(TZ).date(), late) for job, when, late in runs)
+    assert [r for r in reports if r[0].startswith("report-")] == [
+        ("report-month", date(2027, 4, 1), True),
+        ("report-week", date(2027, 3, 15), True),
+    ]
+    await app.sender.drain()
+    assert sum("督查通报" in text for text in console.texts("陈静")) == 2
+
+
 async def test_scheduler_registers_the_tick_and_cron_jobs(app: App) -> None:
     sched = app.ticker.scheduler()
     assert {j.id for j in sched.get_jobs()} >= {"due-scan", "cron:housekeeping"}
@@ -123,7 +154,8 @@ async def test_scheduler_registers_the_tick_and_cron_jobs(app: App) -> None:
 WORKER = textwrap.dedent("""
     import asyncio, os, pathlib, sys
     from bot.config import parse_config
-    from bot.core.clock import SystemClock
+    from datetime import datetime
+    from bot.core.clock import LiveClock
     from bot.core.jobs import JobRegistry
     from bot.store.engine import make_engine, make_sessionmaker
     from bot.core.ticker import Ticker
@@ -136,7 +168,7 @@ WORKER = textwrap.dedent("""
         await audit.append(ctx.session, ctx.now, audit.Entry(
             kind="system", command="count", detail={"item": item.id}))
 
-    async def main(url, barrier):
+    async def main(url, barrier, start):
         # Both workers start claiming together, so the race is real.
         (pathlib.Path(barrier) / f"ready-{os.getpid()}").touch()
         while len(list(pathlib.Path(barrier).glob("ready-*"))) < 2:
@@ -144,7 +176,8 @@ WORKER = textwrap.dedent("""
         engine = make_engine(url)
         config = parse_config({"database": {"url": url}, "scheduler": {"batch_size": 25}}, env={})
         registry = JobRegistry.merge([jobs])
-        ticker = Ticker(make_sessionmaker(engine), registry, config, SystemClock())
+        clock = LiveClock(datetime.fromisoformat(start))
+        ticker = Ticker(make_sessionmaker(engine), registry, config, clock)
         idle = 0
         while idle < 3:
             result = await ticker.tick()
@@ -152,7 +185,7 @@ WORKER = textwrap.dedent("""
             await asyncio.sleep(0.05)
         await engine.dispose()
 
-    asyncio.run(main(sys.argv[1], sys.argv[2]))
+    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3]))
 """)
 
 
@@ -185,6 +218,7 @@ async def test_two_processes_on_postgresql_claim_each_item_once(tmp_path: Path) 
                 str(script),
                 url,
                 str(tmp_path),
+                clock.now().isoformat(),
                 env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,

@@ -11,13 +11,12 @@ from sqlalchemy import select
 
 from bot.app import App
 from bot.config import RateLimit
-from bot.core.clock import Clock, FakeClock
+from bot.core.clock import Clock, FakeClock, LiveClock
 from bot.core.messages import Reply, Target
 from bot.delivery.limits import PlatformLimits
 from bot.delivery.sender import Sender
 from bot.store import outbox
 from bot.store.outbox import OutboxMessage
-from bot.testing.clock import LiveClock
 from tests.conftest import START
 from tests.support import RecordingAdapter
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.store import audit
@@ -14,15 +14,16 @@ from bot.store.migrate import upgrade
 from tests.conftest import START
 
 
-async def _chain(url: str, rows: int = 5):  # type: ignore[no-untyped-def]
+async def _chain(url: str, rows: int = 5, recent: bool = False):  # type: ignore[no-untyped-def]
     engine = make_engine(url)
     await upgrade(engine)
+    start = await _database_now(engine) if recent else START
     sessions = make_sessionmaker(engine)
     async with sessions.begin() as session:
         for i in range(rows):
             await audit.append(
                 session,
-                START + timedelta(seconds=i),
+                start + timedelta(seconds=i),
                 audit.Entry(
                     kind="command",
                     command=f"cmd{i}",
@@ -31,6 +32,13 @@ async def _chain(url: str, rows: int = 5):  # type: ignore[no-untyped-def]
                 ),
             )
     return engine, sessions
+
+
+async def _database_now(engine) -> datetime:  # type: ignore[no-untyped-def]
+    """The database's own clock: the 180-day guard is a trigger and reads it, not ours."""
+    async with engine.connect() as conn:
+        now: datetime = await conn.scalar(select(func.current_timestamp()))
+    return now if now.tzinfo else now.replace(tzinfo=UTC)
 
 
 async def test_intact_chain_verifies(db_url: str) -> None:
@@ -44,7 +52,7 @@ async def test_intact_chain_verifies(db_url: str) -> None:
 
 
 async def test_updates_and_recent_deletes_are_refused_by_the_database(db_url: str) -> None:
-    engine, sessions = await _chain(db_url)
+    engine, sessions = await _chain(db_url, recent=True)
     try:
         for statement in (
             "UPDATE audit_log SET outcome = 'ok2' WHERE seq = 2",

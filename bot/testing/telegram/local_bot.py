@@ -104,7 +104,7 @@ async def send_until(app: App, fake: FakeBotApi, count: int, within: float) -> f
 
 
 async def _send_until_killed(url: str, base_url: str, driver: str, now: str) -> None:
-    from bot.testing.clock import LiveClock
+    from bot.core.clock import LiveClock
 
     clock = LiveClock(datetime.fromisoformat(now))
     async with local_bot(bot_config(url, base_url, driver=driver), clock) as app:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.clock import FakeClock
-from bot.testing.clock import LiveClock
+from bot.core.clock import FakeClock, LiveClock
 from tests.conftest import START
 
 

@@ -15,9 +15,10 @@ from bot.core.errors import UserError
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import add_months, compute, shift_workdays, workday_answer
 from models.deadlines.settings import CalendarConfig, YearOverride
+from tests.conftest import CALENDAR
 
 TZ = ZoneInfo("Asia/Shanghai")
-CAL = WorkCalendar()
+CAL = WorkCalendar(CALENDAR)
 RULES = load_config().rules
 
 
@@ -109,6 +110,16 @@ def test_a_year_without_data_warns_unless_overridden() -> None:
     )
     known = compute(at(2026, 12, 28), rule(5, "工作日"), WorkCalendar(override), TZ)
     assert (known.last_day, known.warnings) == (date(2027, 1, 5), ())
+
+
+def test_library_years_can_be_pinned() -> None:
+    pinned = WorkCalendar(CalendarConfig(library_until=2024))
+    assert (pinned.source(2024), pinned.source(2025)) == ("library", "weekends")
+    assert pinned.is_workday(date(2024, 10, 1)) is False  # National Day, from the library
+    assert pinned.is_workday(date(2025, 10, 1)) is True  # a Wednesday, weekends only
+    assert pinned.holiday_name(date(2025, 10, 1)) is None
+    assert "2025 年的节假日与调休安排未知" in (pinned.warning(2025) or "")
+    assert WorkCalendar().source(2025) == "library"
 
 
 def test_naive_start_is_refused() -> None:

@@ -10,15 +10,15 @@ from models.deadlines.calendar import WorkCalendar
 from models.deadlines.settings import CalendarConfig, YearOverride
 from models.duty.rotation import day_kind, generate
 from models.duty.settings import DutyConfig
+from tests.conftest import CALENDAR
 
+CAL = WorkCalendar(CALENDAR)
 OFFICERS = (1, 2, 3)
 LEADERS = (10, 11)
 
 
 def test_counts_are_equal_and_nobody_serves_twice_in_a_row() -> None:
-    plan = generate(
-        DutyConfig(), WorkCalendar(), date(2026, 11, 2), date(2026, 11, 28), OFFICERS, LEADERS
-    )
+    plan = generate(DutyConfig(), CAL, date(2026, 11, 2), date(2026, 11, 28), OFFICERS, LEADERS)
     counts = Counter(uid for spec in plan.specs for uid in spec.officer_ids)
     assert max(counts.values()) - min(counts.values()) <= 1
     for before, after in zip(plan.specs, plan.specs[1:], strict=False):
@@ -28,22 +28,18 @@ def test_counts_are_equal_and_nobody_serves_twice_in_a_row() -> None:
 
 
 def test_national_day_is_double_staffed_and_spread() -> None:
-    plan = generate(
-        DutyConfig(), WorkCalendar(), date(2026, 10, 1), date(2026, 10, 7), OFFICERS, LEADERS
-    )
-    assert [day_kind(WorkCalendar(), s.day) for s in plan.specs] == ["holiday"] * 7
+    plan = generate(DutyConfig(), CAL, date(2026, 10, 1), date(2026, 10, 7), OFFICERS, LEADERS)
+    assert [day_kind(CAL, s.day) for s in plan.specs] == ["holiday"] * 7
     assert all(len(s.officer_ids) == 2 for s in plan.specs)
     holidays = Counter(uid for s in plan.specs for uid in s.officer_ids)
     assert max(holidays.values()) - min(holidays.values()) <= 1
 
 
 def test_2027_without_data_counts_weekends_and_warns() -> None:
-    plan = generate(
-        DutyConfig(), WorkCalendar(), date(2026, 12, 30), date(2027, 1, 3), OFFICERS, LEADERS
-    )
+    plan = generate(DutyConfig(), CAL, date(2026, 12, 30), date(2027, 1, 3), OFFICERS, LEADERS)
     assert len(plan.specs) == 5
     assert len(plan.warnings) == 1 and "2027 年" in plan.warnings[0]
-    kinds = [day_kind(WorkCalendar(), s.day) for s in plan.specs]
+    kinds = [day_kind(CAL, s.day) for s in plan.specs]
     # 2027-01-01 is a Friday: without the State Council notice it is an ordinary workday.
     assert kinds == ["workday", "workday", "workday", "weekend", "weekend"]
 
