@@ -11,11 +11,10 @@ import hmac
 import json
 import os
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config, ConfigError
@@ -26,35 +25,11 @@ from bot.core.errors import UserError
 from bot.http.server import HttpServer
 from bot.store import audit
 from handlers.tickets.intake import announce, sent_back
+from handlers.tickets.schema import BASE, TicketPatch, openapi
 from models.tickets.ingest import CLASSIFIED, LABELS, TicketIn, field_errors
 from models.tickets.intake import as_dict, close, take, visit
 from models.tickets.records import find, get
 from models.tickets.settings import TICKETS
-
-BASE = "/api/v1/tickets"
-
-
-class TicketPatch(BaseModel):
-    """Fields to change; ``visit_result`` records the 回访, ``close`` the 办结."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    channel: str | None = None
-    category: Literal["咨询", "求助", "投诉", "举报", "建议"] | None = None
-    urgency: Literal["一般", "紧急"] | None = None
-    caller_name: str | None = None
-    caller_phone: str | None = None
-    content: Annotated[str, Field(min_length=1)] | None = None
-    address: str | None = None
-    received_at: datetime | None = None
-    dispatched_at: datetime | None = None
-    due_at: datetime | None = None
-    lead_unit: str | None = None
-    co_units: list[str] | None = None
-    typical: bool | None = None
-    visit_result: Literal["满意", "基本满意", "不满意", "未联系上"] | None = None
-    resolved: bool | None = None
-    close: bool = False
 
 
 def api_keys(config: Config, env: dict[str, str] | None = None) -> dict[str, str]:
@@ -237,69 +212,3 @@ class TicketsApi:
 
     async def _openapi(self, request: web.Request) -> web.Response:
         return _ok(openapi())
-
-
-def openapi() -> dict[str, Any]:
-    """The OpenAPI 3.1 description of the ticket API."""
-    ticket_ref = {"$ref": "#/components/schemas/TicketIn"}
-    errors = {
-        "description": "校验失败：errors[].field 指出字段",
-        "content": {"application/json": {}},
-    }
-    number = [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "DutyBot 12345 工单接口", "version": "1"},
-        "components": {
-            "schemas": {
-                "TicketIn": TicketIn.model_json_schema(),
-                "TicketPatch": TicketPatch.model_json_schema(),
-            },
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
-        "security": [{"bearer": []}],
-        "paths": {
-            BASE: {
-                "post": {
-                    "summary": "新建或按编号更新工单（幂等）",
-                    "requestBody": {
-                        "required": True,
-                        "content": {"application/json": {"schema": ticket_ref}},
-                    },
-                    "responses": {
-                        "201": {"description": "已新建"},
-                        "200": {"description": "已更新或无变化"},
-                        "401": {"description": "密钥无效"},
-                        "422": errors,
-                    },
-                }
-            },
-            BASE + "/{number}": {
-                "get": {
-                    "summary": "查询工单及办理历史",
-                    "parameters": number,
-                    "responses": {
-                        "200": {"description": "工单"},
-                        "404": {"description": "无此工单"},
-                    },
-                },
-                "patch": {
-                    "summary": "修改工单字段、记录回访、办结",
-                    "parameters": number,
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/TicketPatch"}
-                            }
-                        },
-                    },
-                    "responses": {
-                        "200": {"description": "修改后的工单"},
-                        "404": {"description": "无此工单"},
-                        "422": errors,
-                    },
-                },
-            },
-        },
-    }
