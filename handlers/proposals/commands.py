@@ -26,8 +26,10 @@ from models.proposals.records import (
     Status,
     get,
     record_contact,
+    record_followup,
     record_rating,
     record_reply,
+    rule_id,
 )
 
 router = Router("proposals")
@@ -85,10 +87,10 @@ async def proposal_new(
     assigned = _day(values.get("assigned"), ctx)
     start = at_hour(assigned, 12, ctx.tz.tz)  # any moment of the day: day limits count dates
     cal, rules = WorkCalendar(CALENDAR.of(ctx.config)), ctx.config.rules
-    reply = compute(
-        start, rules["proposal.reply_complex" if is_complex else "proposal.reply"], cal, ctx.tz.tz
-    )
-    contact = compute(start, rules["proposal.contact"], cal, ctx.tz.tz)
+    kind = values["kind"]
+    reply_rule = rule_id(kind, "reply_complex" if is_complex else "reply")
+    reply = compute(start, rules[reply_rule], cal, ctx.tz.tz)
+    contact = compute(start, rules[rule_id(kind, "contact")], cal, ctx.tz.tz)
     contact_day, reply_day = contact.day(ctx.tz.tz), reply.day(ctx.tz.tz)
     item = Proposal(
         kind=values["kind"],
@@ -121,7 +123,7 @@ async def proposal_new(
     lines = [
         f"✅ 已登记 #{item.id} {item.label}，承办：{org.name}"
         + (f"；协办：{'、'.join(co)}" if co else ""),
-        f"面商期限：{contact_day}；答复期限：{reply_day}",
+        f"面商期限：{contact_day}；答复期限：{reply_day}（{rules[reply_rule].basis}）",
         *[f"⚠️ {w}" for w in dict.fromkeys([*contact.warnings, *reply.warnings])],
     ]
     if not reached:
@@ -134,7 +136,7 @@ async def proposal_new(
     "proposal met",
     aliases=("建议提案 面商",),
     roles=[Role.LIAISON],
-    help="登记与代表委员的面商（或电话/座谈/走访）：建议提案 面商 3 面商 [日期]",
+    help="登记与代表委员的联系（电话只计沟通率）：建议提案 面商 3 面商|电话|座谈|走访 [日期]",
 )
 async def proposal_met(
     ctx: HandlerContext,
@@ -146,16 +148,17 @@ async def proposal_met(
     """Record the contact that 见面率 counts."""
     item = await get(ctx.session, item_id)
     org_units.require_unit(ctx.me, [item.lead_org.name], item.label)
-    record_contact(item, _day(day, ctx), mode)
+    when = _day(day, ctx)
+    record_contact(item, when, mode)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
-    return f"✅ 已登记 #{item.id} 的{mode}（{item.contacted_on}）。答复期限：{item.current_due}"
+    return f"✅ 已登记 #{item.id} 的{mode}（{when}）。答复期限：{item.current_due}"
 
 
 @router.command(
     "proposal reply",
     aliases=("建议提案 答复",),
     roles=[Role.LIAISON],
-    help="登记正式答复及类别 A/B/C/D：建议提案 答复 3 A [日期]",
+    help="登记正式答复及类别 A/B/C/D（B 类写承诺日期）：建议提案 答复 3 A [日期] [承诺日期]",
 )
 async def proposal_reply(
     ctx: HandlerContext,
@@ -163,11 +166,15 @@ async def proposal_reply(
     item_id: Annotated[int, Arg("编号")],
     code: Annotated[str, Arg("类别")],
     day: Annotated[str | None, Arg("日期")] = None,
+    promised: Annotated[date | None, Arg("承诺日期")] = None,
 ) -> str:
-    """Record the answer; reminders stop and the office is told to collect the rating."""
+    """Record the answer; reminders stop and the office is told to collect the rating. A B
+    answer's promised date starts the chase for its 跟踪答复."""
     item = await get(ctx.session, item_id)
     org_units.require_unit(ctx.me, [item.lead_org.name], item.label)
-    record_reply(item, _day(day, ctx), code)
+    if promised is not None and code.upper() != "B":
+        raise UserError("只有 B 类（正在解决）答复需要承诺日期，请去掉最后的日期")
+    record_reply(item, _day(day, ctx), code, promised)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
     late = "" if item.replied_on and item.replied_on <= item.current_due else "（已超过答复期限）"
     await notify.tell(
@@ -180,7 +187,33 @@ async def proposal_reply(
         key=f"proposal:{item.id}:replied:{item.redo_count}",
         kind="proposal",
     )
-    return f"✅ 已登记 #{item.id} 答复（{item.answer_code}：{CODES[item.answer_code]}）{late}"
+    chase = f"\n承诺 {item.followup_due} 前解决，届时请跟踪答复：/proposal_followup {item.id} A"
+    return f"✅ 已登记 #{item.id} 答复（{item.answer_code}：{CODES[item.answer_code]}）{late}" + (
+        chase if item.followup_owed else ""
+    )
+
+
+@router.command(
+    "proposal followup",
+    aliases=("建议提案 跟踪答复",),
+    roles=[Role.LIAISON],
+    help="B 类答复承诺事项落实后再次答复：建议提案 跟踪答复 3 A|C|D [日期]",
+)
+async def proposal_followup(
+    ctx: HandlerContext,
+    *,
+    item_id: Annotated[int, Arg("编号")],
+    code: Annotated[str, Arg("类别")],
+    day: Annotated[str | None, Arg("日期")] = None,
+) -> str:
+    """Record the follow-up answer of a B item; its chase stops."""
+    item = await get(ctx.session, item_id)
+    org_units.require_unit(ctx.me, [item.lead_org.name], item.label)
+    due = item.followup_due
+    record_followup(item, _day(day, ctx), code)
+    await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    late = "（已超过承诺日期）" if due and item.followup_on and item.followup_on > due else ""
+    return f"✅ 已登记 #{item.id} 跟踪答复（{item.answer_code}：{CODES[item.answer_code]}）{late}"
 
 
 @router.command(
@@ -199,7 +232,7 @@ async def proposal_rate(
     item = await get(ctx.session, item_id)
     redo = compute(
         ctx.now,
-        ctx.config.rules["proposal.redo"],
+        ctx.config.rules[item.rule("redo")],
         WorkCalendar(CALENDAR.of(ctx.config)),
         ctx.tz.tz,
     )

@@ -1,4 +1,4 @@
-"""建议提案 台账 and statistics: the list with live 见面率/办结率/满意率, per unit, one item."""
+"""建议提案 台账 and statistics: the list with live KPIs (docs/kpi.md), per unit, one item."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _line(item: Proposal, today_over: bool) -> str:
     "proposal list",
     aliases=("建议提案 台账", "建议提案 列表"),
     roles=ANY_BOUND,
-    help="建议提案台账及见面率、办结率、满意率：建议提案 台账 [单位名|超期]",
+    help="建议提案台账及见面率、沟通率、按期办复率、办结率、满意率：建议提案 台账 [单位名|超期]",
 )
 async def proposal_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期")] = None
@@ -59,7 +59,7 @@ async def proposal_list(
     "proposal stats",
     aliases=("建议提案 统计",),
     roles=ANY_BOUND,
-    help="建议提案见面率、办结率、满意率，全县及分单位",
+    help="建议提案见面率、沟通率、按期办复率、办结率、满意率，全县及分单位",
 )
 async def proposal_stats(ctx: HandlerContext) -> str:
     """KPIs for the county and for each lead unit."""
@@ -93,10 +93,14 @@ async def proposal_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编
         + (f"；协办：{'、'.join(item.co_orgs)}" if item.co_orgs else ""),
         f"交办：{item.assigned_on}；面商期限：{item.contact_due}；"
         f"答复期限：{item.reply_due}" + ("（复杂件 6 个月）" if item.complex else ""),
-        f"面商：{item.contacted_on} {item.contact_mode}" if item.contacted_on else "面商：未登记",
+        "联系："
+        + ("；".join(f"{mode} {day}" for mode, day in (item.contacts or {}).items()) or "未登记"),
     ]
     if item.replied_on:
         lines.append(f"答复：{item.replied_on}，{item.answer_code} {CODES[item.answer_code]}")
+    if item.followup_due:
+        done = f"已于 {item.followup_on} 跟踪答复" if item.followup_on else "待跟踪答复"
+        lines.append(f"B 类承诺：{item.followup_due} 前解决，{done}")
     lines.append(
         f"评价：{item.rating}"
         + (f"；重办 {item.redo_count} 次，再次答复期限 {item.redo_due}" if item.redo_count else "")

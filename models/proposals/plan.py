@@ -1,4 +1,5 @@
-"""建议提案 reminders: 面商 and 答复 临期 to the lead unit, and 超期 to the unit and the office."""
+"""建议提案 reminders: 面商 and 答复 临期 to the lead unit, 超期 to the unit and the office,
+and the 跟踪答复 a B answer promised once its date has passed."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ def wanted(item: Proposal, config: Config, tz: ZoneInfo) -> dict[str, datetime]:
     if item.status in OWED:
         steps["reply"] = moments.soon(item.current_due, soon)
         steps["overdue"] = moments.over(item.current_due)
+    elif item.followup_owed and item.followup_due is not None:
+        # A B answer: chased once the promised date has passed, for the 跟踪答复.
+        steps["followup"] = moments.over(item.followup_due)
     return steps
 
 

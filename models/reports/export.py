@@ -57,11 +57,7 @@ def render_xlsx(report: Report, today: date) -> bytes:
         )
     proposals = book.create_sheet("建议提案")
     proposals.append(["指标", "比率", "分子", "分母"])
-    for name, kpi in (
-        ("见面率", report.proposals.meet),
-        ("办结率", report.proposals.completion),
-        ("满意率", report.proposals.satisfaction),
-    ):
+    for name, kpi in report.proposals.named():
         proposals.append([name, kpi.value, kpi.numerator, kpi.denominator])
     tickets = book.create_sheet("12345工单")
     for line in tickets_kpi.table(report.tickets):

@@ -1,4 +1,5 @@
-"""建议提案 reminders: 面商 and 答复 临期 to the lead unit; 超期 to the unit and the office."""
+"""建议提案 reminders: 面商 and 答复 临期 to the lead unit; 超期 and the chase of a B answer's
+跟踪答复 to the unit and the office."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ def _text(step: str, item: Proposal) -> str:
             f"请于 {item.contact_due}（{weekday(item.contact_due)}）前与提出人联系沟通，"
             f"登记：/proposal_met {item.id} 面商"
         )
+    if step == "followup":
+        promised = item.followup_due
+        return (
+            f"🔁 建议提案跟踪答复催办\n{head}\n答复为 B 类（正在解决），承诺 {promised} 前解决，"
+            f"现已到期，请将落实情况再次答复提出人，登记：/proposal_followup {item.id} A|C|D"
+        )
     what = "再次答复" if item.status == Status.REDO else "答复"
     if step == "reply":
         return (
@@ -42,14 +49,18 @@ async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
     """Send one reminder if the item still owes what it is about."""
     item = await ctx.session.get(Proposal, int(due_item.payload["item"]))
     step = str(due_item.payload["step"])
-    if item is None or item.status not in OWED:
+    if item is None:
+        return
+    if step == "followup" and not item.followup_owed:
+        return
+    if step != "followup" and item.status not in OWED:
         return
     if step == "contact" and item.contacted_on is not None:
         return
     people = [
         u.id for u in await org_units.unit_people(ctx.session, item.lead_org_id, Role.LIAISON)
     ]
-    if step == "overdue":
+    if step in ("overdue", "followup"):
         people.append(item.created_by)
     await notify.tell(
         ctx,

@@ -120,7 +120,7 @@ def test_the_font_is_the_bundled_noto_sans_sc() -> None:
 
 def _report(*units: UnitRow) -> Report:
     none = Rate(0, 0)
-    proposals = ProposalKpis(0, none, none, none)
+    proposals = ProposalKpis(0, none, none, none, none, none)
     return Report(
         "督查通报（12月07日—12月13日）",
         date(2026, 12, 7),
