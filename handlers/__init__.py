@@ -17,6 +17,7 @@ from handlers.help import commands as help
 from handlers.meetings import commands as meetings
 from handlers.petitions import commands as petitions
 from handlers.petitions import review as petitions_review
+from handlers.petitions import routes as petitions_routes
 from handlers.petitions import view as petitions_view
 from handlers.proposals import commands as proposals
 from handlers.proposals import view as proposals_view
@@ -51,6 +52,7 @@ ROUTERS: tuple[Router, ...] = (
     proposals_view.router,
     petitions.router,
     petitions_review.router,
+    petitions_routes.router,
     petitions_view.router,
     instructions.router,
     meetings.router,

@@ -1,8 +1,9 @@
-"""信访 handling: 登记 (15日 clock), 转办 (60日 clock), 延期 (≤30日), 办结, 复查 and 复核."""
+"""信访 handling: 登记 (15日 clock), 转办 (60日 clock, or a 受理 clock when the county counts
+from the unit's 受理), 办结; 受理, 延期 and the §30 referral are in routes.py, 复查 and 复核 in
+review.py."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from bot.core.args import Arg
@@ -22,12 +23,14 @@ from models.petitions.records import (
     CHANNELS,
     CLASSES,
     OPINIONS,
+    REPORT_CLASS,
     Petition,
     Status,
     get,
     require,
     who,
 )
+from models.petitions.settings import PETITIONS
 
 router = Router("petitions")
 STAFF = (Role.OFFICER, Role.SUPERVISOR)
@@ -53,7 +56,7 @@ def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
     return compute(ctx.now, ctx.config.rules[rule_id], cal, ctx.tz.tz, extension=extension)
 
 
-def _due_text(found: Deadline, ctx: HandlerContext) -> str:
+def due_text(found: Deadline, ctx: HandlerContext) -> str:
     day = found.day(ctx.tz.tz)
     moved = f"（原为 {found.moved_from}，逢休息日顺延）" if found.moved_from else ""
     warn = "".join(f"\n⚠️ {w}" for w in found.warnings)
@@ -95,9 +98,15 @@ async def petition_new(
     await ctx.session.flush()
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
     ctx.audit_detail["petition"] = item.id
+    head = f"✅ 已登记 {item.label}，信访人 {who(item, unmasked=False)}\n"
+    if item.category == REPORT_CLASS:
+        return (
+            head
+            + f"⚠️ 检举控告类：依信访工作条例第三十条由纪检监察机关处理，不走转办、办结流程。\n"
+            f"移送期限：{due_text(found, ctx)}\n移交：/petition_refer {item.id} 县纪委监委"
+        )
     return (
-        f"✅ 已登记 {item.label}，信访人 {who(item, unmasked=False)}\n"
-        f"转送、交办期限：{_due_text(found, ctx)}\n"
+        head + f"转送、交办期限：{due_text(found, ctx)}\n"
         f"转办：/petition_forward {item.id} 单位\n"
         f"领导批示转督办：/instruct 信访{item.id} 单位 期限 批示内容"
     )
@@ -112,69 +121,52 @@ async def petition_new(
 async def petition_forward(
     ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")], unit: Annotated[str, Arg("单位")]
 ) -> str:
-    """Hand the petition to a unit; the 60-day conclusion clock starts."""
+    """Hand the petition to a unit; the 60-day conclusion clock starts now, or at the unit's
+    受理 when ``petitions.conclude_from`` is ``accept``."""
     item = await get(ctx.session, item_id)
+    if item.category == REPORT_CLASS:
+        raise UserError(
+            f"{item.label} 属检举控告类，依信访工作条例第三十条由纪检监察机关处理，"
+            f"不转办给业务单位。移交：/petition_refer {item.id} 县纪委监委"
+        )
     require(item, (Status.REGISTERED,), "转办")
     org = await org_units.find_org(ctx.session, unit)
-    found = _clock(ctx, "petition.conclude")
-    item.org, item.forwarded_at, item.accepted_on = org, ctx.now, ctx.today
-    item.conclude_due, item.status = found.day(ctx.tz.tz), Status.HANDLING.value
+    item.org, item.forwarded_at, item.status = org, ctx.now, Status.HANDLING.value
+    on_accept = PETITIONS.of(ctx.config).conclude_from == "accept"
+    if on_accept:
+        found = _clock(ctx, "petition.notice")  # §23 ¶3: 受理 and notice within 15 日
+        item.stage_due = found.day(ctx.tz.tz)
+    else:
+        found = _clock(ctx, "petition.conclude")
+        item.accepted_on, item.conclude_due = ctx.today, found.day(ctx.tz.tz)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
     liaisons = [u.id for u in await org_units.unit_people(ctx.session, org.id, Role.LIAISON)]
     instruction = f"领导批示：{item.instruction}（{item.instruction_by}）\n"
+    day = found.day(ctx.tz.tz)
     reached = await notify.tell(
         ctx,
         liaisons,
         Reply(
             f"📮 信访事项交办\n{item.label}，{item.channel}\n诉求：{item.request}\n"
             + (instruction if item.instruction else "")
-            + f"办结期限：{item.conclude_due}（{weekday(item.conclude_due)}）\n"
-            f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
+            + (
+                f"请于 {day} 前受理并书面告知信访人：/petition_accept {item.id}\n"
+                "办结期限自受理之日起算"
+                if on_accept
+                else f"办结期限：{day}（{weekday(day)}）\n"
+                f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
+            )
         ),
         key=f"petition:{item.id}:forwarded",
         kind="petition",
     )
     gap = "" if reached else f"\n⚠️ {org.name} 没有已绑定的联络员，请线下通知"
-    return f"✅ 已将 {item.label} 转办至 {org.name}\n办结期限：{_due_text(found, ctx)}{gap}"
-
-
-@router.command(
-    "petition extend",
-    aliases=("信访 延期",),
-    roles=[Role.SUPERVISOR, Role.LEADER],
-    help="延长信访办结期限（合计不超过 30 日，须告知信访人）：信访 延期 4 15 理由",
-)
-async def petition_extend(
-    ctx: HandlerContext,
-    *,
-    item_id: Annotated[int, Arg("编号")],
-    days: Annotated[int, Arg("天数")],
-    reason: Annotated[str, Arg("理由", rest=True)],
-) -> str:
-    """Extend the 60-day clock; the rule's maximum caps the total."""
-    item = await get(ctx.session, item_id)
-    require(item, (Status.HANDLING,), "延期")
-    if item.conclude_due is None or item.accepted_on is None or ctx.today > item.conclude_due:
-        raise UserError(f"{item.label} 已超过办结期限，延期须在期限内决定")
-    if days <= 0:
-        raise UserError("延期天数应为正整数，例如：信访 延期 4 15 需补充调查")
-    start = ctx.tz.start_of_day(item.accepted_on) + timedelta(hours=12)
-    rule = ctx.config.rules["petition.conclude"]
-    found = compute(
-        start,
-        rule,
-        WorkCalendar(CALENDAR.of(ctx.config)),
-        ctx.tz.tz,
-        extension=item.extension_days + days,
+    due = (
+        f"受理期限：{due_text(found, ctx)}（办结期限自受理起算）"
+        if on_accept
+        else (f"办结期限：{due_text(found, ctx)}")
     )
-    item.extension_days += days
-    item.conclude_due = found.day(ctx.tz.tz)
-    await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
-    ctx.audit_detail["reason"] = reason
-    return (
-        f"✅ {item.label} 办结期限延长 {days} 日（累计 {item.extension_days} 日），"
-        f"新期限：{_due_text(found, ctx)}\n请书面告知信访人延期理由（{rule.source}{rule.clause}）"
-    )
+    return f"✅ 已将 {item.label} 转办至 {org.name}\n{due}{gap}"
 
 
 @router.command(
@@ -194,6 +186,8 @@ async def petition_conclude(
     item = await get(ctx.session, item_id)
     require(item, (Status.HANDLING,), "办结")
     org_units.require_unit(ctx.me, [item.org.name if item.org else ""], item.label)
+    if item.accepted_on is None:
+        raise UserError(f"{item.label} 尚未受理，请先 /petition_accept {item.id}")
     record_opinion(item, opinion, text, ctx)
     item.status = Status.CONCLUDED.value
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)

@@ -23,7 +23,8 @@ def _clock(item: Petition, ctx: HandlerContext) -> str:
         return ""
     step, day = found
     over = "，已超期" if ctx.today > day else ""
-    return f"，{ {'forward': '转办', 'conclude': '办结', 'stage': '意见'}[step] }期限 {day}{over}"
+    name = {"forward": "转办", "accept": "受理", "conclude": "办结", "stage": "意见"}[step]
+    return f"，{name}期限 {day}{over}"
 
 
 def _visible(item: Petition, ctx: HandlerContext) -> bool:
@@ -73,6 +74,8 @@ async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编
         f"登记：{ctx.tz.fmt(item.registered_at)}；转办期限：{item.forward_due}",
         f"诉求：{item.request}",
     ]
+    if item.referred_to:
+        lines.append(f"检举控告类，已移交 {item.referred_to}（信访工作条例第三十条）")
     if item.instruction:
         lines.append(f"领导批示：{item.instruction}（{item.instruction_by}）")
     if item.org:
@@ -80,6 +83,8 @@ async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编
         lines.append(
             f"承办：{item.org.name}，受理 {item.accepted_on}，"
             f"办结期限 {item.conclude_due}{extension}"
+            if item.accepted_on
+            else f"承办：{item.org.name}，待受理（受理期限 {item.stage_due}）"
         )
     if item.opinion:
         lines.append(f"处理意见：{item.opinion} {item.opinion_text}（{item.concluded_on}）")

@@ -1,4 +1,5 @@
-"""rules checked against their sources: 建议提案 contacts by mode and B-answer follow-ups
+"""rules checked against their sources: 建议提案 contacts by mode and B-answer follow-ups, the
+信访 referral of 检举控告 to 纪检监察
 
 Revision ID: 0015
 Revises: 0003
@@ -26,6 +27,10 @@ def upgrade() -> None:
     op.add_column('proposals', sa.Column('followup_due', sa.Date(), nullable=True))
     op.add_column('proposals', sa.Column('followup_on', sa.Date(), nullable=True))
     # The one contact recorded so far becomes the first of its mode.
+    op.add_column(
+        'petitions',
+        sa.Column('referred_to', sa.String(length=50), nullable=False, server_default=''),
+    )
     op.execute(
         "UPDATE proposals SET contacts = '{\"' || contact_mode || '\": \"' "
         "|| CAST(contacted_on AS VARCHAR(10)) || '\"}' "
@@ -34,6 +39,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column('petitions', 'referred_to')
     op.drop_column('proposals', 'followup_on')
     op.drop_column('proposals', 'followup_due')
     op.drop_column('proposals', 'contacts')

@@ -1,4 +1,5 @@
-"""信访 reminders, 临期 and 超期: 转送/交办 (15日), 办结 (60日 + extension), 复查/复核."""
+"""信访 reminders, 临期 and 超期: 转送/交办 (15日), 受理 (15日, when the unit's 受理 starts the
+办结 clock), 办结 (60日 + extension), 复查/复核."""
 
 from __future__ import annotations
 
@@ -25,10 +26,13 @@ CLOCKS = {
 def running(item: Petition) -> tuple[str, date] | None:
     """The clock now running (step name, last day), if any."""
     step = CLOCKS.get(Status(item.status))
+    if step == "conclude" and item.conclude_due is None:
+        step = "accept"  # forwarded, the unit has not recorded its 受理 yet
     day = {
         "forward": item.forward_due,
         "conclude": item.conclude_due,
         "stage": item.stage_due,
+        "accept": item.stage_due,
     }.get(step or "")
     return (step, day) if step and day else None
 

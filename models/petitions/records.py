@@ -1,5 +1,6 @@
-"""信访 (信访工作条例 2022): 登记 (15日 to 转送/交办) → 转办 = 受理 (60日, extension ≤30) →
-办结 → 复查 → 复核 → 终结. Names and phones are masked unless the viewer's role allows."""
+"""信访 (信访工作条例 2022): 登记 (15日 to 转送/交办) → 转办 → 受理 (60日, extension ≤30 by the
+handling body's head) → 办结 → 复查 → 复核 → 终结; 检举控告 go to 纪检监察 (§30) instead.
+Names and phones are masked unless the viewer's role allows."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.core.errors import UserError
 from bot.core.privacy import mask_name, mask_phone
-from bot.core.roles import Role
+from bot.core.roles import Role, UserInfo
 from bot.store.base import Base
 from models.directory.users import OrgUnit
 
 CHANNELS = ("网络", "来信", "来电", "来访", "传真")
 CLASSES = ("建议意见", "检举控告", "申诉求决")
 OPINIONS = ("支持", "解释说明", "不予支持")
+# §30: 检举控告 are for the 纪检监察 bodies, outside the 转办/办结 flow.
+REPORT_CLASS = "检举控告"
 
 
 class Status(enum.StrEnum):
@@ -31,6 +34,7 @@ class Status(enum.StrEnum):
     REVIEWED = "已复查"
     RECHECK = "复核中"
     FINAL = "终结"
+    REFERRED = "移交纪检监察"
 
 
 class Petition(Base):
@@ -56,7 +60,9 @@ class Petition(Base):
     opinion: Mapped[str] = mapped_column(String(10), default="")
     opinion_text: Mapped[str] = mapped_column(Text, default="")
     concluded_on: Mapped[date | None] = mapped_column(Date, default=None)
+    # The due date of the running 复查/复核 stage, or of 受理 while a unit has not accepted yet.
     stage_due: Mapped[date | None] = mapped_column(Date, default=None)
+    referred_to: Mapped[str] = mapped_column(String(50), default="", server_default="")
     status: Mapped[str] = mapped_column(String(10), index=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
@@ -80,6 +86,17 @@ def who(item: Petition, unmasked: bool) -> str:
     return f"{mask_name(item.petitioner)} {mask_phone(item.phone)}".strip()
 
 
+def may_extend(
+    me: UserInfo, item: Petition, roles: tuple[Role, ...], holders: tuple[str, ...]
+) -> bool:
+    """Whether ``me`` holds the §34 approval for this item: a role that has it, or a person of
+    the handling unit named in ``holders`` ("县水利局/孙伟")."""
+    if me.roles & set(roles) - {Role.LIAISON}:
+        return True
+    own = item.org is not None and item.org.name == me.org
+    return own and (f"{me.org}/{me.name}" in holders or bool(me.roles & set(roles)))
+
+
 def require(item: Petition, allowed: tuple[Status, ...], action: str) -> None:
     """Refuse an action that does not fit the item's state."""
     if item.status not in allowed:
@@ -96,6 +113,7 @@ async def get(session: AsyncSession, item_id: int) -> Petition:
 
 
 async def open_items(session: AsyncSession) -> list[Petition]:
-    """Items not yet 终结 or concluded-and-quiet, oldest first."""
-    query = select(Petition).where(Petition.status.not_in([Status.FINAL.value]))
+    """Items not yet 终结 nor handed to 纪检监察, oldest first."""
+    closed = [Status.FINAL.value, Status.REFERRED.value]
+    query = select(Petition).where(Petition.status.not_in(closed))
     return list(await session.scalars(query.order_by(Petition.registered_at, Petition.id)))

@@ -21,6 +21,7 @@ _WHAT = {
         "办结并出具处理意见书",
         "办结：/petition_conclude {id} 支持|解释说明|不予支持 意见",
     ),
+    "accept": ("受理并书面告知信访人", "受理：/petition_accept {id}"),
     "stage": ("出具复查/复核意见", "登记意见：/petition_opinion {id} 支持|解释说明|不予支持 意见"),
 }
 
@@ -42,7 +43,7 @@ async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
         + answer.format(id=item.id)
     )
     people = [item.created_by]
-    if name == "conclude" and item.org_id is not None:
+    if name in ("conclude", "accept") and item.org_id is not None:
         liaisons = await org_units.unit_people(ctx.session, item.org_id, Role.LIAISON)
         people = [u.id for u in liaisons] + ([item.created_by] if over else [])
     await notify.tell(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
@@ -9,6 +12,8 @@ from bot.core.clock import FakeClock
 from bot.core.privacy import mask_name, mask_phone
 from bot.store.audit import AuditLog
 from models.petitions.records import Petition
+from models.petitions.settings import PetitionsConfig
+from tests.conftest import demo_app, make_config
 from tests.handlers.supervision.test_supervision import say
 from tests.schedules.supervision.test_supervision_pushes import at
 from tests.support import RecordingAdapter
@@ -46,7 +51,7 @@ async def test_lifecycle_with_extension_review_and_recheck(
     assert "/petition_conclude 1" in console.texts("孙伟")[-1]
     assert "王小明" not in console.texts("孙伟")[-1]
 
-    assert "仅限" in await say(app, console, "孙伟", "信访 延期 1 10 理由")
+    assert "延期须经办理机关负责人批准" in await say(app, console, "孙伟", "信访 延期 1 10 理由")
     reply = await say(app, console, "陈静", "信访 延期 1 20 需补充调查")
     assert "累计 20 日" in reply and "2027-02-15" in reply  # day 80 is Sunday 02-14 → moved
     assert "最多延长 30自然日" in await say(app, console, "陈静", "信访 延期 1 11 再延")
@@ -116,3 +121,79 @@ async def test_petitioner_details_stay_out_of_the_audit_log(
     registered = [r for r in rows if r.command == "petition new"]
     assert registered and registered[0].outcome == "ok"
     assert all("王小明" not in str(r.detail) and "13912345678" not in str(r.detail) for r in rows)
+
+
+async def test_a_liaison_holding_the_heads_right_extends_own_units_items_only(
+    db_url: str, clock: FakeClock
+) -> None:
+    console = RecordingAdapter(platform="console")
+    petitions = {"extension_holders": ["县水利局/孙伟"]}
+    async with demo_app(
+        make_config(db_url, petitions=petitions), clock, {"console": console}
+    ) as app:
+        await say(app, console, "张三", NEW)
+        await say(app, console, "张三", "信访 转办 1 县水利局")
+        await say(app, console, "张三", NEW.replace("宅基地", "林地"))
+        await say(app, console, "张三", "信访 转办 2 县林业局")
+        assert "累计 10 日" in await say(app, console, "孙伟", "信访 延期 1 10 补充调查")
+        refused = await say(app, console, "孙伟", "信访 延期 2 10 补充调查")
+        assert "petitions.extension_holders 中登记「县水利局/孙伟」" in refused
+        assert "延期须经办理机关负责人批准" in await say(
+            app, console, "周敏", "信访 延期 2 5 理由"
+        )
+        async with app.sessions() as session:
+            days = [(await session.get(Petition, i)).extension_days for i in (1, 2)]  # type: ignore[union-attr]
+        assert days == [10, 0]
+
+
+def test_extension_holders_are_written_unit_slash_name() -> None:
+    with pytest.raises(ValueError, match="单位/姓名"):
+        PetitionsConfig(extension_holders=("孙伟",))
+
+
+async def test_the_conclusion_clock_can_start_at_the_units_acceptance(
+    db_url: str, clock: FakeClock
+) -> None:
+    console = RecordingAdapter(platform="console")
+    async with demo_app(
+        make_config(db_url, petitions={"conclude_from": "accept"}), clock, {"console": console}
+    ) as app:
+        await say(app, console, "张三", NEW)
+        reply = await say(app, console, "张三", "信访 转办 1 县水利局")
+        assert "受理期限：2026-12-11（星期五）（办结期限自受理起算）" in reply
+        assert "/petition_accept 1" in console.texts("孙伟")[-1]
+        assert "尚未受理" in await say(app, console, "孙伟", "信访 办结 1 支持 同意")
+        assert "尚未受理" in await say(app, console, "陈静", "信访 延期 1 5 理由")
+        # the 受理 clock reminds the unit 3 working days before 12-11
+        sent = await at(app, clock, console, 2026, 12, 8, 9, 0)
+        assert "受理并书面告知信访人" in sent["孙伟"][0]
+        assert "不能办理此项" in await say(app, console, "周敏", "信访 受理 1")
+        reply = await say(app, console, "孙伟", "信访 受理 1")
+        # 60 日 from 2026-12-08 is 2027-02-06 (Saturday) → moved to Monday 2027-02-08
+        assert "已受理 信访 #1（申诉求决），办结期限：2027-02-08" in reply
+        assert "已于 2026-12-08 受理" in await say(app, console, "孙伟", "信访 受理 1")
+        item = await petition(app)
+        assert (item.accepted_on, item.conclude_due) == (date(2026, 12, 8), date(2027, 2, 8))
+
+
+async def test_accepting_is_refused_when_the_clock_starts_at_forwarding(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, console, "张三", NEW)
+    await say(app, console, "张三", "信访 转办 1 县水利局")
+    assert "无需登记受理" in await say(app, console, "孙伟", "信访 受理 1")
+
+
+async def test_reports_and_accusations_go_to_discipline_bodies_not_to_units(
+    app: App, console: RecordingAdapter
+) -> None:
+    reply = await say(app, console, "张三", "信访 登记 来信 检举控告 李四 13900000000 举报某干部")
+    assert "第三十条由纪检监察机关处理" in reply and "/petition_refer 1" in reply
+    assert "不转办给业务单位" in await say(app, console, "张三", "信访 转办 1 县水利局")
+    assert (await petition(app)).org_id is None and console.texts("孙伟") == []
+    assert "已移交 县纪委监委" in await say(app, console, "张三", "信访 移交纪检 1")
+    assert (await petition(app)).status == "移交纪检监察"
+    assert "信访台账：无" in await say(app, console, "陈静", "信访 台账")
+    assert "已移交 县纪委监委（信访工作条例第三十条）" in await say(app, console, "陈静", "信访 1")
+    await say(app, console, "张三", NEW)
+    assert "不是检举控告类" in await say(app, console, "张三", "信访 移交纪检 2")
