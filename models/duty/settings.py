@@ -53,11 +53,13 @@ class RollCallConfig(Section):
 
 
 class CasualtyThresholds(Section):
-    """Minimum counts for a severity; a level applies when any count reaches it."""
+    """Minimum counts for a severity; a level applies when any count reaches it. A count left
+    out (None) is no criterion at that level."""
 
-    deaths: PositiveInt
-    injured: PositiveInt
-    trapped: PositiveInt
+    deaths: PositiveInt | None = None
+    injured: PositiveInt | None = None
+    trapped: PositiveInt | None = None
+    loss_wan: PositiveInt | None = None  # direct economic loss, 万元
 
 
 class TriageConfig(Section):

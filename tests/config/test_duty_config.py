@@ -14,7 +14,7 @@ def test_committed_duty_section_loads() -> None:
     assert [s.name for s in duty.shifts] == ["全天", "白班", "夜班"]
     assert set(duty.incident_limits) == {"一般", "较大", "重大", "特别重大"}
     assert all(limit.source for limit in duty.incident_limits.values())
-    assert len(duty.triage.categories) == 8
+    assert len(duty.triage.categories) == 9  # 城乡火灾 apart from 安全生产
 
 
 @pytest.mark.parametrize(

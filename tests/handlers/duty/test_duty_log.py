@@ -9,7 +9,7 @@ from tests.support import RecordingAdapter
 
 
 async def test_call_log_asks_for_each_missing_field(app: App, console: RecordingAdapter) -> None:
-    await say(app, "记录 来电 河口乡报告李家村山体滑坡，3人被困 电话=13912345678")
+    await say(app, "记录 来电 河口乡报告李家村山体滑坡，3人遇难 电话=13912345678")
     first = console.texts("张三")[-1]
     assert "已记录日志 #1【来电】，研判分类：地质灾害，建议级别：较大" in first
     assert "请补充时间" in first and "还差 6 项" in first
