@@ -1,41 +1,53 @@
-"""Incidents in chat: /incident new|report|followup|final|list (突发 新建/上报/续报/终报/列表) with
-report deadlines by level from config, and /plan NAME (预案) from the configured plans."""
+"""Incidents in chat: /incident new|phone|report|followup|final|list (突发 新建/电话/上报/续报/
+终报/列表) with report deadlines by level from config counted from 接报, and /plan NAME (预案)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from sqlalchemy import select
 
 from bot.core.args import Arg
+from bot.core.clock import LocalTime
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
 from models.duty import incident as duty_incident
 from models.duty.incident import Incident
-from models.duty.settings import DUTY
+from models.duty.log import read_time
+from models.duty.settings import DUTY, DutyConfig
 from models.duty.triage import SEVERITIES
 
 router = Router("duty-incident")
 STAFF = (Role.OFFICER, Role.LEADER, Role.ADMIN)
+_RECEIVED = re.compile(r"(?:接报|时间)\s*[=＝]\s*(\S+)")
+_NAMES = {"phone": "电话报告", "written": "书面报告"}
+
+
+def deadline_text(tz: LocalTime, duty: DutyConfig, incident: Incident) -> str:
+    """``接报 09:00；时限：电话报告 09:30，书面报告 10:00（依据：…）``, every initial report."""
+    due = duty_incident.deadlines(duty, incident)
+    parts = [
+        f"{_NAMES[stage]} {tz.fmt(at)}" + ("（已报）" if incident.done(stage) else "")
+        for stage, at in due.items()
+    ]
+    source = duty_incident.limit_for(duty, incident.level).source
+    received = f"接报 {tz.fmt(incident.received_at)}；"
+    return received + "时限：" + "，".join(parts) + f"（依据：{source}）"
 
 
 def _deadlines(ctx: HandlerContext, incident: Incident) -> str:
-    duty = DUTY.of(ctx.config)
-    due = duty_incident.deadlines(duty, incident)
-    parts = [f"电话报告 {ctx.tz.fmt(due['phone'])}"] if "phone" in due else []
-    parts.append(f"书面报告 {ctx.tz.fmt(due['written'])}")
-    source = duty_incident.limit_for(duty, incident.level).source
-    return "时限：" + "，".join(parts) + f"（依据：{source}）"
+    return deadline_text(ctx.tz, DUTY.of(ctx.config), incident)
 
 
 @router.command(
     "incident new",
     aliases=("突发 新建",),
     roles=STAFF,
-    help="新建突发事件并开始报告计时，例如：突发 新建 较大 森林火灾 城关镇后山起火",
+    help="新建突发事件，自接报起计时：突发 新建 较大 森林火灾 城关镇后山起火 [接报=9:30]",
 )
 async def new_incident(
     ctx: HandlerContext,
@@ -44,9 +56,17 @@ async def new_incident(
     category: Annotated[str, Arg("类别")],
     summary: Annotated[str, Arg("概况", rest=True)],
 ) -> str:
-    """Open an incident with the deadlines of its level."""
+    """Open an incident with the deadlines of its level, from 接报 when given."""
     if level not in SEVERITIES:
         raise UserError(f"级别应为 {'/'.join(SEVERITIES)}")
+    received = None
+    found = _RECEIVED.search(summary)
+    if found:
+        try:
+            received = read_time(found.group(1), ctx.now, ctx.tz)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        summary = (summary[: found.start()] + summary[found.end() :]).strip()
     incident = await duty_incident.open_incident(
         ctx.session,
         ctx.now,
@@ -55,6 +75,7 @@ async def new_incident(
         level=level,
         summary=summary,
         by_user_id=ctx.me.id,
+        reported_at=received,
     )
     ctx.audit_detail["incident"] = incident.id
     return (
@@ -68,15 +89,20 @@ async def _report(ctx: HandlerContext, kind: str, incident_id: int, text: str) -
         raise UserError(f"没有编号为 {incident_id} 的突发事件，发送 /incident list 查看。")
     duty = DUTY.of(ctx.config)
     report = await duty_incident.add_report(
-        ctx.session, ctx.now, duty, incident, kind, text, ctx.me.id
+        ctx.session, ctx.now, duty, incident, kind, text, ctx.me.id, ctx.tz.tz
     )
     ctx.audit_detail.update(incident=incident.id, report=report.title)
     late = ""
-    due = duty_incident.deadlines(duty, incident)["written"]
-    if kind == "初报" and ctx.now > due:
+    stage = {"电话": "phone", "初报": "written"}.get(kind)
+    due = duty_incident.deadlines(duty, incident).get(stage or "")
+    if due is not None and ctx.now > due:
         late = f"（超过时限 {ctx.tz.fmt(due)}）"
-    hours = duty_incident.limit_for(duty, incident.level).followup_hours
-    nxt = f"下次续报请在 {hours} 小时内。" if hours and kind != "终报" else ""
+    nxt = ""
+    if kind == "电话":
+        nxt = f"书面初报时限 {ctx.tz.fmt(duty_incident.deadlines(duty, incident)['written'])}。"
+    elif kind != "终报":
+        at = duty_incident.next_followup(duty, incident.level, ctx.now, ctx.tz.tz)
+        nxt = f"下次续报请于 {ctx.tz.fmt(at)} 前。" if at else ""
     return f"已记录事件 #{incident.id} {report.title}{late}（{ctx.tz.fmt(ctx.now)}）。{nxt}"
 
 
@@ -94,7 +120,8 @@ def _reporter(kind: str) -> Callable[..., Awaitable[str]]:
 
 
 for _name, _alias, _kind, _help in (
-    ("incident report", "突发 上报", "初报", "记录初报（停止初报计时）"),
+    ("incident phone", "突发 电话", "电话", "记录电话报告（停止电话报告计时）"),
+    ("incident report", "突发 上报", "初报", "记录书面初报（停止初报计时）"),
     ("incident followup", "突发 续报", "续报", "记录续报（自动编号）"),
     ("incident final", "突发 终报", "终报", "记录终报并结束事件"),
 ):

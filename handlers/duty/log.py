@@ -1,10 +1,13 @@
 """The duty log in chat: /log KIND text (记录 来电/来文/上级指令/突发/其他) asks for the missing
-fields one by one; free text is triaged, grave entries reach the 带班领导 at once. /logs [DATE]."""
+fields one by one; free text is triaged, grave entries reach the 带班领导 at once with every report
+deadline, counted from the entry's 时间 (接报). /logs [DATE]."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+
+from sqlalchemy import select
 
 from bot.core import dialogs
 from bot.core.args import Arg
@@ -14,17 +17,30 @@ from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from bot.store import outbox
+from handlers.duty.incident import deadline_text
 from models.duty import incident as duty_incident
 from models.duty import log as duty_log
 from models.duty import notify as duty_notify
 from models.duty import records as duty
-from models.duty.log import FIELDS, KINDS, PROMPTS, DutyLog
+from models.duty.incident import Incident
+from models.duty.log import FIELDS, KINDS, PROMPTS, DutyLog, read_time, strip_label
 from models.duty.settings import DUTY
 from models.duty.triage import Triager, at_least
 
 router = Router("duty-log")
 DIALOG = "duty-log"
 _ENGLISH = {english: chinese for chinese, english in KINDS.items()}
+
+
+async def _tell_leaders(ctx: HandlerContext, text: str, key: str) -> None:
+    """The 带班领导 on duty now (else every leader), at emergency priority."""
+    slots = await duty.slots_at(ctx.session, ctx.now)
+    leaders = [s.leader_id for s in slots if s.leader_id] or await duty_notify.leader_ids(
+        ctx.session
+    )
+    await duty_notify.tell(
+        ctx.session, ctx.now, leaders, Reply(text), key=key, priority=outbox.Priority.EMERGENCY
+    )
 
 
 async def _escalate(ctx: HandlerContext, entry: DutyLog) -> str:
@@ -41,31 +57,36 @@ async def _escalate(ctx: HandlerContext, entry: DutyLog) -> str:
         summary=entry.summary,
         by_user_id=ctx.me.id,
         log_id=entry.id,
+        reported_at=entry.occurred_at or entry.recorded_at,
     )
-    slots = await duty.slots_at(ctx.session, ctx.now)
-    leaders = [s.leader_id for s in slots if s.leader_id] or await duty_notify.leader_ids(
-        ctx.session
-    )
-    due = duty_incident.deadlines(cfg, incident)
+    deadlines = deadline_text(ctx.tz, cfg, incident)
     text = (
         f"【突发·{entry.severity}】{entry.category}：{entry.summary}\n"
-        f"记录人：{ctx.me.name} {ctx.tz.fmt(ctx.now)}；已立事件 #{incident.id}，"
-        f"书面报告时限 {ctx.tz.fmt(due['written'])}。"
+        f"记录人：{ctx.me.name} {ctx.tz.fmt(ctx.now)}；已立事件 #{incident.id}\n{deadlines}"
     )
-    await duty_notify.tell(
-        ctx.session,
-        ctx.now,
-        leaders,
-        Reply(text),
-        key=f"duty:log:{entry.id}:alert",
-        priority=outbox.Priority.EMERGENCY,
-    )
+    await _tell_leaders(ctx, text, f"duty:log:{entry.id}:alert")
     ctx.audit_detail["incident"] = incident.id
     return (
         f"\n⚠ 研判为「{entry.category}·{entry.severity}」，已通知带班领导并立事件 #{incident.id}；"
-        f"书面报告时限 {ctx.tz.fmt(due['written'])}。"
-        f"上报后发送 /incident report {incident.id} 内容。"
+        f"{deadlines}\n电话报告后发送 /incident phone {incident.id}，"
+        f"书面初报后发送 /incident report {incident.id} 内容。"
     )
+
+
+async def _received(ctx: HandlerContext, entry: DutyLog) -> str:
+    """The 时间 now known: the entry's open incident counts from it, the 带班领导 hears."""
+    incident = await ctx.session.scalar(
+        select(Incident).where(Incident.log_id == entry.id, Incident.closed_at.is_(None))
+    )
+    if incident is None or entry.occurred_at is None:
+        return ""
+    cfg = DUTY.of(ctx.config)
+    incident.reported_at = entry.occurred_at
+    await duty_incident.plan_initial(ctx.session, ctx.now, cfg, incident)
+    deadlines = deadline_text(ctx.tz, cfg, incident)
+    text = f"【突发·更新】事件 #{incident.id} {incident.summary}\n接报时间已登记，{deadlines}"
+    await _tell_leaders(ctx, text, f"duty:log:{entry.id}:received")
+    return f"\n事件 #{incident.id} 改按接报时间计时：{deadlines}"
 
 
 def _ask(entry: DutyLog) -> str:
@@ -95,6 +116,12 @@ async def log_entry(
     summary, fields = duty_log.parse_inline(text)
     if not summary:
         raise UserError("请写上内容，例如：记录 来电 河口乡报告山体滑坡")
+    occurred_at = None
+    if "occurred" in fields:
+        try:
+            occurred_at = read_time(fields["occurred"], ctx.now, ctx.tz)
+        except ValueError as exc:
+            raise UserError(f"{exc}。日志未保存，请改正后重发。") from None
     verdict = Triager(DUTY.of(ctx.config).triage).classify(summary)
     slots = await duty.slots_at(ctx.session, ctx.now)
     entry = DutyLog(
@@ -106,6 +133,7 @@ async def log_entry(
         keywords=list(verdict.keywords),
         recorder_id=ctx.me.id,
         recorded_at=ctx.now,
+        occurred_at=occurred_at,
         **fields,
     )
     ctx.session.add(entry)
@@ -137,12 +165,21 @@ async def fill_in(ctx: HandlerContext, conv: dialogs.Conversation, text: str) ->
         return f"日志 #{entry.id} 已完整。"
     if not text:
         raise UserError(PROMPTS[gaps[0]])
+    note = ""
+    if gaps[0] == "occurred":
+        text = strip_label(text)
+        try:
+            entry.occurred_at = read_time(text, ctx.now, ctx.tz)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
     setattr(entry, gaps[0], text[:500])
     await ctx.session.flush()
+    if gaps[0] == "occurred":
+        note = await _received(ctx, entry)
     if entry.missing():
-        return _ask(entry)
+        return _ask(entry) + note
     conv.finish()
-    return f"日志 #{entry.id} 已补充完整：\n{entry.describe(ctx.tz)}"
+    return f"日志 #{entry.id} 已补充完整：\n{entry.describe(ctx.tz)}{note}"
 
 
 @router.command(

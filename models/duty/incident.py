@@ -1,10 +1,11 @@
-"""突发事件 incidents and their 初报/续报/终报, with report deadlines by level from config
-(``duty.incident_limits``, sources in docs/rules.md §Incident reports) and due items that remind
-before and escalate after each."""
+"""突发事件 incidents and their 电话报告/初报/续报/终报, with report deadlines by level from config
+(``duty.incident_limits``, sources in docs/rules.md §Incident reports) counted from 接报, and due
+items that remind before and escalate after each."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, Text, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,7 @@ from models.duty.settings import DutyConfig, IncidentLimit
 
 CLOCK = "duty-incident"
 STAGES = {"phone": "电话报告", "written": "书面初报", "followup": "续报"}
+PHONE, WRITTEN = "电话", "初报"  # report kinds that stop the phone / both initial clocks
 
 
 class Incident(Base):
@@ -31,11 +33,26 @@ class Incident(Base):
     log_id: Mapped[int | None] = mapped_column(ForeignKey("duty_logs.id"), default=None)
     opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     opened_at: Mapped[datetime]
+    # 接报: when the report came in (the log entry's 时间); the report clocks run from it.
+    reported_at: Mapped[datetime | None] = mapped_column(default=None)
     closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     reports: Mapped[list[IncidentReport]] = relationship(
         lazy="selectin", order_by="IncidentReport.id"
     )
+
+    @property
+    def received_at(self) -> datetime:
+        """接报: the time the report came in, else the time the incident was opened."""
+        return self.reported_at or self.opened_at
+
+    def has(self, kind: str) -> bool:
+        """Whether a report of ``kind`` (电话, 初报, 续报, 终报) was recorded."""
+        return any(r.kind == kind for r in self.reports)
+
+    def done(self, stage: str) -> bool:
+        """Whether an initial stage (phone, written) needs no more report."""
+        return self.has(WRITTEN) or (stage == "phone" and self.has(PHONE))
 
 
 class IncidentReport(Base):
@@ -55,6 +72,8 @@ class IncidentReport(Base):
     def title(self) -> str:
         """``初报`` / ``续报二`` / ``终报``."""
         numerals = "一二三四五六七八九十"
+        if self.kind == PHONE:
+            return "电话报告"
         if self.kind != "续报":
             return self.kind
         return f"续报{numerals[self.seq - 1] if self.seq <= 10 else self.seq}"
@@ -83,10 +102,11 @@ async def _clock(
     stage: str,
     at: datetime,
 ) -> None:
-    """A reminder before ``at`` and an overdue escalation at ``at`` for one stage."""
+    """A reminder before ``at`` and an overdue escalation at ``at`` for one stage; a deadline
+    already past (a report logged late) escalates at once."""
     before = at - timedelta(minutes=cfg.incident_remind_minutes)
-    for step, when in (("remind", before), ("overdue", at)):
-        if when <= now:
+    for step, when in (("remind", before), ("overdue", max(at, now))):
+        if when <= now and step == "remind":
             continue
         await due.schedule(
             session,
@@ -104,12 +124,44 @@ async def _clock(
 
 
 def deadlines(cfg: DutyConfig, incident: Incident) -> dict[str, datetime]:
-    """When the 电话 and 书面 initial reports are due."""
+    """When the 电话 and 书面 initial reports are due, counted from 接报; phone first."""
     limit = limit_for(cfg, incident.level)
-    found = {"written": incident.opened_at + timedelta(minutes=limit.written_minutes)}
+    start = incident.received_at
+    found = {}
     if limit.phone_minutes:
-        found["phone"] = incident.opened_at + timedelta(minutes=limit.phone_minutes)
+        found["phone"] = start + timedelta(minutes=limit.phone_minutes)
+    found["written"] = start + timedelta(minutes=limit.written_minutes)
     return found
+
+
+def next_followup(cfg: DutyConfig, level: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """When the next 续报 is due after a report made ``now``: a rolling interval, or the first
+    fixed daily time at least ``followup_min_minutes`` away; None when the level has neither."""
+    limit = limit_for(cfg, level)
+    if limit.followup_hours:
+        return now + timedelta(hours=limit.followup_hours)
+    if not limit.followup_times:
+        return None
+    earliest = now + timedelta(minutes=limit.followup_min_minutes)
+    local = earliest.astimezone(tz)
+    for days in range(2):
+        day = local.date() + timedelta(days=days)
+        for at in sorted(limit.followup_times):
+            moment = datetime.combine(day, at, tz)
+            if moment >= local:
+                return moment.astimezone(now.tzinfo)
+    return None  # unreachable: some fixed time comes within two days
+
+
+async def plan_initial(
+    session: AsyncSession, now: datetime, cfg: DutyConfig, incident: Incident
+) -> None:
+    """(Re)start the clocks of the initial reports not yet made, from 接报."""
+    for stage in ("phone", "written"):
+        await due.cancel(session, f"{prefix(incident.id)}{stage}:")
+    for stage, at in deadlines(cfg, incident).items():
+        if not incident.done(stage):
+            await _clock(session, now, cfg, incident, stage, at)
 
 
 async def open_incident(
@@ -122,8 +174,9 @@ async def open_incident(
     summary: str,
     by_user_id: int | None,
     log_id: int | None = None,
+    reported_at: datetime | None = None,
 ) -> Incident:
-    """Open an incident and start its report clocks."""
+    """Open an incident and start its report clocks from 接报 (``reported_at``, else now)."""
     limit_for(cfg, level)
     incident = Incident(
         category=category,
@@ -132,11 +185,12 @@ async def open_incident(
         log_id=log_id,
         opened_by=by_user_id,
         opened_at=now,
+        reported_at=reported_at or now,
     )
     session.add(incident)
     await session.flush()
-    for stage, at in deadlines(cfg, incident).items():
-        await _clock(session, now, cfg, incident, stage, at)
+    await session.refresh(incident)
+    await plan_initial(session, now, cfg, incident)
     return incident
 
 
@@ -148,17 +202,20 @@ async def add_report(
     kind: str,
     text: str,
     by_user_id: int,
+    tz: ZoneInfo,
 ) -> IncidentReport:
-    """Record 初报/续报/终报 and move the clocks: 初报 stops the initial ones, each 续报 restarts
-    the follow-up clock, 终报 closes the incident."""
+    """Record 电话/初报/续报/终报 and move the clocks: 电话 stops the phone clock, 初报 (written)
+    both initial ones, each 续报 restarts the follow-up clock, 终报 closes the incident."""
     if incident.closed_at is not None:
         raise UserError(f"事件 #{incident.id} 已终报，不能再报告。")
     kinds = [r.kind for r in incident.reports]
+    if kind == PHONE and (PHONE in kinds or WRITTEN in kinds):
+        raise UserError(f"事件 #{incident.id} 已有电话报告或书面初报，请用续报。")
     if kind == "初报" and "初报" in kinds:
         raise UserError(
             f"事件 #{incident.id} 已有初报，请用 /incident followup {incident.id} 续报。"
         )
-    if kind != "初报" and "初报" not in kinds:
+    if kind not in (PHONE, WRITTEN) and WRITTEN not in kinds:
         raise UserError(
             f"事件 #{incident.id} 还没有初报，请先 /incident report {incident.id} 内容。"
         )
@@ -179,13 +236,18 @@ async def add_report(
         sent_at=now,
     )
     session.add(report)
+    if kind == PHONE:
+        await due.cancel(session, f"{prefix(incident.id)}phone:")
+        await session.flush()
+        await session.refresh(incident)
+        return report
     await due.cancel(session, prefix(incident.id))
     if kind == "终报":
         incident.closed_at = now
     else:
-        hours = limit_for(cfg, incident.level).followup_hours
-        if hours:
-            await _clock(session, now, cfg, incident, "followup", now + timedelta(hours=hours))
+        at = next_followup(cfg, incident.level, now, tz)
+        if at is not None:
+            await _clock(session, now, cfg, incident, "followup", at)
     await session.flush()
     await session.refresh(incident)
     return report

@@ -5,13 +5,14 @@ filled in afterwards, so nothing typed is ever lost."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.core.args import parse_date
 from bot.core.clock import LocalTime
 from bot.store.base import Base, JSONText
 from models.directory.users import User
@@ -51,6 +52,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 _INLINE = re.compile(r"(时间|地点|单位|姓名|电话|已通知|措施)[=＝:：]\s*(\S+)")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_LABEL = re.compile(r"^\s*(?:时间|接报)\s*[=＝:：]\s*")
+_WHEN = re.compile(r"^(.*\D)?(\d{1,2})\s*[:：点时]\s*(\d{1,2})?\s*分?$")
+TIME_HINT = "时间请写作 9:30、昨天 23:50 或 2026-12-07 09:30"
 
 
 class DutyLog(Base):
@@ -74,6 +78,8 @@ class DutyLog(Base):
     keywords: Mapped[Any] = mapped_column(JSONText, default=None)
     recorder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(index=True)
+    # 时间 read as a moment (the 接报 time of a call), when it could be read.
+    occurred_at: Mapped[datetime | None] = mapped_column(default=None)
 
     recorder: Mapped[User] = relationship(lazy="joined")
 
@@ -92,6 +98,41 @@ class DutyLog(Base):
             extra.append("缺：" + "、".join(FIELDS[f] for f in gaps))
         extra.append(f"记录人：{self.recorder.name}")
         return head + "\n    " + "；".join(extra)
+
+
+def strip_label(text: str) -> str:
+    """``时间=9:30`` → ``9:30``: an answer may repeat the label it answers."""
+    return _LABEL.sub("", text).strip()
+
+
+def read_time(text: str, now: datetime, tz: LocalTime) -> datetime:
+    """The moment (UTC) a 时间 names: ``9:30``, ``9点30``, ``今天 9:30``, ``昨天 23:50``,
+    ``12-06 23:50`` or ``2026-12-07 09:30``. A bare time later than now is yesterday's (a call
+    logged after midnight).
+
+    Raises:
+        ValueError: with a Chinese message when the text is no time, or a time to come.
+    """
+    found = _WHEN.match(strip_label(text))
+    if not found:
+        raise ValueError(f"时间「{text}」无法识别，{TIME_HINT}")
+    day_text = (found.group(1) or "").strip()
+    hour, minute = int(found.group(2)), int(found.group(3) or 0)
+    if hour > 23 or minute > 59:
+        raise ValueError(f"时间「{text}」不是有效时刻，{TIME_HINT}")
+    local_now = tz.local(now)
+    day = local_now.date()
+    if day_text:
+        try:
+            day = parse_date(day_text, day)
+        except ValueError:
+            raise ValueError(f"时间「{text}」的日期无法识别，{TIME_HINT}") from None
+    moment = datetime.combine(day, time(hour, minute), tz.tz)
+    if moment > local_now and not day_text:
+        moment -= timedelta(days=1)
+    if moment > local_now:
+        raise ValueError(f"时间「{text}」还没到，请写接报的时间，{TIME_HINT}")
+    return moment.astimezone(UTC)
 
 
 def parse_inline(text: str) -> tuple[str, dict[str, str]]:

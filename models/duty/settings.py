@@ -69,10 +69,25 @@ class TriageConfig(Section):
 
 
 class IncidentLimit(Section):
+    """Report limits of one level, counted from 接报 (when the report came in)."""
+
     phone_minutes: PositiveInt | None = None
     written_minutes: PositiveInt
+    # 续报 on a rolling interval after each report …
     followup_hours: PositiveInt | None = None
+    # … or before fixed local times each day (08:00 and 17:00); a report made less than
+    # followup_min_minutes before such a time counts for it.
+    followup_times: tuple[time, ...] = ()
+    followup_min_minutes: PositiveInt = 60
     source: str
+
+    @model_validator(mode="after")
+    def _one_followup_rule(self) -> IncidentLimit:
+        if self.followup_hours and self.followup_times:
+            raise ValueError(
+                "续报时限请只写一种：followup_hours（滚动间隔）或 followup_times（每日定时）"
+            )
+        return self
 
 
 class PlanConfig(Section):

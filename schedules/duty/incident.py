@@ -22,7 +22,7 @@ async def report_clock(ctx: JobContext, item: ClaimedItem) -> None:
     if incident is None or incident.closed_at is not None:
         return
     stage, step = item.payload["stage"], item.payload["step"]
-    if stage != "followup" and any(r.kind == "初报" for r in incident.reports):
+    if stage != "followup" and incident.done(stage):
         return
     at = ctx.tz.fmt(datetime.fromisoformat(item.payload["due"]))
     what = duty_incident.STAGES[stage]
@@ -31,7 +31,9 @@ async def report_clock(ctx: JobContext, item: ClaimedItem) -> None:
     officers: list[int | None] = [uid for s in slots for uid in s.officer_ids] or [
         incident.opened_by
     ]
-    command = "/incident followup" if stage == "followup" else "/incident report"
+    command = {"followup": "/incident followup", "phone": "/incident phone"}.get(
+        stage, "/incident report"
+    )
     if step == "remind":
         text = f"⏰ {head}\n{what}时限 {at}，请按时报告；报告后发送 {command} {incident.id} 内容。"
         await reach(ctx, officers, Reply(text), f"due:{item.id}", urgent=True)
