@@ -48,6 +48,11 @@ async def _subject(ctx: HandlerContext, kind: str, number: int, text: str, leade
     """The instructed item's title; a petition also keeps the instruction on its file."""
     if kind == "信访":
         item = await petitions.get(ctx.session, number)
+        if item.category == petitions.REPORT_CLASS:  # §30: never handed to a unit to handle
+            raise UserError(
+                f"{item.label} 属检举控告类，依信访工作条例第三十条由纪检监察机关处理，"
+                f"不转业务单位督办。移交：/petition_refer {item.id}"
+            )
         item.instruction, item.instruction_by = text, leader
         return f"{item.label}：{item.request[:40]}"
     proposal = await proposals.get(ctx.session, number)

@@ -13,6 +13,7 @@ from bot.core.privacy import mask_name, mask_phone
 from bot.store.audit import AuditLog
 from models.petitions.records import Petition
 from models.petitions.settings import PetitionsConfig
+from models.supervision.records import SupervisionItem
 from tests.conftest import demo_app, make_config
 from tests.handlers.supervision.test_supervision import say
 from tests.schedules.supervision.test_supervision_pushes import at
@@ -191,6 +192,10 @@ async def test_reports_and_accusations_go_to_discipline_bodies_not_to_units(
     assert "第三十条由纪检监察机关处理" in reply and "/petition_refer 1" in reply
     assert "不转办给业务单位" in await say(app, console, "张三", "信访 转办 1 县水利局")
     assert (await petition(app)).org_id is None and console.texts("孙伟") == []
+    instructed = await say(app, console, "李明", "批示 信访1 县水利局 10工作日 请依法处理")
+    assert "不转业务单位督办" in instructed and console.texts("孙伟") == []
+    async with app.sessions() as session:
+        assert (await session.scalar(select(SupervisionItem))) is None
     assert "已移交 县纪委监委" in await say(app, console, "张三", "信访 移交纪检 1")
     assert (await petition(app)).status == "移交纪检监察"
     assert "信访台账：无" in await say(app, console, "陈静", "信访 台账")
