@@ -25,7 +25,7 @@ from models.duty import records as duty
 from models.duty.incident import Incident
 from models.duty.log import FIELDS, KINDS, PROMPTS, DutyLog, read_time, strip_label
 from models.duty.settings import DUTY
-from models.duty.triage import Triager, at_least
+from models.duty.triage import Triager, at_least, casualties
 
 router = Router("duty-log")
 DIALOG = "duty-log"
@@ -46,7 +46,10 @@ async def _tell_leaders(ctx: HandlerContext, text: str, key: str) -> None:
 async def _escalate(ctx: HandlerContext, entry: DutyLog) -> str:
     """Open an incident and tell the 带班领导 when triage rates the entry grave enough."""
     cfg = DUTY.of(ctx.config)
-    if not at_least(entry.severity, cfg.triage.notify_level) or entry.severity is None:
+    floor = cfg.triage.alert_trapped
+    rescue = floor is not None and casualties(entry.summary).get("trapped", 0) >= floor
+    grave = at_least(entry.severity, cfg.triage.notify_level)
+    if not (grave or rescue) or entry.severity is None:
         return ""
     incident = await duty_incident.open_incident(
         ctx.session,

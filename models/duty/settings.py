@@ -66,6 +66,10 @@ class TriageConfig(Section):
     categories: dict[str, tuple[str, ...]] = {}
     severity: dict[str, CasualtyThresholds] = {}
     notify_level: Literal["一般", "较大", "重大", "特别重大"] = "较大"
+    # People trapped or missing grade no higher than 一般 (no outcome yet), but a rescue is
+    # under way: from this many the 带班领导 is alerted and an incident opened whatever the
+    # grade. None turns it off.
+    alert_trapped: PositiveInt | None = 1
 
 
 class IncidentLimit(Section):

@@ -72,3 +72,22 @@ async def test_bad_kind_changes_nothing(app: App, console: RecordingAdapter) -> 
     assert "类别应为 来电/来文/上级指令/突发/其他" in console.texts("张三")[-1]
     await say(app, "/logs")
     assert "没有值班日志" in console.texts("张三")[-1]
+
+
+async def test_people_trapped_alert_the_leader_though_graded_general(
+    app: App, console: RecordingAdapter
+) -> None:
+    """被困 grades 一般 (no outcome yet), yet a rescue is under way: the 带班领导 hears at once."""
+    await say(app, "记录 来电 河口乡报告李家村山体滑坡，3人被困 时间=9:10")
+    first = console.texts("张三")[-1]
+    assert "建议级别：一般" in first and "已通知带班领导并立事件 #1" in first
+    alert = [t for t in console.texts("李明") if "【突发·一般】" in t]
+    assert alert and "3人被困" in alert[0]
+
+
+async def test_general_entry_without_people_trapped_stays_quiet(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, "记录 来电 城关镇某路段发生交通事故，1人受伤 时间=9:10")
+    assert "建议级别：一般" in console.texts("张三")[-1]
+    assert not [t for t in console.texts("李明") if "【突发" in t]
