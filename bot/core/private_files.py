@@ -1,0 +1,65 @@
+"""Owner-only files and directories (0600/0700) whatever the umask, and a check for exposed ones.
+
+The database, its WAL, the log, exports and sent files hold names, phone numbers and the audit
+trail: no other account on the machine may read them. Modes are set explicitly (os.open with
+a mode is still narrowed by the umask, never widened, and SQLite creates -wal/-shm itself).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents, 0700) and make it owner-only; returns it."""
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    os.chmod(path, DIR_MODE)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Make an existing file owner-only (no-op when it is missing); returns it."""
+    with contextlib.suppress(FileNotFoundError):
+        os.chmod(path, FILE_MODE)
+    return path
+
+
+def touch_private(path: Path) -> Path:
+    """Create ``path`` empty and owner-only if missing, before anyone writes into it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, FILE_MODE))
+    return private_file(path)
+
+
+def sqlite_files(database: Path) -> tuple[Path, ...]:
+    """The database file and the write-ahead log files SQLite keeps next to it."""
+    return (database, Path(f"{database}-wal"), Path(f"{database}-shm"))
+
+
+def exposed(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Each existing path that another account can read or write, with the chmod that fixes it.
+
+    Directories are listed with the files under them (one level: data/files holds only files).
+    """
+    found: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for path in paths:
+        candidates = [path]
+        if path.is_dir():
+            candidates += sorted(path.iterdir())
+        for item in candidates:
+            if item in seen or not item.exists():
+                continue
+            seen.add(item)
+            mode = stat.S_IMODE(item.stat().st_mode)
+            if mode & 0o077:
+                want = DIR_MODE if item.is_dir() else FILE_MODE
+                found.append((item, f"chmod {want:o} {item}"))
+    return found
