@@ -44,22 +44,12 @@ def sqlite_files(database: Path) -> tuple[Path, ...]:
 
 
 def exposed(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Each existing path that another account can read or write, with the chmod that fixes it.
-
-    Directories are listed with the files under them (one level: data/files holds only files).
-    """
+    """Each existing path that another account can read or write, with the chmod that fixes it."""
     found: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
-    for path in paths:
-        candidates = [path]
-        if path.is_dir():
-            candidates += sorted(path.iterdir())
-        for item in candidates:
-            if item in seen or not item.exists():
-                continue
-            seen.add(item)
-            mode = stat.S_IMODE(item.stat().st_mode)
-            if mode & 0o077:
-                want = DIR_MODE if item.is_dir() else FILE_MODE
-                found.append((item, f"chmod {want:o} {item}"))
+    for path in dict.fromkeys(paths):
+        if not path.exists():
+            continue
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            want = DIR_MODE if path.is_dir() else FILE_MODE
+            found.append((path, f"chmod {want:o} {path}"))
     return found

@@ -30,6 +30,11 @@ def months_before(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month + 1, day=day)
 
 
+def _rows(first: int, last: int) -> str:
+    """``第 3 条`` or ``第 3–5 条``."""
+    return f"第 {first} 条" if first == last else f"第 {first}–{last} 条"
+
+
 @dataclass
 class VerifyResult:
     """What the walk found: each problem names rows and dates, in Chinese."""
@@ -78,7 +83,7 @@ async def _walk(session: AsyncSession, result: VerifyResult, wanted: set[int]) -
             seen.first = row.seq
         elif row.seq != seen.last + 1:
             result.problems.append(
-                (seen.last + 1, f"缺少第 {seen.last + 1}–{row.seq - 1} 条（已被删除）")
+                (seen.last + 1, f"缺少{_rows(seen.last + 1, row.seq - 1)}（已被删除）")
             )
         elif row.prev_hash != seen.last_hash:
             result.problems.append((row.seq, f"第 {row.seq} 条与上一条的链接不符（前一条被改动）"))
@@ -115,7 +120,7 @@ def _check_head(result: VerifyResult, seen: _Walk, head: AuditHead | None) -> No
         result.problems.append(
             (
                 seen.last + 1,
-                f"链尾应为第 {head.last_seq} 条，第 {seen.last + 1}–{head.last_seq} 条被删除",
+                f"链尾应为第 {head.last_seq} 条，{_rows(seen.last + 1, head.last_seq)}被删除",
             )
         )
     else:
@@ -157,7 +162,7 @@ def _check_anchors(
         result.problems.append(
             (
                 seen.last + 1,
-                f"缺少第 {seen.last + 1}–{top.seq} 条：{top.at.date().isoformat()} 的审计校验码"
+                f"缺少{_rows(seen.last + 1, top.seq)}：{top.at.date().isoformat()} 的审计校验码"
                 f"记录链尾为第 {top.seq} 条，而库中只到第 {seen.last} 条（末尾记录被删除，"
                 "链尾被改回）",
             )
@@ -175,12 +180,12 @@ def _check_anchors(
         result.problems.append(
             (
                 1,
-                f"第 1–{gone} 条被删除：{anchor.at.date().isoformat()} 的审计校验码记录了第 "
+                f"{_rows(1, gone)}被删除：{anchor.at.date().isoformat()} 的审计校验码记录了第 "
                 f"{seq} 条（{ts.date().isoformat()}），至今未满保存期",
             )
         )
     elif floor is None:
-        result.notes.append(f"第 1–{gone} 条不在库中（按保存期清理？没有更早的锚点可核对）")
+        result.notes.append(f"{_rows(1, gone)}不在库中（按保存期清理？没有更早的锚点可核对）")
 
 
 async def verify(
@@ -205,5 +210,5 @@ async def verify(
         cutoff = months_before(moment, max(keep_months, MIN_MONTHS))
         _check_anchors(result, seen, anchors, session_key(session), cutoff)
     elif seen.first is not None and seen.first > 1:
-        result.notes.append(f"第 1–{seen.first - 1} 条不在库中（按保存期清理？没有锚点可核对）")
+        result.notes.append(f"{_rows(1, seen.first - 1)}不在库中（按保存期清理？没有锚点可核对）")
     return result
