@@ -122,7 +122,8 @@ async def prepare_database(engine: AsyncEngine, auto_upgrade: bool) -> None:
 def audit_sessions(config: Config, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions carrying the audit key (DUTYBOT_AUDIT_KEY, else the key file; never the DB)."""
     private_dir(Path(config.data_dir))
-    return make_sessionmaker(engine, load_key(config.audit.key_path(config.data_dir)).key)
+    key = load_key(config.audit.key_path(config.data_dir))
+    return make_sessionmaker(engine, key.key, key.old)
 
 
 @dataclass

@@ -28,6 +28,8 @@ from bot.store.sql import Prepared
 GENESIS = "0" * 64
 # Where a session carries the audit key (bytes); set by make_sessionmaker, never stored.
 KEY_INFO = "audit_key"
+# Keys used before the current one, oldest first: rows they made still verify.
+OLD_KEYS_INFO = "audit_old_keys"
 
 
 class AuditLog(Base):
@@ -94,6 +96,13 @@ def session_key(session: AsyncSession) -> bytes | None:
     """The audit key this session writes and verifies with (None: unkeyed, tests only)."""
     key = session.info.get(KEY_INFO)
     return key if isinstance(key, bytes) else None
+
+
+def session_keys(session: AsyncSession) -> list[bytes]:
+    """Every key rows may have been made with, oldest first, the current one last."""
+    current = session_key(session)
+    old = [k for k in session.info.get(OLD_KEYS_INFO, ()) if isinstance(k, bytes)]
+    return old + ([current] if current is not None else [])
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,16 +17,19 @@ from pathlib import Path
 from bot.core.private_files import FILE_MODE, private_file
 
 ENV = "DUTYBOT_AUDIT_KEY"
+# After a rotation: the keys used before, oldest first, comma-separated.
+OLD_ENV = "DUTYBOT_AUDIT_KEY_PREVIOUS"
 MIN_LENGTH = 32
 _FIX = "可用 openssl rand -hex 32 生成"
 
 
 @dataclass(frozen=True, slots=True)
 class AuditKey:
-    """The key and where it came from (``ENV`` or the key file's path)."""
+    """The key, where it came from (``ENV`` or the key file's path), and the keys before it."""
 
     key: bytes
     source: str
+    old: tuple[bytes, ...] = ()
 
     @property
     def from_env(self) -> bool:
@@ -69,12 +72,17 @@ def load_key(
             the fix).
     """
     env = os.environ if env is None else env
+    old = tuple(
+        _checked(part.strip(), f"环境变量 {OLD_ENV} ")
+        for part in env.get(OLD_ENV, "").split(",")
+        if part.strip()
+    )
     value = env.get(ENV, "").strip()
     if value:
-        return AuditKey(_checked(value, f"环境变量 {ENV} "), ENV)
+        return AuditKey(_checked(value, f"环境变量 {ENV} "), ENV, old)
     if not key_file.exists():
         if not create:
             raise ValueError(f"未设置 {ENV}，也没有密钥文件 {key_file}：{_FIX}并设置 {ENV}")
         _generate(key_file)
     text = key_file.read_text(encoding="ascii").strip()
-    return AuditKey(_checked(text, f"密钥文件 {key_file} "), str(key_file))
+    return AuditKey(_checked(text, f"密钥文件 {key_file} "), str(key_file), old)

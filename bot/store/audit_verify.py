@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.audit import GENESIS, HASHED_FIELDS, AuditHead, iter_rows, row_hash, session_key
+from bot.store.audit import GENESIS, HASHED_FIELDS, AuditHead, iter_rows, row_hash, session_keys
 from bot.store.audit_anchor import Anchor, code_of
 
 MIN_MONTHS = 6
@@ -72,11 +72,19 @@ class _Walk:
     hashes: dict[int, str] = field(default_factory=dict)
 
 
+def _rank(prev_hash: str, fields: dict[str, object], digest: str, keys: list[bytes]) -> int | None:
+    """Which key made ``digest``: its index (old → new), -1 for plain SHA-256, None for none."""
+    for index in range(len(keys) - 1, -1, -1):
+        if row_hash(prev_hash, fields, keys[index]) == digest:
+            return index
+    return -1 if row_hash(prev_hash, fields) == digest else None
+
+
 async def _walk(session: AsyncSession, result: VerifyResult, wanted: set[int]) -> _Walk:
-    key = session_key(session)
+    keys = session_keys(session)
     seen = _Walk()
-    keyed_since: int | None = None
-    recomputed = False
+    since: dict[int, int] = {}  # key index → the first row made with it
+    top, recomputed = -1, False
     async for row in iter_rows(session):
         fields = {k: getattr(row, k) for k in HASHED_FIELDS}
         if seen.first is None:
@@ -87,23 +95,28 @@ async def _walk(session: AsyncSession, result: VerifyResult, wanted: set[int]) -
             )
         elif row.prev_hash != seen.last_hash:
             result.problems.append((row.seq, f"第 {row.seq} 条与上一条的链接不符（前一条被改动）"))
-        # Each row is checked against its own stored link, so one edit names one row.
-        if key is not None and row_hash(row.prev_hash, fields, key) == row.hash:
-            keyed_since, recomputed = keyed_since or row.seq, False
-        elif row_hash(row.prev_hash, fields) != row.hash:
+        # Each row is checked against its own stored link, so one edit names one row. Keys only
+        # ever move forward along the chain: an older key (or none) after a newer one is a forger
+        # holding an old or no key.
+        rank = _rank(row.prev_hash, fields, row.hash, keys)
+        if rank is None:
             result.problems.append((row.seq, f"第 {row.seq} 条内容与哈希不符（该条被改动）"))
-        elif keyed_since is not None:
+        elif rank < top:
             if not recomputed:
+                made = "不是用审计密钥" if rank < 0 else "是用已停用的旧密钥"
                 result.problems.append(
                     (
                         row.seq,
-                        f"第 {row.seq} 条起的哈希不是用审计密钥算出的（第 {keyed_since} 条起"
-                        "已用密钥）：这些记录被改动后重新计算了哈希链",
+                        f"第 {row.seq} 条起的哈希{made}算出的（第 {since[top]} 条起已用"
+                        f"{'密钥' if top == 0 else '新密钥'}）：这些记录被改动后重新计算了哈希链",
                     )
                 )
             recomputed = True
         else:
-            result.legacy += 1
+            if rank > top:
+                since[rank], top = row.seq, rank
+            recomputed = False
+            result.legacy += rank < 0
         seen.last, seen.last_hash = row.seq, row.hash
         if row.seq in wanted:
             seen.hashes[row.seq] = row.hash
@@ -133,14 +146,14 @@ def _check_anchors(
     result: VerifyResult,
     seen: _Walk,
     anchors: Sequence[Anchor],
-    key: bytes | None,
+    keys: list[bytes],
     cutoff: datetime,
 ) -> None:
     for anchor in anchors:
         day = anchor.at.date().isoformat()
-        if key is None:
+        if not keys:
             result.notes.append("没有审计密钥，锚点的校验码未核对")
-        elif code_of(key, anchor) != anchor.code:
+        elif all(code_of(key, anchor) != anchor.code for key in keys):
             result.problems.append(
                 (
                     None,
@@ -208,7 +221,7 @@ async def verify(
     if anchors:
         moment = now or max(a.at for a in anchors)
         cutoff = months_before(moment, max(keep_months, MIN_MONTHS))
-        _check_anchors(result, seen, anchors, session_key(session), cutoff)
+        _check_anchors(result, seen, anchors, session_keys(session), cutoff)
     elif seen.first is not None and seen.first > 1:
         result.notes.append(f"{_rows(1, seen.first - 1)}不在库中（按保存期清理？没有锚点可核对）")
     return result

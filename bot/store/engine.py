@@ -109,12 +109,15 @@ async def checkpoint(engine: AsyncEngine, mode: str = "PASSIVE") -> bool:
 
 
 def make_sessionmaker(
-    engine: AsyncEngine, audit_key: bytes | None = None
+    engine: AsyncEngine, audit_key: bytes | None = None, old_keys: tuple[bytes, ...] = ()
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded values after commit (handlers read them to build replies).
 
     ``audit_key`` (bot/store/audit_key.py) travels in each session's ``info`` to the audit
-    chain; only tests of the store itself go without one.
+    chain, with the ``old_keys`` older rows were made with; only tests of the store itself go
+    without one.
     """
-    info = {} if audit_key is None else {audit.KEY_INFO: audit_key}
+    info: dict[str, object] = {}
+    if audit_key is not None:
+        info = {audit.KEY_INFO: audit_key, audit.OLD_KEYS_INFO: old_keys}
     return async_sessionmaker(engine, expire_on_commit=False, info=info)

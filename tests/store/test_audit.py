@@ -85,6 +85,24 @@ async def test_rows_written_before_the_key_still_verify(db_url: str) -> None:
         await engine.dispose()
 
 
+async def test_a_rotated_key_keeps_old_rows_verifying_but_never_signs_new_ones(
+    db_url: str,
+) -> None:
+    engine, before = await _chain(db_url, rows=3)
+    try:
+        new = b"n" * 32
+        after = make_sessionmaker(engine, new, (KEY,))
+        await _append(after, START + timedelta(hours=1), 2, first=3)
+        result = await _verify(after)
+        assert result.ok and result.checked == 5, result.problems
+        assert (await _verify(make_sessionmaker(engine, new))).first_bad_seq == 1
+        await _append(before, START + timedelta(hours=2), 1, first=5)  # the old key, leaked
+        result = await _verify(after)
+        assert result.first_bad_seq == 6 and "已停用的旧密钥" in result.reason
+    finally:
+        await engine.dispose()
+
+
 async def test_updates_and_recent_deletes_are_refused_by_the_database(db_url: str) -> None:
     engine, sessions = await _chain(db_url, recent=True)
     try:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.core.private_files import exposed, sqlite_files
-from bot.store.audit_key import ENV, load_key
+from bot.store.audit_key import ENV, OLD_ENV, load_key
 from bot.store.engine import make_engine
 
 
@@ -63,3 +63,5 @@ def test_key_comes_from_the_environment_or_a_generated_owner_only_file(tmp_path:
     assert from_env.from_env and from_env.key == b"e" * 40
     with pytest.raises(ValueError, match="太短"):
         load_key(key_file, {ENV: "short"})
+    rotated = load_key(key_file, {ENV: "e" * 40, OLD_ENV: f"{'a' * 32}, {'b' * 32}"})
+    assert rotated.old == (b"a" * 32, b"b" * 32)
