@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,8 @@ from bot.store.audit import GENESIS, HASHED_FIELDS, AuditHead, iter_rows, row_ha
 from bot.store.audit_anchor import Anchor, code_of
 
 MIN_MONTHS = 6
+# The anchor job runs daily; older than this, it has stopped.
+STALE = timedelta(days=2)
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -219,7 +221,13 @@ async def verify(
     seen = await _walk(session, result, {a.seq for a in anchors})
     _check_head(result, seen, await session.get(AuditHead, 1))
     if anchors:
-        moment = now or max(a.at for a in anchors)
+        latest = max(a.at for a in anchors)
+        moment = now or latest
+        if moment - latest > STALE:
+            result.notes.append(
+                f"最近一次审计校验码生成于 {latest.date().isoformat()}，已 "
+                f"{(moment - latest).days} 天没有新的：请确认 dutybot run 在运行、锚点文件可写"
+            )
         cutoff = months_before(moment, max(keep_months, MIN_MONTHS))
         _check_anchors(result, seen, anchors, session_keys(session), cutoff)
     elif seen.first is not None and seen.first > 1:
