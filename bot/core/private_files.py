@@ -18,15 +18,16 @@ DIR_MODE = 0o700
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents, 0700) and make it owner-only; returns it."""
+    """Create ``path`` (and missing parents, 0700) and make it owner-only if it is ours."""
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    os.chmod(path, DIR_MODE)
+    with contextlib.suppress(PermissionError):  # another account's: doctor reports it
+        os.chmod(path, DIR_MODE)
     return path
 
 
 def private_file(path: Path) -> Path:
-    """Make an existing file owner-only (no-op when it is missing); returns it."""
-    with contextlib.suppress(FileNotFoundError):
+    """Make an existing file of ours owner-only (no-op when it is missing); returns it."""
+    with contextlib.suppress(FileNotFoundError, PermissionError):  # doctor reports the latter
         os.chmod(path, FILE_MODE)
     return path
 

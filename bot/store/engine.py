@@ -32,7 +32,8 @@ def ensure_sqlite_dir(url: str) -> None:
         database = Path(str(parsed.database)).expanduser()
         if not database.parent.exists():
             private_dir(database.parent)
-        touch_private(database)
+        if not database.exists():
+            touch_private(database)
         for path in sqlite_files(database):
             private_file(path)
 
