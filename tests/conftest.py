@@ -95,7 +95,7 @@ def _anchor_file(url: str) -> Path:
     database = make_url(url).database or ""
     if make_url(url).get_backend_name() == "sqlite" and database not in ("", ":memory:"):
         return Path(database).parent / "audit-anchors.log"
-    return Path(tempfile.gettempdir()) / f"dutybot-test-{make_url(url).database}-anchors.log"
+    return Path(tempfile.gettempdir()) / "dutybot-test-anchors" / f"{make_url(url).database}.log"
 
 
 def make_config(url: str, **overrides: Any) -> Config:

@@ -18,10 +18,14 @@ DIR_MODE = 0o700
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and missing parents, 0700) and make it owner-only if it is ours."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    with contextlib.suppress(PermissionError):  # another account's: doctor reports it
-        os.chmod(path, DIR_MODE)
+    """Create ``path`` (and missing parents) owner-only; an existing directory is left alone.
+
+    An existing one may be shared (``/tmp``, a home directory): narrowing it could break other
+    programs, so `dutybot doctor` names it with the fix instead.
+    """
+    if not path.exists():
+        path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(path, DIR_MODE)  # mkdir's mode is narrowed by the umask, never widened
     return path
 
 

@@ -30,8 +30,7 @@ def ensure_sqlite_dir(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         database = Path(str(parsed.database)).expanduser()
-        if not database.parent.exists():
-            private_dir(database.parent)
+        private_dir(database.parent)
         if not database.exists():
             touch_private(database)
         for path in sqlite_files(database):

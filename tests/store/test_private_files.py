@@ -65,3 +65,13 @@ def test_key_comes_from_the_environment_or_a_generated_owner_only_file(tmp_path:
         load_key(key_file, {ENV: "short"})
     rotated = load_key(key_file, {ENV: "e" * 40, OLD_ENV: f"{'a' * 32}, {'b' * 32}"})
     assert rotated.old == (b"a" * 32, b"b" * 32)
+
+
+async def test_an_existing_shared_directory_is_left_alone(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # like /tmp: narrowing it would break every other program
+    engine = make_engine(f"sqlite+aiosqlite:///{shared / 'bot.db'}")
+    await engine.dispose()
+    assert _mode(shared) == 0o1777 and _mode(shared / "bot.db") == 0o600
+    assert exposed([shared]) == [(shared, f"chmod 700 {shared}")]
