@@ -21,10 +21,13 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.jobs import JobRegistry
 from bot.core.ports import Adapter
+from bot.core.private_files import private_dir
 from bot.core.routing import CommandTable
 from bot.core.ticker import Ticker
 from bot.delivery.sender import Sender
 from bot.http.server import HttpServer
+from bot.store import audit
+from bot.store.audit_key import load_key
 from bot.store.engine import checkpoint, make_engine, make_sessionmaker
 from bot.store.migrate import current_revision, head_revision, upgrade
 from models.broadcast import records as broadcast
@@ -116,6 +119,13 @@ async def prepare_database(engine: AsyncEngine, auto_upgrade: bool) -> None:
         )
 
 
+def audit_sessions(config: Config, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions carrying the audit key (DUTYBOT_AUDIT_KEY, else the key file; never the DB)."""
+    private_dir(Path(config.data_dir))
+    key = load_key(config.audit.key_path(config.data_dir))
+    return make_sessionmaker(engine, key.key, key.old)
+
+
 @dataclass
 class App:
     """A running DutyBot."""
@@ -158,7 +168,9 @@ class App:
         if auto_upgrade is None:
             auto_upgrade = config.database.url.startswith("sqlite")
         await prepare_database(engine, auto_upgrade)
-        sessions = make_sessionmaker(engine)
+        sessions = audit_sessions(config, engine)
+        async with sessions.begin() as session:
+            await audit.keep_months(session, config.audit.retention_months)
         http = http or HttpServer(config.http.host, config.http.port)
         adapters = adapters if adapters is not None else build_adapters(config, http, clock=clock)
         if config.http.enabled:

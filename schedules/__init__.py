@@ -1,7 +1,7 @@
 """Time-driven jobs, one module per feature. REGISTRIES is the one list the ticker runs."""
 
 from bot.core.jobs import JobRegistry
-from schedules.admin import housekeeping
+from schedules.admin import audit_anchor, housekeeping
 from schedules.broadcast import jobs as broadcast
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
@@ -16,6 +16,7 @@ from schedules.tickets import jobs as tickets
 REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,
     housekeeping.jobs,
+    audit_anchor.jobs,
     duty.jobs,
     duty_rollcall.jobs,
     duty_incident.jobs,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -90,6 +91,13 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'dutybot.db'}"
 
 
+def _anchor_file(url: str) -> Path:
+    database = make_url(url).database or ""
+    if make_url(url).get_backend_name() == "sqlite" and database not in ("", ":memory:"):
+        return Path(database).parent / "audit-anchors.log"
+    return Path(tempfile.gettempdir()) / "dutybot-test-anchors" / f"{make_url(url).database}.log"
+
+
 def make_config(url: str, **overrides: Any) -> Config:
     """Defaults from config.yaml's schema with a test database, quick retries and the pinned
     chinese-calendar."""
@@ -97,6 +105,8 @@ def make_config(url: str, **overrides: Any) -> Config:
         "database": {"url": url},
         "channels": ["全体", "防汛", "森林防火"],
         "outbox": {"backoff_base_seconds": 2, "max_attempts": 4},
+        # Next to the test database, never the tester's ~/.local/state.
+        "audit": {"anchor_file": str(_anchor_file(url))},
     }
     data.update(overrides)
     data["calendar"] = {"library_until": LIBRARY_UNTIL, **data.get("calendar", {})}

@@ -1,4 +1,5 @@
-"""`dutybot audit verify|export`: check the hash chain; export rows to CSV or xlsx as evidence."""
+"""`dutybot audit verify|anchor|export`: check the keyed chain against the anchors outside the
+database, anchor the head now, export rows to CSV or xlsx as evidence."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cli.common import config, console, fail, in_transaction, run
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
-from bot.store import audit
+from bot.core.private_files import touch_private
+from bot.store import audit, audit_anchor, audit_verify
 
 app = typer.Typer(help="审计日志 (audit log).", no_args_is_help=True)
 COLUMNS = ("序号", "时间", "类别", "人员", "角色", "平台", "会话", "命令", "结果", "详情", "哈希")
@@ -20,14 +22,60 @@ COLUMNS = ("序号", "时间", "类别", "人员", "角色", "平台", "会话",
 
 @app.command("verify")
 def verify() -> None:
-    """校验审计日志哈希链，指出第一条被篡改的记录 (verify the chain)."""
-    result = run(in_transaction(config(), audit.verify))
-    if result.ok:
-        console.print(f"[green]✓[/green] 审计日志完整：共校验 {result.checked} 条。")
+    """校验审计日志：密钥哈希链并对照审计校验码，列出缺失与被改动的记录 (verify)."""
+    from bot.cli.common import clock
+
+    cfg = config()
+    path = cfg.audit.anchor_path()
+    anchors, unreadable = audit_anchor.read(path)
+
+    async def work(session: AsyncSession) -> audit_verify.VerifyResult:
+        return await audit_verify.verify(session, anchors, clock.now(), cfg.audit.retention_months)
+
+    result = run(in_transaction(cfg, work))
+    if not anchors:
+        result.notes.append(
+            f"锚点文件 {path} 中还没有审计校验码，无法发现被删除的末尾记录："
+            "dutybot run 每天自动生成，也可运行 dutybot audit anchor"
+        )
+    for note in result.notes:
+        console.print(f"[yellow]![/yellow] {note}")
+    problems = [text for _, text in result.problems] + unreadable
+    if not problems:
+        legacy = f"，其中 {result.legacy} 条为启用密钥前的记录" if result.legacy else ""
+        console.print(
+            f"[green]✓[/green] 审计日志完整：共校验 {result.checked} 条{legacy}，"
+            f"对照审计校验码 {result.anchors} 个。"
+        )
         return
     raise fail(
-        f"审计日志第 {result.first_bad_seq} 条异常：{result.reason}"
-        f"（此前 {result.checked} 条完好）"
+        "审计日志异常：\n"
+        + "\n".join(f"  - {text}" for text in problems)
+        + f"\n（共校验 {result.checked} 条）处理：保全数据库和锚点文件 {path} 的副本，"
+        "按网络安全事件应急预案上报。"
+    )
+
+
+@app.command("anchor")
+def anchor() -> None:
+    """立即生成审计校验码并追加到锚点文件（每天也会自动生成）(anchor the head now)."""
+    from bot.cli.common import clock
+
+    cfg = config()
+
+    async def work(session: AsyncSession) -> audit_anchor.Anchor:
+        return await audit_anchor.take(session, clock.now())
+
+    taken = run(in_transaction(cfg, work, command="audit anchor"))
+    path = cfg.audit.anchor_path()
+    try:
+        audit_anchor.append(path, taken)
+    except OSError as exc:
+        raise fail(
+            f"无法写入锚点文件 {path}：{exc}。请修改 audit.anchor_file 或目录权限"
+        ) from None
+    console.print(
+        f"[green]✓[/green] 审计校验码 {taken.code}（链尾第 {taken.seq} 条）已追加到 {path}"
     )
 
 
@@ -82,7 +130,7 @@ def export(
             cfg, work, command="audit export", detail={"from": str(first), "to": str(last)}
         )
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    touch_private(out)  # owner-only whatever the umask: the rows name people and chats
     if out.suffix.lower() == ".csv":
         with out.open("w", newline="", encoding="utf-8-sig") as handle:  # Excel reads BOM UTF-8
             writer = csv.writer(handle)

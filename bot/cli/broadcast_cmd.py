@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import config, console, fail, in_transaction, run
 from bot.core.clock import LocalTime
+from bot.core.private_files import touch_private
 from models.broadcast import records as bc
 from models.broadcast.state import DELIVERY_LABELS, RecipientState, progress
 from models.directory.users import User
@@ -117,6 +118,6 @@ def export(
     sheet.append(list(COLUMNS))
     for row in rows:
         sheet.append(row)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    touch_private(out)  # owner-only whatever the umask: it names people
     book.save(out)
     console.print(f"[green]✓[/green] 已导出 {len(rows)} 个接收对象到 {out}")

@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config, ConfigError
 from bot.core.clock import Clock, LiveClock, SystemClock
 from bot.core.errors import UserError
+from bot.core.private_files import touch_private
 from bot.store import audit
-from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.engine import make_engine
 
 T = TypeVar("T")
 console = Console(highlight=False)
@@ -114,7 +115,8 @@ def setup_logging(log_file: Path | None = None) -> None:
     )
     root.addHandler(terminal)
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        # Owner-only whatever the umask: the log names people and chats.
+        touch_private(log_file)
         handler = logging.FileHandler(log_file, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
@@ -142,12 +144,12 @@ async def in_transaction(
     detail: dict[str, Any] | None = None,
 ) -> T:
     """Run ``work`` in one transaction on a schema-checked database; audit it when ``command``."""
-    from bot.app import prepare_database
+    from bot.app import audit_sessions, prepare_database
 
     engine = make_engine(cfg.database.url)
     try:
         await prepare_database(engine, auto_upgrade=cfg.database.url.startswith("sqlite"))
-        async with make_sessionmaker(engine).begin() as session:
+        async with audit_sessions(cfg, engine).begin() as session:
             result = await work(session)
             if command:
                 await audit.append(

@@ -8,9 +8,13 @@ import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
+from bot.adapters.console import files_dir
 from bot.cli.common import console
 from bot.config import Config
+from bot.core.private_files import exposed, private_dir, sqlite_files
+from bot.store.audit_key import ENV, load_key
 from bot.store.engine import make_engine
 from bot.store.migrate import current_revision, head_revision
 
@@ -91,6 +95,72 @@ async def _admins(cfg: Config) -> int:
     )
 
 
+def _warn(text: str, fix: str) -> None:
+    """Something to know that does not stop the bot: printed, not counted."""
+    console.print(f"[yellow]![/yellow] {text}\n    建议：{fix}")
+
+
+def _audit(cfg: Config) -> int:
+    """The audit key's source and the anchor file's place: outside the database directory."""
+    key_file = cfg.audit.key_path(cfg.data_dir)
+    try:
+        key = load_key(key_file, create=False)
+    except ValueError as exc:
+        if os.environ.get(ENV) or key_file.exists():
+            return _report(False, str(exc), f"export {ENV}=$(openssl rand -hex 32)")
+        _warn(
+            f"未设置 {ENV}：首次运行时将生成密钥文件 {key_file}",
+            f"正式部署请在主机的密钥管理中设置 {ENV}（openssl rand -hex 32），不要放在数据库目录",
+        )
+        key = None
+    if key is not None and not key.from_env:
+        _warn(
+            f"审计密钥取自文件 {key.source}（与数据库在同一台机器上，只适合演示）",
+            f"正式部署请设置环境变量 {ENV}，并妥善备份该密钥（丢失后旧记录无法再校验）",
+        )
+    elif key is not None:
+        _report(True, f"审计密钥来自环境变量 {ENV}")
+    anchors = cfg.audit.anchor_path().resolve()
+    inside = [d for d in _database_dirs(cfg) if anchors.is_relative_to(d)]
+    return _report(
+        not inside,
+        f"审计校验码锚点文件 {anchors} 在数据库目录之外",
+        "在 config.yaml 中把 audit.anchor_file 设到数据库目录以外，例如 "
+        "/var/lib/dutybot-anchors/audit-anchors.log",
+    )
+
+
+def _database_dirs(cfg: Config) -> list[Path]:
+    dirs = [Path(cfg.data_dir).resolve()]
+    url = make_url(cfg.database.url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        dirs.append(Path(str(url.database)).expanduser().resolve().parent)
+    return dirs
+
+
+def _private_paths(cfg: Config) -> list[Path]:
+    """Every path that holds personal data or the audit's secrets, as configured."""
+    data, files = Path(cfg.data_dir), files_dir(cfg)
+    paths = [data, data / "dutybot.log", files, cfg.audit.key_path(cfg.data_dir)]
+    if files.is_dir():
+        paths += sorted(files.iterdir())
+    url = make_url(cfg.database.url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        paths += sqlite_files(Path(str(url.database)).expanduser())
+    anchors = cfg.audit.anchor_path()
+    return [*paths, anchors.parent, anchors]
+
+
+def _file_modes(cfg: Config) -> int:
+    """Files other accounts on the machine can read: each with the chmod that fixes it."""
+    found = exposed(_private_paths(cfg))
+    for path, fix in found:
+        _report(False, f"{path} 可被其他用户读取（含个人信息或审计数据）", fix)
+    if not found:
+        _report(True, "数据库、日志、发出的文件和审计文件仅本用户可读写")
+    return len(found)
+
+
 def _telegram_webhook(cfg: Config) -> int:
     telegram = cfg.platforms.telegram
     if not telegram.enabled or telegram.mode != "webhook":
@@ -132,7 +202,8 @@ async def diagnose(cfg: Config) -> int:
     problems = _report(True, f"配置有效，时区 {cfg.timezone}")
     data = Path(cfg.data_dir)
     try:
-        data.mkdir(parents=True, exist_ok=True)
+        if not data.exists():
+            private_dir(data)
         with tempfile.NamedTemporaryFile(dir=data):
             pass
         problems += _report(True, f"数据目录 {data} 可写")
@@ -140,6 +211,8 @@ async def diagnose(cfg: Config) -> int:
         problems += _report(False, f"数据目录 {data} 不可写：{exc}", "修改 data_dir 或目录权限")
     problems += await _database(cfg)
     problems += await _admins(cfg)
+    problems += _audit(cfg)
+    problems += _file_modes(cfg)
     problems += _platforms(cfg)
     summary = "全部检查通过。" if not problems else f"共 {problems} 项需要处理。"
     console.print(("[green]" if not problems else "[red]") + summary + "[/]")

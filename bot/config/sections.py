@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from bot.config.base import NonNegativeFloat, PositiveFloat, PositiveInt, Section
 
@@ -63,7 +64,43 @@ class SchedulerConfig(Section):
 
 
 class AuditConfig(Section):
-    retention_days: Annotated[int, Field(ge=180)] = 180
+    """Audit log: how long rows are kept, where the key and the daily anchors live."""
+
+    # 网络安全法 §21: logs kept at least six months, counted in calendar months.
+    retention_months: int = 6
+    # The HMAC key comes from DUTYBOT_AUDIT_KEY; without it, from this file ("": <data_dir>/
+    # audit.key, generated 0600 on first use — fine for the embedded demo, see README).
+    key_file: str = ""
+    # The daily 审计校验码 lines go here, outside the database directory.
+    anchor_file: str = "~/.local/state/dutybot/audit-anchors.log"
+
+    @field_validator("retention_months")
+    @classmethod
+    def _six_months_at_least(cls, value: int) -> int:
+        if value < 6:
+            raise ValueError(
+                f"审计日志至少保存 6 个月（网络安全法第二十一条），当前为 {value}，"
+                "请改为 6 或更大的整数"
+            )
+        return value
+
+    def key_path(self, data_dir: str) -> Path:
+        """The key file used when DUTYBOT_AUDIT_KEY is not set."""
+        return Path(self.key_file or Path(data_dir) / "audit.key").expanduser()
+
+    def anchor_path(self) -> Path:
+        """Where the daily 审计校验码 lines are appended."""
+        return Path(self.anchor_file).expanduser()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _days_became_months(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "retention_days" in data:
+            raise ValueError(
+                "retention_days 已改为按自然月计的 retention_months（至少 6），"
+                "请把 audit.retention_days 改为 audit.retention_months: 6"
+            )
+        return data
 
 
 class InboxConfig(Section):

@@ -1,13 +1,17 @@
-"""Append-only, hash-chained audit log: every command and every outbound message.
+"""Append-only, keyed hash chain of the audit log: every command and every outbound message.
 
-Each row's hash covers its content and the previous row's hash, so editing or deleting a row
-breaks the chain from that row on. Database triggers (see migrations) refuse UPDATE, and
-DELETE of rows younger than 180 days.
+Each row's hash is an HMAC-SHA256, under a key kept outside the database (``session.info``
+carries it, see :func:`bot.store.engine.make_sessionmaker`), of its content and the previous
+row's hash: editing or deleting a row breaks the chain, and without the key nobody can compute
+a chain that checks out. Rows written before keys existed carry plain SHA-256 and still verify
+(bot/store/audit_verify.py). Database triggers (migrations 0001 and 0010) refuse UPDATE,
+TRUNCATE and DELETE of rows younger than the retention period.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,6 +26,10 @@ from bot.store.base import Base, JSONText, table_of
 from bot.store.sql import Prepared
 
 GENESIS = "0" * 64
+# Where a session carries the audit key (bytes); set by make_sessionmaker, never stored.
+KEY_INFO = "audit_key"
+# Keys used before the current one, oldest first: rows they made still verify.
+OLD_KEYS_INFO = "audit_old_keys"
 
 
 class AuditLog(Base):
@@ -53,6 +61,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+    # Read by the DELETE guard (migration 0010), which never lets it go below six months.
+    keep_months: Mapped[int] = mapped_column(default=6, server_default="6")
 
 
 HASHED_FIELDS = (
@@ -70,12 +80,29 @@ HASHED_FIELDS = (
 )
 
 
-def row_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and a canonical JSON of the row's fields."""
+def row_hash(prev_hash: str, fields: dict[str, Any], key: bytes | None = None) -> str:
+    """HMAC-SHA256 under ``key`` (plain SHA-256 without one, as rows before keys were) over the
+    previous hash and a canonical JSON of the row's fields."""
     content = {k: fields[k] for k in HASHED_FIELDS}
     content["ts"] = fields["ts"].isoformat(timespec="microseconds")
     body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+    message = (prev_hash + body).encode()
+    if key is None:
+        return hashlib.sha256(message).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def session_key(session: AsyncSession) -> bytes | None:
+    """The audit key this session writes and verifies with (None: unkeyed, tests only)."""
+    key = session.info.get(KEY_INFO)
+    return key if isinstance(key, bytes) else None
+
+
+def session_keys(session: AsyncSession) -> list[bytes]:
+    """Every key rows may have been made with, oldest first, the current one last."""
+    current = session_key(session)
+    old = [k for k in session.info.get(OLD_KEYS_INFO, ()) if isinstance(k, bytes)]
+    return old + ([current] if current is not None else [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,24 +159,15 @@ async def append(session: AsyncSession, now: datetime, entry: Entry) -> int:
         "outcome": entry.outcome[:30],
         "detail": entry.detail,
     }
-    digest = row_hash(prev_hash, fields)
+    digest = row_hash(prev_hash, fields, session_key(session))
     await _ROW.execute(session, {**fields, "prev_hash": prev_hash, "hash": digest})
     await _TIP.execute(session, {"tip": digest})
     return seq
 
 
-@dataclass(frozen=True, slots=True)
-class VerifyResult:
-    """Outcome of walking the chain."""
-
-    checked: int
-    first_bad_seq: int | None = None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        """True when every row checked out."""
-        return self.first_bad_seq is None
+async def keep_months(session: AsyncSession, months: int) -> None:
+    """Tell the database's DELETE guard the configured retention (it holds six at least)."""
+    await session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(keep_months=months))
 
 
 async def iter_rows(
@@ -164,21 +182,3 @@ async def iter_rows(
     result = await session.stream_scalars(query)
     async for row in result:
         yield row
-
-
-async def verify(session: AsyncSession) -> VerifyResult:
-    """Walk the whole chain; name the first row whose content, link or sequence is wrong."""
-    prev_hash, expected_seq, checked = GENESIS, 1, 0
-    async for row in iter_rows(session):
-        fields = {k: getattr(row, k) for k in HASHED_FIELDS}
-        if row.seq != expected_seq:
-            return VerifyResult(checked, expected_seq, f"缺少第 {expected_seq} 条（已被删除）")
-        if row.prev_hash != prev_hash:
-            return VerifyResult(checked, row.seq, "与上一条的链接不符（前一条被改动或删除）")
-        if row_hash(prev_hash, fields) != row.hash:
-            return VerifyResult(checked, row.seq, "内容与哈希不符（该条被改动）")
-        prev_hash, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
-    head = await session.get(AuditHead, 1)
-    if head is not None and head.last_seq != checked:
-        return VerifyResult(checked, checked + 1, f"链尾应为第 {head.last_seq} 条，末尾记录被删除")
-    return VerifyResult(checked)

@@ -16,14 +16,25 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.core.private_files import private_dir, private_file, sqlite_files, touch_private
+from bot.store import audit
 from bot.store.sqlite_inline import creator
 
 
 def ensure_sqlite_dir(url: str) -> None:
-    """Create the directory of a file-based SQLite database."""
+    """Create the directory (0700) and file of a file-based SQLite database, owner-only.
+
+    SQLite creates -wal and -shm with the database file's mode, so creating the file 0600
+    first keeps all three private whatever the umask; existing ones are narrowed here too.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(str(parsed.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        database = Path(str(parsed.database)).expanduser()
+        private_dir(database.parent)
+        if not database.exists():
+            touch_private(database)
+        for path in sqlite_files(database):
+            private_file(path)
 
 
 def _sqlite_setup(engine: AsyncEngine, manual_checkpoints: bool) -> None:
@@ -97,6 +108,16 @@ async def checkpoint(engine: AsyncEngine, mode: str = "PASSIVE") -> bool:
     return True
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded values after commit (handlers read them to build replies)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, audit_key: bytes | None = None, old_keys: tuple[bytes, ...] = ()
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (handlers read them to build replies).
+
+    ``audit_key`` (bot/store/audit_key.py) travels in each session's ``info`` to the audit
+    chain, with the ``old_keys`` older rows were made with; only tests of the store itself go
+    without one.
+    """
+    info: dict[str, object] = {}
+    if audit_key is not None:
+        info = {audit.KEY_INFO: audit_key, audit.OLD_KEYS_INFO: old_keys}
+    return async_sessionmaker(engine, expire_on_commit=False, info=info)

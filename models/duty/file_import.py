@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.args import parse_date
 from bot.core.errors import UserError
+from bot.core.private_files import touch_private
 from models.directory.users import find_user
 from models.duty.records import DutySlot, SlotSpec
 from models.duty.settings import DutyConfig
@@ -95,13 +96,13 @@ def to_rows(slots: Sequence[DutySlot]) -> list[list[str]]:
 
 def write_rows(path: Path, rows: list[list[str]]) -> None:
     """Save rows as .csv (UTF-8 with BOM, for Excel) or .xlsx."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError("输出文件应以 .csv 或 .xlsx 结尾")
+    touch_private(path)  # owner-only whatever the umask: it names people
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle).writerows(rows)
         return
-    if path.suffix.lower() != ".xlsx":
-        raise UserError("输出文件应以 .csv 或 .xlsx 结尾")
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,17 @@ def test_files_go_under_the_data_dir_unless_configured(tmp_path: Path) -> None:
     assert files_dir(make_config(url, data_dir=str(tmp_path))) == tmp_path / "files"
     chosen = make_config(url, platforms={"console": {"files_dir": str(tmp_path / "out")}})
     assert files_dir(chosen) == tmp_path / "out"
+
+
+async def test_sent_files_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        console = ConsoleAdapter(io.StringIO(), files=tmp_path / "data" / "files")
+        await console.send(
+            "陈静", Reply("", attachment=Attachment("名单.csv", "text/csv", data=b"x"))
+        )
+    finally:
+        os.umask(old)
+    folder = tmp_path / "data" / "files"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((folder / "名单.csv").stat().st_mode) == 0o600

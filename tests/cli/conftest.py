@@ -25,7 +25,9 @@ def pinned_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The committed config.yaml, but for ``calendar.library_until``."""
     data = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
     data["calendar"]["library_until"] = LIBRARY_UNTIL
-    path = tmp_path_factory.mktemp("config") / "config.yaml"
+    folder = tmp_path_factory.mktemp("config")
+    data["audit"]["anchor_file"] = str(folder / "audit-anchors.log")
+    path = folder / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
 

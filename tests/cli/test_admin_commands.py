@@ -14,12 +14,18 @@ from bot.cli import app
 runner = CliRunner()
 
 
+def anchors_of(data_dir: Path) -> Path:
+    """The test's anchor file: outside its data directory, as doctor insists."""
+    return data_dir.parent / f"{data_dir.name}-state" / "audit-anchors.log"
+
+
 @pytest.fixture
 def invoke(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     config = tmp_path / "config.yaml"
     config.write_text(
         f"database:\n  url: sqlite+aiosqlite:///{tmp_path / 'bot.db'}\ndata_dir: {tmp_path}\n"
-        "channels: [全体, 防汛]\n",
+        "channels: [全体, 防汛]\n"
+        f"audit:\n  anchor_file: {anchors_of(tmp_path)}\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("DUTYBOT_CONFIG", str(config))

@@ -26,7 +26,8 @@ def test_committed_defaults_load() -> None:
         ({"timezone": "Mars/Olympus"}, "timezone：应为 IANA 时区名"),
         ({"database": {"url": "mysql://x"}}, "database.url：应以 sqlite+aiosqlite://"),
         ({"outbox": {"max_attempts": 0}}, "outbox.max_attempts"),
-        ({"audit": {"retention_days": 30}}, "audit.retention_days"),
+        ({"audit": {"retention_days": 200}}, "audit.retention_months: 6"),
+        ({"audit": {"retention_months": 5}}, "audit.retention_months：审计日志至少保存 6 个月"),
         ({"http": {"port": "eighty"}}, "http.port"),
         (  # an origin, not a URL: a path would match nothing
             {"platforms": {"dingtalk": {"session_webhook_origins": ["https://x.cn/robot"]}}},
@@ -47,6 +48,11 @@ def test_errors_name_the_key(data: dict[str, object], expected: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(data, env={})
     assert expected in str(caught.value)
+
+
+def test_audit_retention_is_counted_in_months_and_can_be_raised() -> None:
+    assert load_config(env={}).audit.retention_months == 6
+    assert parse_config({"audit": {"retention_months": 12}}, env={}).audit.retention_months == 12
 
 
 def test_secrets_and_url_come_from_the_environment() -> None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.core.messages import Reply, Target
-from bot.store import audit, outbox
+from bot.store import audit, audit_verify, outbox
 from bot.store.engine import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade
 from bot.store.outbox import OutboxMessage
@@ -44,7 +44,7 @@ async def test_fast_and_orm_paths_agree(sqlite_url: str) -> None:
                     )
                 )
             )
-            assert (await audit.verify(session)).ok
+            assert (await audit_verify.verify(session)).ok
         assert [r.next_attempt_at for r in rows] == [START, START + timedelta(minutes=1)]
         assert [r.payload for r in rows] == [
             Reply("测试", edit_key=f"e{n}").to_payload() for n in (0, 1)

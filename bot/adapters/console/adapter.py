@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.config import Config
 from bot.core.errors import DeliveryError
 from bot.core.messages import Attachment, ChatKind, IncomingMessage, Reply
+from bot.core.private_files import private_dir, touch_private
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -26,13 +27,13 @@ def files_dir(config: Config) -> Path:
 
 def _write(folder: Path, name: str, data: bytes) -> Path:
     """Write ``data`` as ``name`` in ``folder`` without overwriting an earlier file."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # 0700/0600 whatever the umask: sent files are personal data
     path = folder / name
     stem, suffix, n = path.stem, path.suffix, 1
     while path.exists():
         n += 1
         path = folder / f"{stem}-{n}{suffix}"
-    path.write_bytes(data)
+    touch_private(path).write_bytes(data)
     return path
 
 
