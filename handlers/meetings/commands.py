@@ -9,6 +9,7 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from handlers.supervision.args import NewTask, due_from
 from handlers.supervision.commands import create_item
 from models.deadlines.calendar import WorkCalendar
@@ -19,7 +20,7 @@ from models.directory import units as org_units
 from models.meetings import records as meetings
 from models.supervision.records import SOURCES
 
-router = Router("meetings")
+router = Router("meetings", UNSCOPED)
 LIST_LIMIT = 10
 
 

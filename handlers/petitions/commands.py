@@ -17,6 +17,7 @@ from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import Deadline, compute, weekday
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
+from models.petitions import SCOPE as PETITIONS_SCOPE
 from models.petitions.plan import replan
 from models.petitions.records import (
     CHANNELS,
@@ -29,7 +30,7 @@ from models.petitions.records import (
     who,
 )
 
-router = Router("petitions")
+router = Router("petitions", PETITIONS_SCOPE)
 STAFF = (Role.OFFICER, Role.SUPERVISOR)
 USAGE = (
     "用法：/petition_new 来访 申诉求决 王小明 13912345678 诉求内容"

@@ -8,11 +8,12 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.roles import Role
 from bot.core.routing import Router
+from models.petitions import SCOPE as PETITIONS_SCOPE
 from models.petitions.plan import running
 from models.petitions.records import Petition, get, may_see, open_items, who
 from models.petitions.settings import PETITIONS
 
-router = Router("petitions-view")
+router = Router("petitions-view", PETITIONS_SCOPE)
 VIEWERS = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.LIAISON, Role.ADMIN)
 LIST_LIMIT = 30
 
@@ -26,11 +27,9 @@ def _clock(item: Petition, ctx: HandlerContext) -> str:
     return f"，{ {'forward': '转办', 'conclude': '办结', 'stage': '意见'}[step] }期限 {day}{over}"
 
 
-def _visible(item: Petition, ctx: HandlerContext) -> bool:
-    """Liaisons see their own unit's petitions only."""
-    if ctx.me.roles - {Role.LIAISON}:
-        return True
-    return item.org is not None and item.org.name == ctx.me.org
+def _owners(item: Petition) -> list[str]:
+    """The unit a petition was forwarded to (none before forwarding)."""
+    return [item.org.name] if item.org else []
 
 
 @router.command(
@@ -44,7 +43,7 @@ async def petition_list(
 ) -> str:
     """Open petitions with the clock each is on."""
     unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
-    items = [i for i in await open_items(ctx.session) if _visible(i, ctx)]
+    items = [i for i in await open_items(ctx.session) if PETITIONS_SCOPE.sees(ctx.me, _owners(i))]
     if which in ("超期", "overdue"):
         items = [i for i in items if (c := running(i)) is not None and ctx.today > c[1]]
     if not items:
@@ -64,8 +63,7 @@ async def petition_list(
 async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
     """One petition, masked for roles that may not see the petitioner."""
     item = await get(ctx.session, item_id)
-    if not _visible(item, ctx):
-        return f"{item.label} 不是交办给 {ctx.me.org} 的事项，无权查看。"
+    PETITIONS_SCOPE.check(ctx.me, _owners(item), item.label)
     unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
     lines = [
         f"{item.label}（{item.status}）{_clock(item, ctx)}",

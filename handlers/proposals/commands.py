@@ -18,6 +18,7 @@ from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
+from models.proposals import SCOPE as PROPOSALS_SCOPE
 from models.proposals.plan import replan
 from models.proposals.records import (
     CODES,
@@ -30,7 +31,7 @@ from models.proposals.records import (
     record_reply,
 )
 
-router = Router("proposals")
+router = Router("proposals", PROPOSALS_SCOPE)
 USAGE = (
     "用法：/proposal_new 人大建议 第12号 县水利局 关于加固河堤的建议 [代表=王五] "
     "[协办=县林业局] [复杂=是] [交办日=2026-03-10]"

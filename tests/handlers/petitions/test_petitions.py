@@ -88,7 +88,7 @@ async def test_masking_follows_the_role(app: App, console: RecordingAdapter) -> 
     assert "王**" in await say(app, console, "李明", "信访 1")
     assert "仅限" in await say(app, console, "郑华", "信访 1")  # viewers do not see petitions
     # a liaison only sees petitions handed to their unit
-    assert "无权查看" in await say(app, console, "孙伟", "信访 1")
+    assert "不在您的查看范围" in await say(app, console, "孙伟", "信访 1")
     await say(app, console, "张三", "信访 转办 1 县水利局")
     assert "信访人：王** 139****5678" in await say(app, console, "孙伟", "信访 1")
 
