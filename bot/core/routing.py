@@ -38,8 +38,6 @@ class Route:
             audit log records the command and its outcome but not the arguments.
         scope: Whose objects it shows or acts on (bot/core/scope.py), declared by its router
             for the whole feature; a table refuses a route without one.
-        example: Arguments that make a working call (``{unit}``: a unit's name, ``{item}``: one
-            of that unit's objects), shown by /help and replayed by the permission matrix test.
     """
 
     name: str
@@ -51,7 +49,6 @@ class Route:
     group_only: bool = False
     personal: bool = False
     scope: Scope | None = None
-    example: str = ""
 
     @property
     def chats(self) -> frozenset[ChatKind]:
@@ -111,7 +108,6 @@ class Router:
         group_only: bool = False,
         personal: bool = False,
         scope: Scope | None = None,
-        example: str = "",
     ) -> Callable[[Handler], Handler]:
         """Register the decorated ``async def handler(ctx, *, arg: Annotated[...])``; ``scope``
         overrides the router's for this one command."""
@@ -128,7 +124,6 @@ class Router:
                     group_only,
                     personal,
                     scope or self.scope,
-                    example,
                 )
             )
             return func

@@ -193,8 +193,9 @@ async def petition_conclude(
 ) -> str:
     """Record the 处理意见书; the petitioner may ask for 复查 within the rule's window."""
     item = await get(ctx.session, item_id)
-    require(item, (Status.HANDLING,), "办结")
+    # whose it is first: another unit's liaison learns nothing of its state
     org_units.require_unit(ctx.me, [item.org.name if item.org else ""], item.label)
+    require(item, (Status.HANDLING,), "办结")
     record_opinion(item, opinion, text, ctx)
     item.status = Status.CONCLUDED.value
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)

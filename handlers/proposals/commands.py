@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from sqlalchemy import select
+
 from bot.core.args import Arg, parse_date
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
@@ -78,6 +80,16 @@ async def proposal_new(
     FORM.require(values, {"kind": "类别", "number": "编号", "unit": "单位", "title": "标题"})
     if values["kind"] not in KINDS:
         raise UserError(f"类别应为：{'、'.join(KINDS)}。{USAGE}")
+    twin = await ctx.session.scalar(
+        select(Proposal).where(
+            Proposal.kind == values["kind"], Proposal.number == values["number"]
+        )
+    )
+    if twin is not None:
+        raise UserError(
+            f"{values['kind']}{values['number']}已登记为 #{twin.id}，不能重复交办。"
+            f"查看：/proposal {twin.id}；如是另一件，请核对编号。"
+        )
     org = await org_units.find_org(ctx.session, values["unit"])
     co = [
         (await org_units.find_org(ctx.session, n)).name for n in split_list(values.get("co", ""))
