@@ -81,7 +81,7 @@ EXAMPLES: dict[str, str] = {
     "petition conclude": "{item} 支持 同意处理",
     "petition review": "{item}",
     "petition opinion": "{item} 维持 经复查维持原意见",
-    "petition list": "",
+    "petition list": "{unit}",
     "petition": "{item}",
     "instruct": "{item} 抓紧办理",
     "meeting new": "常务会 2026-11-26 第5次常务会议",

@@ -90,3 +90,22 @@ async def test_a_proposal_registered_twice_is_refused_with_its_number(county: Co
     assert outcome == "ok", reply
     reply, outcome = await ask(county, SUPERVISOR, text)
     assert outcome == "rejected" and "人大建议第77号已登记为 #3，不能重复交办" in reply
+
+
+async def test_petition_register_by_unit(county: County) -> None:
+    reply, outcome = await ask(county, LIAISON, f"信访 台账 {OTHER}")
+    assert outcome == "out_of_scope" and "王小明" not in reply and "王**" not in reply
+    reply, _ = await ask(county, caller(Role.OFFICER), f"信访 台账 {OTHER}")
+    assert f"{OTHER} 的信访台账（1 件）" in reply and OWN not in reply
+    reply, outcome = await ask(county, caller(Role.OFFICER), "信访 台账 火星局")
+    assert outcome == "rejected" and "没有单位「火星局」" in reply
+
+
+async def test_meeting_list_shows_a_liaison_its_own_units_decisions(county: County) -> None:
+    await ask(county, SUPERVISOR, "会议 新建 常务会 2026-12-20 第5次常务会议")
+    await ask(county, SUPERVISOR, f"会议 决定事项 1 {OWN} 抓好河道清淤")
+    await ask(county, SUPERVISOR, f"会议 决定事项 1 {OTHER} 整治人民路路灯")
+    reply, _ = await ask(county, LIAISON, "会议 列表")
+    assert "第5次常务会议" in reply and "河道清淤" in reply and "路灯" not in reply
+    reply, _ = await ask(county, SUPERVISOR, "会议 列表")
+    assert "河道清淤" in reply and "路灯" in reply
