@@ -71,12 +71,14 @@ class Scope:
         Raises:
             OutOfScope: the object belongs to another unit.
         """
-        if not self.sees(user, owners):
-            owner = owners[0] if owners and owners[0] else "其他单位"
-            raise OutOfScope(
-                f"{label}属于{owner}，不在您的查看范围（{user.org}）内。"
-                f"如需了解，请联系{owner}或督查室。"
-            )
+        if self.sees(user, owners):
+            return
+        if not owners or not owners[0]:
+            raise OutOfScope(f"{label}尚未交办给{user.org}，不在您的查看范围内。")
+        raise OutOfScope(
+            f"{label}属于{owners[0]}，不在您的查看范围（{user.org}）内。"
+            f"如需了解，请联系{owners[0]}或督查室。"
+        )
 
     def listing(self, user: UserInfo, asked: str | None) -> str | None:
         """The unit a list should show: what was asked for, or the caller's own unit.

@@ -42,7 +42,7 @@ def test_detail_of_another_units_object_names_the_owner_and_the_callers_scope() 
         "工单 12345-1（投诉）属于城关镇，不在您的查看范围（县水利局）内。"
     )
     assert isinstance(refused.value, UserError) and refused.value.outcome == "out_of_scope"
-    with pytest.raises(OutOfScope, match="属于其他单位"):
+    with pytest.raises(OutOfScope, match="信访 #2尚未交办给县水利局"):
         TICKETS.check(LIAISON, [], "信访 #2")
 
 
