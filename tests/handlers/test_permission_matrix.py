@@ -161,6 +161,13 @@ async def test_every_command_is_declared(county: County) -> None:
         assert isinstance(route.scope, Scope), route.name
         if "{" in EXAMPLES[route.name]:
             assert route.scope.noun in FACTORIES, f"{route.name}: no objects of its feature"
+        # the matrix sends the slash name; every Chinese form is the same route, so the same
+        # declaration answers it
+        arguments = _arguments(route, county.objects.get(route.scope.noun, {}).get(OWN))
+        for alias in route.aliases:
+            slash = "/" if alias.isascii() else ""  # bare English words are chat, not commands
+            found = table.match(f"{slash}{alias} {arguments}".strip())
+            assert found is not None and found.route is route, alias
 
 
 async def test_matrix(county: County) -> None:
