@@ -20,8 +20,9 @@ from bot.core.context import HandlerContext
 from bot.core.messages import ChatKind, IncomingMessage
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 
-bench_router = Router("bench")
+bench_router = Router("bench", UNSCOPED)
 
 
 @bench_router.command("ping", aliases=("测试",), roles=ANY_BOUND, help="往返测试")

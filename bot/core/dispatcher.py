@@ -46,9 +46,12 @@ def _as_replies(result: Any) -> list[Reply]:
 class _Refused(Exception):
     """A handler refused (UserError): undo its changes, then answer and audit on their own."""
 
-    def __init__(self, command: str, message: str, detail: dict[str, Any]) -> None:
+    def __init__(
+        self, command: str, message: str, detail: dict[str, Any], outcome: str = "rejected"
+    ) -> None:
         super().__init__(message)
         self.command, self.message, self.detail = command, message, detail
+        self.outcome = outcome
 
 
 class Dispatcher:
@@ -126,7 +129,7 @@ class Dispatcher:
         except _Refused as refused:
             # The handler's changes are gone with the rollback; record the refusal on its own.
             await self._record(
-                msg, now, refused.command, "rejected", refused.detail, Reply(refused.message)
+                msg, now, refused.command, refused.outcome, refused.detail, Reply(refused.message)
             )
         except Exception:
             log.exception("handling %s:%s failed, ref %s", msg.platform, msg.message_id, ref)
@@ -237,7 +240,8 @@ class Dispatcher:
             kwargs = bind_args(list(route.params), found.rest, ctx.today, route.usage)
             replies = _as_replies(await route.func(ctx, **kwargs))
         except UserError as exc:
-            raise _Refused(route.name, exc.message, self._detail(ctx, route, found.rest)) from None
+            detail = self._detail(ctx, route, found.rest)
+            raise _Refused(route.name, exc.message, detail, exc.outcome) from None
         detail = self._detail(ctx, route, found.rest)
         await self._finish(session, msg, now, user, route.name, ctx.outcome, detail, replies)
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """Bad input or a refused request. The message is shown as is; nothing was changed."""
+    """Bad input or a refused request. The message is shown as is; nothing was changed.
+
+    Attributes:
+        outcome: What the audit log records (``out_of_scope`` for bot.core.scope.OutOfScope).
+    """
+
+    outcome = "rejected"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -13,6 +13,7 @@ from bot.core.args import Param, params_of
 from bot.core.dialogs import DialogStep
 from bot.core.messages import ChatKind
 from bot.core.roles import Role, UserInfo, labels
+from bot.core.scope import Scope
 
 BIND_HINT = (
     "您好！您的账号尚未绑定，暂时无法使用此功能。\n"
@@ -35,6 +36,8 @@ class Route:
         group_only: Only makes sense inside a group chat.
         personal: Its arguments carry personal data (a petitioner's name and phone), so the
             audit log records the command and its outcome but not the arguments.
+        scope: Whose objects it shows or acts on (bot/core/scope.py), declared by its router
+            for the whole feature; a table refuses a route without one.
     """
 
     name: str
@@ -45,6 +48,12 @@ class Route:
     params: tuple[Param, ...]
     group_only: bool = False
     personal: bool = False
+    scope: Scope | None = None
+
+    @property
+    def chats(self) -> frozenset[ChatKind]:
+        """The chat kinds it answers in."""
+        return frozenset({ChatKind.GROUP}) if self.group_only else frozenset(ChatKind)
 
     @property
     def phrases(self) -> tuple[tuple[str, ...], ...]:
@@ -75,7 +84,7 @@ class Route:
                 f"抱歉，「{self.usage.split('（')[0]}」仅限{labels(self.roles)}使用，"
                 f"您当前的角色是{labels(user.roles)}。如需开通请联系管理员。"
             )
-        if self.group_only and chat is not ChatKind.GROUP:
+        if chat not in self.chats:
             return "rejected", "该命令需要在群聊中发送，请在要登记的群里使用。"
         return None
 
@@ -85,6 +94,7 @@ class Router:
     """A feature module's commands, registered with :meth:`command`."""
 
     name: str
+    scope: Scope | None = None
     routes: list[Route] = field(default_factory=list)
     dialogs: dict[str, DialogStep] = field(default_factory=dict)
 
@@ -97,8 +107,10 @@ class Router:
         help: str,
         group_only: bool = False,
         personal: bool = False,
+        scope: Scope | None = None,
     ) -> Callable[[Handler], Handler]:
-        """Register the decorated ``async def handler(ctx, *, arg: Annotated[...])``."""
+        """Register the decorated ``async def handler(ctx, *, arg: Annotated[...])``; ``scope``
+        overrides the router's for this one command."""
 
         def register(func: Handler) -> Handler:
             self.routes.append(
@@ -111,6 +123,7 @@ class Router:
                     tuple(params_of(func)),
                     group_only,
                     personal,
+                    scope or self.scope,
                 )
             )
             return func
@@ -141,6 +154,12 @@ class CommandTable:
     def __init__(self, routers: Iterable[Router]) -> None:
         routers = list(routers)
         self.routes: list[Route] = [r for router in routers for r in router.routes]
+        unscoped = [r.name for r in self.routes if r.scope is None]
+        if unscoped:
+            raise ValueError(
+                f"commands without an object scope: {', '.join(unscoped)} — give their Router a "
+                "scope (bot.core.scope.UNSCOPED when its objects belong to no unit)"
+            )
         self.dialogs: dict[str, DialogStep] = {}
         for router in routers:
             for kind, step in router.dialogs.items():

@@ -9,9 +9,10 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import outbox, outbox_admin
 
-router = Router("outbox")
+router = Router("outbox", UNSCOPED)
 
 
 @router.command(

@@ -19,13 +19,14 @@ from bot.core.errors import UserError
 from bot.core.messages import ChatKind, Reply, Target
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import outbox
 from models.broadcast import records as bc
 from models.broadcast.settings import BROADCAST
 from models.broadcast.state import record_ack
 from models.broadcast.summary import queue_summary
 
-router = Router("broadcast_ack")
+router = Router("broadcast_ack", UNSCOPED)
 _CODE = re.compile(rf"[{bc.ALPHABET}]{{{bc.CODE_LENGTH}}}")
 
 

@@ -15,6 +15,7 @@ from bot.core.errors import UserError
 from bot.core.messages import Button, Reply, Target
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import outbox
 from handlers.broadcast import cards
 from models.broadcast import records as bc
@@ -24,7 +25,7 @@ from models.broadcast.settings import BROADCAST
 from models.directory import binding
 from models.directory.users import users_with_role
 
-router = Router("broadcast")
+router = Router("broadcast", UNSCOPED)
 SENDERS = (Role.ADMIN, Role.LEADER, Role.OFFICER)
 MAX_PREVIEW = 30
 

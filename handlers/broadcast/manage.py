@@ -9,13 +9,14 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from handlers.broadcast import cards
 from models.broadcast import records as bc
 from models.broadcast.send import cancel
 from models.broadcast.state import progress
 from models.broadcast.summary import push_summary
 
-router = Router("broadcast_manage")
+router = Router("broadcast_manage", UNSCOPED)
 
 
 @router.command(

@@ -10,12 +10,13 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, describe, workday_answer
 from models.deadlines.settings import CALENDAR
 
-router = Router("deadlines")
+router = Router("deadlines", UNSCOPED)
 DOMAINS = ("信访", "建议提案", "12345", "督办")
 
 

@@ -11,10 +11,11 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.roles import ANY_BOUND, labels
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store.audit import AuditLog
 from models.directory import binding
 
-router = Router("bind")
+router = Router("bind", UNSCOPED)
 
 
 async def _recent_failures(ctx: HandlerContext) -> int:

@@ -9,9 +9,10 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from models.directory import groups
 
-router = Router("groups")
+router = Router("groups", UNSCOPED)
 
 
 @router.command(

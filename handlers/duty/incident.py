@@ -15,13 +15,14 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from models.duty import incident as duty_incident
 from models.duty.incident import Incident
 from models.duty.log import read_time
 from models.duty.settings import DUTY, DutyConfig
 from models.duty.triage import SEVERITIES
 
-router = Router("duty-incident")
+router = Router("duty-incident", UNSCOPED)
 STAFF = (Role.OFFICER, Role.LEADER, Role.ADMIN)
 _RECEIVED = re.compile(r"(?:接报|时间)\s*[=＝]\s*(\S+)")
 _NAMES = {"phone": "电话报告", "written": "书面报告"}

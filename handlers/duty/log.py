@@ -16,6 +16,7 @@ from bot.core.errors import UserError
 from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import outbox
 from handlers.duty.incident import deadline_text
 from models.duty import incident as duty_incident
@@ -27,7 +28,7 @@ from models.duty.log import FIELDS, KINDS, PROMPTS, DutyLog, read_time, strip_la
 from models.duty.settings import DUTY
 from models.duty.triage import Triager, at_least, casualties
 
-router = Router("duty-log")
+router = Router("duty-log", UNSCOPED)
 DIALOG = "duty-log"
 _ENGLISH = {english: chinese for chinese, english in KINDS.items()}
 

@@ -11,12 +11,13 @@ from bot.core.errors import UserError
 from bot.core.messages import ChatKind
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from handlers.duty import cards
 from models.duty import notify as duty_notify
 from models.duty import rollcall as duty_rollcall
 from models.duty.settings import DUTY
 
-router = Router("duty-rollcall")
+router = Router("duty-rollcall", UNSCOPED)
 
 
 @router.command(

@@ -10,12 +10,13 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.settings import CALENDAR
 from models.duty import records as duty
 from models.duty.rotation import KIND_LABELS, day_kind
 
-router = Router("duty")
+router = Router("duty", UNSCOPED)
 _WEEK = {"week", "本周", "这周", "一周"}
 _NEXT_WEEK = {"next", "下周"}
 WEEKDAYS = "一二三四五六日"

@@ -11,13 +11,14 @@ from bot.core.errors import UserError
 from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import outbox
 from models.duty import notify as duty_notify
 from models.duty import records as duty
 from models.duty import shift as duty_shift
 from models.duty.settings import DUTY
 
-router = Router("duty-shift")
+router = Router("duty-shift", UNSCOPED)
 TAKEOVER = Button(label="确认接班", command="确认接班")
 
 

@@ -14,6 +14,7 @@ from bot.core.errors import UserError
 from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import outbox
 from models.directory.users import find_user
 from models.duty import notify as duty_notify
@@ -22,7 +23,7 @@ from models.duty.records import DutySlot
 from models.duty.settings import DUTY
 from models.duty.swap import DutySwap, SwapStatus, get, open_for
 
-router = Router("duty-swap")
+router = Router("duty-swap", UNSCOPED)
 
 
 def _buttons(swap_id: int, yes: tuple[str, str], no: tuple[str, str]) -> tuple[tuple[Button, ...]]:

@@ -9,8 +9,9 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import labels
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 
-router = Router("help")
+router = Router("help", UNSCOPED)
 
 
 @router.command("help", aliases=("帮助",), help="查看您可以使用的命令")

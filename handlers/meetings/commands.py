@@ -16,10 +16,11 @@ from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
+from models.meetings import SCOPE as MEETINGS_SCOPE
 from models.meetings import records as meetings
 from models.supervision.records import SOURCES
 
-router = Router("meetings")
+router = Router("meetings", MEETINGS_SCOPE)
 LIST_LIMIT = 10
 
 
@@ -130,10 +131,13 @@ def _default_due(ctx: HandlerContext, meeting: meetings.Meeting) -> str:
 
 
 @router.command(
-    "meeting list", aliases=("会议 列表",), roles=ANY_BOUND, help="最近的会议及决定事项"
+    "meeting list",
+    aliases=("会议 列表",),
+    roles=ANY_BOUND,
+    help="最近的会议及决定事项（联络员看本单位的）",
 )
 async def meeting_list(ctx: HandlerContext) -> str:
-    """Recent meetings with each decision's 督办 number."""
+    """Recent meetings with each decision's 督办 number (a liaison: its own unit's decisions)."""
     found = await meetings.recent(ctx.session, LIST_LIMIT)
     if not found:
         return "尚无会议。登记：/meeting_new 常务会 日期 名称"
@@ -144,5 +148,6 @@ async def meeting_list(ctx: HandlerContext) -> str:
             f"  {i}. {d.org.name}：{d.content}"
             + (f" → 督办 #{d.task_id}" if d.task_id else "（未转督办）")
             for i, d in enumerate(meeting.decisions, 1)
+            if MEETINGS_SCOPE.sees(ctx.me, [d.org.name])
         ]
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import Deadline, compute, weekday
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
+from models.petitions import SCOPE as PETITIONS_SCOPE
 from models.petitions.plan import replan
 from models.petitions.records import (
     CHANNELS,
@@ -32,7 +33,7 @@ from models.petitions.records import (
 )
 from models.petitions.settings import PETITIONS
 
-router = Router("petitions")
+router = Router("petitions", PETITIONS_SCOPE)
 STAFF = (Role.OFFICER, Role.SUPERVISOR)
 USAGE = (
     "用法：/petition_new 来访 申诉求决 王小明 13912345678 诉求内容"
@@ -184,8 +185,9 @@ async def petition_conclude(
 ) -> str:
     """Record the 处理意见书; the petitioner may ask for 复查 within the rule's window."""
     item = await get(ctx.session, item_id)
-    require(item, (Status.HANDLING,), "办结")
+    # whose it is first: another unit's liaison learns nothing of its state
     org_units.require_unit(ctx.me, [item.org.name if item.org else ""], item.label)
+    require(item, (Status.HANDLING,), "办结")
     if item.accepted_on is None:
         raise UserError(f"{item.label} 尚未受理，请先 /petition_accept {item.id}")
     record_opinion(item, opinion, text, ctx)

@@ -14,10 +14,11 @@ from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
 from models.deadlines.settings import CALENDAR
+from models.petitions import SCOPE as PETITIONS_SCOPE
 from models.petitions.plan import replan
 from models.petitions.records import Status, get, require
 
-router = Router("petitions-review")
+router = Router("petitions-review", PETITIONS_SCOPE)
 # state → (next state, name, rule for the request window, rule for the opinion)
 STAGES = {
     Status.CONCLUDED: (Status.REVIEW, "复查", "petition.review_request", "petition.review"),

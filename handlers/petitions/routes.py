@@ -17,11 +17,12 @@ from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
+from models.petitions import SCOPE as PETITIONS_SCOPE
 from models.petitions.plan import replan
 from models.petitions.records import REPORT_CLASS, Status, get, may_extend, require
 from models.petitions.settings import PETITIONS
 
-router = Router("petitions-routes")
+router = Router("petitions-routes", PETITIONS_SCOPE)
 
 
 @router.command(
@@ -32,13 +33,14 @@ router = Router("petitions-routes")
 )
 async def petition_accept(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
     """The handling unit accepts the item; the §34 clock starts today."""
+    item = await get(ctx.session, item_id)
+    # whose it is first: another unit's liaison learns nothing of its state
+    org_units.require_unit(ctx.me, [item.org.name if item.org else ""], item.label)
     if PETITIONS.of(ctx.config).conclude_from != "accept":
         raise UserError(
             "本县办结期限自转办之日起算（petitions.conclude_from: forward），无需登记受理。"
         )
-    item = await get(ctx.session, item_id)
     require(item, (Status.HANDLING,), "受理")
-    org_units.require_unit(ctx.me, [item.org.name if item.org else ""], item.label)
     if item.accepted_on is not None:
         raise UserError(f"{item.label} 已于 {item.accepted_on} 受理，办结期限 {item.conclude_due}")
     rule = ctx.config.rules["petition.conclude"]
@@ -66,6 +68,7 @@ async def petition_extend(
 ) -> str:
     """Extend the 60-day clock (§34); the rule's maximum caps the total."""
     item = await get(ctx.session, item_id)
+    PETITIONS_SCOPE.check(ctx.me, [item.org.name if item.org else ""], item.label)
     settings = PETITIONS.of(ctx.config)
     if not may_extend(ctx.me, item, settings.extension_roles, settings.extension_holders):
         raise UserError(

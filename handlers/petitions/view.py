@@ -8,11 +8,13 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.roles import Role
 from bot.core.routing import Router
+from models.directory.units import find_org
+from models.petitions import SCOPE as PETITIONS_SCOPE
 from models.petitions.plan import running
 from models.petitions.records import Petition, get, may_see, open_items, who
 from models.petitions.settings import PETITIONS
 
-router = Router("petitions-view")
+router = Router("petitions-view", PETITIONS_SCOPE)
 VIEWERS = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.LIAISON, Role.ADMIN)
 LIST_LIMIT = 30
 
@@ -27,29 +29,31 @@ def _clock(item: Petition, ctx: HandlerContext) -> str:
     return f"，{name}期限 {day}{over}"
 
 
-def _visible(item: Petition, ctx: HandlerContext) -> bool:
-    """Liaisons see their own unit's petitions only."""
-    if ctx.me.roles - {Role.LIAISON}:
-        return True
-    return item.org is not None and item.org.name == ctx.me.org
+def _owners(item: Petition) -> list[str]:
+    """The unit a petition was forwarded to (none before forwarding)."""
+    return [item.org.name] if item.org else []
 
 
 @router.command(
     "petition list",
     aliases=("信访 台账", "信访 列表"),
     roles=VIEWERS,
-    help="信访台账：信访 台账 [超期]（联络员只看本单位）",
+    help="信访台账：信访 台账 [单位名|超期]（联络员只看本单位）",
 )
 async def petition_list(
-    ctx: HandlerContext, *, which: Annotated[str | None, Arg("超期")] = None
+    ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期")] = None
 ) -> str:
-    """Open petitions with the clock each is on."""
+    """Open petitions (of one unit) with the clock each is on."""
     unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
-    items = [i for i in await open_items(ctx.session) if _visible(i, ctx)]
+    unit = PETITIONS_SCOPE.listing(ctx.me, None if which in (None, "超期", "overdue") else which)
+    if unit:
+        unit = (await find_org(ctx.session, unit)).name
+    items = [i for i in await open_items(ctx.session) if unit is None or _owners(i) == [unit]]
     if which in ("超期", "overdue"):
         items = [i for i in items if (c := running(i)) is not None and ctx.today > c[1]]
+    title = f"{unit} 的信访台账" if unit else "信访台账"
     if not items:
-        return "信访台账：无。"
+        return f"{title}：无。"
     lines = [
         f"#{i.id} {i.category} {who(i, unmasked)} — {i.status}"
         + (f"，{i.org.name}" if i.org else "")
@@ -58,15 +62,14 @@ async def petition_list(
     ]
     if len(items) > LIST_LIMIT:
         lines.append(f"……另有 {len(items) - LIST_LIMIT} 件")
-    return f"信访台账（{len(items)} 件）：\n" + "\n".join(lines) + "\n详情：/petition 编号"
+    return f"{title}（{len(items)} 件）：\n" + "\n".join(lines) + "\n详情：/petition 编号"
 
 
 @router.command("petition", aliases=("信访",), roles=VIEWERS, help="查看一件信访事项")
 async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
     """One petition, masked for roles that may not see the petitioner."""
     item = await get(ctx.session, item_id)
-    if not _visible(item, ctx):
-        return f"{item.label} 不是交办给 {ctx.me.org} 的事项，无权查看。"
+    PETITIONS_SCOPE.check(ctx.me, _owners(item), item.label)
     unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
     lines = [
         f"{item.label}（{item.status}）{_clock(item, ctx)}",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from sqlalchemy import select
+
 from bot.core.args import Arg, parse_date
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
@@ -18,6 +20,7 @@ from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
+from models.proposals import SCOPE as PROPOSALS_SCOPE
 from models.proposals.plan import replan
 from models.proposals.records import (
     CODES,
@@ -32,7 +35,7 @@ from models.proposals.records import (
     rule_id,
 )
 
-router = Router("proposals")
+router = Router("proposals", PROPOSALS_SCOPE)
 USAGE = (
     "用法：/proposal_new 人大建议 第12号 县水利局 关于加固河堤的建议 [代表=王五] "
     "[协办=县林业局] [复杂=是] [交办日=2026-03-10]"
@@ -79,6 +82,16 @@ async def proposal_new(
     FORM.require(values, {"kind": "类别", "number": "编号", "unit": "单位", "title": "标题"})
     if values["kind"] not in KINDS:
         raise UserError(f"类别应为：{'、'.join(KINDS)}。{USAGE}")
+    twin = await ctx.session.scalar(
+        select(Proposal).where(
+            Proposal.kind == values["kind"], Proposal.number == values["number"]
+        )
+    )
+    if twin is not None:
+        raise UserError(
+            f"{values['kind']}{values['number']}已登记为 #{twin.id}，不能重复交办。"
+            f"查看：/proposal {twin.id}；如是另一件，请核对编号。"
+        )
     org = await org_units.find_org(ctx.session, values["unit"])
     co = [
         (await org_units.find_org(ctx.session, n)).name for n in split_list(values.get("co", ""))

@@ -6,14 +6,15 @@ from typing import Annotated
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
-from bot.core.roles import ANY_BOUND, Role
+from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
 from models.directory import units as org_units
+from models.proposals import SCOPE as PROPOSALS_SCOPE
 from models.proposals.kpi import kpis
 from models.proposals.records import CODES, UNRATED, Proposal, Status, all_items, get
 from models.proposals.settings import PROPOSALS
 
-router = Router("proposals-view")
+router = Router("proposals-view", PROPOSALS_SCOPE)
 LIST_LIMIT = 30
 
 
@@ -31,21 +32,22 @@ def _line(item: Proposal, today_over: bool) -> str:
     "proposal list",
     aliases=("建议提案 台账", "建议提案 列表"),
     roles=ANY_BOUND,
-    help="建议提案台账及见面率、沟通率、按期办复率、办结率、满意率：建议提案 台账 [单位名|超期]",
+    help="建议提案台账及各项比率：建议提案 台账 [单位名|超期]（联络员只看本单位）",
 )
 async def proposal_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期")] = None
 ) -> str:
     """The register, filtered by unit or overdue, with the KPIs of what it shows."""
     unit = which if which not in (None, "超期", "overdue") else None
-    if which is None and Role.LIAISON in ctx.me.roles and Role.SUPERVISOR not in ctx.me.roles:
-        unit = ctx.me.org
+    unit = PROPOSALS_SCOPE.listing(ctx.me, unit)  # liaisons: their own unit's, 超期 included
     org = await org_units.find_org(ctx.session, unit) if unit else None
     items = await all_items(ctx.session, org.id if org else None)
     owed = (Status.HANDLING, Status.REDO)
     over = {i.id for i in items if i.status in owed and i.current_due < ctx.today}
-    shown = [i for i in items if i.id in over] if which in ("超期", "overdue") else items
-    title = f"{org.name} 的建议提案" if org else ("超期建议提案" if which else "建议提案台账")
+    overdue = which in ("超期", "overdue")
+    shown = [i for i in items if i.id in over] if overdue else items
+    title = f"{org.name} 的" if org else ""
+    title += "超期建议提案" if overdue else ("建议提案" if org else "建议提案台账")
     if not shown:
         return f"{title}：无。"
     lines = [_line(i, i.id in over) for i in shown[:LIST_LIMIT]]
@@ -59,16 +61,19 @@ async def proposal_list(
     "proposal stats",
     aliases=("建议提案 统计",),
     roles=ANY_BOUND,
-    help="建议提案见面率、沟通率、按期办复率、办结率、满意率，全县及分单位",
+    help="建议提案见面率、沟通率、按期办复率、办结率、满意率，全县及分单位（联络员看本单位）",
 )
 async def proposal_stats(ctx: HandlerContext) -> str:
-    """KPIs for the county and for each lead unit."""
-    items = await all_items(ctx.session)
+    """KPIs for the county and for each lead unit (a liaison's: their own unit's only)."""
+    own = PROPOSALS_SCOPE.units(ctx.me)
+    org = await org_units.find_org(ctx.session, own) if own else None
+    items = await all_items(ctx.session, org.id if org else None)
     if not items:
-        return "尚无建议提案。登记：/proposal_new"
+        return f"{own}尚无建议提案。" if own else "尚无建议提案。登记：/proposal_new"
     settings = PROPOSALS.of(ctx.config)
     total = kpis(items, ctx.today, settings)
-    lines = [f"建议提案办理情况（共 {total.items} 件）", *total.lines(), "分单位："]
+    head = f"{own}建议提案办理情况" if own else "建议提案办理情况"
+    lines = [f"{head}（共 {total.items} 件）", *total.lines(), "分单位："]
     units: dict[str, list[Proposal]] = {}
     for item in items:
         units.setdefault(item.lead_org.name, []).append(item)
@@ -87,6 +92,7 @@ async def proposal_stats(ctx: HandlerContext) -> str:
 async def proposal_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
     """One item's dates, answer and rating."""
     item = await get(ctx.session, item_id)
+    PROPOSALS_SCOPE.check(ctx.me, [item.lead_org.name, *item.co_orgs], item.label)
     lines = [
         f"#{item.id} {item.label}（{item.status}）",
         f"提出人：{item.proposer or '未登记'}；承办：{item.lead_org.name}"

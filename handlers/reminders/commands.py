@@ -11,10 +11,11 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.core.when import split_when
 from bot.store import due
 
-router = Router("remind")
+router = Router("remind", UNSCOPED)
 MAX_PENDING = 50
 
 

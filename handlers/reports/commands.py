@@ -10,10 +10,11 @@ from bot.core.errors import UserError
 from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from models.reports.export import FileFormat, attachment, caption
 from models.reports.report import Period, as_text, build
 
-router = Router("reports")
+router = Router("reports", UNSCOPED)
 
 _PERIODS: dict[str, Period] = {"week": "week", "周": "week", "month": "month", "月": "month"}
 _FORMATS: dict[str, FileFormat] = {

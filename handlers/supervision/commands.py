@@ -17,11 +17,12 @@ from models.deadlines.compute import end_of_day, weekday
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import OrgUnit
+from models.supervision import SCOPE as SUPERVISION_SCOPE
 from models.supervision import records as supervision
 from models.supervision.plan import next_feedback, open_item, replan
 from models.supervision.records import Status, SupervisionItem
 
-router = Router("supervision")
+router = Router("supervision", SUPERVISION_SCOPE)
 
 
 async def create_item(

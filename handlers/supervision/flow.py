@@ -12,11 +12,12 @@ from bot.core.routing import Router
 from handlers import notify
 from handlers.supervision.commands import first_feedback
 from models.directory import units as org_units
+from models.supervision import SCOPE as SUPERVISION_SCOPE
 from models.supervision import records as supervision
 from models.supervision.plan import replan
 from models.supervision.records import SupervisionItem
 
-router = Router("supervision-flow")
+router = Router("supervision-flow", SUPERVISION_SCOPE)
 
 
 def _own(ctx: HandlerContext, item: SupervisionItem, *, co_ok: bool = False) -> None:

@@ -19,9 +19,10 @@ from handlers.supervision.commands import create_item
 from models.directory import units as org_units
 from models.petitions import records as petitions
 from models.proposals import records as proposals
+from models.supervision import SCOPE as SUPERVISION_SCOPE
 from models.supervision import records as supervision
 
-router = Router("instructions")
+router = Router("instructions", SUPERVISION_SCOPE)
 USAGE = (
     "用法：/instruct 信访3 县水利局 10工作日 请水利局依法妥善处理 [领导=李明]\n"
     "对象可为 信访N、建议提案N、督办N，或任意文号（如 来文〔2026〕12号、12345:工单号）"

@@ -8,17 +8,18 @@ from sqlalchemy import select
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
-from bot.core.roles import ANY_BOUND, Role
+from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import before
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import User
+from models.supervision import SCOPE as SUPERVISION_SCOPE
 from models.supervision import records as supervision
 from models.supervision.records import OPEN, Status, SupervisionItem
 
-router = Router("supervision-view")
+router = Router("supervision-view", SUPERVISION_SCOPE)
 _OVERDUE = ("overdue", "超期")
 _DUE_SOON = ("due-soon", "临期")
 LIST_LIMIT = 30  # a chat message stays readable; the rest is counted
@@ -37,7 +38,7 @@ def _line(item: SupervisionItem) -> str:
     "task list",
     aliases=("督办 列表", "督办 台账"),
     roles=ANY_BOUND,
-    help="督办台账：督办 列表 [单位名|超期|临期]（联络员默认看本单位）",
+    help="督办台账：督办 列表 [单位名|超期|临期]（联络员只看本单位）",
 )
 async def task_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期|临期")] = None
@@ -46,10 +47,17 @@ async def task_list(
     listed = [*OPEN, Status.REVIEW]  # 待审核 stays on the list until the supervisor decides
     query = select(SupervisionItem).where(SupervisionItem.status.in_([s.value for s in listed]))
     query = query.order_by(SupervisionItem.due_date, SupervisionItem.id)
-    title = "在办督办事项"
+    # 超期/临期 and a unit name all stay inside what the caller may see (liaisons: own unit)
+    asked = None if which in (*_OVERDUE, *_DUE_SOON) else which
+    unit = SUPERVISION_SCOPE.listing(ctx.me, asked)
+    of = ""
+    if unit:
+        org = await org_units.find_org(ctx.session, unit)
+        query, of = query.where(SupervisionItem.lead_org_id == org.id), f"{org.name} 的"
     if which in _OVERDUE:
-        query, title = query.where(SupervisionItem.due_date < ctx.today), "超期督办事项"
-    elif which in _DUE_SOON:
+        query = query.where(SupervisionItem.due_date < ctx.today)
+        return _render(f"{of}超期督办事项", list(await ctx.session.scalars(query)))
+    if which in _DUE_SOON:
         cal = WorkCalendar(CALENDAR.of(ctx.config))
         rule = ctx.config.rules["supervision.due_soon"]
         items = [
@@ -57,17 +65,8 @@ async def task_list(
             for i in await ctx.session.scalars(query.where(SupervisionItem.due_date >= ctx.today))
             if before(i.due_date, rule, cal) <= ctx.today
         ]
-        return _render(f"临期督办事项（{rule.amount}{rule.unit}内到期）", items)
-    else:
-        unit = which
-        if unit is None and Role.LIAISON in ctx.me.roles and Role.SUPERVISOR not in ctx.me.roles:
-            unit = ctx.me.org
-        if unit:
-            org = await org_units.find_org(ctx.session, unit)
-            query, title = (
-                query.where(SupervisionItem.lead_org_id == org.id),
-                f"{org.name} 的督办事项",
-            )
+        return _render(f"{of}临期督办事项（{rule.amount}{rule.unit}内到期）", items)
+    title = f"{of}督办事项" if of else "在办督办事项"
     return _render(title, list(await ctx.session.scalars(query)))
 
 
@@ -84,6 +83,7 @@ def _render(title: str, items: list[SupervisionItem]) -> str:
 async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
     """The item's file: fields, card, escalation and every step taken."""
     item = await supervision.get(ctx.session, item_id)
+    SUPERVISION_SCOPE.check(ctx.me, [item.lead_org.name, *item.co_orgs], item.label)
     names = {
         u.id: u.name
         for u in await ctx.session.scalars(

@@ -14,15 +14,17 @@ from bot.core.errors import UserError
 from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
+from bot.core.scope import OutOfScope
 from handlers.tickets.cards import sign_button
 from models.directory import units as org_units
 from models.directory.users import OrgUnit
+from models.tickets import SCOPE as TICKETS_SCOPE
 from models.tickets.plan import due_text, soon_from
 from models.tickets.records import HANDLING, OPEN, Status, Ticket, get
 from models.tickets.search import search, split_query, teach
 from models.tickets.settings import TICKETS
 
-router = Router("tickets")
+router = Router("tickets", TICKETS_SCOPE)
 VIEWERS = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.LIAISON, Role.ADMIN)
 LIST_LIMIT = 20
 _NUMBER = re.compile(r"[0-9A-Za-z]+(?:-[0-9A-Za-z]+)+|\d{4,}")
@@ -51,9 +53,7 @@ def left(deadline: datetime, now: datetime) -> str:
 
 def may_view(ctx: HandlerContext, ticket: Ticket) -> None:
     """Liaisons see their own unit's tickets only (callers' data stays in the unit)."""
-    if ctx.me.roles - {Role.LIAISON}:
-        return
-    org_units.require_unit(ctx.me, [ticket.unit, *ticket.co_orgs], ticket.label)
+    TICKETS_SCOPE.check(ctx.me, [ticket.unit, *ticket.co_orgs], ticket.label)
 
 
 async def card(ctx: HandlerContext, ticket: Ticket) -> Reply:
@@ -116,14 +116,18 @@ async def _found(ctx: HandlerContext, words: str) -> str:
     if not split_query(words):
         raise UserError("请给出关键词，例如：工单 搜索 路灯 不亮")
     teach(TICKETS.of(ctx.config).dictionary)
-    ids = await search(ctx.session, words, limit=LIST_LIMIT)
+    unit = TICKETS_SCOPE.units(ctx.me)
+    ids = await search(ctx.session, words, limit=LIST_LIMIT, unit=unit)
     if not ids:
+        if unit is not None and await search(ctx.session, words, limit=1):
+            raise OutOfScope(
+                f"含「{words}」的工单都不属于{unit}，不在您的查看范围内。"
+                "联络员只能查看本单位承办或协办的工单。"
+            )
         return f"没有找到含「{words}」的工单。可换个说法或少写几个字再试。"
     rows = await ctx.session.scalars(select(Ticket).where(Ticket.id.in_(ids)))
     by_id = {t.id: t for t in rows}
     tickets = [by_id[i] for i in ids]
-    if Role.LIAISON in ctx.me.roles and not ctx.me.roles - {Role.LIAISON}:
-        tickets = [t for t in tickets if ctx.me.org in (t.unit, *t.co_orgs)]
     lines = [f"🔎 含「{words}」的工单（新的在前，最多 {LIST_LIMIT} 张）："]
     lines += [f"· {t.number} {t.status} {t.unit}：{t.content[:30]}" for t in tickets]
     return "\n".join(lines)
@@ -181,8 +185,7 @@ async def tickets_due_soon(
 
 
 async def _listing(ctx: HandlerContext, overdue: bool, unit: str | None) -> str:
-    if unit is None and Role.LIAISON in ctx.me.roles and not ctx.me.roles - {Role.LIAISON}:
-        unit = ctx.me.org
+    unit = TICKETS_SCOPE.listing(ctx.me, unit)
     query = select(Ticket).where(Ticket.status.in_([s.value for s in OPEN]))
     if unit:
         org = await org_units.find_org(ctx.session, unit)

@@ -18,11 +18,12 @@ from models.deadlines.compute import compute
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import users_with_role
+from models.tickets import SCOPE as TICKETS_SCOPE
 from models.tickets import webhook
 from models.tickets.plan import due_text, extend, replan
 from models.tickets.records import OPEN, Ticket, get, log, step
 
-router = Router("tickets-flow")
+router = Router("tickets-flow", TICKETS_SCOPE)
 STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 CHASERS = (Role.LEADER, Role.SUPERVISOR, Role.ADMIN)
 

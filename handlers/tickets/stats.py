@@ -12,10 +12,11 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
+from models.tickets import SCOPE as TICKETS_SCOPE
 from models.tickets.kpi import anonymise, period_kpis
 from models.tickets.records import Ticket
 
-router = Router("tickets-stats")
+router = Router("tickets-stats", TICKETS_SCOPE)
 STAFF = (Role.OFFICER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
 
 

@@ -7,13 +7,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.errors import UserError
 from bot.core.roles import Role, UserInfo
+from bot.core.scope import OutOfScope
 from models.directory.users import OrgUnit, User, UserRole
 
 
 def require_unit(me: UserInfo, units: list[str], label: str) -> None:
-    """Only people of the handling unit(s) may act on an item."""
+    """Only people of the handling unit(s) may act on an item (whatever they may see)."""
     if me.org not in units:
-        raise UserError(f"{label} 由 {units[0]} 承办，您（{me.org}）不能办理此项。")
+        raise OutOfScope(f"{label} 由 {units[0]} 承办，您（{me.org}）不能办理此项。")
 
 
 async def unit_people(session: AsyncSession, org_id: int, role: Role) -> list[User]:

@@ -63,19 +63,32 @@ def split_query(query: str) -> list[str]:
     return [w for w in query.split() if w]
 
 
-async def search(session: AsyncSession, query: str, *, limit: int = 20) -> list[int]:
+async def search(
+    session: AsyncSession, query: str, *, limit: int = 20, unit: str | None = None
+) -> list[int]:
     """Ids of tickets whose number, content or address holds every word of ``query``, newest
-    first.
+    first; with ``unit``, only tickets that unit leads or helps with (a liaison's scope).
 
     "Newest" is registration order (the id), which an index can walk backwards without sorting.
     """
     words = split_query(query)
     if not words:
         return []
-    found = await _by_words(session, words, limit)
+    found = await _by_words(session, words, limit, unit)
     if found:
         return found
-    return await scan(session, words, limit=limit)
+    return await scan(session, words, limit=limit, unit=unit)
+
+
+def _unit_clause(unit: str | None, params: dict[str, object]) -> str:
+    """`` AND`` the ticket is led by or co-handled by ``unit`` (co_orgs is a JSON list)."""
+    if unit is None:
+        return ""
+    params["unit"], params["unit_json"] = unit, f'%"{unit}"%'
+    return (
+        " AND (t.lead_org_id IN (SELECT o.id FROM org_units o WHERE o.name = :unit)"
+        " OR t.co_orgs LIKE :unit_json)"
+    )
 
 
 def _literal(words: Sequence[str], pg: bool, params: dict[str, object]) -> list[str]:
@@ -87,13 +100,15 @@ def _literal(words: Sequence[str], pg: bool, params: dict[str, object]) -> list[
     return clauses
 
 
-async def _by_words(session: AsyncSession, words: Sequence[str], limit: int) -> list[int]:
+async def _by_words(
+    session: AsyncSession, words: Sequence[str], limit: int, unit: str | None
+) -> list[int]:
     tokens = list(dict.fromkeys(t for w in words for t in query_tokens(w)))
     if not tokens:
         return []
     pg = is_postgres(session)
     params: dict[str, object] = {"limit": limit}
-    where = " AND ".join(_literal(words, pg, params))
+    where = " AND ".join(_literal(words, pg, params)) + _unit_clause(unit, params)
     if pg:
         params["q"] = " & ".join(_ts_quote(t) for t in tokens)
         sql = (
@@ -109,7 +124,9 @@ async def _by_words(session: AsyncSession, words: Sequence[str], limit: int) -> 
     return list((await session.execute(text(sql), params)).scalars())
 
 
-async def scan(session: AsyncSession, words: Sequence[str], *, limit: int = 20) -> list[int]:
+async def scan(
+    session: AsyncSession, words: Sequence[str], *, limit: int = 20, unit: str | None = None
+) -> list[int]:
     """The substring scan: every word a literal part of content or address (also the baseline)."""
     params: dict[str, object] = {"limit": limit}
     clauses = []
@@ -120,9 +137,8 @@ async def scan(session: AsyncSession, words: Sequence[str], *, limit: int = 20) 
         clauses.append(
             f"lower(t.number || ' ' || t.content || ' ' || t.address) LIKE :p{i} ESCAPE '\\'"
         )
-    sql = (
-        f"SELECT t.id FROM tickets t WHERE {' AND '.join(clauses)} ORDER BY t.id DESC LIMIT :limit"
-    )
+    where = " AND ".join(clauses) + _unit_clause(unit, params)
+    sql = f"SELECT t.id FROM tickets t WHERE {where} ORDER BY t.id DESC LIMIT :limit"
     return list((await session.execute(text(sql), params)).scalars())
 
 

@@ -16,10 +16,11 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
 
-router = Router("quiz")
+router = Router("quiz", UNSCOPED)
 
 
 @router.command("quiz", aliases=("问答",), roles=ANY_BOUND, help="两道题")
@@ -98,7 +99,7 @@ async def test_cancel_slash_and_expiry(
 def test_a_dialog_kind_declared_twice_is_an_error() -> None:
     from bot.core.routing import CommandTable
 
-    other = Router("other")
+    other = Router("other", UNSCOPED)
     other.dialog("quiz")(step)
     with pytest.raises(ValueError, match="dialog kind 'quiz' declared twice"):
         CommandTable([router, other])

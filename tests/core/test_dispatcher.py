@@ -11,6 +11,7 @@ from bot.app import App
 from bot.core import secrecy
 from bot.core.context import HandlerContext
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import due
 from bot.store.audit import AuditLog
 from bot.store.inbox import InboxMessage
@@ -138,7 +139,7 @@ async def test_handler_crash_becomes_polite_reply_with_reference(
 ) -> None:
     from tests.conftest import make_config
 
-    router = Router("boom")
+    router = Router("boom", UNSCOPED)
 
     @router.command("boom", aliases=("爆炸",), help="fails")
     async def boom(ctx: HandlerContext) -> str:

@@ -12,8 +12,9 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import CommandTable, Router
+from bot.core.scope import UNSCOPED
 
-router = Router("t")
+router = Router("t", UNSCOPED)
 TODAY = date(2026, 11, 26)
 
 
@@ -79,7 +80,7 @@ def test_suggestions_respect_roles() -> None:
 
 
 def test_duplicate_phrases_are_refused() -> None:
-    other = Router("o")
+    other = Router("o", UNSCOPED)
 
     @other.command("值班", help="dup")
     async def dup(ctx: HandlerContext) -> None: ...

@@ -20,6 +20,7 @@ from bot.core.context import HandlerContext
 from bot.core.errors import DeliveryError
 from bot.core.messages import Attachment, Reply, Target
 from bot.core.routing import Router
+from bot.core.scope import UNSCOPED
 from bot.store import outbox, outbox_admin, outbox_files
 from bot.store.inbox import InboxMessage
 from bot.store.outbox import OutboxMessage, OutboxStatus
@@ -32,7 +33,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 drawn_in: list[dict[str, object]] = []
 
-router = Router("files")
+router = Router("files", UNSCOPED)
 
 
 @router.command("chart", help="draws a picture after the transaction")

@@ -94,7 +94,7 @@ async def test_masking_follows_the_role(app: App, console: RecordingAdapter) -> 
     assert "王**" in await say(app, console, "李明", "信访 1")
     assert "仅限" in await say(app, console, "郑华", "信访 1")  # viewers do not see petitions
     # a liaison only sees petitions handed to their unit
-    assert "无权查看" in await say(app, console, "孙伟", "信访 1")
+    assert "不在您的查看范围" in await say(app, console, "孙伟", "信访 1")
     await say(app, console, "张三", "信访 转办 1 县水利局")
     assert "信访人：王** 139****5678" in await say(app, console, "孙伟", "信访 1")
 
@@ -138,7 +138,7 @@ async def test_a_liaison_holding_the_heads_right_extends_own_units_items_only(
         await say(app, console, "张三", "信访 转办 2 县林业局")
         assert "累计 10 日" in await say(app, console, "孙伟", "信访 延期 1 10 补充调查")
         refused = await say(app, console, "孙伟", "信访 延期 2 10 补充调查")
-        assert "petitions.extension_holders 中登记「县水利局/孙伟」" in refused
+        assert "不在您的查看范围（县水利局）" in refused  # another unit: scope first
         assert "延期须经办理机关负责人批准" in await say(
             app, console, "周敏", "信访 延期 2 5 理由"
         )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import load_config
 from bot.store.engine import make_engine, make_sessionmaker
 from bot.store.migrate import upgrade
+from models.directory.users import get_or_create_org
 from models.tickets.records import Ticket
 from models.tickets.search import index_tokens, scan, search, teach
 from models.tickets.settings import TICKETS
@@ -98,3 +99,25 @@ async def test_index_follows_updates(session: AsyncSession) -> None:
     await session.flush()
     assert await numbers(session, "积水") == ["2"]
     assert await numbers(session, "噪音") == []
+
+
+async def test_a_unit_finds_what_it_leads_or_helps_with_on_both_paths(
+    session: AsyncSession,
+) -> None:
+    town = await get_or_create_org(session, "城关镇")
+    water = await get_or_create_org(session, "县水利局")
+    tickets = {t.number[-1]: t for t in await session.scalars(select(Ticket))}
+    tickets["1"].lead_org = town
+    tickets["4"].lead_org, tickets["4"].co_orgs = water, ["城关镇"]
+    tickets["3"].lead_org = water
+    await session.flush()
+
+    async def found(query: str, unit: str) -> list[int]:
+        return await search(session, query, unit=unit)
+
+    ids = {t.id: n for n, t in tickets.items()}
+    assert [ids[i] for i in await found("路灯", "城关镇")] == ["4", "1"]  # lead, and 协办
+    assert [ids[i] for i in await found("路灯", "县水利局")] == ["4"]
+    assert await found("路灯", "河口乡") == []
+    assert [ids[i] for i in await found("山林", "县水利局")] == ["3"]  # the substring scan
+    assert await found("山林", "城关镇") == []
