@@ -12,6 +12,7 @@ from bot.store import (
 )
 from bot.store.base import Base
 from models.broadcast import records as broadcast
+from models.deadlines import imported as calendar_notices
 from models.directory import binding, groups, users
 from models.duty import incident as duty_incident
 from models.duty import log as duty_log
@@ -31,6 +32,7 @@ __all__ = [
     "binding",
     "broadcast",
     "button_actions",
+    "calendar_notices",
     "dialog",
     "due",
     "duty",
