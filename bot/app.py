@@ -29,6 +29,7 @@ from bot.store.engine import checkpoint, make_engine, make_sessionmaker
 from bot.store.migrate import current_revision, head_revision, upgrade
 from models.broadcast import records as broadcast
 from models.broadcast.settings import BROADCAST
+from models.deadlines import imported
 from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
 from models.directory.binding import Accounts
@@ -159,6 +160,8 @@ class App:
             auto_upgrade = config.database.url.startswith("sqlite")
         await prepare_database(engine, auto_upgrade)
         sessions = make_sessionmaker(engine)
+        async with sessions() as session:
+            await imported.load(session)  # holiday notices imported earlier, for the calendar
         http = http or HttpServer(config.http.host, config.http.port)
         adapters = adapters if adapters is not None else build_adapters(config, http, clock=clock)
         if config.http.enabled:

@@ -19,6 +19,7 @@ from bot.core.clock import Clock, LiveClock, SystemClock
 from bot.core.errors import UserError
 from bot.store import audit
 from bot.store.engine import make_engine, make_sessionmaker
+from models.deadlines import imported
 
 T = TypeVar("T")
 console = Console(highlight=False)
@@ -148,6 +149,7 @@ async def in_transaction(
     try:
         await prepare_database(engine, auto_upgrade=cfg.database.url.startswith("sqlite"))
         async with make_sessionmaker(engine).begin() as session:
+            await imported.load(session)  # imported holiday notices, for every calendar used
             result = await work(session)
             if command:
                 await audit.append(

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base
-from models.deadlines.notice import Notice
+from models.deadlines.notice import Notice, parse
 
 
 class CalendarNotice(Base):
@@ -99,3 +99,24 @@ async def store(session: AsyncSession, notice: Notice, text: str, now: datetime,
     for day in sorted(notice.work):
         session.add(CalendarDay(day=day, year=notice.year, kind="work", name=""))
     await session.flush()
+
+
+async def import_text(session: AsyncSession, text: str, now: datetime, by: str) -> Notice:
+    """Read a notice, store it and refresh the mirror; nothing changes when it is refused.
+
+    Raises:
+        NoticeError: the text could not be read fully (names the line).
+    """
+    notice = parse(text)
+    await store(session, notice, text, now, by)
+    await load(session)
+    return notice
+
+
+def summary(notice: Notice) -> str:
+    """``2025 年：放假 28 天，调休上班 5 天（1月26日、2月8日…）`` for the reply."""
+    work = "、".join(f"{d.month}月{d.day}日" for d in sorted(notice.work)) or "无"
+    return (
+        f"已导入《{notice.title}》：放假 {len(notice.off)} 天，调休上班 {len(notice.work)} 天"
+        f"（{work}）。{notice.year} 年此后按通知计算，不再推定。"
+    )

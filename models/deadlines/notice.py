@@ -25,6 +25,10 @@ _OFF = re.compile(rf"^({_DATE}(?:至{_DATE})?)放假(?:调休)?(?:(\d+)天)?((?:
 _WORK = re.compile(rf"^({_DATE}(?:、{_DATE})*)上班$")
 _TAIL = re.compile(r"^(?:共(\d+)天|不调休|与周[末六日]连休)$")
 _WEEK = "一二三四五六日"
+# A notice pasted as one chat line: each item starts its own line again.
+_ITEM_START = re.compile(
+    r"(?<=[。\s])\s*(?=[一二三四五六七八九十]{1,2}、[^：:。]{1,12}[：:]|节假日期间|国务院办公厅(?:\s|$))"
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ def parse(text: str) -> Notice:
         NoticeError: no year, an item sentence not understood, a weekday or day count that does
             not match its dates, a day both off and working, or one of the seven holidays missing.
     """
-    lines = text.splitlines()
+    lines = _ITEM_START.sub("\n", text).splitlines()
     plain = [line.translate(_WIDE).strip() for line in lines]
     year_match = next((m for line in plain if (m := _YEAR.search(line))), None)
     if year_match is None:
