@@ -12,6 +12,7 @@ from bot.store import (
 )
 from bot.store.base import Base
 from models.broadcast import records as broadcast
+from models.deadlines import estimates as estimated_deadlines
 from models.deadlines import imported as calendar_notices
 from models.directory import binding, groups, users
 from models.duty import incident as duty_incident
@@ -41,6 +42,7 @@ __all__ = [
     "duty_rollcall",
     "duty_shift",
     "duty_swap",
+    "estimated_deadlines",
     "groups",
     "inbox",
     "meetings",

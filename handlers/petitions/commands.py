@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Annotated
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
@@ -13,6 +13,7 @@ from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers import notify
+from models.deadlines import estimates
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import Deadline, compute, weekday
 from models.deadlines.settings import CALENDAR
@@ -51,6 +52,33 @@ FORM = Form(
 def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
     cal = WorkCalendar(CALENDAR.of(ctx.config))
     return compute(ctx.now, ctx.config.rules[rule_id], cal, ctx.tz.tz, extension=extension)
+
+
+async def _remember(
+    ctx: HandlerContext, item: Petition, field: str, start: datetime, found: Deadline, **more: Any
+) -> None:
+    """Keep a deadline that rests on estimated holidays, to recompute when official data comes."""
+    rule = ctx.config.rules["petition.forward" if field == "forward_due" else "petition.conclude"]
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
+    await estimates.note(
+        ctx.session,
+        ctx.now,
+        cal,
+        ctx.tz.tz,
+        feature="petition",
+        item_id=item.id,
+        field=field,
+        start=start,
+        rule=rule,
+        found=found,
+        **more,
+    )
+
+
+def _estimated(ctx: HandlerContext, day: date) -> str:
+    """The 推定 line (with its newline) for a push whose deadline rests on estimated holidays."""
+    note = estimates.estimate_note(WorkCalendar(CALENDAR.of(ctx.config)), ctx.today, day)
+    return f"{note}\n" if note else ""
 
 
 def _due_text(found: Deadline, ctx: HandlerContext) -> str:
@@ -94,6 +122,7 @@ async def petition_new(
     ctx.session.add(item)
     await ctx.session.flush()
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    await _remember(ctx, item, "forward_due", ctx.now, found)
     ctx.audit_detail["petition"] = item.id
     return (
         f"✅ 已登记 {item.label}，信访人 {who(item, unmasked=False)}\n"
@@ -120,6 +149,7 @@ async def petition_forward(
     item.org, item.forwarded_at, item.accepted_on = org, ctx.now, ctx.today
     item.conclude_due, item.status = found.day(ctx.tz.tz), Status.HANDLING.value
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    await _remember(ctx, item, "conclude_due", ctx.now, found)
     liaisons = [u.id for u in await org_units.unit_people(ctx.session, org.id, Role.LIAISON)]
     instruction = f"领导批示：{item.instruction}（{item.instruction_by}）\n"
     reached = await notify.tell(
@@ -129,7 +159,8 @@ async def petition_forward(
             f"📮 信访事项交办\n{item.label}，{item.channel}\n诉求：{item.request}\n"
             + (instruction if item.instruction else "")
             + f"办结期限：{item.conclude_due}（{weekday(item.conclude_due)}）\n"
-            f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
+            + _estimated(ctx, item.conclude_due)
+            + f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
         ),
         key=f"petition:{item.id}:forwarded",
         kind="petition",
@@ -170,6 +201,7 @@ async def petition_extend(
     item.extension_days += days
     item.conclude_due = found.day(ctx.tz.tz)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    await _remember(ctx, item, "conclude_due", start, found, extension=item.extension_days)
     ctx.audit_detail["reason"] = reason
     return (
         f"✅ {item.label} 办结期限延长 {days} 日（累计 {item.extension_days} 日），"

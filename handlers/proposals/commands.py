@@ -13,6 +13,7 @@ from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers import notify
+from models.deadlines import estimates
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
@@ -85,9 +86,8 @@ async def proposal_new(
     assigned = _day(values.get("assigned"), ctx)
     start = at_hour(assigned, 12, ctx.tz.tz)  # any moment of the day: day limits count dates
     cal, rules = WorkCalendar(CALENDAR.of(ctx.config)), ctx.config.rules
-    reply = compute(
-        start, rules["proposal.reply_complex" if is_complex else "proposal.reply"], cal, ctx.tz.tz
-    )
+    reply_rule = rules["proposal.reply_complex" if is_complex else "proposal.reply"]
+    reply = compute(start, reply_rule, cal, ctx.tz.tz)
     contact = compute(start, rules["proposal.contact"], cal, ctx.tz.tz)
     contact_day, reply_day = contact.day(ctx.tz.tz), reply.day(ctx.tz.tz)
     item = Proposal(
@@ -108,6 +108,22 @@ async def proposal_new(
     ctx.session.add(item)
     await ctx.session.flush()
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    for field, rule, found in (
+        ("contact_due", rules["proposal.contact"], contact),
+        ("reply_due", reply_rule, reply),
+    ):  # kept for recomputing when they rest on estimated holidays
+        await estimates.note(
+            ctx.session,
+            ctx.now,
+            cal,
+            ctx.tz.tz,
+            feature="proposal",
+            item_id=item.id,
+            field=field,
+            start=start,
+            rule=rule,
+            found=found,
+        )
     liaisons = [u.id for u in await org_units.unit_people(ctx.session, org.id, Role.LIAISON)]
     notice = (
         f"📌 建议提案交办\n#{item.id} {item.label}（{item.proposer or '提出人未登记'}）\n"
@@ -115,6 +131,8 @@ async def proposal_new(
         f"答复期限：{reply_day}（{weekday(reply_day)}），"
         f"答复后登记：/proposal_reply {item.id} A"
     )
+    if note := estimates.estimate_note(cal, assigned, contact_day, reply_day):
+        notice += f"\n{note}"
     reached = await notify.tell(
         ctx, liaisons, Reply(notice), key=f"proposal:{item.id}:assign", kind="proposal"
     )

@@ -1,4 +1,5 @@
-"""calendar_notices, calendar_days: imported State Council holiday notices (issue 14)
+"""calendar_notices, calendar_days, estimated_deadlines: imported State Council holiday notices and
+deadlines computed from estimated holidays (issue 14)
 
 Revision ID: 0014
 Revises: 0001
@@ -36,8 +37,22 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['year'], ['calendar_notices.year'], name=op.f('fk_calendar_days_year_calendar_notices'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('year', 'day', name=op.f('pk_calendar_days'))
     )
+    op.create_table('estimated_deadlines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('feature', sa.String(length=20), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('field', sa.String(length=40), nullable=False),
+    sa.Column('start_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('rule', bot.store.base.JSONText(), nullable=False),
+    sa.Column('extension', sa.Integer(), nullable=False),
+    sa.Column('last_day', sa.Date(), nullable=False),
+    sa.Column('noted_at', bot.store.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_estimated_deadlines')),
+    sa.UniqueConstraint('feature', 'item_id', 'field', name=op.f('uq_estimated_deadlines_feature_item_id_field'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('estimated_deadlines')
     op.drop_table('calendar_days')
     op.drop_table('calendar_notices')

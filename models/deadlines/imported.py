@@ -14,8 +14,11 @@ from sqlalchemy import Date, ForeignKey, String, Text, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store import due
 from bot.store.base import Base
 from models.deadlines.notice import Notice, parse
+
+RECOMPUTE = "calendar-recompute"  # the due kind that recomputes estimated deadlines
 
 
 class CalendarNotice(Base):
@@ -110,6 +113,8 @@ async def import_text(session: AsyncSession, text: str, now: datetime, by: str) 
     notice = parse(text)
     await store(session, notice, text, now, by)
     await load(session)
+    # Deadlines computed from estimates are recomputed by the ticker right away.
+    await due.schedule(session, now, kind=RECOMPUTE, due_at=now, payload={"year": notice.year})
     return notice
 
 
