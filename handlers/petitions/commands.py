@@ -77,7 +77,7 @@ async def _remember(
 
 def _estimated(ctx: HandlerContext, day: date) -> str:
     """The 推定 line (with its newline) for a push whose deadline rests on estimated holidays."""
-    note = estimates.estimate_note(WorkCalendar(CALENDAR.of(ctx.config)), ctx.today, day)
+    note = estimates.estimate_note(WorkCalendar(CALENDAR.of(ctx.config)), day)
     return f"{note}\n" if note else ""
 
 

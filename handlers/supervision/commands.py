@@ -113,7 +113,7 @@ async def _notify_units(
             f"反馈周期：{item.cadence}\n{answer}"
         )
         cal = WorkCalendar(CALENDAR.of(ctx.config))
-        if note := estimate_note(cal, ctx.today, item.due_date):
+        if note := estimate_note(cal, item.due_date):
             text += f"\n{note}"
         key = f"task:{item.id}:assign:{unit.id}"
         people = [u.id for u in liaisons]

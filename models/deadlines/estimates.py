@@ -9,7 +9,7 @@ moved day (schedules/deadlines/apply.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -43,14 +43,16 @@ class EstimatedDeadline(Base):
     noted_at: Mapped[datetime]
 
 
-def estimated_years(cal: WorkCalendar, start: date, last: date) -> list[int]:
-    """The years between ``start`` and ``last`` whose days off are estimated."""
-    return [y for y in range(start.year, last.year + 1) if cal.estimated(y)]
+def estimated_years(cal: WorkCalendar, start: date, last: date, unit: str) -> list[int]:
+    """The years whose estimated days off the deadline relied on: those of the working days
+    counted after ``start`` for 工作日, else only the last day's (a §203 move starts there)."""
+    first = start + timedelta(days=1) if unit == "工作日" else last
+    return [y for y in range(first.year, last.year + 1) if cal.estimated(y)]
 
 
 def estimate_note(cal: WorkCalendar, *days: date) -> str | None:
-    """A line for a push or reply whose dates span ``days``, when any year there is 推定."""
-    years = estimated_years(cal, min(days), max(days)) if days else []
+    """A line for a push or reply about deadlines ``days``, when any of their years is 推定."""
+    years = sorted({d.year for d in days if cal.estimated(d.year)})
     if not years:
         return None
     shown = "、".join(str(y) for y in years)
@@ -78,7 +80,7 @@ async def note(
     """
     await forget(session, feature, item_id, field)
     last = found.day(tz)
-    if not estimated_years(cal, start.astimezone(tz).date(), last):
+    if not estimated_years(cal, start.astimezone(tz).date(), last, rule.unit):
         return False
     session.add(
         EstimatedDeadline(
@@ -131,5 +133,6 @@ async def recompute(session: AsyncSession, cal: WorkCalendar, tz: ZoneInfo) -> l
         found = compute(row.start_at, rule, cal, tz, extension=row.extension)
         day = found.day(tz)
         start = row.start_at.astimezone(tz).date()
-        done.append(Recomputed(row, found, day, bool(estimated_years(cal, start, day))))
+        estimated = estimated_years(cal, start, day, rule.unit)
+        done.append(Recomputed(row, found, day, bool(estimated)))
     return done

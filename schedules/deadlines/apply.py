@@ -39,6 +39,8 @@ FIELDS = {
     "conclude_due": "办结期限",
     "contact_due": "面商期限",
     "reply_due": "答复期限",
+    "redo_due": "再次答复期限",
+    "stage_due": "复查/复核意见期限",
 }
 
 
@@ -63,8 +65,12 @@ async def _supervision(ctx: JobContext, item_id: int, field: str, day: date) -> 
 
 async def _petition(ctx: JobContext, item_id: int, field: str, day: date) -> Applied | None:
     item = await ctx.session.get(Petition, item_id)
-    running = {"forward_due": PetitionStatus.REGISTERED, "conclude_due": PetitionStatus.HANDLING}
-    if item is None or field not in running or item.status != running[field]:
+    running = {
+        "forward_due": (PetitionStatus.REGISTERED,),
+        "conclude_due": (PetitionStatus.HANDLING,),
+        "stage_due": (PetitionStatus.REVIEW, PetitionStatus.RECHECK),
+    }
+    if item is None or item.status not in running.get(field, ()):
         return None
     setattr(item, field, day)
     await petition_plan.replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
@@ -77,6 +83,8 @@ async def _proposal(ctx: JobContext, item_id: int, field: str, day: date) -> App
     if item is None or item.status == ProposalStatus.CLOSED or field not in FIELDS:
         return None
     if field == "contact_due" and item.contacted_on is not None:
+        return None
+    if field == "redo_due" and item.status != ProposalStatus.REDO:
         return None
     setattr(item, field, day)
     await proposal_plan.replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)

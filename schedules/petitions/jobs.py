@@ -44,7 +44,7 @@ async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
         f"应于 {day}（{weekday(day)}）前{what}{'，现已超期' if over else ''}\n"
         + answer.format(id=item.id)
     )
-    if note := estimate_note(WorkCalendar(CALENDAR.of(ctx.config)), ctx.today, day):
+    if note := estimate_note(WorkCalendar(CALENDAR.of(ctx.config)), day):
         text += f"\n{note}"
     people = [item.created_by]
     if name == "conclude" and item.org_id is not None:

@@ -42,7 +42,7 @@ def _text(step: str, item: Proposal) -> str:
 
 def _estimated(ctx: JobContext, item: Proposal) -> str:
     cal = WorkCalendar(CALENDAR.of(ctx.config))
-    note = estimate_note(cal, ctx.today, item.contact_due, item.current_due)
+    note = estimate_note(cal, item.contact_due, item.current_due)
     return f"\n{note}" if note else ""
 
 

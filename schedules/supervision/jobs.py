@@ -55,7 +55,7 @@ def _buttons(step: str, item: SupervisionItem) -> tuple[Button, ...]:
 def _body(ctx: JobContext, step: str, item: SupervisionItem) -> str:
     lines = [_HEADS[step], f"{item.label}", f"承办单位：{item.lead_org.name}", _due_line(item)]
     cal = WorkCalendar(CALENDAR.of(ctx.config))
-    if note := estimate_note(cal, ctx.today, item.due_date):
+    if note := estimate_note(cal, item.due_date):
         lines.append(note)
     if step == "sign":
         lines.append(f"交办时间：{ctx.tz.fmt(item.assigned_at)}，至今未签收")

@@ -13,6 +13,7 @@ from bot.store.audit import AuditLog
 from bot.store.due import DueItem
 from models.deadlines.estimates import EstimatedDeadline
 from models.petitions.records import Petition
+from models.proposals.records import Proposal
 from models.supervision.records import SupervisionItem
 from tests.handlers.petitions.test_petitions import NEW
 from tests.handlers.supervision.test_supervision import say
@@ -75,3 +76,22 @@ async def test_a_deadline_not_resting_on_an_estimate_is_not_kept(
 ) -> None:
     await say(app, console, "张三", NEW)  # 2026-11-26 + 15 日: chinese-calendar's data
     assert await rows(app) == []
+
+
+async def test_a_redo_limit_on_an_estimated_spring_festival_moves_with_the_notice(
+    app: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await at(app, clock, console, 2098, 11, 22, 10)
+    await say(app, console, "陈静", "建议提案 交办 人大建议 第12号 县水利局 关于加固河堤的建议")
+    await say(app, console, "孙伟", "建议提案 答复 1 B")
+    reply = await say(app, console, "陈静", "建议提案 评价 1 不满意")
+    # 2 个月 → Thu 2099-01-22, 春节 (推定) to Fri 01-23, weekend: Monday 01-26
+    assert "再次答复期限 2099-01-26" in reply and "推定" in reply
+    assert "期限按推定的 2099 年节假日计算" in console.texts("孙伟")[-1]
+    await say(app, console, "刘洋", "导入节假日 " + NOTICE_2099)
+    texts = await at(app, clock, console, 2098, 11, 22, 10, 1)
+    async with app.sessions() as session:
+        item = await session.get(Proposal, 1)
+        assert item is not None and item.redo_due == date(2099, 1, 28)  # off until 01-27
+    told = [t for t in texts.get("孙伟", []) if "📅 期限调整" in t]
+    assert len(told) == 1 and "再次答复期限由 2099-01-26（推定）改为 2099-01-28" in told[0]
