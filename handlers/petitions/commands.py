@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
@@ -55,7 +55,12 @@ def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
 
 
 async def _remember(
-    ctx: HandlerContext, item: Petition, field: str, start: datetime, found: Deadline, **more: Any
+    ctx: HandlerContext,
+    item: Petition,
+    field: str,
+    start: datetime,
+    found: Deadline,
+    extension: int = 0,
 ) -> None:
     """Keep a deadline that rests on estimated holidays, to recompute when official data comes."""
     rule = ctx.config.rules["petition.forward" if field == "forward_due" else "petition.conclude"]
@@ -71,7 +76,7 @@ async def _remember(
         start=start,
         rule=rule,
         found=found,
-        **more,
+        extension=extension,
     )
 
 

@@ -66,3 +66,14 @@ async def test_an_admin_imports_a_notice_in_chat(app: App, console: RecordingAda
     assert "已导入《国务院办公厅关于2099年部分节假日安排的通知》" in done and "1月4日" in done
     after = await say(app, console, "张三", "工作日 加 1 2099-01-01")
     assert "2099-01-04（星期日）" in after and "推定" not in after  # the 调休 Sunday
+
+
+async def test_deadlines_over_an_estimated_year_skip_its_holidays_and_say_so(
+    app: App, console: RecordingAdapter
+) -> None:
+    reply = await say(app, console, "孙伟", "期限 petition.forward 2026-12-17")
+    assert "2027-01-04（星期一）24:00 前（原为 2027-01-01，逢休息日顺延）" in reply  # 元旦
+    assert "⚠️ 2027 年的放假安排尚无正式通知，节假日为推定" in reply
+    reply = await say(app, console, "孙伟", "期限 petition.conclude 2026-12-07")
+    # day 60 is 除夕 (Fri 02-05); 初一, 初二 on the weekend are made up on 02-09 and 02-10
+    assert "2027-02-11（星期四）24:00 前（原为 2027-02-05" in reply
