@@ -32,6 +32,7 @@ from bot.store.engine import checkpoint, make_engine, make_sessionmaker
 from bot.store.migrate import current_revision, head_revision, upgrade
 from models.broadcast import records as broadcast
 from models.broadcast.settings import BROADCAST
+from models.deadlines import imported
 from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
 from models.directory.binding import Accounts
@@ -171,6 +172,7 @@ class App:
         sessions = audit_sessions(config, engine)
         async with sessions.begin() as session:
             await audit.keep_months(session, config.audit.retention_months)
+            await imported.load(session)  # holiday notices imported earlier, for the calendar
         http = http or HttpServer(config.http.host, config.http.port)
         adapters = adapters if adapters is not None else build_adapters(config, http, clock=clock)
         if config.http.enabled:

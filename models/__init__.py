@@ -12,6 +12,8 @@ from bot.store import (
 )
 from bot.store.base import Base
 from models.broadcast import records as broadcast
+from models.deadlines import estimates as estimated_deadlines
+from models.deadlines import imported as calendar_notices
 from models.directory import binding, groups, users
 from models.duty import incident as duty_incident
 from models.duty import log as duty_log
@@ -31,6 +33,7 @@ __all__ = [
     "binding",
     "broadcast",
     "button_actions",
+    "calendar_notices",
     "dialog",
     "due",
     "duty",
@@ -39,6 +42,7 @@ __all__ = [
     "duty_rollcall",
     "duty_shift",
     "duty_swap",
+    "estimated_deadlines",
     "groups",
     "inbox",
     "meetings",

@@ -3,6 +3,7 @@
 from bot.core.jobs import JobRegistry
 from schedules.admin import audit_anchor, housekeeping
 from schedules.broadcast import jobs as broadcast
+from schedules.deadlines import jobs as deadlines
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
 from schedules.duty import rollcall as duty_rollcall
@@ -26,4 +27,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     reports.jobs,
     broadcast.jobs,
     tickets.jobs,
+    deadlines.jobs,
 )

@@ -19,6 +19,7 @@ from bot.app import App, parse_config
 from bot.cli.demo import seed
 from bot.config import Config
 from bot.core.clock import FakeClock
+from models.deadlines import imported
 from models.deadlines.settings import CalendarConfig
 from tests.support import RecordingAdapter
 
@@ -149,6 +150,14 @@ async def app(
     """The demo county with the default config; console and fake platforms record."""
     async with demo_app(make_config(db_url), clock, {"console": console, "fake": fake}) as bot:
         yield bot
+
+
+@pytest.fixture(autouse=True)
+def _no_imported_notices() -> Iterator[None]:
+    """Each test starts and ends without imported holiday notices (a process-wide mirror)."""
+    imported.install(imported.ImportedDays())
+    yield
+    imported.install(imported.ImportedDays())
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import typer
 from bot.cli import (
     audit_cmd,
     broadcast_cmd,
+    calendar_cmd,
     db_cmd,
     groups_cmd,
     outbox_cmd,
@@ -64,6 +65,7 @@ report_cmd.register(app)
 app.add_typer(broadcast_cmd.app, name="broadcast")
 app.add_typer(telegram_cmd.app, name="telegram")
 tickets_cmd.register(app)
+calendar_cmd.register(app)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from bot.core.errors import UserError
 from bot.core.private_files import touch_private
 from bot.store import audit
 from bot.store.engine import make_engine
+from models.deadlines import imported
 
 T = TypeVar("T")
 console = Console(highlight=False)
@@ -150,6 +151,7 @@ async def in_transaction(
     try:
         await prepare_database(engine, auto_upgrade=cfg.database.url.startswith("sqlite"))
         async with audit_sessions(cfg, engine).begin() as session:
+            await imported.load(session)  # imported holiday notices, for every calendar used
             result = await work(session)
             if command:
                 await audit.append(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.common import config, console, fail
-from bot.core.errors import UserError
+from bot.cli.common import config, console, fail, in_transaction, run
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import workday_answer
 from models.deadlines.settings import CALENDAR
@@ -43,11 +43,12 @@ def add(
         day = date.fromisoformat(start)
     except ValueError:
         raise fail(f"日期「{start}」格式不对，应为 YYYY-MM-DD，例如 2023-09-27") from None
-    try:
-        lines = workday_answer(WorkCalendar(CALENDAR.of(config())), day, count)
-    except UserError as exc:
-        raise fail(exc.message) from None
-    for line in lines:
+    cfg = config()
+
+    async def work(_: AsyncSession) -> list[str]:  # the session loads imported notices
+        return workday_answer(WorkCalendar(CALENDAR.of(cfg)), day, count)
+
+    for line in run(in_transaction(cfg, work)):
         console.print(line)
 
 

@@ -1,4 +1,5 @@
-"""Deadlines in chat: 工作日 加 5 2023-09-27 → 2023-10-10, 期限 <规则> [日期], 规则表."""
+"""Deadlines in chat: 工作日 加 5 2023-09-27 → 2023-10-10, 期限 <规则> [日期], 规则表, and the
+admins' 导入节假日 <国务院办公厅通知全文>."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Annotated
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.roles import ANY_BOUND
+from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
 from bot.core.scope import UNSCOPED
+from models.deadlines import imported
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, describe, workday_answer
@@ -83,3 +85,18 @@ async def rules(ctx: HandlerContext, *, domain: Annotated[str | None, Arg("类�
         if domain is None or rule.domain == domain
     ]
     return "时限规则表（依据：dutybot rules 或 期限 规则编号）：\n" + "\n".join(lines)
+
+
+@router.command(
+    "calendar import",
+    aliases=("导入节假日", "节假日 导入"),
+    roles=[Role.ADMIN],
+    help="导入国务院办公厅节假日安排通知（粘贴全文）：导入节假日 <通知全文>",
+)
+async def calendar_import(
+    ctx: HandlerContext, *, text: Annotated[str, Arg("通知全文", rest=True)]
+) -> str:
+    """Store a year's 放假 and 上班 days from the notice; they replace any estimate."""
+    notice = await imported.import_text(ctx.session, text, ctx.now, ctx.me.name)
+    ctx.audit_detail.update(year=notice.year, off=len(notice.off), work=len(notice.work))
+    return imported.summary(notice)

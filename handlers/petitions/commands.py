@@ -4,6 +4,7 @@ review.py."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated
 
 from bot.core.args import Arg
@@ -14,6 +15,7 @@ from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers import notify
+from models.deadlines import estimates
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import Deadline, compute, weekday
 from models.deadlines.settings import CALENDAR
@@ -57,6 +59,38 @@ def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
     return compute(ctx.now, ctx.config.rules[rule_id], cal, ctx.tz.tz, extension=extension)
 
 
+async def remember_estimate(
+    ctx: HandlerContext,
+    item: Petition,
+    field: str,
+    start: datetime,
+    found: Deadline,
+    extension: int = 0,
+) -> None:
+    """Keep a deadline that rests on estimated holidays, to recompute when official data comes."""
+    rule = ctx.config.rules["petition.forward" if field == "forward_due" else "petition.conclude"]
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
+    await estimates.note(
+        ctx.session,
+        ctx.now,
+        cal,
+        ctx.tz.tz,
+        feature="petition",
+        item_id=item.id,
+        field=field,
+        start=start,
+        rule=rule,
+        found=found,
+        extension=extension,
+    )
+
+
+def _estimated(ctx: HandlerContext, day: date) -> str:
+    """The 推定 line (with its newline) for a push whose deadline rests on estimated holidays."""
+    note = estimates.estimate_note(WorkCalendar(CALENDAR.of(ctx.config)), day)
+    return f"{note}\n" if note else ""
+
+
 def due_text(found: Deadline, ctx: HandlerContext) -> str:
     day = found.day(ctx.tz.tz)
     moved = f"（原为 {found.moved_from}，逢休息日顺延）" if found.moved_from else ""
@@ -98,6 +132,7 @@ async def petition_new(
     ctx.session.add(item)
     await ctx.session.flush()
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    await remember_estimate(ctx, item, "forward_due", ctx.now, found)
     ctx.audit_detail["petition"] = item.id
     head = f"✅ 已登记 {item.label}，信访人 {who(item, unmasked=False)}\n"
     if item.category == REPORT_CLASS:
@@ -141,6 +176,8 @@ async def petition_forward(
         found = _clock(ctx, "petition.conclude")
         item.accepted_on, item.conclude_due = ctx.today, found.day(ctx.tz.tz)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    if not on_accept:
+        await remember_estimate(ctx, item, "conclude_due", ctx.now, found)
     liaisons = [u.id for u in await org_units.unit_people(ctx.session, org.id, Role.LIAISON)]
     instruction = f"领导批示：{item.instruction}（{item.instruction_by}）\n"
     day = found.day(ctx.tz.tz)
@@ -152,10 +189,11 @@ async def petition_forward(
             + (instruction if item.instruction else "")
             + (
                 f"请于 {day} 前受理并书面告知信访人：/petition_accept {item.id}\n"
-                "办结期限自受理之日起算"
+                "办结期限自受理之日起算\n" + _estimated(ctx, day)
                 if on_accept
                 else f"办结期限：{day}（{weekday(day)}）\n"
-                f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
+                + _estimated(ctx, day)
+                + f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
             )
         ),
         key=f"petition:{item.id}:forwarded",

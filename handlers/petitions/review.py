@@ -10,6 +10,7 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.routing import Router
 from handlers.petitions.commands import STAFF, record_opinion
+from models.deadlines import estimates
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
@@ -52,6 +53,18 @@ async def petition_review(ctx: HandlerContext, *, item_id: Annotated[int, Arg("�
     due = compute(ctx.now, rules[opinion_id], cal, tz)
     item.status, item.stage_due = following.value, due.day(tz)
     await replan(ctx.session, ctx.now, item, ctx.config, tz)
+    await estimates.note(
+        ctx.session,
+        ctx.now,
+        cal,
+        tz,
+        feature="petition",
+        item_id=item.id,
+        field="stage_due",
+        start=ctx.now,
+        rule=rules[opinion_id],
+        found=due,
+    )
     warn = "".join(f"\n⚠️ {w}" for w in due.warnings)
     return (
         f"✅ 已受理 {item.label} 的{name}申请，"

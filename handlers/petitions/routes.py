@@ -12,7 +12,7 @@ from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
-from handlers.petitions.commands import STAFF, due_text
+from handlers.petitions.commands import STAFF, due_text, remember_estimate
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
 from models.deadlines.settings import CALENDAR
@@ -47,6 +47,7 @@ async def petition_accept(ctx: HandlerContext, *, item_id: Annotated[int, Arg("�
     found = compute(ctx.now, rule, WorkCalendar(CALENDAR.of(ctx.config)), ctx.tz.tz)
     item.accepted_on, item.conclude_due, item.stage_due = ctx.today, found.day(ctx.tz.tz), None
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    await remember_estimate(ctx, item, "conclude_due", ctx.now, found)
     return (
         f"✅ 已受理 {item.label}，办结期限：{due_text(found, ctx)}（{rule.basis}）\n"
         f"请书面告知信访人受理情况。办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"
@@ -95,6 +96,7 @@ async def petition_extend(
     item.extension_days += days
     item.conclude_due = found.day(ctx.tz.tz)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    await remember_estimate(ctx, item, "conclude_due", start, found, extension=item.extension_days)
     ctx.audit_detail["reason"] = reason
     return (
         f"✅ {item.label} 办结期限延长 {days} 日（累计 {item.extension_days} 日），"

@@ -15,6 +15,7 @@ from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers import notify
+from models.deadlines import estimates
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute, weekday
@@ -123,6 +124,22 @@ async def proposal_new(
     ctx.session.add(item)
     await ctx.session.flush()
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    for field, rule, found in (
+        ("contact_due", rules[rule_id(kind, "contact")], contact),
+        ("reply_due", rules[reply_rule], reply),
+    ):  # kept for recomputing when they rest on estimated holidays
+        await estimates.note(
+            ctx.session,
+            ctx.now,
+            cal,
+            ctx.tz.tz,
+            feature="proposal",
+            item_id=item.id,
+            field=field,
+            start=start,
+            rule=rule,
+            found=found,
+        )
     liaisons = [u.id for u in await org_units.unit_people(ctx.session, org.id, Role.LIAISON)]
     notice = (
         f"📌 建议提案交办\n#{item.id} {item.label}（{item.proposer or '提出人未登记'}）\n"
@@ -130,6 +147,8 @@ async def proposal_new(
         f"答复期限：{reply_day}（{weekday(reply_day)}），"
         f"答复后登记：/proposal_reply {item.id} A"
     )
+    if note := estimates.estimate_note(cal, contact_day, reply_day):
+        notice += f"\n{note}"
     reached = await notify.tell(
         ctx, liaisons, Reply(notice), key=f"proposal:{item.id}:assign", kind="proposal"
     )
@@ -243,16 +262,26 @@ async def proposal_rate(
 ) -> str:
     """Record the rating; 不满意 reopens the item with the redo limit from the rule table."""
     item = await get(ctx.session, item_id)
-    redo = compute(
-        ctx.now,
-        ctx.config.rules[item.rule("redo")],
-        WorkCalendar(CALENDAR.of(ctx.config)),
-        ctx.tz.tz,
-    )
+    cal, rule = WorkCalendar(CALENDAR.of(ctx.config)), ctx.config.rules[item.rule("redo")]
+    redo = compute(ctx.now, rule, cal, ctx.tz.tz)
     record_rating(item, rating, redo.day(ctx.tz.tz))
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
     if item.status != Status.REDO:
+        await estimates.forget(ctx.session, "proposal", item.id, "redo_due")
         return f"✅ 已登记 #{item.id} 评价：{rating}，办结。"
+    await estimates.note(
+        ctx.session,
+        ctx.now,
+        cal,
+        ctx.tz.tz,
+        feature="proposal",
+        item_id=item.id,
+        field="redo_due",
+        start=ctx.now,
+        rule=rule,
+        found=redo,
+    )
+    note = estimates.estimate_note(cal, redo.day(ctx.tz.tz))
     liaisons = [
         u.id for u in await org_units.unit_people(ctx.session, item.lead_org_id, Role.LIAISON)
     ]
@@ -262,9 +291,11 @@ async def proposal_rate(
         Reply(
             f"↩️ #{item.id} {item.label} 代表委员不满意，请重新办理\n"
             f"再次答复期限：{item.redo_due}；答复后登记：/proposal_reply {item.id} 类别"
+            + (f"\n{note}" if note else "")
         ),
         key=f"proposal:{item.id}:redo:{item.redo_count}",
         kind="proposal",
         fallback=[item.created_by],
     )
-    return f"已登记 #{item.id} 评价：不满意，转重办，再次答复期限 {item.redo_due}。"
+    warn = "".join(f"\n⚠️ {w}" for w in redo.warnings)
+    return f"已登记 #{item.id} 评价：不满意，转重办，再次答复期限 {item.redo_due}。{warn}"

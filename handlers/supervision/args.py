@@ -91,6 +91,29 @@ def parse_new(text: str) -> NewTask:
     return task
 
 
+def amount_rule(text: str) -> TimeRule | None:
+    """The limit when a 期限 is typed as an amount (``10工作日``); None for a date.
+
+    Raises:
+        UserError: zero, or hours.
+    """
+    amount = _AMOUNT.match(text.strip())
+    if amount is None:
+        return None
+    unit = _UNITS[amount.group(2)]
+    if int(amount.group(1)) == 0:
+        raise UserError("期限至少为 1，例如 10工作日")
+    if unit == "小时":
+        raise UserError("督办期限以日计，请写日期或 N工作日 / N日 / N个月")
+    return TimeRule(
+        name="督办事项办理期限",
+        domain="督办",
+        amount=int(amount.group(1)),
+        unit=unit,  # type: ignore[arg-type]
+        source="立项时逐项确定",
+    )
+
+
 def due_from(
     text: str, now: datetime, local: LocalTime, cal: WorkCalendar
 ) -> tuple[date, list[str]]:
@@ -100,20 +123,8 @@ def due_from(
         UserError: neither form, or a day already past.
     """
     today = now.astimezone(local.tz).date()
-    amount = _AMOUNT.match(text.strip())
-    if amount is not None:
-        unit = _UNITS[amount.group(2)]
-        if int(amount.group(1)) == 0:
-            raise UserError("期限至少为 1，例如 10工作日")
-        if unit == "小时":
-            raise UserError("督办期限以日计，请写日期或 N工作日 / N日 / N个月")
-        rule = TimeRule(
-            name="督办事项办理期限",
-            domain="督办",
-            amount=int(amount.group(1)),
-            unit=unit,  # type: ignore[arg-type]
-            source="立项时逐项确定",
-        )
+    rule = amount_rule(text)
+    if rule is not None:
         found = compute(now, rule, cal, local.tz)
         return found.last_day or today, list(found.warnings)
     try:

@@ -11,9 +11,11 @@ from bot.core.messages import Button, Reply
 from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers import notify
-from handlers.supervision.args import NewTask, due_from, parse_new
+from handlers.supervision.args import NewTask, amount_rule, due_from, parse_new
+from models.deadlines import estimates
 from models.deadlines.calendar import WorkCalendar
-from models.deadlines.compute import end_of_day, weekday
+from models.deadlines.compute import compute, end_of_day, weekday
+from models.deadlines.estimates import estimate_note
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import OrgUnit
@@ -52,6 +54,7 @@ async def create_item(
         cadence=task.cadence,
         origin=origin,
     )
+    await _remember(ctx, item, task.due)
     unreached = await _notify_units(ctx, item, [org, *co_units])
     ctx.audit_detail["task"] = item.id
     lines = [
@@ -65,6 +68,28 @@ async def create_item(
     lines += [f"⚠️ {w}" for w in warnings]
     lines += [f"⚠️ {name} 没有已绑定的联络员，交办通知未能送达，请线下通知" for name in unreached]
     return item, Reply("\n".join(lines))
+
+
+async def _remember(ctx: HandlerContext, item: SupervisionItem, due: str) -> None:
+    """Keep a 期限 counted over estimated holidays (``10工作日``), to recompute it later."""
+    rule = amount_rule(due)
+    if rule is None:  # a date typed by the supervisor is not recomputed
+        await estimates.forget(ctx.session, "supervision", item.id, "due_date")
+        return
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
+    found = compute(ctx.now, rule, cal, ctx.tz.tz)
+    await estimates.note(
+        ctx.session,
+        ctx.now,
+        cal,
+        ctx.tz.tz,
+        feature="supervision",
+        item_id=item.id,
+        field="due_date",
+        start=ctx.now,
+        rule=rule,
+        found=found,
+    )
 
 
 async def _notify_units(
@@ -88,6 +113,9 @@ async def _notify_units(
             f"期限：{item.due_date.isoformat()}（{weekday(item.due_date)}）24:00 前；"
             f"反馈周期：{item.cadence}\n{answer}"
         )
+        cal = WorkCalendar(CALENDAR.of(ctx.config))
+        if note := estimate_note(cal, item.due_date):
+            text += f"\n{note}"
         key = f"task:{item.id}:assign:{unit.id}"
         people = [u.id for u in liaisons]
         reply = Reply(text, buttons=(buttons,))
@@ -137,6 +165,7 @@ async def task_extend(
         item, "延期", ctx.me.id, ctx.now, f"{old.isoformat()} → {new_date.isoformat()}：{reason}"
     )
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    await _remember(ctx, item, due)
     lines = [
         f"✅ {item.label} 期限由 {old.isoformat()} 延至 "
         f"{new_date.isoformat()}（{weekday(new_date)}）"

@@ -19,11 +19,12 @@ def details_button(ticket: Ticket) -> Button:
     return Button("详情", f"/ticket {ticket.number}")
 
 
-def new_ticket(ticket: Ticket, tz: LocalTime) -> Reply:
-    """The 派单 notice to the lead unit's liaisons, with a 签收 button."""
+def new_ticket(ticket: Ticket, tz: LocalTime, note: str | None = None) -> Reply:
+    """The 派单 notice to the lead unit's liaisons, with a 签收 button (and the 推定 ``note``)."""
     return Reply(
         f"📥 新派 12345 {ticket.label}（{ticket.unit}）\n诉求：{ticket.content[:80]}\n"
-        f"期限：{due_text(tz, ticket.deadline)} 前\n请签收：/ticket_sign {ticket.number}",
+        f"期限：{due_text(tz, ticket.deadline)} 前\n{note + chr(10) if note else ''}"
+        f"请签收：/ticket_sign {ticket.number}",
         buttons=((sign_button(ticket),),),
     )
 

@@ -6,8 +6,16 @@ from __future__ import annotations
 from bot.core.context import WorkContext
 from handlers import notify
 from handlers.tickets import cards
+from models.deadlines.calendar import WorkCalendar
+from models.deadlines.estimates import estimate_note
+from models.deadlines.settings import CALENDAR
 from models.tickets.intake import Taken, desk, liaisons
 from models.tickets.records import Ticket
+
+
+def _estimated(ctx: WorkContext, ticket: Ticket) -> str | None:
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
+    return estimate_note(cal, ticket.deadline.astimezone(ctx.tz.tz).date())
 
 
 async def announce(ctx: WorkContext, taken: Taken) -> None:
@@ -18,7 +26,7 @@ async def announce(ctx: WorkContext, taken: Taken) -> None:
         await notify.tell(
             ctx,
             await liaisons(ctx.session, ticket),
-            cards.new_ticket(ticket, ctx.tz),
+            cards.new_ticket(ticket, ctx.tz, _estimated(ctx, ticket)),
             key=f"ticket:{ticket.id}:new",
             kind="ticket",
             fallback=await desk(ctx.session),

@@ -1,6 +1,7 @@
-"""Working days and public holidays with 调休: config overrides, then chinese-calendar (up to
-``calendar.library_until`` when set), then weekends only (with a warning) for a year neither
-knows. Never a crash."""
+"""Working days and public holidays with 调休: config overrides, then imported State Council
+notices, then chinese-calendar (up to ``calendar.library_until`` when set), then the law's
+statutory days and 补假 estimated for a year none of them knows (flagged 推定), and weekends only
+for a year outside the law's range. Never a crash."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from models.deadlines.imported import ImportedDays, current
 from models.deadlines.settings import CalendarConfig
+from models.deadlines.statutory import can_estimate, estimated_days_off
 
 _NAMES = {
     "New Year's Day": "元旦",
@@ -47,23 +50,46 @@ def _warning(year: int) -> str:
     )
 
 
+ESTIMATED = "推定"
+
+
+def _estimate_warning(year: int) -> str:
+    return (
+        f"{year} 年的放假安排尚无正式通知，节假日为{ESTIMATED}：按《全国年节及纪念日放假办法》"
+        f"计入法定节假日及逢周末的补假，不含调休；以国务院办公厅通知为准"
+        f"（管理员可用「导入节假日」导入通知）。"
+    )
+
+
 @dataclass
 class WorkCalendar:
     """Answers "is this a working day" for any date, noting where it had to guess."""
 
     config: CalendarConfig = field(default_factory=CalendarConfig)
+    imported: ImportedDays = field(default_factory=current)
 
     def source(self, year: int) -> str:
-        """Where this year's data comes from: ``override``, ``library`` or ``weekends``."""
+        """Where this year's data comes from: ``override``, ``notice`` (imported), ``library``,
+        ``estimated`` (the law, 推定) or ``weekends``."""
         if year in self.config.overrides:
             return "override"
+        if year in self.imported.years:
+            return "notice"
         until = self.config.library_until
-        known = (until is None or year <= until) and _library_knows(year)
-        return "library" if known else "weekends"
+        if (until is None or year <= until) and _library_knows(year):
+            return "library"
+        return "estimated" if self.config.estimate and can_estimate(year) else "weekends"
+
+    def estimated(self, year: int) -> bool:
+        """True when ``year``'s days off are the law's estimate, not a published schedule."""
+        return self.source(year) == "estimated"
 
     def warning(self, year: int) -> str | None:
-        """A warning to show with results that depend on ``year``, if its data is missing."""
-        return _warning(year) if self.source(year) == "weekends" else None
+        """A warning to show with results that depend on ``year``, if its data is not official."""
+        kind = self.source(year)
+        if kind == "estimated":
+            return _estimate_warning(year)
+        return _warning(year) if kind == "weekends" else None
 
     def is_workday(self, day: date) -> bool:
         """True on a working day (调休 weekends included, holidays excluded)."""
@@ -76,16 +102,26 @@ class WorkCalendar:
                 return False
         elif kind == "library":
             return _library_workday(day)
+        elif (named := self.imported.days.get(day)) is not None:
+            return named[0]  # a notice's day, also one in the year before (2023's 元旦)
+        elif kind == "estimated" and day in estimated_days_off(day.year):
+            return False
         return day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
-        """The holiday's Chinese name when the library knows it."""
-        if self.source(day.year) != "library":
-            return None
-        on_holiday, name = chinese_calendar.get_holiday_detail(day)
-        if not on_holiday or name is None:
-            return None
-        return _NAMES.get(str(name), str(name))
+        """The holiday's Chinese name when known; estimated ones end in （推定）."""
+        kind = self.source(day.year)
+        if kind == "library":
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            if not on_holiday or name is None:
+                return None
+            return _NAMES.get(str(name), str(name))
+        if kind == "notice":
+            named = self.imported.days.get(day)
+            return named[1] if named and not named[0] and named[1] else None
+        if kind == "estimated" and (name := estimated_days_off(day.year).get(day)):
+            return f"{name}（{ESTIMATED}）"
+        return None
 
     def add_workdays(self, start: date, count: int) -> tuple[date, list[str]]:
         """The ``count``-th working day after ``start`` (start itself not counted).

@@ -26,6 +26,7 @@ class YearOverride(Section):
 class CalendarConfig(Section):
     overrides: dict[int, YearOverride] = {}
     library_until: int | None = None  # drills and tests: chinese-calendar's years up to this one
+    estimate: bool = True  # a year without data: the law's statutory days and 补假 (推定)
 
 
 class SupervisionConfig(Section):

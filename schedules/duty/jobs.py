@@ -149,7 +149,9 @@ async def calendar_check(ctx: JobContext) -> None:
         if warning is None:
             continue
         text = (
-            f"【排班日历】{warning}请在 config.yaml 的 calendar.overrides 中补充 {year} 年安排。"
+            f"【排班日历】{warning}{year} 年通知发布后请导入：dutybot calendar import 通知.txt"
+            f"，或在聊天中发送「导入节假日 通知全文」（也可在 config.yaml 的 calendar.overrides"
+            f" 中补充）。"
         )
         admins = await duty_notify.admin_ids(ctx.session)
         await duty_notify.tell(

@@ -8,7 +8,10 @@ from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.store.due import ClaimedItem
 from handlers import notify
+from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import weekday
+from models.deadlines.estimates import estimate_note
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.petitions.plan import KIND, running
 from models.petitions.records import Petition
@@ -42,6 +45,8 @@ async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
         f"应于 {day}（{weekday(day)}）前{what}{'，现已超期' if over else ''}\n"
         + answer.format(id=item.id)
     )
+    if note := estimate_note(WorkCalendar(CALENDAR.of(ctx.config)), day):
+        text += f"\n{note}"
     people = [item.created_by]
     if name in ("conclude", "accept") and item.org_id is not None:
         liaisons = await org_units.unit_people(ctx.session, item.org_id, Role.LIAISON)

@@ -8,7 +8,10 @@ from bot.core.messages import Reply
 from bot.core.roles import Role
 from bot.store.due import ClaimedItem
 from handlers import notify
+from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import weekday
+from models.deadlines.estimates import estimate_note
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.proposals.plan import KIND, OWED
 from models.proposals.records import Proposal, Status
@@ -44,6 +47,12 @@ def _text(step: str, item: Proposal) -> str:
     )
 
 
+def _estimated(ctx: JobContext, item: Proposal) -> str:
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
+    note = estimate_note(cal, item.contact_due, item.current_due)
+    return f"\n{note}" if note else ""
+
+
 @jobs.due(KIND)
 async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
     """Send one reminder if the item still owes what it is about."""
@@ -65,7 +74,7 @@ async def remind(ctx: JobContext, due_item: ClaimedItem) -> None:
     await notify.tell(
         ctx,
         people,
-        Reply(_text(step, item)),
+        Reply(_text(step, item) + _estimated(ctx, item)),
         key=f"proposal:{item.id}:{step}:{ctx.scheduled_for}",
         kind="proposal",
         fallback=[item.created_by],

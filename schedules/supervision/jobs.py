@@ -13,6 +13,7 @@ from bot.store.due import ClaimedItem
 from handlers import notify
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import weekday
+from models.deadlines.estimates import estimate_note
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import User, users_with_role
@@ -53,6 +54,9 @@ def _buttons(step: str, item: SupervisionItem) -> tuple[Button, ...]:
 
 def _body(ctx: JobContext, step: str, item: SupervisionItem) -> str:
     lines = [_HEADS[step], f"{item.label}", f"承办单位：{item.lead_org.name}", _due_line(item)]
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
+    if note := estimate_note(cal, item.due_date):
+        lines.append(note)
     if step == "sign":
         lines.append(f"交办时间：{ctx.tz.fmt(item.assigned_at)}，至今未签收")
     if step == "feedback" and item.next_feedback_date is not None:

@@ -9,6 +9,9 @@ from bot.core.roles import Role
 from bot.store.due import ClaimedItem
 from handlers import notify
 from handlers.tickets.cards import details_button
+from models.deadlines.calendar import WorkCalendar
+from models.deadlines.estimates import estimate_note
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import users_with_role
 from models.supervision.records import Status as TaskStatus
@@ -33,6 +36,9 @@ def _body(ctx: JobContext, kind: str, ticket: Ticket) -> str:
         f"诉求：{ticket.content[:80]}",
         f"期限：{due_text(ctx.tz, ticket.deadline)} 前",
     ]
+    cal = WorkCalendar(CALENDAR.of(ctx.config))
+    if note := estimate_note(cal, ticket.deadline.astimezone(ctx.tz.tz).date()):
+        lines.append(note)
     if kind == "sign":
         lines.append(f"派单后至今未签收，请签收：/ticket_sign {ticket.number}")
     else:

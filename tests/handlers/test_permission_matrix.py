@@ -59,6 +59,7 @@ EXAMPLES: dict[str, str] = {
     "workday add": "5",
     "deadline": "hotline.sign",
     "rules": "",
+    "calendar import": "国务院办公厅关于2099年部分节假日安排的通知 一、元旦：1月1日放假1天。",
     "task new": "{unit} 10工作日 清理河道淤积",
     "task extend": "{item} 2026-12-31 汛期延误",
     "task sign": "{item}",

@@ -62,7 +62,7 @@ async def test_year_without_calendar_data_warns_instead_of_failing(
     await say(app, "/duty 2027-01-04")
     text = console.texts("张三")[-1]
     assert "未排班" in text
-    assert "2027 年的节假日与调休安排未知" in text
+    assert "2027 年的放假安排尚无正式通知，节假日为推定" in text
 
 
 async def test_bad_date_explains_the_forms(app: App, console: RecordingAdapter) -> None:

@@ -29,7 +29,7 @@ async def test_register_computes_dates_from_the_rule_table(
     assert "已登记 #1 人大建议第12号「关于加固河堤的建议」，承办：县水利局" in reply
     # 20 working days after 2026-11-26; three months later lands in 2027 (no 调休 data: warned)
     assert "面商期限：2026-12-24；答复期限：2027-02-26" in reply
-    assert "⚠️ 2027 年的节假日与调休安排未知" in reply
+    assert "⚠️ 2027 年的放假安排尚无正式通知，节假日为推定" in reply
     assert "/proposal_met 1 面商" in console.texts("孙伟")[-1]
     complex_reply = await say(
         app,

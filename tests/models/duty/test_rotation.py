@@ -1,5 +1,5 @@
 """Roster generation: equal counts, no one twice in a row, holidays spread and double-staffed,
-2026→2027 on the library, on config overrides, and on weekends only with a warning."""
+2026→2027 on the library, on config overrides, and on the law's estimate with a warning."""
 
 from __future__ import annotations
 
@@ -35,13 +35,20 @@ def test_national_day_is_double_staffed_and_spread() -> None:
     assert max(holidays.values()) - min(holidays.values()) <= 1
 
 
-def test_2027_without_data_counts_weekends_and_warns() -> None:
+def test_2027_without_data_staffs_the_estimated_new_year_and_warns() -> None:
     plan = generate(DutyConfig(), CAL, date(2026, 12, 30), date(2027, 1, 3), OFFICERS, LEADERS)
     assert len(plan.specs) == 5
-    assert len(plan.warnings) == 1 and "2027 年" in plan.warnings[0]
+    assert len(plan.warnings) == 1 and "2027 年" in plan.warnings[0] and "推定" in plan.warnings[0]
     kinds = [day_kind(CAL, s.day) for s in plan.specs]
-    # 2027-01-01 is a Friday: without the State Council notice it is an ordinary workday.
-    assert kinds == ["workday", "workday", "workday", "weekend", "weekend"]
+    # 2027-01-01 is a Friday: 元旦 by the law (推定), staffed as a holiday, no notice needed.
+    assert kinds == ["workday", "workday", "holiday", "weekend", "weekend"]
+
+
+def test_a_year_counted_on_weekends_only_still_warns() -> None:
+    cal = WorkCalendar(CalendarConfig(library_until=2026, estimate=False))
+    plan = generate(DutyConfig(), cal, date(2026, 12, 30), date(2027, 1, 3), OFFICERS, LEADERS)
+    assert "按周末计算" in plan.warnings[0]
+    assert day_kind(cal, date(2027, 1, 1)) == "workday"
 
 
 def test_2027_with_overrides_knows_the_holiday() -> None:

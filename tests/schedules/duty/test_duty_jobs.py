@@ -27,7 +27,7 @@ async def test_missing_calendar_year_warns_admins_once(
     assert await app.ticker.run_cron("duty-calendar-check")
     await app.sender.drain()
     warnings = [t for t in console.texts("刘洋") if "【排班日历】" in t]
-    assert len(warnings) == 1 and "2027 年的节假日与调休安排未知" in warnings[0]
+    assert len(warnings) == 1 and "2027 年的放假安排尚无正式通知，节假日为推定" in warnings[0]
     assert "calendar.overrides" in warnings[0]
 
 

@@ -1,0 +1,4 @@
+"""Scheduled jobs of time limits.
+
+Refreshing the holiday calendar and recomputing deadlines that rested on estimated days.
+"""
