@@ -1,4 +1,5 @@
-"""Reading a JSON request body safely: media type, UTF-8, nesting depth, one object.
+"""Reading a JSON request body safely: media type, UTF-8, nesting depth, control characters,
+one object.
 
 A body that fails a check is answered with :class:`BadBody`'s status and its Chinese + English
 message; nothing of it reaches a handler, and no parser error (RecursionError among them)
@@ -8,12 +9,16 @@ escapes as a 500.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import web
 
 JSON = "application/json"
 MAX_DEPTH = 32  # a ticket is two levels deep; anything far deeper is not a ticket
+# C0 controls but tab, line feed and carriage return: no text needs them, and PostgreSQL
+# refuses U+0000 in any text column.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class BadBody(Exception):
@@ -29,25 +34,54 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def control_character(text: str) -> str | None:
+    """``U+0000`` for the first control character in ``text`` that no text needs, else None."""
+    found = CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def _control_error(code: str) -> BadBody:
+    return BadBody(400, f"请求含控制字符 {code}，请删除后重发（control character {code})")
+
+
 def depth(value: object) -> int:
-    """How deeply arrays and objects nest in ``value`` (a scalar is 0), without recursion."""
+    """How deeply arrays and objects nest in ``value`` (a scalar is 0), without recursion.
+
+    Raises:
+        BadBody: 400 when a key or string holds a :func:`control_character`.
+    """
     deepest = 0
     stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
         item, level = stack.pop()
         if isinstance(item, dict):
+            stack.extend((key, level) for key in item)
             item = list(item.values())
         if isinstance(item, list):
             deepest = max(deepest, level + 1)
             stack.extend((child, level + 1) for child in item)
+        elif isinstance(item, str) and (code := control_character(item)):
+            raise _control_error(code)
     return deepest
+
+
+def plain_text(*texts: str) -> None:
+    """Refuse a path or query part holding a :func:`control_character`.
+
+    Raises:
+        BadBody: 400 naming the character.
+    """
+    for text in texts:
+        if code := control_character(text):
+            raise _control_error(code)
 
 
 def parse_object(raw: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
     """``raw`` as a JSON object nested at most ``max_depth`` levels.
 
     Raises:
-        BadBody: 400 when it is not UTF-8 JSON, not an object, or nested too deeply.
+        BadBody: 400 when it is not UTF-8 JSON, not an object, nested too deeply, or holds a
+            control character.
     """
     try:
         value = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)

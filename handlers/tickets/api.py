@@ -21,7 +21,7 @@ from bot.core import secrecy
 from bot.core.clock import Clock, LocalTime
 from bot.core.context import WorkContext
 from bot.core.errors import UserError
-from bot.http.body import BadBody, read_object
+from bot.http.body import BadBody, plain_text, read_object
 from bot.http.server import HttpServer
 from bot.store import audit
 from handlers.tickets.access import Access, Denied, api_keys
@@ -93,11 +93,12 @@ class TicketsApi:
         except Denied as denied:
             return await self._refuse(request, "", denied)
         body: dict[str, Any] = {}
-        if write:
-            try:
+        try:
+            plain_text(*request.match_info.values())
+            if write:
                 body = await read_object(request)
-            except BadBody as bad:
-                return _error(bad.status, bad.message)
+        except BadBody as bad:
+            return _error(bad.status, bad.message)
         found = secrecy.find_in(dict(request.match_info)) or secrecy.find_in(body)
         if found is not None:
             return await self._classified(request, client, *found)
