@@ -30,8 +30,48 @@ class BadBody(Exception):
         self.message = message
 
 
+class TooDeep(ValueError):
+    """JSON nested more deeply than allowed (a ValueError, as any other bad JSON)."""
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def nesting(value: object) -> int:
+    """How deeply arrays and objects nest in ``value`` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def loads(data: str | bytes, max_depth: int = MAX_DEPTH, *, strict: bool = False) -> Any:
+    """``json.loads`` for data from outside: never a RecursionError.
+
+    Args:
+        data: The JSON text (bytes are decoded as UTF-8).
+        max_depth: The deepest nesting accepted.
+        strict: Refuse ``NaN`` and ``Infinity`` too (they are not JSON).
+
+    Raises:
+        TooDeep: nested more deeply than ``max_depth``.
+        ValueError: not JSON (UnicodeDecodeError for bytes that are not UTF-8).
+    """
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    try:
+        value = json.loads(text, parse_constant=_no_constant) if strict else json.loads(text)
+    except RecursionError:  # deeper than the parser goes: certainly deeper than allowed
+        raise TooDeep(f"JSON nested deeper than {max_depth}") from None
+    if nesting(value) > max_depth:
+        raise TooDeep(f"JSON nested deeper than {max_depth}")
+    return value
 
 
 def control_character(text: str) -> str | None:
@@ -40,40 +80,30 @@ def control_character(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
-def _control_error(code: str) -> BadBody:
-    return BadBody(400, f"请求含控制字符 {code}，请删除后重发（control character {code})")
-
-
-def depth(value: object) -> int:
-    """How deeply arrays and objects nest in ``value`` (a scalar is 0), without recursion.
-
-    Raises:
-        BadBody: 400 when a key or string holds a :func:`control_character`.
-    """
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        if isinstance(item, dict):
-            stack.extend((key, level) for key in item)
-            item = list(item.values())
-        if isinstance(item, list):
-            deepest = max(deepest, level + 1)
-            stack.extend((child, level + 1) for child in item)
-        elif isinstance(item, str) and (code := control_character(item)):
-            raise _control_error(code)
-    return deepest
-
-
 def plain_text(*texts: str) -> None:
-    """Refuse a path or query part holding a :func:`control_character`.
+    """Refuse a path part, key or string holding a :func:`control_character`.
 
     Raises:
         BadBody: 400 naming the character.
     """
     for text in texts:
         if code := control_character(text):
-            raise _control_error(code)
+            raise BadBody(400, f"请求含控制字符 {code}，请删除后重发（control character {code})")
+
+
+def _texts(value: object) -> list[str]:
+    """Every key and string in ``value``."""
+    found, stack = [], [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def parse_object(raw: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
@@ -84,23 +114,19 @@ def parse_object(raw: bytes, max_depth: int = MAX_DEPTH) -> dict[str, Any]:
             control character.
     """
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        value = loads(raw, max_depth, strict=True)
     except UnicodeDecodeError:
         raise BadBody(400, "请求体须为 UTF-8 编码（body must be UTF-8）") from None
-    except RecursionError:
-        value = None  # deeper than the parser goes: certainly deeper than allowed
-        found = max_depth + 1
-    except ValueError:
-        raise BadBody(400, "请求体不是合法的 JSON（body is not valid JSON）") from None
-    else:
-        found = depth(value)
-    if found > max_depth:
+    except TooDeep:
         raise BadBody(
             400,
             f"请求体嵌套超过 {max_depth} 层，请展平数据（JSON nested deeper than {max_depth})",
-        )
+        ) from None
+    except ValueError:
+        raise BadBody(400, "请求体不是合法的 JSON（body is not valid JSON）") from None
     if not isinstance(value, dict):
         raise BadBody(400, "请求体应为 JSON 对象（body must be a JSON object）")
+    plain_text(*_texts(value))
     return value
 
 
