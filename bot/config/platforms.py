@@ -3,11 +3,11 @@ the outside systems the ``webhook`` platform posts to."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
+from bot.config.addresses import check_url
 from bot.config.base import EnvSuffix, PositiveFloat, Section
 
 #: Where a URL may point: ``scheme://host[:port]``, nothing after it.
@@ -106,17 +106,25 @@ class WebhookTarget(Section):
     """An outside system the ``webhook`` platform posts to, set in the section of the feature
     whose events it receives (``tickets.webhook``: the 12345 platform's receiving address).
 
-    The HMAC-SHA256 signing key is read from the environment, never from here.
+    The URL must be https, without credentials, and not point at a loopback, link-local,
+    private or reserved address (bot/config/addresses.py) unless allowed here: a receiver on
+    the 政务外网 needs ``allow_private_targets: true`` (and ``allow_plain_http: true`` if it
+    has no TLS). The HMAC-SHA256 signing key is read from the environment, never from here.
     """
 
+    # Before ``url``: its check reads them.
+    allow_private_targets: bool = False
+    allow_plain_http: bool = False
     url: str | None = None
     timeout_seconds: PositiveFloat = 10.0
 
     @field_validator("url")
     @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.fullmatch(r"https?://[^\s/]+\S*", value):
-            raise ValueError(
-                "应为 http:// 或 https:// 开头的地址，例如 https://12345.example.cn/steps"
-            )
-        return value
+    def _outside_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        return check_url(
+            value,
+            allow_private=bool(info.data.get("allow_private_targets")),
+            allow_http=bool(info.data.get("allow_plain_http")),
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -9,6 +10,34 @@ from aiohttp import web
 
 log = logging.getLogger("dutybot.http")
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# What aiohttp itself refuses, said the way our routes say it (JSON, Chinese first).
+REFUSALS = {
+    404: "没有这个接口地址，请核对路径（not found）",
+    405: "该地址不支持此请求方法（method not allowed）",
+    413: "请求体过大，请拆分后重发（request entity too large）",
+}
+
+
+@web.middleware
+async def plain_errors(request: web.Request, handler: RouteHandler) -> web.StreamResponse:
+    """Answer aiohttp's own refusals (404, 405, 413) as JSON; a handler's crash as a JSON 500
+    whose traceback goes to the log only."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status not in REFUSALS:
+            raise
+        body = json.dumps({"error": REFUSALS[exc.status]}, ensure_ascii=False)
+        headers = {k: v for k, v in exc.headers.items() if k.lower() == "allow"}
+        return web.Response(
+            status=exc.status, text=body, content_type="application/json", headers=headers
+        )
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        body = json.dumps(
+            {"error": "服务器内部错误，已记录，请稍后重试（internal error）"}, ensure_ascii=False
+        )
+        return web.Response(status=500, text=body, content_type="application/json")
 
 
 class HttpServer:
@@ -20,7 +49,7 @@ class HttpServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 8080) -> None:
         self.host = host
         self.port = port
-        self.app = web.Application(client_max_size=2 * 1024 * 1024)
+        self.app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[plain_errors])
         self.app.router.add_get("/healthz", self._health)
         self._runner: web.AppRunner | None = None
 

@@ -1,15 +1,14 @@
 """The 12345 ticket REST API: POST/PATCH/GET by number, per-client keys, an OpenAPI description.
 
 Each client named in ``tickets.api_clients`` authenticates with ``Authorization: Bearer <key>``
-(or ``X-API-Key``); the key comes from ``DUTYBOT_API_KEY_<SUFFIX>``. Every write is one
-transaction with its audit row and the messages it queues.
+(or ``X-API-Key``); the key comes from ``DUTYBOT_API_KEY_<SUFFIX>``. Who may touch which ticket
+is decided in handlers/tickets/access.py. Every write is one transaction with its audit row and
+the messages it queues; a refused request changes nothing and is audited with its status.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
-import os
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,42 +16,36 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.config import Config, ConfigError
+from bot.config import Config
 from bot.core import secrecy
 from bot.core.clock import Clock, LocalTime
 from bot.core.context import WorkContext
 from bot.core.errors import UserError
+from bot.http.body import BadBody, plain_text, read_object
 from bot.http.server import HttpServer
 from bot.store import audit
+from handlers.tickets.access import Access, Denied, api_keys
 from handlers.tickets.intake import announce, sent_back
 from handlers.tickets.schema import BASE, TicketPatch, openapi
 from models.tickets.ingest import CLASSIFIED, LABELS, TicketIn, field_errors
 from models.tickets.intake import as_dict, close, take, visit
 from models.tickets.records import find, get
-from models.tickets.settings import TICKETS
+from models.tickets.settings import Operation
+
+__all__ = ["TicketsApi", "api_keys"]
 
 
-def api_keys(config: Config, env: dict[str, str] | None = None) -> dict[str, str]:
-    """Client name → key. A configured client without its variable is a ConfigError."""
-    env = dict(os.environ) if env is None else env
-    keys = {}
-    for name, suffix in TICKETS.of(config).api_clients.items():
-        var = f"DUTYBOT_API_KEY_{suffix}"
-        value = env.get(var, "").strip()
-        if not value:
-            raise ConfigError(
-                f"tickets.api_clients.{name}：缺少环境变量 {var}（该客户端的 API 密钥）"
-            )
-        keys[name] = value
-    return keys
-
-
-def _error(status: int, message: str, errors: list[dict[str, str]] | None = None) -> web.Response:
+def _error(
+    status: int,
+    message: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
     body: dict[str, Any] = {"error": message}
     if errors:
         body["errors"] = errors
     return web.json_response(
-        body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False)
+        body, status=status, headers=headers, dumps=lambda o: json.dumps(o, ensure_ascii=False)
     )
 
 
@@ -83,7 +76,8 @@ class TicketsApi:
         clock: Clock,
         keys: dict[str, str],
     ) -> None:
-        self.sessions, self.config, self.clock, self.keys = sessions, config, clock, keys
+        self.sessions, self.config, self.clock = sessions, config, clock
+        self.access = Access(config, clock, keys)
         self.local = LocalTime(config.timezone)
 
     def register(self, http: HttpServer) -> None:
@@ -93,29 +87,18 @@ class TicketsApi:
         http.add_route("GET", BASE + "/{number}", self._get)
         http.add_route("GET", "/api/v1/openapi.json", self._openapi)
 
-    def _client(self, request: web.Request) -> str | None:
-        given = request.headers.get("X-API-Key", "")
-        auth = request.headers.get("Authorization", "")
-        if auth.lower().startswith("bearer "):
-            given = auth[7:].strip()
-        for name, key in self.keys.items():
-            if given and hmac.compare_digest(given.encode(), key.encode()):
-                return name
-        return None
-
     async def _run(self, request: web.Request, work: Work, *, write: bool) -> web.Response:
-        client = self._client(request)
-        if client is None:
-            return _error(401, "未授权：请在 Authorization: Bearer <密钥> 中提供有效的 API 密钥")
+        try:
+            client = self.access.client(request)
+        except Denied as denied:
+            return await self._refuse(request, "", denied)
         body: dict[str, Any] = {}
-        if write:
-            try:
-                given: object = await request.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                return _error(400, "请求体不是合法的 JSON")
-            if not isinstance(given, dict):
-                return _error(400, "请求体应为 JSON 对象")
-            body = given
+        try:
+            plain_text(*request.match_info.values())
+            if write:
+                body = await read_object(request)
+        except BadBody as bad:
+            return _error(bad.status, bad.message)
         found = secrecy.find_in(dict(request.match_info)) or secrecy.find_in(body)
         if found is not None:
             return await self._classified(request, client, *found)
@@ -143,6 +126,24 @@ class TicketsApi:
             return _invalid(exc)
         except UserError as exc:
             return _error(422, str(exc))
+        except Denied as denied:  # raised before any change; the transaction is rolled back
+            return await self._refuse(request, client, denied)
+
+    async def _refuse(self, request: web.Request, client: str, denied: Denied) -> web.Response:
+        """Answer ``denied``; audit it (route, not path) unless it is a repeated lockout."""
+        if denied.outcome:
+            route = request.match_info.route.resource
+            entry = audit.Entry(
+                kind="api",
+                command=f"{request.method} {route.canonical if route else request.path}",
+                outcome=denied.outcome,
+                actor=client,
+                platform="api",
+                detail={"status": denied.status, "address": request.remote or "?"},
+            )
+            async with self.sessions.begin() as session:
+                await audit.append(session, self.clock.now(), entry)
+        return _error(denied.status, denied.message, headers=denied.headers)
 
     async def _classified(
         self, request: web.Request, client: str, field: str, found: secrecy.Finding
@@ -164,7 +165,10 @@ class TicketsApi:
 
     async def _post(self, request: web.Request) -> web.Response:
         async def work(ctx: WorkContext, body: dict[str, Any], client: str) -> web.Response:
-            taken = await take(ctx, TicketIn.model_validate(body), client=client)
+            item = TicketIn.model_validate(body)
+            known = await find(ctx.session, item.number)
+            self.access.check(client, known, "create" if known is None else "update")
+            taken = await take(ctx, item, client=client)
             await announce(ctx, taken)
             view = as_dict(taken.ticket, self.local)
             view["possible_duplicates"] = list(taken.duplicates)
@@ -183,6 +187,10 @@ class TicketsApi:
             fields = patch.model_dump(
                 exclude_none=True, exclude={"visit_result", "resolved", "close"}
             )
+            wanted: list[Operation] = ["update"] if fields else []
+            wanted += ["visit"] if patch.visit_result is not None else []
+            wanted += ["close"] if patch.close else []
+            self.access.check(client, ticket, *wanted)
             if fields:
                 merged = {k: v for k, v in as_dict(ticket, self.local).items() if k in LABELS}
                 if fields.keys() & {"category", "urgency", "received_at", "dispatched_at"}:
@@ -204,9 +212,11 @@ class TicketsApi:
 
         async def work(ctx: WorkContext, body: dict[str, Any], client: str) -> web.Response:
             try:
-                return _ok(as_dict(await get(ctx.session, number), self.local))
+                ticket = await get(ctx.session, number)
             except UserError as exc:
                 return _error(404, str(exc))
+            self.access.check(client, ticket, "read")
+            return _ok(as_dict(ticket, self.local))
 
         return await self._run(request, work, write=False)
 

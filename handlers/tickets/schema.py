@@ -43,6 +43,13 @@ def openapi() -> dict[str, Any]:
         "content": {"application/json": {}},
     }
     number = [{"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}]
+    refusals = {
+        "400": {"description": "请求体不是 JSON 对象、嵌套超过 32 层或含控制字符"},
+        "401": {"description": "密钥无效"},
+        "403": {"description": "该客户端无权读写此工单或执行此操作"},
+        "415": {"description": "Content-Type 不是 application/json"},
+        "429": {"description": "密钥错误次数过多，按 Retry-After 稍后再试"},
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "DutyBot 12345 工单接口", "version": "1"},
@@ -65,7 +72,7 @@ def openapi() -> dict[str, Any]:
                     "responses": {
                         "201": {"description": "已新建"},
                         "200": {"description": "已更新或无变化"},
-                        "401": {"description": "密钥无效"},
+                        **refusals,
                         "422": errors,
                     },
                 }
@@ -76,7 +83,10 @@ def openapi() -> dict[str, Any]:
                     "parameters": number,
                     "responses": {
                         "200": {"description": "工单"},
+                        "401": refusals["401"],
+                        "403": refusals["403"],
                         "404": {"description": "无此工单"},
+                        "429": refusals["429"],
                     },
                 },
                 "patch": {
@@ -92,6 +102,7 @@ def openapi() -> dict[str, Any]:
                     },
                     "responses": {
                         "200": {"description": "修改后的工单"},
+                        **refusals,
                         "404": {"description": "无此工单"},
                         "422": errors,
                     },

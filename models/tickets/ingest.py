@@ -40,6 +40,8 @@ LABELS = {
 }
 
 
+EARLIEST, LATEST = 2000, 2100  # the years a ticket's times may fall in
+
 CLASSIFIED = "含密级标识，涉密内容不得进入本系统，请通过机要渠道办理"
 
 
@@ -62,6 +64,14 @@ class TicketIn(BaseModel):
     lead_unit: str | None = None
     co_units: list[str] = []
     typical: bool = False
+
+    @field_validator("received_at", "dispatched_at", "due_at")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        # Far outside any ticket's life the deadline arithmetic would leave the calendar.
+        if value is not None and not EARLIEST <= value.year <= LATEST:
+            raise ValueError(f"时间应在 {EARLIEST}–{LATEST} 年之间")
+        return value
 
     @field_validator(
         "channel", "caller_name", "caller_phone", "content", "address", "lead_unit", "co_units"

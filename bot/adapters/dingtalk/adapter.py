@@ -14,7 +14,6 @@ robot cannot send files at all: there the text carries a note on how else to get
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -34,6 +33,7 @@ from bot.config import DingTalkConfig
 from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Attachment, Mention, Reply, TextFormat
+from bot.http.body import loads
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -127,7 +127,7 @@ class DingTalkAdapter:
             genuine = callback_signed(self.app_secret, stamp, sign)
             signature = self.guard.sighting(stamp, genuine, stamp, sign, per_second=1000)
             try:
-                body = json.loads(raw)
+                body = loads(raw)
             except ValueError:
                 body = None
             if not isinstance(body, dict):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from bot.adapters.feishu.crypto import FeishuCryptoError, decrypt
 from bot.core.messages import ChatKind, IncomingMessage
+from bot.http.body import loads
 
 PLATFORM = "feishu"
 GROUP_PREFIX = "chat:"
@@ -20,13 +20,13 @@ def open_event(raw: bytes, encrypt_key: str, verification_token: str) -> dict[st
         FeishuCryptoError: not encrypted, undecryptable, or the wrong verification token.
     """
     try:
-        body = json.loads(raw)
+        body = loads(raw)
     except ValueError:
         raise FeishuCryptoError("事件内容不是合法的 JSON") from None
     if not isinstance(body, dict) or "encrypt" not in body:
         raise FeishuCryptoError("事件未加密：请在飞书后台「加密策略」设置 Encrypt Key")
     try:
-        body = json.loads(decrypt(encrypt_key, str(body["encrypt"])))
+        body = loads(decrypt(encrypt_key, str(body["encrypt"])))
     except ValueError:
         raise FeishuCryptoError("解密后的事件不是合法的 JSON") from None
     if not isinstance(body, dict):
@@ -57,9 +57,10 @@ def to_incoming(body: dict[str, Any]) -> IncomingMessage | None:
         if sender.get("sender_type") != "user" or message.get("message_type") != "text":
             return None
         try:
-            text = str(json.loads(message.get("content") or "{}").get("text", ""))
+            content = loads(str(message.get("content") or "{}"))
         except ValueError:
             return None
+        text = str(content.get("text", "")) if isinstance(content, dict) else ""
         mentions = message.get("mentions") or []
         for mention in mentions:  # "@_user_1 /help" → "/help"
             text = text.replace(str(mention.get("key", "")), " ")

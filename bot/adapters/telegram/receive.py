@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.adapters.telegram.api import ApiError
+from bot.http.body import loads
 
 if TYPE_CHECKING:
     from bot.adapters.telegram.adapter import Accepted, TelegramAdapter
@@ -129,7 +130,7 @@ class WebhookReceiver:
         if not self.secret or not hmac.compare_digest(given, self.secret):
             return web.Response(status=403, text="forbidden")
         try:
-            data: Any = await request.json()
+            data: Any = loads(await request.read())
         except ValueError:
             return web.Response(status=400, text="body is not JSON")
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):

@@ -5,6 +5,10 @@ A row's text is the JSON document to post. Each attempt is signed afresh (HMAC-S
 after a timeout cannot be applied twice by a receiver that honours the key. Failures map onto
 the sender's rules: 5xx, 408/425/429, timeouts and connection errors are retried with backoff;
 any other answer outside 2xx is permanent, and the sender reports it to the administrators.
+
+Before each POST the URL is checked again and every address its host resolves to must be public
+(bot/adapters/webhook/resolve.py) unless the target allows private ones. Errors, and so the
+administrators' alerts, carry the receiver's HTTP status only, never its answer.
 """
 
 from __future__ import annotations
@@ -12,19 +16,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
+from bot.adapters.webhook.resolve import InternalAddress, PublicOnlyResolver
 from bot.config import ConfigError, WebhookTarget
+from bot.config.addresses import check_url
 from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
+
+log = logging.getLogger("dutybot.webhook")
 
 PLATFORM = "webhook"
 SECRET_VAR = "DUTYBOT_TICKETS_WEBHOOK_SECRET"
@@ -47,6 +57,8 @@ class Endpoint:
     url: str
     secret: str
     timeout: float
+    allow_private: bool = False
+    allow_http: bool = False
 
 
 class WebhookAdapter:
@@ -54,10 +66,17 @@ class WebhookAdapter:
 
     platform = PLATFORM
 
-    def __init__(self, endpoints: dict[str, Endpoint], clock: Clock) -> None:
+    def __init__(
+        self,
+        endpoints: dict[str, Endpoint],
+        clock: Clock,
+        resolver: AbstractResolver | None = None,
+    ) -> None:
         self.endpoints = endpoints
         self.clock = clock
-        self._session: aiohttp.ClientSession | None = None
+        self.resolver = resolver  # asked by PublicOnlyResolver; aiohttp's default when None
+        # One pool per kind of target: only private ones may resolve to internal addresses.
+        self._sessions: dict[bool, aiohttp.ClientSession] = {}
 
     def is_group(self, address: str) -> bool:
         """No group limits apply to a webhook."""
@@ -68,9 +87,16 @@ class WebhookAdapter:
 
     async def stop(self) -> None:
         """Release the connection pool."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        for session in self._sessions.values():
+            await session.close()
+        self._sessions.clear()
+
+    def _session(self, allow_private: bool) -> aiohttp.ClientSession:
+        if allow_private not in self._sessions:
+            resolver = self.resolver if allow_private else PublicOnlyResolver(self.resolver)
+            connector = aiohttp.TCPConnector(resolver=resolver)
+            self._sessions[allow_private] = aiohttp.ClientSession(connector=connector)
+        return self._sessions[allow_private]
 
     async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
         """POST the row's JSON document; returns ``HTTP <status>`` as the delivery's id."""
@@ -79,6 +105,12 @@ class WebhookAdapter:
             raise DeliveryError(
                 f"webhook「{address}」未配置（tickets.webhook.url），无法发送", permanent=True
             )
+        try:
+            check_url(
+                endpoint.url, allow_private=endpoint.allow_private, allow_http=endpoint.allow_http
+            )
+        except ValueError as exc:
+            raise DeliveryError(f"webhook 地址不允许：{exc}", permanent=True) from None
         body = reply.text.encode("utf-8")
         key = _event_id(reply.text)
         stamp = str(int(self.clock.now().timestamp()))
@@ -88,29 +120,36 @@ class WebhookAdapter:
             TIMESTAMP_HEADER: stamp,
             SIGNATURE_HEADER: signature(endpoint.secret, stamp, body),
         }
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
         timeout = aiohttp.ClientTimeout(total=endpoint.timeout)
         try:
             # A redirect would turn the POST into a GET elsewhere: refuse it as a wrong address.
-            async with self._session.post(
+            async with self._session(endpoint.allow_private).post(
                 endpoint.url, data=body, headers=headers, timeout=timeout, allow_redirects=False
             ) as resp:
                 status = resp.status
-                answer = (await resp.read())[:200].decode("utf-8", "replace")
+                answer = (await resp.content.read(200)).decode("utf-8", "replace")
                 retry = resp.headers.get("Retry-After", "")
         except TimeoutError:
             raise DeliveryError("webhook 接口超时，稍后重试", uncertain=True) from None
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.os_error, InternalAddress):
+                raise DeliveryError(
+                    f"webhook 地址不允许：{exc.os_error}（内网接收方须设置 "
+                    "tickets.webhook.allow_private_targets: true）",
+                    permanent=True,
+                ) from None
+            raise DeliveryError(f"webhook 接口连接失败：{type(exc).__name__}") from None
         except aiohttp.ClientError as exc:
             raise DeliveryError(f"webhook 接口连接失败：{type(exc).__name__}") from None
         if 200 <= status < 300:
             return f"HTTP {status}"
+        # The answer is the receiver's text: kept for the operator's log, never put in an alert.
+        log.warning("webhook %s answered HTTP %s: %r", address, status, answer)
         if status >= 500 or status in TRANSIENT:
             wait = float(retry) if retry.isdigit() else None
-            raise DeliveryError(f"webhook 暂时不可用 HTTP {status}：{answer}", retry_after=wait)
+            raise DeliveryError(f"webhook 暂时不可用 HTTP {status}", retry_after=wait)
         raise DeliveryError(
-            f"webhook 拒收 HTTP {status}：{answer}（核对 tickets.webhook.url 与签名密钥）",
-            permanent=True,
+            f"webhook 拒收 HTTP {status}（核对 tickets.webhook.url 与签名密钥）", permanent=True
         )
 
 
@@ -150,5 +189,11 @@ def create_webhook(
             f"tickets.webhook.url 已配置，但缺少环境变量 {SECRET_VAR}（签名密钥）。"
             f"请 export {SECRET_VAR}=$(openssl rand -hex 32) 并告知 12345 平台"
         )
-    endpoint = Endpoint(target.url, secret, target.timeout_seconds)
+    endpoint = Endpoint(
+        target.url,
+        secret,
+        target.timeout_seconds,
+        allow_private=target.allow_private_targets,
+        allow_http=target.allow_plain_http,
+    )
     return WebhookAdapter({address: endpoint}, clock or SystemClock())

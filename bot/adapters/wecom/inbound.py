@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 
 from bot.adapters.wecom.crypto import WeComCryptoError
 from bot.core.messages import ChatKind, IncomingMessage
+from bot.http.body import loads
 
 PLATFORM = "wecom"
 
@@ -25,7 +26,7 @@ def _xml_fields(text: str) -> dict[str, str]:
 
 def _json_fields(text: str) -> dict[str, str]:
     try:
-        data = json.loads(text)
+        data = loads(text)
     except ValueError as exc:
         raise WeComCryptoError(f"回调内容不是合法的 JSON：{exc}") from None
     if not isinstance(data, dict):

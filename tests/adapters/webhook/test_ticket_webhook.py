@@ -56,11 +56,12 @@ class Platform:
     url: str = ""
     received: list[Received] = field(default_factory=list)
     answers: deque[int] = field(default_factory=deque)
+    says: str = ""  # what a refusal's body says
 
     async def handle(self, request: web.Request) -> web.Response:
         self.received.append(Received(await request.read(), dict(request.headers)))
         status = self.answers.popleft() if self.answers else 200
-        return web.json_response({"ok": status < 300}, status=status)
+        return web.json_response({"ok": status < 300, "message": self.says}, status=status)
 
 
 @pytest.fixture
@@ -80,7 +81,9 @@ async def hooked(
     db_url: str, clock: FakeClock, console: RecordingAdapter, platform: Platform
 ) -> AsyncIterator[App]:
     """The demo county with tickets.webhook pointing at the fake platform."""
-    config = make_config(db_url, tickets={"webhook": {"url": platform.url}})
+    # The fake platform listens on plain http at 127.0.0.1: both allowances are explicit.
+    target = {"url": platform.url, "allow_private_targets": True, "allow_plain_http": True}
+    config = make_config(db_url, tickets={"webhook": target})
     webhook = create_webhook(
         TICKETS.of(config).webhook, TARGET.address, clock, env={SECRET_VAR: SECRET}
     )
@@ -164,12 +167,15 @@ async def test_refusal_is_permanent_and_reported_to_admins(
 ) -> None:
     await ingest(hooked)
     platform.answers.append(404)
+    platform.says = "请点击 https://evil.example/login 重新授权"  # the receiver's text
     await say(hooked, console, "吴磊", f"工单 签收 {NUMBER}")
     (row,) = await _rows(hooked)
     assert row.status == OutboxStatus.FAILED.value and "HTTP 404" in (row.last_error or "")
+    assert "evil" not in (row.last_error or "")
     await hooked.sender.drain()
     alert = console.texts("刘洋")[-1]  # the admin
     assert "【投递失败】" in alert and "webhook:tickets" in alert and "HTTP 404" in alert
+    assert "evil" not in alert and "重新授权" not in alert
     clock.advance(hours=1)
     await hooked.sender.drain()
     assert len(platform.received) == 1  # not retried
