@@ -15,12 +15,14 @@ import codecs
 import contextlib
 import csv
 import io
+import logging
 from datetime import date, datetime
 from pathlib import Path
 
 from bot.core import inbound, secrecy
 from bot.core.errors import UserError
 
+log = logging.getLogger("dutybot.spreadsheets")
 MAX_NAMED = 20  # marked cells listed one by one; beyond that, counted
 # what Excel and WPS save a CSV as: UTF-8 and UTF-16, or the Chinese Windows code page
 _ENCODINGS = ("utf_8", "utf_16", "gb18030", "big5")
@@ -110,9 +112,10 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     try:
         # data_only=False so that a formula is seen as one (and refused), never evaluated
         book = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # BadZipFile, InvalidFileException, KeyError, XML errors …
+    except Exception:  # BadZipFile, InvalidFileException, KeyError, XML errors …
+        log.info("unreadable workbook %s", path.name, exc_info=True)
         raise UserError(
-            f"无法读取 {path.name}：文件已损坏或不是 Excel .xlsx 文件（{type(exc).__name__}）。"
+            f"无法读取 {path.name}：文件已损坏或不是 Excel .xlsx 文件。"
             "请用 Excel 或 WPS 打开确认内容完整，再「另存为」.xlsx 后重新导入"
         ) from None
     try:
@@ -128,10 +131,10 @@ def _read_xlsx(path: Path) -> list[list[str]]:
             ]
     except UserError:
         raise
-    except Exception as exc:  # a part of the zip missing or broken midway
+    except Exception:  # a part of the zip missing or broken midway
+        log.info("unreadable workbook %s", path.name, exc_info=True)
         raise UserError(
-            f"无法读取 {path.name}：文件内容不完整（{type(exc).__name__}）。"
-            "请用 Excel 或 WPS 打开后「另存为」.xlsx 再导入"
+            f"无法读取 {path.name}：文件内容不完整。请用 Excel 或 WPS 打开后「另存为」.xlsx 再导入"
         ) from None
     finally:
         book.close()

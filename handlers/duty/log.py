@@ -137,7 +137,7 @@ async def fill_in(ctx: HandlerContext, conv: dialogs.Conversation, text: str) ->
         return f"日志 #{entry.id} 已完整。"
     if not text:
         raise UserError(PROMPTS[gaps[0]])
-    setattr(entry, gaps[0], text[:500])
+    setattr(entry, gaps[0], duty_log.field_value(gaps[0], text[:500]))
     await ctx.session.flush()
     if entry.missing():
         return _ask(entry)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
+from bot.core import phones
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
@@ -48,6 +49,13 @@ FORM = Form(
 )
 
 
+def _phone(text: str) -> str:
+    try:
+        return phones.optional(text)
+    except ValueError as exc:
+        raise UserError(f"{exc}。{USAGE}") from None
+
+
 def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
     cal = WorkCalendar(CALENDAR.of(ctx.config))
     return compute(ctx.now, ctx.config.rules[rule_id], cal, ctx.tz.tz, extension=extension)
@@ -84,7 +92,7 @@ async def petition_new(
         channel=values["channel"],
         category=values["category"],
         petitioner=values["name"][:50],
-        phone=values.get("phone", "")[:30],
+        phone=_phone(values.get("phone", "")),
         request=values["request"],
         registered_at=ctx.now,
         forward_due=found.day(ctx.tz.tz),

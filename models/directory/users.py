@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from bot.core import phones
 from bot.core.errors import UserError
 from bot.core.roles import Role, UserInfo
 from bot.store.base import Base
@@ -86,6 +87,10 @@ async def add_user(
         raise UserError("姓名不能为空，例如 --name 张三")
     if not roles:
         raise UserError("至少需要一个角色，例如 --role officer")
+    try:
+        phone = phones.optional(phone) or None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     unit = await get_or_create_org(session, org)
     clash = await session.scalar(select(User).where(User.name == name, User.org_id == unit.id))
     if clash is not None:

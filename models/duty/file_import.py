@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import exports, phones
 from bot.core.args import parse_date
 from bot.core.errors import UserError
 from models.directory.users import find_user
@@ -55,6 +55,7 @@ async def resolve(
             continue
         try:
             cfg.shift(shift)
+            phone = phones.optional(phone)
         except ValueError as exc:
             problems.append(f"{line}{exc}")
             continue
@@ -94,18 +95,5 @@ def to_rows(slots: Sequence[DutySlot]) -> list[list[str]]:
 
 
 def write_rows(path: Path, rows: list[list[str]]) -> None:
-    """Save rows as .csv (UTF-8 with BOM, for Excel) or .xlsx."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-        return
-    if path.suffix.lower() != ".xlsx":
-        raise UserError("输出文件应以 .csv 或 .xlsx 结尾")
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("值班表")
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
+    """Save rows as .csv (UTF-8 with BOM, for Excel) or .xlsx, no cell runnable in Excel."""
+    exports.save(path, "值班表", rows)

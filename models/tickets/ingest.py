@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.core import secrecy
+from bot.core import phones, secrecy
 from bot.core.errors import UserError
 from models.directory import units as org_units
 from models.tickets.plan import due_of, replan
@@ -72,6 +72,11 @@ class TicketIn(BaseModel):
         if found is not None:
             raise ValueError(f"{CLASSIFIED}（{found[1].reason}）")
         return value
+
+    @field_validator("caller_phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        return phones.optional(value)
 
 
 def field_errors(exc: ValidationError) -> list[str]:
