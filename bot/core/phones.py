@@ -1,9 +1,9 @@
 """Phone numbers as people type them, checked once for every feature that keeps one.
 
-Accepted: a mobile number (``13812345678``, also ``+86 138 1234 5678``) or a landline with its
-area code (``0571-87654321``, ``057187654321``), optionally with an extension
-(``0571-87654321-808``, ``0571-87654321转808``). Full-width digits and dashes, spaces and
-brackets around the area code are taken as typed and written back in the plain form.
+Accepted: a mobile number (``13812345678``, also ``+86 138 1234 5678``, ``139-1234-5678``) or
+a landline with its area code (``0571-87654321``, ``057187654321``), optionally with an
+extension (``0571-87654321-808``, ``0571-87654321转808``). Full-width digits and dashes, spaces
+and brackets around the area code are taken as typed and written back in the plain form.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def normalize(text: str) -> str:
     """
     typed = text.strip()
     plain = re.sub(r"[\s()]", "", typed.translate(_WIDE))
-    if found := _MOBILE.fullmatch(plain):
+    if found := _MOBILE.fullmatch(plain.replace("-", "")):  # 139-1234-5678 as people group it
         return found.group(1)
     if found := _LANDLINE.fullmatch(plain):
         area, number, extension = found.groups()

@@ -72,3 +72,22 @@ async def test_bad_kind_changes_nothing(app: App, console: RecordingAdapter) -> 
     assert "类别应为 来电/来文/上级指令/突发/其他" in console.texts("张三")[-1]
     await say(app, "/logs")
     assert "没有值班日志" in console.texts("张三")[-1]
+
+
+async def test_a_malformed_phone_or_an_over_long_field_is_asked_again(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, "记录 来电 河口乡报告山体滑坡 电话=1380000abc")
+    assert "电话号码「1380000abc」格式不对：手机号如 13812345678" in console.texts("张三")[-1]
+    await say(app, "记录 来电 河口乡报告山体滑坡 时间=9:10 单位=河口乡政府 姓名=王五")
+    assert "请补充地点" in console.texts("张三")[-1]
+    await say(app, "远" * 101)  # 地点 holds 100 characters (PostgreSQL would refuse more)
+    assert "「地点」最多 100 字（现 101 字），请精简后重发" in console.texts("张三")[-1]
+    await say(app, "河口乡李家村")
+    assert "请补充对方联系电话" in console.texts("张三")[-1]
+    await say(app, "1380000abc")
+    assert "格式不对" in console.texts("张三")[-1]
+    await say(app, "(0571) 8765 4321")
+    assert "已通知哪些" in console.texts("张三")[-1]
+    await say(app, "/logs")
+    assert "电话：0571-87654321" in console.texts("张三")[-1]

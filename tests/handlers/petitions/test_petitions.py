@@ -116,3 +116,13 @@ async def test_petitioner_details_stay_out_of_the_audit_log(
     registered = [r for r in rows if r.command == "petition new"]
     assert registered and registered[0].outcome == "ok"
     assert all("王小明" not in str(r.detail) and "13912345678" not in str(r.detail) for r in rows)
+
+
+async def test_a_malformed_phone_registers_nothing(app: App, console: RecordingAdapter) -> None:
+    reply = await say(app, console, "张三", NEW.replace("13912345678", "1380000abc"))
+    assert "电话号码「1380000abc」格式不对" in reply and "用法" in reply
+    async with app.sessions() as session:
+        assert await session.scalar(select(Petition)) is None
+    reply = await say(app, console, "张三", NEW.replace("13912345678", "139-1234-5678"))
+    assert "已登记 信访 #1" in reply
+    assert (await petition(app)).phone == "13912345678"
