@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.core import phones, secrecy
+from bot.core import inbound, phones, secrecy
 from bot.core.errors import UserError
 from models.directory import units as org_units
 from models.tickets.plan import due_of, replan
@@ -62,6 +62,16 @@ class TicketIn(BaseModel):
     lead_unit: str | None = None
     co_units: list[str] = []
     typical: bool = False
+
+    @field_validator(
+        "channel", "caller_name", "content", "address", "lead_unit", "co_units", mode="before"
+    )
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """NUL and the like dropped, as at the chat edge (PostgreSQL cannot store NUL)."""
+        if isinstance(value, list):
+            return [inbound.clean(v) if isinstance(v, str) else v for v in value]
+        return inbound.clean(value) if isinstance(value, str) else value
 
     @field_validator(
         "channel", "caller_name", "caller_phone", "content", "address", "lead_unit", "co_units"

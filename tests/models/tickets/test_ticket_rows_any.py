@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from bot.core.errors import UserError
 from models.tickets.file_import import parse_rows
+from models.tickets.ingest import parse
 
 HEADER = ["工单编号", "类别", "诉求内容", "受理时间", "联系电话"]
 CELLS = st.one_of(
@@ -27,3 +28,21 @@ def test_rows_are_all_taken_or_each_bad_one_is_named(rows: list[list[str]]) -> N
     assert len(items) == sum(1 for row in rows if any(cell.strip() for cell in row))
     for _, item in items:
         assert item.caller_phone == "" or item.caller_phone.replace("-", "").isdigit()
+
+
+def test_control_characters_leave_a_ticket_as_at_the_chat_edge() -> None:
+    item = parse(
+        {
+            "number": "12345-20261120-000001",
+            "category": "投诉",
+            "content": "路灯\x00不亮\x1b",
+            "received_at": "2026-11-20T08:30:00",
+            "co_units": ["城关\x00镇"],
+            "caller_phone": "139 1234 5678",
+        }
+    )
+    assert (item.content, item.co_units, item.caller_phone) == (
+        "路灯不亮",
+        ["城关镇"],
+        "13912345678",
+    )
