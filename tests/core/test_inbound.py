@@ -52,6 +52,16 @@ async def test_a_number_out_of_range_is_answered_with_the_usage(
     assert (await _last_command(app)).outcome == "rejected"
 
 
+@pytest.mark.parametrize("amount", ["99999999999天", "9999999天", "367天"])
+async def test_a_reminder_too_far_off_is_answered_with_the_forms(
+    app: App, console: RecordingAdapter, amount: str
+) -> None:
+    await app.dispatcher.receive(incoming(f"/remind {amount} 回电", sender="张三"))
+    await app.sender.drain()
+    assert "时间可写作 30分钟" in console.texts("张三")[-1]
+    assert (await _last_command(app)).outcome == "rejected"
+
+
 async def test_a_nul_byte_is_dropped_before_anything_is_stored(
     app: App, console: RecordingAdapter
 ) -> None:
