@@ -3,7 +3,6 @@ database, anchor the head now, export rows to CSV or xlsx as evidence."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,9 +10,9 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import config, console, fail, in_transaction, run
+from bot.core import exports
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
-from bot.core.private_files import touch_private
 from bot.store import audit, audit_anchor, audit_verify
 
 app = typer.Typer(help="审计日志 (audit log).", no_args_is_help=True)
@@ -130,19 +129,5 @@ def export(
             cfg, work, command="audit export", detail={"from": str(first), "to": str(last)}
         )
     )
-    touch_private(out)  # owner-only whatever the umask: the rows name people and chats
-    if out.suffix.lower() == ".csv":
-        with out.open("w", newline="", encoding="utf-8-sig") as handle:  # Excel reads BOM UTF-8
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
-    else:
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("审计日志")
-        sheet.append(COLUMNS)
-        for row in rows:
-            sheet.append(list(row))
-        book.save(out)
+    exports.save(out, "审计日志", [COLUMNS, *rows])
     console.print(f"[green]✓[/green] 已导出 {len(rows)} 条记录到 {out}")

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import config, console, fail, in_transaction, run
+from bot.core import exports
 from bot.core.clock import LocalTime
-from bot.core.private_files import touch_private
 from models.broadcast import records as bc
 from models.broadcast.state import DELIVERY_LABELS, RecipientState, progress
 from models.directory.users import User
@@ -110,14 +110,5 @@ def export(
     head, rows = run(
         in_transaction(cfg, work, command="broadcast export", detail={"broadcast": broadcast_id})
     )
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("送达与确认")
-    sheet.append(head)
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append(row)
-    touch_private(out)  # owner-only whatever the umask: it names people
-    book.save(out)
+    exports.save(out, "送达与确认", [head, list(COLUMNS), *rows])
     console.print(f"[green]✓[/green] 已导出 {len(rows)} 个接收对象到 {out}")

@@ -105,3 +105,4 @@ class AuditConfig(Section):
 
 class InboxConfig(Section):
     keep_days: PositiveInt = 30
+    max_chars: Annotated[int, Field(ge=100, le=100_000)] = 4000

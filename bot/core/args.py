@@ -2,7 +2,9 @@
 
 A parameter is declared as ``name: Annotated[T, Arg("中文名")] = default``. Supported types are
 str, int, date (今天/明天/YYYY-MM-DD …), Role, Literal choices, ``T | None`` and ``list[str]``.
-An ``Arg(rest=True)`` string takes the remainder of the line verbatim.
+An ``Arg(rest=True)`` string takes the remainder of the line verbatim. An int is bounded by
+``Arg(low=…, high=…)``, by default to the database's integer column (PostgreSQL INTEGER), so a
+number out of range is answered with the usage and never reaches a query.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ _RELATIVE_DAYS = {
     "后天": 2,
     "前天": -2,
 }
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL INTEGER, the narrowest id column
 _DATE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})日?$")
 
 
@@ -40,6 +43,8 @@ class Arg:
 
     label: str
     rest: bool = False
+    low: int = INT_MIN
+    high: int = INT_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,7 @@ class Param:
     default: Any
     rest: bool
     optional: bool
+    bounds: tuple[int, int] = (INT_MIN, INT_MAX)
 
     @property
     def required(self) -> bool:
@@ -83,13 +89,26 @@ def parse_date(text: str, today: date) -> date:
         raise ValueError(f"「{text}」不是有效日期") from None
 
 
-def _convert(kind: Any, token: str, today: date) -> Any:
+def parse_int(token: str, low: int = INT_MIN, high: int = INT_MAX) -> int:
+    """An integer from ``low`` to ``high`` (full-width digits too, as Chinese input methods type).
+
+    Raises:
+        ValueError: not an integer, or out of range (in Chinese, naming the range).
+    """
+    if not re.fullmatch(r"[+-]?\d+", token):
+        raise ValueError("应为整数")
+    # a thousand digits would still parse; the length check keeps int() cheap and in range
+    digits = token.lstrip("+-").lstrip("0")
+    if len(digits) > 19 or not low <= int(token) <= high:
+        raise ValueError(f"应为 {low} 到 {high} 之间的整数")
+    return int(token)
+
+
+def _convert(kind: Any, token: str, today: date, bounds: tuple[int, int]) -> Any:
     if kind is str:
         return token
     if kind is int:
-        if not re.fullmatch(r"[+-]?\d+", token):
-            raise ValueError("应为整数")
-        return int(token)
+        return parse_int(token, *bounds)
     if kind is date:
         return parse_date(token, today)
     if kind is Role:
@@ -124,6 +143,7 @@ def params_of(func: Callable[..., Any]) -> list[Param]:
                 spec.default,
                 bool(meta and meta.rest),
                 optional,
+                (meta.low, meta.high) if meta else (INT_MIN, INT_MAX),
             )
         )
     return params
@@ -156,7 +176,7 @@ def bind_args(params: list[Param], text: str, today: date, usage: str) -> dict[s
             values[param.name] = param.default
             continue
         try:
-            values[param.name] = _convert(param.kind, token, today)
+            values[param.name] = _convert(param.kind, token, today, param.bounds)
         except ValueError as exc:
             raise UserError(f"参数「{param.label}」有误：{exc}。用法：{usage}") from None
     if remaining:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.core import dialogs, secrecy
+from bot.core import dialogs, inbound, secrecy
 from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
@@ -81,22 +81,29 @@ class Dispatcher:
 
         ``signature`` (a signed callback's sighting key) is recorded in the same transaction, so
         a request that could not be stored may come again, and one that was stored may not. A
-        message with a 密级 marking is not stored even until it is handled: it is refused here
-        and now (and None returned).
+        message with a 密级 marking, or longer than ``inbox.max_chars``, is not stored even until
+        it is handled: it is refused here and now (and None returned). Control characters are
+        dropped first (:mod:`bot.core.inbound`).
 
         Raises:
             ReplayedRequest: ``signature`` was recorded before; nothing was stored.
         """
+        msg = inbound.tidy(msg)
         finding = secrecy.in_message(msg)
+        too_long = inbound.too_long(msg, self.config.inbox.max_chars)
         async with self.sessions.begin() as session:
             await attach_fast_path(session)
             now = self.clock.now()
             if signature and not await sightings.first(session, msg.platform, signature, now):
                 raise ReplayedRequest(signature)
-            if finding is None:
+            if finding is None and too_long is None:
                 return await inbox.accept(session, msg, now)
             if await inbox.take(session, msg, now):
-                await self._classified(session, msg, now, finding)
+                if finding is not None:
+                    await self._classified(session, msg, now, finding)
+                elif too_long is not None:  # the audit keeps its length, never the text
+                    outcome, detail, reply = too_long
+                    await self._finish(session, msg, now, None, "", outcome, detail, [reply])
         self.notify()
         return None
 
@@ -119,6 +126,11 @@ class Dispatcher:
     async def _run(self, msg: IncomingMessage) -> None:
         now, ref = self.clock.now(), secrets.token_hex(4).upper()
         committed = None
+        msg = inbound.tidy(msg)
+        if (too_long := inbound.too_long(msg, self.config.inbox.max_chars)) is not None:
+            await self._record(msg, now, "", *too_long)
+            self.notify()
+            return
         try:
             async with self.sessions.begin() as session:
                 await attach_fast_path(session)

@@ -8,7 +8,8 @@ from datetime import datetime, time, timedelta
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
 
-_RELATIVE = re.compile(r"^(\d+)\s*(分钟|分|min|m|小时|时|h|天|d)后?$", re.IGNORECASE)
+_RELATIVE = re.compile(r"^(\d{1,9})\s*(分钟|分|min|m|小时|时|h|天|d)后?$", re.IGNORECASE)
+MAX_AHEAD_DAYS = 366  # a reminder further off is a typo; a date far off is beyond datetime's range
 _UNITS = {
     "分钟": 60,
     "分": 60,
@@ -52,6 +53,8 @@ def split_when(text: str, now: datetime, tz: LocalTime) -> tuple[datetime, str]:
         seconds = int(relative.group(1)) * _UNITS[relative.group(2).lower()]
         if seconds <= 0:
             raise ValueError("时间间隔应大于 0")
+        if seconds > MAX_AHEAD_DAYS * 86400:
+            raise ValueError(f"时间间隔最长 {MAX_AHEAD_DAYS} 天。{HINT}")
         return now + timedelta(seconds=seconds), " ".join(words[1:])
     local_now = tz.local(now)
     at = _clock(words[0])

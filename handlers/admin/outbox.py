@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from bot.core.args import Arg
+from bot.core.args import Arg, parse_int
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import Role
@@ -47,7 +47,7 @@ async def failed(ctx: HandlerContext) -> str:
 async def retry(ctx: HandlerContext, *, ids: Annotated[list[str], Arg("编号")]) -> str:
     """Queue failed rows again with a fresh attempt budget."""
     try:
-        numbers = [int(i.lstrip("#")) for i in ids]
+        numbers = [parse_int(i.lstrip("#")) for i in ids]
     except ValueError:
         raise UserError("编号应为数字，例如 /outbox retry 12 13") from None
     count = await outbox_admin.retry_failed(ctx.session, ctx.now, numbers)

@@ -31,7 +31,7 @@ DOMAINS = ("信访", "建议提案", "12345", "督办")
 async def workday_add(
     ctx: HandlerContext,
     *,
-    count: Annotated[int, Arg("工作日数")],
+    count: Annotated[int, Arg("工作日数", low=0, high=2500)],
     start: Annotated[date | None, Arg("起始日期")] = None,
 ) -> str:
     """Answer with the day, the holidays and 调休 in between, and any calendar warning."""

@@ -176,7 +176,7 @@ async def fill_in(ctx: HandlerContext, conv: dialogs.Conversation, text: str) ->
             entry.occurred_at = read_time(text, ctx.now, ctx.tz)
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    setattr(entry, gaps[0], text[:500])
+    setattr(entry, gaps[0], duty_log.field_value(gaps[0], text[:500]))
     await ctx.session.flush()
     if gaps[0] == "occurred":
         note = await _received(ctx, entry)

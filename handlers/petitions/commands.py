@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
+from bot.core import phones
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
@@ -52,6 +53,13 @@ FORM = Form(
     ("channel", "category", "name", "phone", "request"),
     USAGE,
 )
+
+
+def _phone(text: str) -> str:
+    try:
+        return phones.optional(text)
+    except ValueError as exc:
+        raise UserError(f"{exc}。{USAGE}") from None
 
 
 def _clock(ctx: HandlerContext, rule_id: str, extension: int = 0) -> Deadline:
@@ -122,7 +130,7 @@ async def petition_new(
         channel=values["channel"],
         category=values["category"],
         petitioner=values["name"][:50],
-        phone=values.get("phone", "")[:30],
+        phone=_phone(values.get("phone", "")),
         request=values["request"],
         registered_at=ctx.now,
         forward_due=found.day(ctx.tz.tz),

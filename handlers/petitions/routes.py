@@ -64,7 +64,7 @@ async def petition_extend(
     ctx: HandlerContext,
     *,
     item_id: Annotated[int, Arg("编号")],
-    days: Annotated[int, Arg("天数")],
+    days: Annotated[int, Arg("天数", low=1, high=365)],
     reason: Annotated[str, Arg("理由", rest=True)],
 ) -> str:
     """Extend the 60-day clock (§34); the rule's maximum caps the total."""

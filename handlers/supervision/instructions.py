@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from bot.core.args import Arg
+from bot.core.args import Arg, parse_int
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.fields import Form
@@ -45,6 +45,14 @@ ON_TASK = Form(
 _REF = re.compile(r"^(信访|建议提案|督办)[#＃]?(\d+)$")
 
 
+def _number(text: str) -> int:
+    """The item number of a reference, within the database's range."""
+    try:
+        return parse_int(text)
+    except ValueError as exc:
+        raise UserError(f"编号有误：{exc}。{USAGE}") from None
+
+
 async def _subject(ctx: HandlerContext, kind: str, number: int, text: str, leader: str) -> str:
     """The instructed item's title; a petition also keeps the instruction on its file."""
     if kind == "信访":
@@ -75,10 +83,10 @@ async def instruct(ctx: HandlerContext, *, text: Annotated[str, Arg("内容", re
     if not leader:
         raise UserError(f"督查员代录批示请写明批示领导，例如 领导=李明。{USAGE}")
     if found is not None and on_task:
-        return await _on_task(ctx, int(found.group(2)), values.get("text", ""), leader)
+        return await _on_task(ctx, _number(found.group(2)), values.get("text", ""), leader)
     FORM.require(values, {"ref": "对象", "unit": "单位", "due": "期限", "text": "批示内容"})
     if found:
-        kind, number = found.group(1), int(found.group(2))
+        kind, number = found.group(1), _number(found.group(2))
         title = await _subject(ctx, kind, number, values["text"], leader)
         origin = f"{'petition' if kind == '信访' else 'proposal'}:{number}"
     else:

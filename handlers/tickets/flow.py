@@ -105,7 +105,7 @@ async def ticket_extend(
     ctx: HandlerContext,
     *,
     number: Annotated[str, Arg("工单编号")],
-    days: Annotated[int, Arg("延期天数")],
+    days: Annotated[int, Arg("延期天数", low=1, high=365)],
     reason: Annotated[str, Arg("理由", rest=True)],
 ) -> str:
     """A 延期 within the rule's limit (hotline.handle: 至多 10 工作日); one per ticket."""

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from bot.core import inbound, phones
 from bot.core.errors import UserError
 from bot.core.roles import Role, UserInfo
 from bot.store.base import Base
@@ -60,7 +61,7 @@ class UserRole(Base):
 
 async def get_or_create_org(session: AsyncSession, name: str, kind: str = "部门") -> OrgUnit:
     """Find an org unit by name, creating it when new."""
-    name = name.strip()
+    name = inbound.clean(name).strip()
     if not name:
         raise UserError("单位名称不能为空，例如 --org 应急管理局")
     org = await session.scalar(select(OrgUnit).where(OrgUnit.name == name))
@@ -81,11 +82,15 @@ async def add_user(
     phone: str | None = None,
 ) -> User:
     """Register a person. Refuses a duplicate name within the same unit."""
-    name = name.strip()
+    name = inbound.clean(name).strip()
     if not name:
         raise UserError("姓名不能为空，例如 --name 张三")
     if not roles:
         raise UserError("至少需要一个角色，例如 --role officer")
+    try:
+        phone = phones.optional(phone) or None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     unit = await get_or_create_org(session, org)
     clash = await session.scalar(select(User).where(User.name == name, User.org_id == unit.id))
     if clash is not None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -11,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import exports, phones
 from bot.core.args import parse_date
 from bot.core.errors import UserError
-from bot.core.private_files import touch_private
 from models.directory.users import find_user
 from models.duty.records import DutySlot, SlotSpec
 from models.duty.settings import DutyConfig
@@ -56,6 +55,7 @@ async def resolve(
             continue
         try:
             cfg.shift(shift)
+            phone = phones.optional(phone)
         except ValueError as exc:
             problems.append(f"{line}{exc}")
             continue
@@ -95,18 +95,5 @@ def to_rows(slots: Sequence[DutySlot]) -> list[list[str]]:
 
 
 def write_rows(path: Path, rows: list[list[str]]) -> None:
-    """Save rows as .csv (UTF-8 with BOM, for Excel) or .xlsx."""
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise UserError("输出文件应以 .csv 或 .xlsx 结尾")
-    touch_private(path)  # owner-only whatever the umask: it names people
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-        return
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("值班表")
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
+    """Save rows as .csv (UTF-8 with BOM, for Excel) or .xlsx, no cell runnable in Excel."""
+    exports.save(path, "值班表", rows)

@@ -12,8 +12,10 @@ from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.core import phones
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
+from bot.core.errors import UserError
 from bot.store.base import Base, JSONText
 from models.directory.users import User
 
@@ -138,12 +140,32 @@ def read_time(text: str, now: datetime, tz: LocalTime) -> datetime:
 def parse_inline(text: str) -> tuple[str, dict[str, str]]:
     """Take ``时间=9:30 地点=河口乡`` pairs and a phone number out of the text."""
     labels = {label: name for name, label in FIELDS.items()}
-    values = {labels[m.group(1)]: m.group(2) for m in _INLINE.finditer(text)}
+    values = {
+        labels[m.group(1)]: field_value(labels[m.group(1)], m.group(2))
+        for m in _INLINE.finditer(text)
+    }
     rest = _INLINE.sub("", text).strip()
     phone = _PHONE.search(rest)
     if phone and "caller_phone" not in values:
-        values["caller_phone"] = phone.group(1)
+        values["caller_phone"] = phones.optional(phone.group(1))
     return re.sub(r"\s+", " ", rest), values
+
+
+def field_value(name: str, text: str) -> str:
+    """``text`` as field ``name`` keeps it: a phone in its plain form, nothing over the column.
+
+    Raises:
+        UserError: a malformed phone, or a text longer than the field holds (both with the fix).
+    """
+    if name == "caller_phone":
+        try:
+            return phones.normalize(text)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    limit = getattr(DutyLog.__table__.c[name].type, "length", None)
+    if limit is not None and len(text) > limit:
+        raise UserError(f"「{FIELDS[name]}」最多 {limit} 字（现 {len(text)} 字），请精简后重发")
+    return text
 
 
 async def on_day(session: AsyncSession, tz: LocalTime, day: date) -> list[DutyLog]:

@@ -8,6 +8,7 @@ from functools import partial
 from io import BytesIO
 from typing import Literal
 
+from bot.core import exports
 from bot.core.messages import Attachment
 from models.reports.report import Period, Report
 from models.tickets import kpi as tickets_kpi
@@ -23,45 +24,53 @@ def render_xlsx(report: Report, today: date) -> bytes:
     book = Workbook()
     units = book.active
     units.title = "分单位"
-    units.append([report.title, f"{report.start} 至 {report.end}"])
+    units.append(exports.row([report.title, f"{report.start} 至 {report.end}"]))
     units.append(
-        ["单位", "到期", "按期办结", "按期办结率", "在办", "超期", "黄牌", "橙牌", "红牌"]
+        exports.row(
+            ["单位", "到期", "按期办结", "按期办结率", "在办", "超期", "黄牌", "橙牌", "红牌"]
+        )
     )
     for row in [*report.units, report.total]:
         rate = row.rate.value
         units.append(
-            [
-                row.unit,
-                row.due,
-                row.on_time,
-                None if rate is None else round(rate, 4),
-                row.open,
-                row.overdue,
-                *row.cards.values(),
-            ]
+            exports.row(
+                [
+                    row.unit,
+                    row.due,
+                    row.on_time,
+                    None if rate is None else round(rate, 4),
+                    row.open,
+                    row.overdue,
+                    *row.cards.values(),
+                ]
+            )
         )
     overdue = book.create_sheet("超期事项")
-    overdue.append(["编号", "事项", "承办单位", "期限", "超期天数", "红黄牌", "督办等级", "状态"])
+    overdue.append(
+        exports.row(["编号", "事项", "承办单位", "期限", "超期天数", "红黄牌", "督办等级", "状态"])
+    )
     for item in report.overdue:
         overdue.append(
-            [
-                item.id,
-                item.title,
-                item.lead_org.name,
-                item.due_date,
-                (today - item.due_date).days,
-                item.card,
-                item.escalation,
-                item.status,
-            ]
+            exports.row(
+                [
+                    item.id,
+                    item.title,
+                    item.lead_org.name,
+                    item.due_date,
+                    (today - item.due_date).days,
+                    item.card,
+                    item.escalation,
+                    item.status,
+                ]
+            )
         )
     proposals = book.create_sheet("建议提案")
-    proposals.append(["指标", "比率", "分子", "分母"])
+    proposals.append(exports.row(["指标", "比率", "分子", "分母"]))
     for name, kpi in report.proposals.named():
-        proposals.append([name, kpi.value, kpi.numerator, kpi.denominator])
+        proposals.append(exports.row([name, kpi.value, kpi.numerator, kpi.denominator]))
     tickets = book.create_sheet("12345工单")
     for line in tickets_kpi.table(report.tickets):
-        tickets.append(line)
+        tickets.append(exports.row(line))
     out = BytesIO()
     book.save(out)
     return out.getvalue()

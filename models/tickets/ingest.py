@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from bot.core import secrecy
+from bot.core import inbound, phones, secrecy
 from bot.core.errors import UserError
 from models.directory import units as org_units
 from models.tickets.plan import due_of, replan
@@ -74,6 +74,16 @@ class TicketIn(BaseModel):
         return value
 
     @field_validator(
+        "channel", "caller_name", "content", "address", "lead_unit", "co_units", mode="before"
+    )
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """NUL and the like dropped, as at the chat edge (PostgreSQL cannot store NUL)."""
+        if isinstance(value, list):
+            return [inbound.clean(v) if isinstance(v, str) else v for v in value]
+        return inbound.clean(value) if isinstance(value, str) else value
+
+    @field_validator(
         "channel", "caller_name", "caller_phone", "content", "address", "lead_unit", "co_units"
     )
     @classmethod
@@ -82,6 +92,11 @@ class TicketIn(BaseModel):
         if found is not None:
             raise ValueError(f"{CLASSIFIED}（{found[1].reason}）")
         return value
+
+    @field_validator("caller_phone")
+    @classmethod
+    def _phone(cls, value: str) -> str:
+        return phones.optional(value)
 
 
 def field_errors(exc: ValidationError) -> list[str]:

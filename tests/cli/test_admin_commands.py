@@ -57,6 +57,11 @@ def test_users_lifecycle(invoke) -> None:  # type: ignore[no-untyped-def]
     assert code == 1 and "已有人员 张三" in out
     code, out = invoke("users", "add", "--name", "李四", "--org", "应急局", "--role", "boss")
     assert code == 1 and "未知角色「boss」" in out
+    add = ("users", "add", "--name", "李四", "--org", "应急局", "--role", "officer", "--phone")
+    code, out = invoke(*add, "1380000abc")
+    assert code == 1 and "电话号码「1380000abc」格式不对" in out
+    code, out = invoke("users", "list")
+    assert "李四" not in out
     code, out = invoke("users", "roles", "张三", "--role", "leader", "--role", "admin")
     assert code == 0 and "管理员、领导" in out
     code, out = invoke("users", "list")

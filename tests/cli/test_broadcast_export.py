@@ -19,8 +19,8 @@ from tests.handlers.broadcast.test_broadcast import TEXT, broadcast_config
 from tests.support import RecordingAdapter, incoming
 
 
-async def _broadcast(url: str) -> None:
-    """李明 sends to 防汛; 孙伟 acks a minute later; the group and 王刚 do not."""
+async def _broadcast(url: str, text: str) -> None:
+    """李明 sends ``text`` to 防汛; 孙伟 acks a minute later; the group and 王刚 do not."""
     clock = FakeClock(START)
     console = RecordingAdapter(platform="console")
     bot = await App.create(
@@ -31,22 +31,26 @@ async def _broadcast(url: str) -> None:
     )
     async with bot.sessions.begin() as session:
         await seed(session, clock.now(), timedelta(hours=24))
-    for text in (f"应急广播 防汛 红色 {TEXT}", "确认广播 1"):
-        await bot.dispatcher.receive(incoming(text, sender="李明"))
+    for line in (f"应急广播 防汛 红色 {text}", "确认广播 1"):
+        await bot.dispatcher.receive(incoming(line, sender="李明"))
     await bot.sender.drain()
     clock.advance(minutes=1)
     await bot.dispatcher.receive(incoming("收到", sender="孙伟"))
     await bot.engine.dispose()
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> Path:
     url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    asyncio.run(_broadcast(url))
+    asyncio.run(_broadcast(url, text))
     config = tmp_path / "config.yaml"
     config.write_text(f"database:\n  url: {url}\nchannels: [全体, 防汛]\n", encoding="utf-8")
     monkeypatch.setenv("DUTYBOT_CONFIG", str(config))
     return tmp_path
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return _database(tmp_path, monkeypatch, TEXT)
 
 
 def test_export_writes_one_row_per_recipient(db: Path) -> None:
@@ -75,3 +79,15 @@ def test_list_and_bad_input(db: Path) -> None:
     assert missing.exit_code == 1 and "没有编号为 7 的广播" in missing.output
     wrong = runner.invoke(cli, ["broadcast", "export", "1", "-o", str(db / "x.csv")])
     assert wrong.exit_code == 1 and "应以 .xlsx 结尾" in wrong.output
+
+
+def test_a_text_like_a_formula_is_exported_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    formula = '=HYPERLINK("http://evil.example","点我确认")'
+    out = _database(tmp_path, monkeypatch, formula) / "广播1.xlsx"
+    result = CliRunner().invoke(cli, ["broadcast", "export", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = [c for row in load_workbook(out).active.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(c.value == "'" + formula for c in cells)

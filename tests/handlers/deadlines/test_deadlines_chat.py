@@ -26,7 +26,8 @@ async def test_workday_add_defaults_to_today_and_warns_for_unknown_years(
 
 
 async def test_workday_add_refuses_bad_input(app: App, console: RecordingAdapter) -> None:
-    assert "工作日数应为 0 或正整数" in await say(app, console, "张三", "工作日 加 -2")
+    assert "应为 0 到 2500 之间的整数" in await say(app, console, "张三", "工作日 加 -2")
+    assert "应为 0 到 2500 之间的整数" in await say(app, console, "张三", "工作日 加 9999999")
     assert "参数「工作日数」有误" in await say(app, console, "张三", "工作日 加 五")
 
 

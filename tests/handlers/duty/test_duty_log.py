@@ -91,3 +91,22 @@ async def test_general_entry_without_people_trapped_stays_quiet(
     await say(app, "记录 来电 城关镇某路段发生交通事故，1人受伤 时间=9:10")
     assert "建议级别：一般" in console.texts("张三")[-1]
     assert not [t for t in console.texts("李明") if "【突发" in t]
+
+
+async def test_a_malformed_phone_or_an_over_long_field_is_asked_again(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, "记录 来电 河口乡报告山体滑坡 电话=1380000abc")
+    assert "电话号码「1380000abc」格式不对：手机号如 13812345678" in console.texts("张三")[-1]
+    await say(app, "记录 来电 河口乡报告山体滑坡 时间=9:10 单位=河口乡政府 姓名=王五")
+    assert "请补充地点" in console.texts("张三")[-1]
+    await say(app, "远" * 101)  # 地点 holds 100 characters (PostgreSQL would refuse more)
+    assert "「地点」最多 100 字（现 101 字），请精简后重发" in console.texts("张三")[-1]
+    await say(app, "河口乡李家村")
+    assert "请补充对方联系电话" in console.texts("张三")[-1]
+    await say(app, "1380000abc")
+    assert "格式不对" in console.texts("张三")[-1]
+    await say(app, "(0571) 8765 4321")
+    assert "已通知哪些" in console.texts("张三")[-1]
+    await say(app, "/logs")
+    assert "电话：0571-87654321" in console.texts("张三")[-1]

@@ -206,3 +206,13 @@ async def test_reports_and_accusations_go_to_discipline_bodies_not_to_units(
     assert "已移交 县纪委监委（信访工作条例第三十条）" in await say(app, console, "陈静", "信访 1")
     await say(app, console, "张三", NEW)
     assert "不是检举控告类" in await say(app, console, "张三", "信访 移交纪检 2")
+
+
+async def test_a_malformed_phone_registers_nothing(app: App, console: RecordingAdapter) -> None:
+    reply = await say(app, console, "张三", NEW.replace("13912345678", "1380000abc"))
+    assert "电话号码「1380000abc」格式不对" in reply and "用法" in reply
+    async with app.sessions() as session:
+        assert await session.scalar(select(Petition)) is None
+    reply = await say(app, console, "张三", NEW.replace("13912345678", "139-1234-5678"))
+    assert "已登记 信访 #1" in reply
+    assert (await petition(app)).phone == "13912345678"
