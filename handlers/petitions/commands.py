@@ -24,6 +24,7 @@ from models.petitions.records import (
     OPINIONS,
     Petition,
     Status,
+    free_text,
     get,
     require,
     who,
@@ -126,7 +127,8 @@ async def petition_forward(
         ctx,
         liaisons,
         Reply(
-            f"📮 信访事项交办\n{item.label}，{item.channel}\n诉求：{item.request}\n"
+            f"📮 信访事项交办\n{item.label}，{item.channel}\n"
+            f"诉求：{free_text(item, item.request, unmasked=False)}\n"
             + (instruction if item.instruction else "")
             + f"办结期限：{item.conclude_due}（{weekday(item.conclude_due)}）\n"
             f"办结：/petition_conclude {item.id} 支持|解释说明|不予支持 意见"

@@ -1,4 +1,4 @@
-"""信访 台账 and one item's file; petitioners' names and phones masked unless the role allows."""
+"""信访 台账 and one item's file; personal data masked in groups and for roles not allowed."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from typing import Annotated
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
+from bot.core.privacy import unmasked_for
 from bot.core.roles import Role
 from bot.core.routing import Router
 from models.petitions.plan import running
-from models.petitions.records import Petition, get, may_see, open_items, who
+from models.petitions.records import Petition, free_text, get, open_items, who
 from models.petitions.settings import PETITIONS
 
 router = Router("petitions-view")
@@ -24,6 +25,11 @@ def _clock(item: Petition, ctx: HandlerContext) -> str:
     step, day = found
     over = "，已超期" if ctx.today > day else ""
     return f"，{ {'forward': '转办', 'conclude': '办结', 'stage': '意见'}[step] }期限 {day}{over}"
+
+
+def _unmasked(ctx: HandlerContext) -> bool:
+    """Whether this chat may read petitioners' data: never a group, by role in private."""
+    return unmasked_for(ctx.msg.chat_kind, ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
 
 
 def _visible(item: Petition, ctx: HandlerContext) -> bool:
@@ -43,7 +49,7 @@ async def petition_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("超期")] = None
 ) -> str:
     """Open petitions with the clock each is on."""
-    unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
+    unmasked = _unmasked(ctx)
     items = [i for i in await open_items(ctx.session) if _visible(i, ctx)]
     if which in ("超期", "overdue"):
         items = [i for i in items if (c := running(i)) is not None and ctx.today > c[1]]
@@ -62,16 +68,16 @@ async def petition_list(
 
 @router.command("petition", aliases=("信访",), roles=VIEWERS, help="查看一件信访事项")
 async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
-    """One petition, masked for roles that may not see the petitioner."""
+    """One petition, masked in a group and for roles that may not see the petitioner."""
     item = await get(ctx.session, item_id)
     if not _visible(item, ctx):
         return f"{item.label} 不是交办给 {ctx.me.org} 的事项，无权查看。"
-    unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
+    unmasked = _unmasked(ctx)
     lines = [
         f"{item.label}（{item.status}）{_clock(item, ctx)}",
         f"渠道：{item.channel}；信访人：{who(item, unmasked)}",
         f"登记：{ctx.tz.fmt(item.registered_at)}；转办期限：{item.forward_due}",
-        f"诉求：{item.request}",
+        f"诉求：{free_text(item, item.request, unmasked)}",
     ]
     if item.instruction:
         lines.append(f"领导批示：{item.instruction}（{item.instruction_by}）")
@@ -82,5 +88,6 @@ async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编
             f"办结期限 {item.conclude_due}{extension}"
         )
     if item.opinion:
-        lines.append(f"处理意见：{item.opinion} {item.opinion_text}（{item.concluded_on}）")
+        opinion = free_text(item, item.opinion_text, unmasked)
+        lines.append(f"处理意见：{item.opinion} {opinion}（{item.concluded_on}）")
     return "\n".join(lines)

@@ -161,7 +161,7 @@ async def ticket_chase(
     log(ticket, "催办", ctx.now, text, actor_id=ctx.me.id, actor=ctx.me.name)
     people = await org_units.unit_people(ctx.session, ticket.lead_org_id, Role.LIAISON)
     body = (
-        f"📣 {ctx.me.name} 催办 {ticket.label}\n{ticket.content[:80]}\n"
+        f"📣 {ctx.me.name} 催办 {ticket.label}\n{ticket.shown(ticket.content)[:80]}\n"
         f"期限：{due_text(ctx.tz, ticket.deadline)} 前，{left(ticket.deadline, ctx.now)}"
         + (f"\n要求：{text}" if text else "")
     )

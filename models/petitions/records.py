@@ -1,5 +1,5 @@
 """信访 (信访工作条例 2022): 登记 (15日 to 转送/交办) → 转办 = 受理 (60日, extension ≤30) →
-办结 → 复查 → 复核 → 终结. Names and phones are masked unless the viewer's role allows."""
+办结 → 复查 → 复核 → 终结. Personal data is masked unless the audience may see it."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.core.errors import UserError
-from bot.core.privacy import mask_name, mask_phone
-from bot.core.roles import Role
+from bot.core.privacy import mask_name, mask_phone, mask_text
 from bot.store.base import Base
 from models.directory.users import OrgUnit
 
@@ -68,16 +67,16 @@ class Petition(Base):
         return f"信访 #{self.id}（{self.category}）"
 
 
-def may_see(roles: frozenset[Role], allowed: tuple[Role, ...]) -> bool:
-    """Whether someone holding ``roles`` sees petitioners' data unmasked."""
-    return bool(roles & set(allowed))
-
-
 def who(item: Petition, unmasked: bool) -> str:
-    """The petitioner as shown to this viewer."""
+    """The petitioner as shown to this audience (:func:`bot.core.privacy.unmasked_for`)."""
     if unmasked:
         return f"{item.petitioner} {item.phone}".strip()
     return f"{mask_name(item.petitioner)} {mask_phone(item.phone)}".strip()
+
+
+def free_text(item: Petition, text: str, unmasked: bool) -> str:
+    """The 诉求 or an opinion as shown to this audience: masked like 12345 text unless allowed."""
+    return text if unmasked else mask_text(text, [item.petitioner])
 
 
 def require(item: Petition, allowed: tuple[Status, ...], action: str) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from bot.config import EnvSuffix, FeatureSection, PositiveInt, Section, WebhookTarget
+from bot.core.roles import Role
 
 
 class TicketsConfig(Section):
@@ -36,6 +37,8 @@ class TicketsConfig(Section):
     satisfied: tuple[str, ...] = ("满意", "基本满意")
     dictionary: tuple[str, ...] = ("路灯", "不亮", "井盖", "噪音", "扰民", "积水", "12345热线")
     webhook: WebhookTarget = WebhookTarget()
+    # Roles that read callers' names, phones and the 诉求 unmasked, in a private chat only.
+    unmasked_roles: tuple[Role, ...] = ()
 
 
 TICKETS = FeatureSection("tickets", TicketsConfig)
