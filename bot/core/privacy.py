@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from bot.core.messages import ChatKind
+from bot.core.messages import ChatKind, Reply
 from bot.core.roles import Role
 
 # GB 11643-1999: weights of the first 17 digits and the check character for the sum mod 11.
@@ -143,3 +144,9 @@ def unmasked_for(kind: ChatKind, roles: frozenset[Role], allowed: Iterable[Role]
     """Whether this audience sees personal data unmasked: never in a group (everyone there reads
     it); in a private chat when the reader holds one of the ``allowed`` roles."""
     return kind is ChatKind.PRIVATE and bool(roles & set(allowed))
+
+
+def for_group(reply: Reply) -> Reply:
+    """A push to a group (a broadcast's group copy): its text masked, since everyone there
+    reads it; the people it names get the full text in their private chats."""
+    return replace(reply, text=mask_text(reply.text))

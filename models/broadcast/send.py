@@ -14,6 +14,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import Target
+from bot.core.privacy import for_group
 from bot.store import due, outbox
 from models.broadcast import records as bc
 from models.broadcast.settings import BroadcastConfig
@@ -69,12 +70,13 @@ async def deliver(
     emergency, each at most once. Returns how many messages were queued."""
     queued = 0
     for recipient in await bc.recipients(session, broadcast.id):
+        group = recipient.kind == bc.RecipientKind.GROUP.value
         for target in recipient.addresses:
             queued += await outbox.enqueue(
                 session,
                 now,
                 Target.parse(target),
-                message,
+                for_group(message) if group else message,
                 key=initial_key(broadcast.id, target),
                 priority=outbox.Priority.EMERGENCY,
                 kind="broadcast",
