@@ -49,7 +49,8 @@ async def _subject(ctx: HandlerContext, kind: str, number: int, text: str, leade
     if kind == "信访":
         item = await petitions.get(ctx.session, number)
         item.instruction, item.instruction_by = text, leader
-        return f"{item.label}：{item.request[:40]}"
+        # The title goes to the units and into the 督查通报: no petitioner's data in it.
+        return f"{item.label}：{petitions.free_text(item, item.request, unmasked=False)[:40]}"
     proposal = await proposals.get(ctx.session, number)
     return f"#{proposal.id} {proposal.label}"
 

@@ -51,3 +51,12 @@ async def test_the_notice_to_the_handling_unit_is_masked(
     await say(app, console, "张三", "信访 转办 1 县水利局")
     notice = console.texts("孙伟")[-1]
     assert "信访事项交办" in notice and ID not in notice and "钱七" not in notice
+
+
+async def test_a_leaders_instruction_makes_a_task_title_without_personal_data(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, console, "张三", NEW)
+    reply = await say(app, console, "李明", "批示 信访1 县水利局 10工作日 请依法处理")
+    assert "李明批示：信访 #1（申诉求决）：我叫钱*，身份证410" in reply
+    assert ID not in reply and "钱七" not in console.texts("孙伟")[-1]
