@@ -35,16 +35,18 @@ _SELF = re.compile(rf"(本人)\s*({_HAN}{{2,8}})")
 _AFTER_NAME = re.compile(
     "身份证|电话|手机|联系|家住|住在|住址|现住|今年|性别|年龄|号码|反映|投诉|来电|要求|是|的|在|男|女"
 )
+# What follows 我叫/联系人/姓名 without being a name (我叫了救护车, 联系人员, 姓名不详).
+_NOT_A_NAME = frozenset("了来人他她你们过员不")
 _PAIRS = "欧阳司马诸葛上官东方皇甫尉迟公孙慕容长孙宇文司徒夏侯令狐端木西门南宫独孤闻人"
 _COMPOUND = frozenset(_PAIRS[i : i + 2] for i in range(0, len(_PAIRS), 2))
-# Common surnames (the great majority of the population); used only after 本人.
+# Common surnames, used only after 本人; those that also start everyday words (本人和…, 本人曾…,
+# 本人房屋…, 本人申请…) are left out, so such names after 本人 stay unmasked.
 _SURNAMES = frozenset(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
-    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
-    "龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞"
-    "左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕"
-    "屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
-    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭肖董袁潘蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔汤温康牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹欧耿兰焦俞左柳甘祝包尚符舒阮柯纪梅童凌毕季"
+    "裴霍涂苗谷盛曲翁冉骆蓝游辛靳管柴蒙鲍华喻祁蒲滕屈饶牟艾尤阳穆农司卓古吉缪简项芦麦褚娄窦戚岑景"
+    "党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝"
 )
 
 
@@ -105,7 +107,9 @@ def _name_part(run: str) -> str:
 
 def _named(match: re.Match[str], *, surname: bool) -> str:
     name = _name_part(match.group(2))
-    if len(name) < 2 or (surname and name[0] not in _SURNAMES and name[:2] not in _COMPOUND):
+    if len(name) < 2 or name[0] in _NOT_A_NAME:
+        return match.group(0)
+    if surname and name[0] not in _SURNAMES and name[:2] not in _COMPOUND:
         return match.group(0)
     rest = match.group(2)[len(name) :]
     return match.group(0)[: match.start(2) - match.start(0)] + mask_name(name) + rest
