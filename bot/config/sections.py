@@ -52,6 +52,7 @@ class OutboxConfig(Section):
     max_image_mb: PositiveFloat = 10.0
     max_file_mb: PositiveFloat = 20.0
     file_keep_days: PositiveInt = 7
+    text_keep_days: PositiveInt = 30  # finished rows' text is cleared after this (docs/privacy.md)
 
 
 class SchedulerConfig(Section):

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.core import dialogs, inbound, secrecy
+from bot.core import dialogs, inbound, privacy, secrecy
 from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
@@ -206,7 +206,7 @@ class Dispatcher:
                 roles=",".join(sorted(user.roles)) if user else "",
                 platform=msg.platform,
                 chat=str(msg.chat_target),
-                detail=detail or None,
+                detail=privacy.mask_json(detail) if detail else None,  # ID numbers, phones
             ),
         )
 
@@ -263,7 +263,7 @@ class Dispatcher:
         arguments of public commands such as /bind may be secrets and are not kept)."""
         detail = dict(ctx.audit_detail)
         if ctx.user is not None and route.roles and rest and not route.personal:
-            detail["args"] = rest[:200]
+            detail["args"] = privacy.mask_text(rest)[:200]  # masked whole, then cut
         return detail
 
     def _context(

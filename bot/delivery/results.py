@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import OutboxConfig
-from bot.core import redaction
+from bot.core import privacy, redaction
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
 from bot.core.ports import Directory
@@ -29,7 +29,7 @@ def backoff(cfg: OutboxConfig, attempts: int) -> timedelta:
 async def audit_outbound(
     session: AsyncSession, now: datetime, row: outbox.Claimed, outcome: str, note: str
 ) -> None:
-    """One audit row per outbound result: sent, failed or uncertain."""
+    """One audit row per outbound result: sent, failed or uncertain; personal data masked."""
     await audit.append(
         session,
         now,
@@ -42,8 +42,8 @@ async def audit_outbound(
             detail={
                 "outbox_id": row.id,
                 "key": row.idempotency_key,
-                "note": note[:300],
-                "text": outbox_admin.summary(row.payload, 200),  # with the file's name
+                "note": privacy.mask_text(note)[:300],
+                "text": outbox_admin.summary(row.payload, 200),  # masked; with the file's name
             },
         ),
     )

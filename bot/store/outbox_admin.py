@@ -1,5 +1,5 @@
-"""What administrators do with the outbox: list its rows, queue failed ones again, and read a
-row in one line (its text, and the file it carries)."""
+"""What administrators do with the outbox: list its rows, queue failed ones again, read a row in
+one line (its text masked, and the file it carries), and clear the text of old finished rows."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.privacy import mask_text
 from bot.store.outbox import OutboxMessage, OutboxStatus
+from bot.store.outbox_files import FINISHED
+
+PURGED: dict[str, Any] = {"text": "〔已过保存期限，内容已清除〕", "purged": True}
+"""What a finished row says once ``outbox.text_keep_days`` have passed (docs/privacy.md)."""
 
 
 def file_note(payload: dict[str, Any]) -> str:
@@ -20,7 +25,7 @@ def file_note(payload: dict[str, Any]) -> str:
 
 def summary(payload: dict[str, Any], width: int) -> str:
     """The start of a row's text, and the name of its attached file if it has one."""
-    return str(payload.get("text", ""))[:width] + file_note(payload)
+    return mask_text(str(payload.get("text", "")))[:width] + file_note(payload)
 
 
 async def list_rows(
@@ -38,10 +43,30 @@ async def retry_failed(session: AsyncSession, now: datetime, ids: list[int] | No
 
     A row whose file was deleted meanwhile (``outbox.file_keep_days``) goes out with a note.
     """
-    stmt = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED.value)
+    stmt = update(OutboxMessage).where(
+        OutboxMessage.status == OutboxStatus.FAILED.value, OutboxMessage.payload != PURGED
+    )
     if ids:
         stmt = stmt.where(OutboxMessage.id.in_(ids))
     result = await session.execute(
         stmt.values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def purge_text(session: AsyncSession, before: datetime) -> int:
+    """Replace what finished rows queued before ``before`` said (their text, buttons, file name)
+    by :data:`PURGED`; the key, target, status and times stay. Returns how many were cleared.
+
+    A failed row cleared this way can no longer be queued again (its text is gone).
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status.in_(FINISHED),
+            OutboxMessage.created_at < before,
+            OutboxMessage.payload != PURGED,
+        )
+        .values(payload=PURGED)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

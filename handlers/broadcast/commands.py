@@ -13,6 +13,7 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import Button, Reply, Target
+from bot.core.privacy import mask_text
 from bot.core.roles import Role
 from bot.core.routing import Router
 from bot.core.scope import UNSCOPED
@@ -36,6 +37,11 @@ def _preview(draft: bc.Broadcast, audience: Audience, needs_approval: bool) -> s
         return "、".join(items[:MAX_PREVIEW]) + more
 
     lines = [f"【预览】{draft.title}", draft.text, ""]
+    if audience.groups and mask_text(draft.text) != draft.text:
+        # sent as written (a contact phone must stay callable), so the drafter decides
+        lines.append(
+            "⚠ 正文含手机号、身份证号或姓名，群内所有人可见；如非工作联系方式，请取消后改写。"
+        )
     if audience.groups:
         lines.append(f"群（{len(audience.groups)}）：{names([g.title for g in audience.groups])}")
     if audience.people:

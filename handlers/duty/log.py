@@ -14,6 +14,7 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import Reply
+from bot.core.privacy import mask_text, unmasked_for
 from bot.core.roles import Role
 from bot.core.routing import Router
 from bot.core.scope import UNSCOPED
@@ -186,19 +187,26 @@ async def fill_in(ctx: HandlerContext, conv: dialogs.Conversation, text: str) ->
     return f"日志 #{entry.id} 已补充完整：\n{entry.describe(ctx.tz)}{note}"
 
 
+LOG_READERS = (Role.OFFICER, Role.LEADER, Role.ADMIN, Role.VIEWER)
+
+
 @router.command(
     "logs",
     aliases=("值班日志",),
-    roles=[Role.OFFICER, Role.LEADER, Role.ADMIN, Role.VIEWER],
+    roles=LOG_READERS,
     help="查看某天的值班日志（默认今天）",
 )
 async def show_logs(
     ctx: HandlerContext, *, day: Annotated[date | None, Arg("日期")] = None
 ) -> str:
-    """Entries of one local day, with their gaps marked."""
+    """Entries of one local day, with their gaps marked; callers' data masked in a group."""
     day = day or ctx.today
     entries = await duty_log.on_day(ctx.session, ctx.tz, day)
     if not entries:
         return f"{day} 没有值班日志。记录：记录 来电 内容"
-    lines = [e.describe(ctx.tz) for e in entries]
+    whole = unmasked_for(ctx.msg.chat_kind, ctx.me.roles, LOG_READERS)
+    lines = [
+        e.describe(ctx.tz) if whole else mask_text(e.describe(ctx.tz), [e.caller_name or ""])
+        for e in entries
+    ]
     return f"{day} 值班日志（{len(entries)} 条）：\n" + "\n".join(lines)

@@ -30,6 +30,7 @@ from models.petitions.records import (
     REPORT_CLASS,
     Petition,
     Status,
+    free_text,
     get,
     require,
     who,
@@ -193,7 +194,8 @@ async def petition_forward(
         ctx,
         liaisons,
         Reply(
-            f"📮 信访事项交办\n{item.label}，{item.channel}\n诉求：{item.request}\n"
+            f"📮 信访事项交办\n{item.label}，{item.channel}\n"
+            f"诉求：{free_text(item, item.request, unmasked=False)}\n"
             + (instruction if item.instruction else "")
             + (
                 f"请于 {day} 前受理并书面告知信访人：/petition_accept {item.id}\n"

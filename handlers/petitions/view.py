@@ -1,4 +1,4 @@
-"""信访 台账 and one item's file; petitioners' names and phones masked unless the role allows."""
+"""信访 台账 and one item's file; personal data masked in groups and for roles not allowed."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from typing import Annotated
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
+from bot.core.privacy import unmasked_for
 from bot.core.roles import Role
 from bot.core.routing import Router
 from models.directory.units import find_org
 from models.petitions import SCOPE as PETITIONS_SCOPE
 from models.petitions.plan import running
-from models.petitions.records import Petition, get, may_see, open_items, who
+from models.petitions.records import Petition, free_text, get, open_items, who
 from models.petitions.settings import PETITIONS
 
 router = Router("petitions-view", PETITIONS_SCOPE)
@@ -34,6 +35,11 @@ def _owners(item: Petition) -> list[str]:
     return [item.org.name] if item.org else []
 
 
+def _unmasked(ctx: HandlerContext) -> bool:
+    """Whether this chat may read petitioners' data: never a group, by role in private."""
+    return unmasked_for(ctx.msg.chat_kind, ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
+
+
 @router.command(
     "petition list",
     aliases=("信访 台账", "信访 列表"),
@@ -44,7 +50,7 @@ async def petition_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期")] = None
 ) -> str:
     """Open petitions (of one unit) with the clock each is on."""
-    unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
+    unmasked = _unmasked(ctx)
     unit = PETITIONS_SCOPE.listing(ctx.me, None if which in (None, "超期", "overdue") else which)
     if unit:
         unit = (await find_org(ctx.session, unit)).name
@@ -67,15 +73,15 @@ async def petition_list(
 
 @router.command("petition", aliases=("信访",), roles=VIEWERS, help="查看一件信访事项")
 async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
-    """One petition, masked for roles that may not see the petitioner."""
+    """One petition, masked in a group and for roles that may not see the petitioner."""
     item = await get(ctx.session, item_id)
     PETITIONS_SCOPE.check(ctx.me, _owners(item), item.label)
-    unmasked = may_see(ctx.me.roles, PETITIONS.of(ctx.config).unmasked_roles)
+    unmasked = _unmasked(ctx)
     lines = [
         f"{item.label}（{item.status}）{_clock(item, ctx)}",
         f"渠道：{item.channel}；信访人：{who(item, unmasked)}",
         f"登记：{ctx.tz.fmt(item.registered_at)}；转办期限：{item.forward_due}",
-        f"诉求：{item.request}",
+        f"诉求：{free_text(item, item.request, unmasked)}",
     ]
     if item.referred_to:
         lines.append(f"检举控告类，已移交 {item.referred_to}（信访工作条例第三十条）")
@@ -90,5 +96,6 @@ async def petition_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编
             else f"承办：{item.org.name}，待受理（受理期限 {item.stage_due}）"
         )
     if item.opinion:
-        lines.append(f"处理意见：{item.opinion} {item.opinion_text}（{item.concluded_on}）")
+        opinion = free_text(item, item.opinion_text, unmasked)
+        lines.append(f"处理意见：{item.opinion} {opinion}（{item.concluded_on}）")
     return "\n".join(lines)

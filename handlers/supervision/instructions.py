@@ -63,7 +63,8 @@ async def _subject(ctx: HandlerContext, kind: str, number: int, text: str, leade
                 f"不转业务单位督办。移交：/petition_refer {item.id}"
             )
         item.instruction, item.instruction_by = text, leader
-        return f"{item.label}：{item.request[:40]}"
+        # The title goes to the units and into the 督查通报: no petitioner's data in it.
+        return f"{item.label}：{petitions.free_text(item, item.request, unmasked=False)[:40]}"
     proposal = await proposals.get(ctx.session, number)
     return f"#{proposal.id} {proposal.label}"
 

@@ -22,7 +22,8 @@ def details_button(ticket: Ticket) -> Button:
 def new_ticket(ticket: Ticket, tz: LocalTime, note: str | None = None) -> Reply:
     """The 派单 notice to the lead unit's liaisons, with a 签收 button (and the 推定 ``note``)."""
     return Reply(
-        f"📥 新派 12345 {ticket.label}（{ticket.unit}）\n诉求：{ticket.content[:80]}\n"
+        f"📥 新派 12345 {ticket.label}（{ticket.unit}）\n"
+        f"诉求：{ticket.shown(ticket.content)[:80]}\n"
         f"期限：{due_text(tz, ticket.deadline)} 前\n{note + chr(10) if note else ''}"
         f"请签收：/ticket_sign {ticket.number}",
         buttons=((sign_button(ticket),),),
@@ -33,7 +34,7 @@ def possible_duplicates(taken: Taken) -> Reply:
     """The hint to the 12345 desk that a new ticket may repeat open ones (并单 is their call)."""
     ticket = taken.ticket
     lines = [f"🔁 {ticket.label} 可能与在办工单重复："]
-    lines += [f"· {d.number}（{d.unit}）{d.content[:30]}" for d in taken.similar]
+    lines += [f"· {d.number}（{d.unit}）{d.shown(d.content)[:30]}" for d in taken.similar]
     lines.append(f"确认后并单：/ticket_merge {ticket.number} {taken.similar[0].number}")
     return Reply("\n".join(lines))
 

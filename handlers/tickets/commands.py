@@ -12,6 +12,7 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import Button, Reply
+from bot.core.privacy import unmasked_for
 from bot.core.roles import Role
 from bot.core.routing import Router
 from bot.core.scope import OutOfScope
@@ -58,14 +59,15 @@ def may_view(ctx: HandlerContext, ticket: Ticket) -> None:
 
 async def card(ctx: HandlerContext, ticket: Ticket) -> Reply:
     """The status card: who has it, the deadline and time left, the last steps."""
+    unmasked = unmasked_for(ctx.msg.chat_kind, ctx.me.roles, TICKETS.of(ctx.config).unmasked_roles)
     liaisons = ""
     if ticket.lead_org_id is not None:
         people = await org_units.unit_people(ctx.session, ticket.lead_org_id, Role.LIAISON)
         liaisons = "；联络员：" + ("、".join(p.name for p in people) or "未设置")
     lines = [
         f"📋 {ticket.label}·{ticket.status}" + ("（紧急）" if ticket.urgency == "紧急" else ""),
-        f"诉求：{ticket.content[:120]}",
-        f"地址：{ticket.address or '—'}；来电人：{ticket.caller() or '—'}",
+        f"诉求：{ticket.shown(ticket.content, unmasked)[:120]}",
+        f"地址：{ticket.address or '—'}；来电人：{ticket.caller(unmasked) or '—'}",
         f"受理：{ctx.tz.fmt(ticket.received_at)}；承办：{ticket.unit}"
         + (f"（协办：{'、'.join(ticket.co_orgs)}）" if ticket.co_orgs else "")
         + liaisons,
@@ -77,14 +79,15 @@ async def card(ctx: HandlerContext, ticket: Ticket) -> Reply:
         deadline += f"，{left(ticket.deadline, ctx.now)}"
     lines.append(deadline)
     if ticket.return_reason and ticket.status == Status.RETURNED:
-        lines.append(f"退单理由：{ticket.return_reason}")
+        lines.append(f"退单理由：{ticket.shown(ticket.return_reason, unmasked)}")
     if ticket.visit_result:
         lines.append(f"回访：{ticket.visit_result}")
     if ticket.merged_into:
         lines.append(f"已并入：{ticket.merged_into}")
     lines.append("最近办理：")
     for event in ticket.events[-4:]:
-        lines.append(f"· {ctx.tz.fmt(event.at)} {event.action} {event.note[:40]}".rstrip())
+        note = ticket.shown(event.note, unmasked)[:40]
+        lines.append(f"· {ctx.tz.fmt(event.at)} {event.action} {note}".rstrip())
     buttons: list[Button] = []
     if ticket.status == Status.WAITING:
         buttons.append(sign_button(ticket))
@@ -129,7 +132,7 @@ async def _found(ctx: HandlerContext, words: str) -> str:
     by_id = {t.id: t for t in rows}
     tickets = [by_id[i] for i in ids]
     lines = [f"🔎 含「{words}」的工单（新的在前，最多 {LIST_LIMIT} 张）："]
-    lines += [f"· {t.number} {t.status} {t.unit}：{t.content[:30]}" for t in tickets]
+    lines += [f"· {t.number} {t.status} {t.unit}：{t.shown(t.content)[:30]}" for t in tickets]
     return "\n".join(lines)
 
 
@@ -204,7 +207,8 @@ async def _listing(ctx: HandlerContext, overdue: bool, unit: str | None) -> str:
     lines = [f"⏰ {title}工单{scope} {len(picked)} 张："]
     for t in picked[:LIST_LIMIT]:
         lines.append(
-            f"· {t.number} {t.unit} {t.status}，{left(t.deadline, ctx.now)}：{t.content[:24]}"
+            f"· {t.number} {t.unit} {t.status}，{left(t.deadline, ctx.now)}："
+            f"{t.shown(t.content)[:24]}"
         )
     if len(picked) > LIST_LIMIT:
         lines.append(f"……另有 {len(picked) - LIST_LIMIT} 张，请按单位查看")

@@ -91,7 +91,8 @@ async def ticket_reply(
     ticket.replied_at = ctx.now
     await _done(ctx, ticket)
     late = "（超期回复）" if ctx.now > ticket.deadline else ""
-    await _tell_staff(ctx, ticket, f"📨 {ticket.unit} 已回复 {ticket.label}{late}：{text[:80]}")
+    said = ticket.shown(text)[:80]
+    await _tell_staff(ctx, ticket, f"📨 {ticket.unit} 已回复 {ticket.label}{late}：{said}")
     return f"✅ 已回复 {ticket.label}{late}，等待回访。"
 
 
@@ -116,7 +117,8 @@ async def ticket_extend(
     )
     ticket.extended_due_at = new_due
     await _done(ctx, ticket)
-    await _tell_staff(ctx, ticket, f"⏳ {ticket.unit} 将 {ticket.label} 延期 {days} 天：{reason}")
+    said = ticket.shown(reason)
+    await _tell_staff(ctx, ticket, f"⏳ {ticket.unit} 将 {ticket.label} 延期 {days} 天：{said}")
     return f"✅ {ticket.label} 已延期至 {due_text(ctx.tz, new_due)} 前。"
 
 
@@ -142,7 +144,8 @@ async def ticket_return(
     await _done(ctx, ticket)
     late = ctx.now > limit
     note = f"（已超过退单时限 {rule.amount}{rule.unit}，可能计入不当退单）" if late else ""
-    await _tell_staff(ctx, ticket, f"↩️ {ticket.unit} 退回 {ticket.label}：{reason}{note}")
+    said = ticket.shown(reason)
+    await _tell_staff(ctx, ticket, f"↩️ {ticket.unit} 退回 {ticket.label}：{said}{note}")
     return f"✅ 已退回 {ticket.label}，理由已转 12345 工作台改派。{note}"
 
 
@@ -162,7 +165,7 @@ async def ticket_chase(
     log(ticket, "催办", ctx.now, text, actor_id=ctx.me.id, actor=ctx.me.name)
     people = await org_units.unit_people(ctx.session, ticket.lead_org_id, Role.LIAISON)
     body = (
-        f"📣 {ctx.me.name} 催办 {ticket.label}\n{ticket.content[:80]}\n"
+        f"📣 {ctx.me.name} 催办 {ticket.label}\n{ticket.shown(ticket.content)[:80]}\n"
         f"期限：{due_text(ctx.tz, ticket.deadline)} 前，{left(ticket.deadline, ctx.now)}"
         + (f"\n要求：{text}" if text else "")
     )

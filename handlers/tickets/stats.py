@@ -13,7 +13,7 @@ from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.core.routing import Router
 from models.tickets import SCOPE as TICKETS_SCOPE
-from models.tickets.kpi import anonymise, period_kpis
+from models.tickets.kpi import period_kpis
 from models.tickets.records import Ticket
 
 router = Router("tickets-stats", TICKETS_SCOPE)
@@ -60,8 +60,7 @@ async def cases(ctx: HandlerContext) -> str:
         return "还没有标记典型案例。标记：工单 典型 编号"
     lines = ["📌 典型案例（已脱敏）："]
     for t in rows:
-        names = [t.caller_name]
-        lines.append(f"· {t.number}（{t.category}，{t.unit}）{anonymise(t.content[:60], names)}")
+        lines.append(f"· {t.number}（{t.category}，{t.unit}）{t.shown(t.content)[:60]}")
         if t.reply:
-            lines.append(f"  办理：{anonymise(t.reply[:60], names)}")
+            lines.append(f"  办理：{t.shown(t.reply)[:60]}")
     return "\n".join(lines)

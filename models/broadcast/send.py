@@ -74,7 +74,7 @@ async def deliver(
                 session,
                 now,
                 Target.parse(target),
-                message,
+                message,  # as drafted and previewed: see docs/privacy.md
                 key=initial_key(broadcast.id, target),
                 priority=outbox.Priority.EMERGENCY,
                 kind="broadcast",

@@ -1,6 +1,6 @@
 """信访 (信访工作条例 2022): 登记 (15日 to 转送/交办) → 转办 → 受理 (60日, extension ≤30 by the
 handling body's head) → 办结 → 复查 → 复核 → 终结; 检举控告 go to 纪检监察 (§30) instead.
-Names and phones are masked unless the viewer's role allows."""
+Personal data is masked unless the audience may see it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.core.errors import UserError
-from bot.core.privacy import mask_name, mask_phone
+from bot.core.privacy import mask_name, mask_phone, mask_text
 from bot.core.roles import Role, UserInfo
 from bot.store.base import Base
 from models.directory.users import OrgUnit
@@ -74,13 +74,8 @@ class Petition(Base):
         return f"信访 #{self.id}（{self.category}）"
 
 
-def may_see(roles: frozenset[Role], allowed: tuple[Role, ...]) -> bool:
-    """Whether someone holding ``roles`` sees petitioners' data unmasked."""
-    return bool(roles & set(allowed))
-
-
 def who(item: Petition, unmasked: bool) -> str:
-    """The petitioner as shown to this viewer."""
+    """The petitioner as shown to this audience (:func:`bot.core.privacy.unmasked_for`)."""
     if unmasked:
         return f"{item.petitioner} {item.phone}".strip()
     return f"{mask_name(item.petitioner)} {mask_phone(item.phone)}".strip()
@@ -95,6 +90,11 @@ def may_extend(
         return True
     own = item.org is not None and item.org.name == me.org
     return own and (f"{me.org}/{me.name}" in holders or bool(me.roles & set(roles)))
+
+
+def free_text(item: Petition, text: str, unmasked: bool) -> str:
+    """The 诉求 or an opinion as shown to this audience: masked like 12345 text unless allowed."""
+    return text if unmasked else mask_text(text, [item.petitioner])
 
 
 def require(item: Petition, allowed: tuple[Status, ...], action: str) -> None:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot.core import exports
 from bot.core.messages import Attachment
+from bot.core.privacy import mask_text
 from models.reports.report import Period, Report
 from models.tickets import kpi as tickets_kpi
 
@@ -54,7 +55,7 @@ def render_xlsx(report: Report, today: date) -> bytes:
             exports.row(
                 [
                     item.id,
-                    item.title,
+                    mask_text(item.title),  # a 通报 is circulated: no personal data
                     item.lead_org.name,
                     item.due_date,
                     (today - item.due_date).days,

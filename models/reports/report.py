@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.core.privacy import mask_text
 from models.deadlines.rates import Rate
 from models.proposals.kpi import ProposalKpis, kpis
 from models.proposals.records import all_items
@@ -127,14 +128,14 @@ def as_text(report: Report, today: date) -> str:
     if report.named:
         lines.append("予以通报（超期未办结）：")
         lines += [
-            f"  督办 #{i.id}「{i.title}」{i.lead_org.name}，期限 {i.due_date}，"
+            f"  督办 #{i.id}「{mask_text(i.title)}」{i.lead_org.name}，期限 {i.due_date}，"
             f"已超期 {(today - i.due_date).days} 天，{i.escalation}"
             for i in report.named
         ]
     if report.overdue:
         lines.append("超期事项：")
         lines += [
-            f"  #{i.id} 【{i.card or '—'}】{i.title}（{i.lead_org.name}，{i.due_date}）"
+            f"  #{i.id} 【{i.card or '—'}】{mask_text(i.title)}（{i.lead_org.name}，{i.due_date}）"
             for i in report.overdue
         ]
     lines.append("建议提案：" + "；".join(report.proposals.lines()))

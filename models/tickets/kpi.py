@@ -11,7 +11,6 @@ Merged tickets (并单) count once, under the main ticket.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -122,14 +121,3 @@ async def kpis(
         kpi.add("satisfied", valid, t.visit_result in TICKETS.of(config).satisfied)
         kpi.add("resolved", valid and t.resolved is not None, bool(t.resolved))
     return sorted(units.values(), key=lambda k: (-k.tickets, k.unit))
-
-
-_PHONE = re.compile(r"\d{7,}")
-
-
-def anonymise(text: str, names: list[str]) -> str:
-    """Text fit for 公示: phone-like numbers and the given names masked."""
-    text = _PHONE.sub(lambda m: m.group(0)[:3] + "****", text)
-    for name in filter(None, names):
-        text = text.replace(name, name[:1] + "**")
-    return text

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.core.errors import UserError
-from bot.core.privacy import mask_name, mask_phone
+from bot.core.privacy import mask_name, mask_phone, mask_text
 from bot.store.base import Base, JSONText
 from models.directory.users import OrgUnit
 
@@ -115,6 +115,11 @@ class Ticket(Base):
         if unmasked:
             return f"{self.caller_name} {self.caller_phone}".strip()
         return f"{mask_name(self.caller_name)} {mask_phone(self.caller_phone)}".strip()
+
+    def shown(self, text: str, unmasked: bool = False) -> str:
+        """Free text of this ticket (诉求, a reply, a note) with personal data masked, the
+        caller's own name too, unless ``unmasked`` (:func:`bot.core.privacy.unmasked_for`)."""
+        return text if unmasked else mask_text(text, [self.caller_name])
 
 
 class TicketEvent(Base):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 
 from bot.config import EnvSuffix, FeatureSection, PositiveInt, Section, WebhookTarget
+from bot.core.roles import Role
 
 Operation = Literal["read", "create", "update", "visit", "close"]
 OPERATIONS: tuple[Operation, ...] = ("read", "create", "update", "visit", "close")
@@ -69,6 +70,8 @@ class TicketsConfig(Section):
     satisfied: tuple[str, ...] = ("满意", "基本满意")
     dictionary: tuple[str, ...] = ("路灯", "不亮", "井盖", "噪音", "扰民", "积水", "12345热线")
     webhook: WebhookTarget = WebhookTarget()
+    # Roles that read callers' names, phones and the 诉求 unmasked, in a private chat only.
+    unmasked_roles: tuple[Role, ...] = ()
 
     @field_validator("api_clients", mode="before")
     @classmethod

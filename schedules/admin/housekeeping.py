@@ -1,5 +1,6 @@
 """Nightly housekeeping: forget old inbox keys and callback sightings, expired bind codes,
-abandoned conversations, long-unused button tokens, files of finished messages; never audit."""
+abandoned conversations, long-unused button tokens, files and text of finished messages; never
+audit."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete
 
 from bot.core.jobs import JobContext, JobRegistry
-from bot.store import audit, button_actions, dialog, inbox, outbox_files, sightings
+from bot.store import audit, button_actions, dialog, inbox, outbox_admin, outbox_files, sightings
 from models.directory.binding import BindCode
 
 jobs = JobRegistry("housekeeping")
@@ -19,8 +20,9 @@ jobs = JobRegistry("housekeeping")
 )
 async def housekeeping(ctx: JobContext) -> None:
     """Purge handled inbox keys past their keep period, callback sightings older than
-    ``sightings.KEEP``, expired unused bind codes, expired conversations, and the files of
-    finished messages older than ``outbox.file_keep_days``."""
+    ``sightings.KEEP``, expired unused bind codes, expired conversations, the files of finished
+    messages older than ``outbox.file_keep_days``, and their text after
+    ``outbox.text_keep_days``."""
     purged = await inbox.purge(ctx.session, ctx.now - timedelta(days=ctx.config.inbox.keep_days))
     result = await ctx.session.execute(
         delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
@@ -32,6 +34,9 @@ async def housekeeping(ctx: JobContext) -> None:
     seen = await sightings.purge(ctx.session, ctx.now - sightings.KEEP)
     files = await outbox_files.purge(
         ctx.session, ctx.now - timedelta(days=ctx.config.outbox.file_keep_days)
+    )
+    texts = await outbox_admin.purge_text(
+        ctx.session, ctx.now - timedelta(days=ctx.config.outbox.text_keep_days)
     )
     await audit.append(
         ctx.session,
@@ -45,6 +50,7 @@ async def housekeeping(ctx: JobContext) -> None:
                 "dialogs": dialogs,
                 "button_tokens": buttons,
                 "outbox_files": files,
+                "outbox_texts": texts,
                 "callback_sightings": seen,
             },
         ),

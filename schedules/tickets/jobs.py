@@ -33,7 +33,7 @@ def _body(ctx: JobContext, kind: str, ticket: Ticket) -> str:
     lines = [
         _HEADS[kind],
         f"{ticket.label}（{ticket.unit}）",
-        f"诉求：{ticket.content[:80]}",
+        f"诉求：{ticket.shown(ticket.content)[:80]}",
         f"期限：{due_text(ctx.tz, ticket.deadline)} 前",
     ]
     cal = WorkCalendar(CALENDAR.of(ctx.config))
