@@ -104,6 +104,34 @@ async def _add_roster(
             audience.unbound.append(person.name)
 
 
+async def current_addresses(
+    session: AsyncSession, recipients: list[BroadcastRecipient]
+) -> dict[int, list[str]]:
+    """Where each recipient is reached now, by recipient id: a group's current chat, a person's
+    accounts as bound at this moment (none once revoked or unbound).
+
+    A person's new accounts join ``targets`` (the record of every address ever sent to), so
+    their delivery and acks count; an account they no longer hold is never sent to again,
+    whoever holds it now.
+    """
+    live = [r for r in recipients if not r.removed]
+    people = [r.user_id for r in live if r.kind == RecipientKind.PERSON.value and r.user_id]
+    bound: dict[int, list[str]] = {}
+    for user_id, platform, address in await binding.private_targets(session, people):
+        bound.setdefault(user_id, []).append(f"{platform}:{address}")
+    found: dict[int, list[str]] = {}
+    for r in live:
+        if r.kind == RecipientKind.GROUP.value:
+            found[r.id] = r.addresses
+            continue
+        now = bound.get(r.user_id or 0, [])
+        new = [t for t in now if t not in r.targets]
+        if new:
+            r.targets = [*r.targets, *new]
+        found[r.id] = now
+    return found
+
+
 def recipient_rows(broadcast_id: int, audience: Audience) -> list[BroadcastRecipient]:
     """One row per group and per bound person."""
     rows = [
