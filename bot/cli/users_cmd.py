@@ -42,18 +42,35 @@ def add(
     org: str = typer.Option(..., "--org", help="所属单位：部门或乡镇 (org unit)"),
     role: list[str] = typer.Option(..., "--role", help=ROLE_HELP),
     phone: str = typer.Option(None, "--phone", help="联系电话 (phone)"),
+    new_unit: bool = typer.Option(
+        False, "--new-unit", help="单位尚未登记时新建 (create the unit on purpose)"
+    ),
+    allow_duplicate: bool = typer.Option(
+        False, "--allow-duplicate", help="同单位已有同名人员时仍添加 (a namesake on purpose)"
+    ),
 ) -> None:
-    """添加人员并打印一次性绑定码 (add a person, print a bind code)."""
+    """添加人员并打印一次性绑定码；单位须已登记 (add a person to a known unit, print a code)."""
     cfg = config()
     hours = cfg.bind.code_ttl_hours
 
-    async def work(session: AsyncSession) -> str:
+    async def work(session: AsyncSession) -> tuple[int, str]:
         user = await add_user(
-            session, name=name, org=org, roles=_roles(role), now=clock.now(), phone=phone
+            session,
+            name=name,
+            org=org,
+            roles=_roles(role),
+            now=clock.now(),
+            phone=phone,
+            new_unit=new_unit,
+            allow_duplicate=allow_duplicate,
         )
-        return await binding.issue_code(session, user, clock.now(), timedelta(hours=hours))
+        code = await binding.issue_code(session, user, clock.now(), timedelta(hours=hours))
+        return user.id, code
 
-    code = run(in_transaction(cfg, work, command="users add", detail={"name": name, "org": org}))
+    detail = {"name": name, "org": org, "new_unit": new_unit, "duplicate": allow_duplicate}
+    user_id, code = run(in_transaction(cfg, work, command="users add", detail=detail))
+    if allow_duplicate:
+        console.print(f"  同名人员请以编号 {user_id} 指代（名单、值班表导入均可写编号）")
     _print_code(name, code, hours)
 
 
