@@ -22,8 +22,6 @@ async def test_head_word_lists_its_sub_commands(app: App, console: RecordingAdap
     assert "/task_new" not in viewer and "/task_list" in viewer
 
 
-async def test_a_single_command_still_gets_its_detail(
-    app: App, console: RecordingAdapter
-) -> None:
+async def test_a_single_command_still_gets_its_detail(app: App, console: RecordingAdapter) -> None:
     await say(app, "帮助 绑定", sender="陈静")
     assert "用法：/bind" in console.texts("陈静")[-1]
