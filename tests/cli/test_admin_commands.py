@@ -183,3 +183,13 @@ def test_doctor_reports_config_errors_and_missing_secrets(
     monkeypatch.setenv("DUTYBOT_TELEGRAM_TOKEN", "not-a-token")
     code, out = invoke("doctor")
     assert code == 1 and "DUTYBOT_TELEGRAM_TOKEN 的格式不对" in out
+
+
+def test_a_second_demo_says_how_to_get_the_unbound_persons_code(invoke) -> None:  # type: ignore[no-untyped-def]
+    code, out = invoke("demo")
+    assert code == 0 and "/bind " in out
+    code, out = invoke("demo")
+    assert code == 0 and "未重复写入演示数据" in out
+    assert "dutybot users code 钱芳" in out
+    code, out = invoke("users", "code", "钱芳")
+    assert code == 0 and "一次性绑定码" in out
