@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, fail, in_transaction, run, setup_logging
 from bot.cli.demo import PEOPLE, UNBOUND, DemoResult, seed, seed_roster
+from bot.cli.demo_tickets import seed_tickets
 from bot.cli.doctor import diagnose
 from bot.config import Config
 from models.directory import binding
@@ -22,10 +23,13 @@ from models.directory.users import User
 async def _seed(cfg: Config) -> None:
     ttl = timedelta(hours=cfg.bind.code_ttl_hours)
 
+    tickets: list[str] = []
+
     async def work(session: AsyncSession) -> tuple[DemoResult, bool]:
         result = await seed(session, clock.now(), ttl)
         if result.created:
             await seed_roster(session, clock.now(), cfg)
+            tickets.extend(await seed_tickets(session, clock.now(), cfg))
             return result, True
         return result, await _waits_to_bind(session)
 
@@ -40,6 +44,8 @@ async def _seed(cfg: Config) -> None:
     names = "、".join(p[0] for p in PEOPLE if p[0] != UNBOUND)
     console.print(f"[green]✓ 已写入演示数据[/green]：8 个单位、{len(PEOPLE)} 名人员、3 个群。")
     console.print(f"  控制台可用身份：{names}（例如 dutybot run --as 张三）")
+    console.print(f"  12345 工单 {len(tickets)} 张（含超期、典型案例、疑似重复），可试：")
+    console.print(f"  工单 {tickets[0]}　工单 超期　工单 搜索 路灯 不亮")
     console.print(
         f"  {UNBOUND} 尚未绑定，可体验绑定：dutybot run --as {UNBOUND}，"
         f"然后发送 /bind {result.bind_code}"
