@@ -12,12 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
+from bot.store.dialog import Dialog
 from bot.store.outbox import OutboxMessage, OutboxStatus
 from models.directory import binding
 from models.directory.users import User
@@ -61,6 +62,13 @@ async def revoke(
     )
     person.active = False
     await binding.unbind_all(session, person.id)
+    # A conversation (/log asking for fields) is keyed by account: the next holder must not
+    # find it open and answer it as if it were theirs.
+    for account in accounts:
+        platform, _, external_id = account.partition(":")
+        await session.execute(
+            delete(Dialog).where(Dialog.platform == platform, Dialog.sender_id == external_id)
+        )
     withdrawn = 0
     if accounts:
         result = await session.execute(

@@ -65,3 +65,14 @@ async def test_queued_messages_to_the_old_account_are_withdrawn(
     assert any(line.startswith("撤回尚未发出的消息 1 条") for line in lines)
     await newcomer_binds(app, clock, "赵丽")
     assert not any("请您替班" in t for t in console.texts("赵丽"))
+
+
+async def test_an_open_conversation_is_not_inherited_by_the_next_holder(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await say(app, "/log doc 县应急局转发寒潮防御通知", sender="赵丽")
+    assert "请补充对方单位" in console.texts("赵丽")[-1]
+    await revoke(app, clock, "赵丽")
+    await newcomer_binds(app, clock, "赵丽")
+    await say(app, "县应急管理局", sender="赵丽")  # would be taken as 对方单位 of her entry
+    assert "请补充" not in console.texts("赵丽")[-1]
