@@ -100,20 +100,23 @@ async def settle(
         if acked is not None:
             continue
         receipt = Receipt(broadcast)
-        if successor is not None:
-            receipt.already = await _is_recipient(session, broadcast.id, successor.id)
+        # Before sending, the channel's roster is read again anyway (audience.refresh_roster):
+        # the successor gets it then if the channel names them.
+        heir = successor if broadcast.status == bc.BroadcastStatus.ACTIVE.value else None
+        if heir is not None:
+            receipt.already = await _is_recipient(session, broadcast.id, heir.id)
             if not receipt.already:
                 receipt.taken_over = bc.BroadcastRecipient(
                     broadcast_id=broadcast.id,
                     kind=bc.RecipientKind.PERSON.value,
-                    user_id=successor.id,
-                    name=successor.name,
-                    org=successor.org.name,
+                    user_id=heir.id,
+                    name=heir.name,
+                    org=heir.org.name,
                     targets=[],
                     renotified=0,
                 )
                 session.add(receipt.taken_over)
-        receipt.note = _note(successor, receipt.already)
+        receipt.note = _note(heir, receipt.already)
         recipient.removed_at = now
         recipient.removed_note = receipt.note
         done.receipts.append(receipt)

@@ -16,7 +16,7 @@ from bot.core.errors import UserError
 from bot.core.roles import Role
 from models.broadcast import records as bc
 from models.directory import binding
-from models.directory.users import add_user, find_user
+from models.directory.users import add_user, find_user, set_roles
 from tests.handlers.broadcast.test_broadcast import GROUP, TEXT, bapp, say, tick
 from tests.support import RecordingAdapter
 
@@ -31,12 +31,13 @@ async def revoke(app: App, clock: FakeClock, person: str, to: str | None = None)
 
 
 async def newcomer_takes_account(
-    app: App, console: RecordingAdapter, clock: FakeClock, account: str
+    app: App, console: RecordingAdapter, clock: FakeClock, account: str, org: str = "县林业局"
 ) -> None:
-    """A new person 孙小伟 binds the chat account ``account`` once held by someone else."""
+    """A new person 孙小伟 (of a unit no test channel names) binds the chat account
+    ``account`` once held by someone else."""
     async with app.sessions.begin() as session:
         user = await add_user(
-            session, name="孙小伟", org="县水利局", roles={Role.LIAISON}, now=clock.now()
+            session, name="孙小伟", org=org, roles={Role.LIAISON}, now=clock.now()
         )
         code = await binding.issue_code(session, user, clock.now(), timedelta(hours=1))
     await say(app, f"/bind {code}", sender=account)
@@ -120,6 +121,20 @@ async def test_revoked_between_preview_and_send_is_left_out(
     assert any(TEXT in t for t in console.texts(GROUP))
 
 
+async def test_a_newcomer_the_channel_names_gets_it_as_themselves(
+    bapp: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await say(bapp, f"应急广播 防汛 红色 {TEXT}", sender="李明")
+    await revoke(bapp, clock, "孙伟")
+    await newcomer_takes_account(bapp, console, clock, "孙伟", org="县水利局")
+    await say(bapp, "确认广播 1", sender="李明")
+    assert "发送时频道名单已变：新增 孙小伟" in console.texts("李明")[-1]
+    await say(bapp, "收到", sender="孙伟")  # the account is 孙小伟's now: his ack counts
+    await say(bapp, "/broadcast_status 1", sender="李明")
+    status = console.texts("李明")[-1]
+    assert "已确认 1 / 3" in status and "孙小伟（县水利局） " in status
+
+
 async def test_a_revoked_drafters_unsent_draft_is_withdrawn(
     bapp: App, console: RecordingAdapter, clock: FakeClock
 ) -> None:
@@ -137,3 +152,36 @@ async def test_the_successor_must_be_someone_else(bapp: App, clock: FakeClock) -
         await revoke(bapp, clock, "孙伟", "孙伟")
     async with bapp.sessions() as session:
         assert (await find_user(session, "孙伟")).active  # nothing changed
+
+
+async def test_the_channel_roster_is_read_again_when_the_broadcast_is_sent(
+    bapp: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await say(bapp, f"应急广播 森林防火 红色 {TEXT}", sender="李明")  # roles: leader → 王刚
+    assert "人员（1）：王刚（县应急管理局）" in console.texts("李明")[-1]
+    async with bapp.sessions.begin() as session:
+        await set_roles(session, await find_user(session, "王刚"), {Role.OFFICER})
+        chief = await add_user(
+            session, name="黄局长", org="县林业局", roles={Role.LEADER}, now=clock.now()
+        )
+        await binding.bind_account(session, chief, "console", "黄局长", clock.now())
+    await say(bapp, "确认广播 1", sender="李明")
+    sent = console.texts("李明")[-1]
+    assert "发送时频道名单已变：新增 黄局长；不再发送 王刚" in sent
+    assert any(TEXT in t for t in console.texts("黄局长"))
+    assert not any(TEXT in t for t in console.texts("王刚"))
+    await say(bapp, "/broadcast_status 1", sender="李明")
+    status = console.texts("李明")[-1]
+    assert "未确认（1）：黄局长（县林业局）" in status
+    assert "王刚（县应急管理局），发送时已不在频道名单" in status
+
+
+async def test_a_draft_receipt_is_not_handed_over_before_sending(
+    bapp: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await say(bapp, f"应急广播 防汛 红色 {TEXT}", sender="李明")
+    lines = await revoke(bapp, clock, "孙伟", "周敏")  # 周敏 (县林业局) is not on 防汛's roster
+    assert "红色应急广播 #1（防汛）：孙伟，其广播回执已取消，已告知起草人" in lines
+    await say(bapp, "确认广播 1", sender="李明")
+    assert "共 2 条消息" in console.texts("李明")[-1]
+    assert console.texts("周敏") == []
