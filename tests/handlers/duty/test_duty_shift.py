@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from tests.duty_support import later, say
+from tests.duty_support import duty_app, later, say
 from tests.support import RecordingAdapter
 
 
@@ -115,3 +115,12 @@ async def test_handover_inside_the_configured_window_needs_no_reason(
     await say(app, "交班 无")
     assert "已交班（2026-11-27 08:00）" in console.texts("张三")[-1]
     assert not _has(console, "李明", "【提前交班】")
+
+
+async def test_the_handover_window_comes_from_the_duty_config(
+    db_url: str, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    async for wide in duty_app(db_url, clock, {"console": console}, handover_window_minutes=120):
+        await later(wide, clock, hours=21, minutes=30)  # 11-27 06:30: two hours before the end
+        await say(wide, "交班 无")
+        assert "已交班（2026-11-27 06:30）" in console.texts("张三")[-1]
