@@ -16,8 +16,9 @@ async def send_reminder(ctx: JobContext, item: ClaimedItem) -> None:
 
     A reminder of someone no longer active is dropped: their chat may be someone else's now.
     """
-    owner = await ctx.session.get(User, item.payload.get("user_id", 0))
-    if owner is None or not owner.active:
+    owner_id = item.payload.get("user_id")
+    owner = await ctx.session.get(User, owner_id) if owner_id is not None else None
+    if owner is not None and not owner.active:
         return
     text = f"⏰ 提醒：{item.payload['text']}"
     if ctx.late:
