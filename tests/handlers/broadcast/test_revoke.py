@@ -185,3 +185,16 @@ async def test_a_draft_receipt_is_not_handed_over_before_sending(
     await say(bapp, "确认广播 1", sender="李明")
     assert "共 2 条消息" in console.texts("李明")[-1]
     assert console.texts("周敏") == []
+
+
+async def test_a_revoked_senders_summary_goes_to_the_successor_not_the_old_chat(
+    bapp: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await send_red(bapp)
+    lines = await revoke(bapp, clock, "李明", "王刚")
+    assert "红色应急广播 #1（防汛）：由其发出，回执汇总改发给接替人" in lines
+    before = len(console.texts("李明"))
+    await say(bapp, "收到", sender="孙伟")
+    await tick(bapp, clock, seconds=10)
+    assert len(console.texts("李明")) == before
+    assert any("【广播回执】" in t and "已确认 1 / 3" in t for t in console.texts("王刚"))
