@@ -56,7 +56,12 @@ async def _roster(app: App, count: int) -> None:
         await seed(session, app.clock.now(), timedelta(hours=1))
         for i in range(count):
             user = await add_user(
-                session, name=f"员{i}", org="演练单位", roles={Role.LIAISON}, now=app.clock.now()
+                session,
+                name=f"员{i}",
+                org="演练单位",
+                roles={Role.LIAISON},
+                now=app.clock.now(),
+                new_unit=True,
             )
             await binding.bind_account(
                 session, user, "telegram", str(FIRST_CHAT + i), user.created_at

@@ -1,10 +1,12 @@
-"""Chat use cases, one module per feature. ROUTERS is the one ordered list the bot serves."""
+"""Chat use cases, one module per feature. ROUTERS is the one ordered list the bot serves;
+REVOKE_HOOKS settle, per feature, what still names a person who is revoked."""
 
 from bot.core.routing import Router
 from handlers.admin import outbox
 from handlers.broadcast import ack as broadcast_ack
 from handlers.broadcast import commands as broadcast
 from handlers.broadcast import manage as broadcast_manage
+from handlers.broadcast.revoke import settle_broadcasts
 from handlers.deadlines import commands as deadlines
 from handlers.directory import bind, groups
 from handlers.duty import incident as duty_incident
@@ -13,6 +15,7 @@ from handlers.duty import rollcall as duty_rollcall
 from handlers.duty import roster as duty
 from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
+from handlers.duty.revoke import settle_duty
 from handlers.help import commands as help
 from handlers.meetings import commands as meetings
 from handlers.petitions import commands as petitions
@@ -30,6 +33,7 @@ from handlers.supervision import view as supervision_view
 from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
+from models.directory.revoke import RevokeHook
 
 ROUTERS: tuple[Router, ...] = (
     help.router,
@@ -62,4 +66,10 @@ ROUTERS: tuple[Router, ...] = (
     tickets.router,
     tickets_flow.router,
     tickets_stats.router,
+)
+
+REVOKE_HOOKS: tuple[RevokeHook, ...] = (
+    settle_broadcasts,
+    settle_duty,
+    remind.settle_reminders,
 )

@@ -70,7 +70,9 @@ async def enlist(
     async with app.sessions.begin() as session:
         for name in names:
             role = Role.LEADER if name == "乡长" else Role.OFFICER
-            user = await add_user(session, name=name, org="测试乡", roles={role}, now=now)
+            user = await add_user(
+                session, name=name, org="测试乡", roles={role}, now=now, new_unit=True
+            )
             await binding.bind_account(session, user, *account(name), now)
 
 

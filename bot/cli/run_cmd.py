@@ -13,31 +13,51 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, fail, in_transaction, run, setup_logging
 from bot.cli.demo import PEOPLE, UNBOUND, DemoResult, seed, seed_roster
+from bot.cli.demo_tickets import seed_tickets
 from bot.cli.doctor import diagnose
 from bot.config import Config
+from models.directory import binding
 from models.directory.users import User
 
 
 async def _seed(cfg: Config) -> None:
     ttl = timedelta(hours=cfg.bind.code_ttl_hours)
 
-    async def work(session: AsyncSession) -> DemoResult:
+    tickets: list[str] = []
+
+    async def work(session: AsyncSession) -> tuple[DemoResult, bool]:
         result = await seed(session, clock.now(), ttl)
         if result.created:
             await seed_roster(session, clock.now(), cfg)
-        return result
+            tickets.extend(await seed_tickets(session, clock.now(), cfg))
+            return result, True
+        return result, await _waits_to_bind(session)
 
-    result = await in_transaction(cfg, work, command="demo")
+    result, unbound = await in_transaction(cfg, work, command="demo")
     if not result.created:
         console.print("数据库里已有人员，未重复写入演示数据。")
+        if unbound:
+            console.print(f"  {UNBOUND} 尚未绑定；绑定码只在首次写入时显示。")
+            console.print(f"  重新生成（旧码作废）：dutybot users code {UNBOUND}")
+            console.print(f"  然后：dutybot run --as {UNBOUND}，发送 /bind 绑定码")
         return
     names = "、".join(p[0] for p in PEOPLE if p[0] != UNBOUND)
     console.print(f"[green]✓ 已写入演示数据[/green]：8 个单位、{len(PEOPLE)} 名人员、3 个群。")
     console.print(f"  控制台可用身份：{names}（例如 dutybot run --as 张三）")
+    console.print(f"  12345 工单 {len(tickets)} 张（含超期、典型案例、疑似重复），可试：")
+    console.print(f"  工单 {tickets[0]}　工单 超期　工单 搜索 路灯 不亮")
     console.print(
         f"  {UNBOUND} 尚未绑定，可体验绑定：dutybot run --as {UNBOUND}，"
         f"然后发送 /bind {result.bind_code}"
     )
+
+
+async def _waits_to_bind(session: AsyncSession) -> bool:
+    """The demo's unbound person is still there, active and without an account."""
+    person = await session.scalar(
+        select(User).where(User.name == UNBOUND, User.active.is_(True)).limit(1)
+    )
+    return person is not None and not await binding.accounts_of(session, person.id)
 
 
 def demo() -> None:

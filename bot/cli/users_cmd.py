@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import typer
 from rich.table import Table
@@ -10,8 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import clock, config, console, in_transaction, run
+from bot.config import Config
+from bot.core.clock import LocalTime
 from bot.core.roles import Role, labels
+from handlers import REVOKE_HOOKS
 from models.directory import binding
+from models.directory.revoke import revoke
 from models.directory.users import User, add_user, find_user, set_roles
 
 app = typer.Typer(help="人员、角色与绑定码 (people, roles, bind codes).", no_args_is_help=True)
@@ -38,18 +42,35 @@ def add(
     org: str = typer.Option(..., "--org", help="所属单位：部门或乡镇 (org unit)"),
     role: list[str] = typer.Option(..., "--role", help=ROLE_HELP),
     phone: str = typer.Option(None, "--phone", help="联系电话 (phone)"),
+    new_unit: bool = typer.Option(
+        False, "--new-unit", help="单位尚未登记时新建 (create the unit on purpose)"
+    ),
+    allow_duplicate: bool = typer.Option(
+        False, "--allow-duplicate", help="同单位已有同名人员时仍添加 (a namesake on purpose)"
+    ),
 ) -> None:
-    """添加人员并打印一次性绑定码 (add a person, print a bind code)."""
+    """添加人员并打印一次性绑定码；单位须已登记 (add a person to a known unit, print a code)."""
     cfg = config()
     hours = cfg.bind.code_ttl_hours
 
-    async def work(session: AsyncSession) -> str:
+    async def work(session: AsyncSession) -> tuple[int, str]:
         user = await add_user(
-            session, name=name, org=org, roles=_roles(role), now=clock.now(), phone=phone
+            session,
+            name=name,
+            org=org,
+            roles=_roles(role),
+            now=clock.now(),
+            phone=phone,
+            new_unit=new_unit,
+            allow_duplicate=allow_duplicate,
         )
-        return await binding.issue_code(session, user, clock.now(), timedelta(hours=hours))
+        code = await binding.issue_code(session, user, clock.now(), timedelta(hours=hours))
+        return user.id, code
 
-    code = run(in_transaction(cfg, work, command="users add", detail={"name": name, "org": org}))
+    detail = {"name": name, "org": org, "new_unit": new_unit, "duplicate": allow_duplicate}
+    user_id, code = run(in_transaction(cfg, work, command="users add", detail=detail))
+    if allow_duplicate:
+        console.print(f"  同名人员请以编号 {user_id} 指代（名单、值班表导入均可写编号）")
     _print_code(name, code, hours)
 
 
@@ -111,17 +132,41 @@ def roles(
     )
 
 
+async def revoke_person(
+    session: AsyncSession, cfg: Config, now: datetime, person: str, successor: str | None = None
+) -> list[str]:
+    """Revoke ``person`` and let every feature settle what still names them.
+
+    Returns:
+        What was done, one line each, the first saying who was revoked.
+    """
+    user = await find_user(session, person)
+    heir = await find_user(session, successor) if successor else None
+    rev = await revoke(session, now, user, heir)
+    lines = [f"{user.name} 已停用，解除绑定 {len(rev.accounts)} 个账号。"]
+    if rev.withdrawn:
+        lines.append(f"撤回尚未发出的消息 {rev.withdrawn} 条（原账号不再收到）")
+    tz = LocalTime(cfg.timezone)
+    for hook in REVOKE_HOOKS:
+        lines += await hook(session, cfg, tz, rev)
+    return lines
+
+
 @app.command("revoke")
-def revoke(person: str = typer.Argument(..., help="姓名、姓名@单位或编号 (person)")) -> None:
-    """停用人员并解除其全部聊天账号绑定 (deactivate and unbind)."""
+def revoke_cmd(
+    person: str = typer.Argument(..., help="姓名、姓名@单位或编号 (person)"),
+    to: str = typer.Option(
+        None, "--to", help="接替人：其未确认的广播回执转给此人 (successor for open receipts)"
+    ),
+) -> None:
+    """停用人员并解除其全部聊天账号绑定；待发消息撤回，广播回执取消或转给接替人 (revoke)."""
+    cfg = config()
 
-    async def work(session: AsyncSession) -> str:
-        user = await find_user(session, person)
-        user.active = False
-        count = await binding.unbind_all(session, user.id)
-        return f"{user.name} 已停用，解除绑定 {count} 个账号。"
+    async def work(session: AsyncSession) -> list[str]:
+        return await revoke_person(session, cfg, clock.now(), person, to)
 
-    console.print(
-        "[green]✓[/green] "
-        + run(in_transaction(config(), work, command="users revoke", detail={"person": person}))
-    )
+    detail = {"person": person, "to": to}
+    lines = run(in_transaction(cfg, work, command="users revoke", detail=detail))
+    console.print("[green]✓[/green] " + lines[0])
+    for line in lines[1:]:
+        console.print(f"  {line}")

@@ -39,6 +39,7 @@ async def _outstanding(ctx: HandlerContext) -> list[bc.Broadcast]:
         .where(
             bc.Broadcast.status == bc.BroadcastStatus.ACTIVE.value,
             bc.Broadcast.sent_at >= ctx.now - timedelta(hours=BROADCAST.of(ctx.config).open_hours),
+            bc.BroadcastRecipient.removed_at.is_(None),
             or_(
                 bc.BroadcastRecipient.user_id == me,
                 bc.BroadcastRecipient.kind == bc.RecipientKind.GROUP.value,

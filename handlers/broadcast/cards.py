@@ -11,7 +11,7 @@ from bot.store.outbox import OutboxStatus
 from models.broadcast import records as bc
 from models.broadcast.chase import Escalation
 from models.broadcast.send import Signers
-from models.broadcast.state import DELIVERY_LABELS, RecipientState
+from models.broadcast.state import DELIVERY_LABELS, RecipientState, counted
 from models.broadcast.summary import edit_key
 
 MAX_NAMES = 40  # keeps the summary well under every platform's length limit
@@ -53,16 +53,20 @@ def summary_text(
 ) -> str:
     """The 回执 summary: delivered and acknowledged counts, who is silent, delivery trouble."""
     status = bc.BroadcastStatus(broadcast.status)
+    removed = [s for s in states if s.removed]
+    states = counted(states)
     delivered = sum(s.delivered for s in states)
     acked = sum(s.ack is not None for s in states)
-    people = [s for s in states if not s.is_group]
     lines = [
         f"【广播回执】{broadcast.title} · {status.label}",
         f"已送达 {delivered} / {len(states)}　已确认 {acked} / {len(states)}",
     ]
-    waiting = [s.recipient.display for s in people if s.ack is None]
+    waiting = [s.recipient.display for s in states if s.waiting]
     if waiting:
         lines.append(f"未确认（{len(waiting)}）：{_names(waiting)}")
+    if removed:
+        gone = [f"{s.recipient.display}{s.recipient.removed_note or ''}" for s in removed]
+        lines.append(f"已停用人员（不计入）：{_names(gone)}")
     silent = [s.recipient.name for s in states if s.is_group and s.ack is None]
     if silent:
         lines.append(f"⚠ 无人确认的群（{len(silent)}）：{_names(silent)}")
@@ -107,3 +111,11 @@ def escalation_to_sender(broadcast: bc.Broadcast, found: Escalation) -> Reply:
         f"已通知相关单位领导 {len(found.leaders)} 人。详情：/broadcast_status {broadcast.id}"
     )
     return Reply("\n".join(lines))
+
+
+def revoked_notice(broadcast: bc.Broadcast, person: str, note: str) -> Reply:
+    """To the drafter: a recipient was revoked before acknowledging, and what became of it."""
+    return Reply(
+        f"【广播回执变更】{person}已被停用{note}。\n{broadcast.title}"
+        f"　详情：/broadcast_status {broadcast.id}"
+    )

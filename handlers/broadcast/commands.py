@@ -20,7 +20,7 @@ from bot.core.scope import UNSCOPED
 from bot.store import outbox
 from handlers.broadcast import cards
 from models.broadcast import records as bc
-from models.broadcast.audience import Audience, recipient_rows, resolve
+from models.broadcast.audience import Audience, recipient_rows, refresh_roster, resolve
 from models.broadcast.send import deliver, launch, signers
 from models.broadcast.settings import BROADCAST
 from models.directory import binding
@@ -116,13 +116,20 @@ async def _in_status(
 
 
 async def _send(ctx: HandlerContext, found: bc.Broadcast) -> str:
+    added, gone = await refresh_roster(ctx.session, ctx.config, found, ctx.now)
     await launch(ctx.session, ctx.now, found, config=BROADCAST.of(ctx.config))
     message = cards.message(found, await signers(ctx.session, found), ctx.tz)
     queued = await deliver(ctx.session, ctx.now, found, message)
-    ctx.audit_detail.update(broadcast=found.id, queued=queued)
+    ctx.audit_detail.update(broadcast=found.id, queued=queued, added=added, gone=gone)
+    changes = []
+    if added:
+        changes.append(f"新增 {'、'.join(added)}")
+    if gone:
+        changes.append(f"不再发送 {'、'.join(gone)}")
+    changed = f"\n发送时频道名单已变：{'；'.join(changes)}。" if changes else ""
     return (
         f"已发送 {found.title}，共 {queued} 条消息（紧急优先）。确认码 {found.code}。"
-        "回执会在发起的聊天中实时更新。"
+        f"回执会在发起的聊天中实时更新。{changed}"
     )
 
 

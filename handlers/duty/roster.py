@@ -17,7 +17,8 @@ from models.duty import records as duty
 from models.duty.rotation import KIND_LABELS, day_kind
 
 router = Router("duty", UNSCOPED)
-_WEEK = {"week", "本周", "这周", "一周"}
+# 「值班表」 reaches /duty as 值班 + 表: people mean the roster, i.e. this week.
+_WEEK = {"week", "本周", "这周", "一周", "表", "值班表", "排班表"}
 _NEXT_WEEK = {"next", "下周"}
 WEEKDAYS = "一二三四五六日"
 

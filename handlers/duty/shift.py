@@ -66,12 +66,15 @@ async def hand_over(
     )
     if slot is None:
         raise UserError("您当前不在班，无需交班。查看安排：我的值班")
+    reason, pending = _early(ctx, slot, pending.strip())
     following = await duty.next_slot(ctx.session, slot)
-    pending = pending.strip() or "无"
+    pending = pending or "无"
     record = await duty_shift.hand_over(
-        ctx.session, ctx.now, cfg, slot, following, ctx.me.id, pending
+        ctx.session, ctx.now, cfg, slot, following, ctx.me.id, pending, reason
     )
-    ctx.audit_detail.update(slot=slot.id, handover=record.id)
+    if reason is not None:
+        await _tell_leader_early(ctx, slot, record, reason)
+    ctx.audit_detail.update(slot=slot.id, handover=record.id, early=reason is not None)
     if following is None or not following.officer_ids:
         return Reply(
             f"已记录交班（{ctx.tz.fmt(ctx.now)}），遗留事项：{pending}。\n"
@@ -97,13 +100,54 @@ async def hand_over(
     )
 
 
+def _early(ctx: HandlerContext, slot: duty.DutySlot, text: str) -> tuple[str | None, str]:
+    """(reason, pending items): a 交班 before the window needs 「提前 原因；遗留事项」.
+
+    Raises:
+        UserError: early without a reason; says when the window opens and how to write one.
+    """
+    cfg = DUTY.of(ctx.config)
+    if duty_shift.early_by(cfg, slot, ctx.now) is None:
+        return None, text
+    head, _, rest = text.partition("提前")
+    reason, _, pending = rest.replace(";", "；").partition("；")
+    if head.strip() or not reason.strip():
+        opens = slot.end_at - timedelta(minutes=cfg.handover_window_minutes)
+        raise UserError(
+            f"本班（{slot.describe(ctx.tz, with_day=True)}）{ctx.tz.fmt(slot.end_at)} 结束，"
+            f"交班可在结束前 {cfg.handover_window_minutes} 分钟内（{ctx.tz.fmt(opens)} 起）办理。"
+            "如需提前交班，请写明原因，例如：交班 提前 身体不适；河口乡隐患点需继续关注"
+            "（带班领导会收到通知）"
+        )
+    return reason.strip()[:200], pending.strip()
+
+
+async def _tell_leader_early(
+    ctx: HandlerContext, slot: duty.DutySlot, record: duty_shift.DutyHandover, reason: str
+) -> None:
+    leaders = [slot.leader_id] if slot.leader_id else await duty_notify.leader_ids(ctx.session)
+    await duty_notify.tell(
+        ctx.session,
+        ctx.now,
+        leaders,
+        Reply(
+            f"【提前交班】{ctx.me.name} 于 {ctx.tz.fmt(ctx.now)} 交班，"
+            f"本班 {ctx.tz.fmt(slot.end_at)} 才结束。原因：{reason}\n"
+            f"遗留事项：{record.pending}"
+        ),
+        key=f"duty:handover:{record.id}:early:{ctx.msg.message_id}",
+        priority=outbox.Priority.INTERACTIVE,
+    )
+
+
 @router.command("takeover", aliases=("确认接班",), roles=[Role.OFFICER], help="确认上一班的交班")
 async def take_over(ctx: HandlerContext) -> str:
-    """Confirm the previous slot's handover (and check in if not done yet)."""
-    slot = await _coming_or_current(ctx)
-    record = await duty_shift.awaiting(ctx.session, slot.id)
-    if record is None:
+    """Confirm the handover to the caller's next slot, however far off it starts (and check in
+    if not done yet)."""
+    found = await duty_shift.awaiting_for(ctx.session, ctx.me.id, ctx.now)
+    if found is None:
         raise UserError("没有待确认的交班。上一班交班后您会收到通知。")
+    record, slot = found
     await duty_shift.take_over(ctx.session, record, ctx.me.id, ctx.now)
     if ctx.me.id not in await duty_shift.checked_in_ids(ctx.session, slot.id):
         await duty_shift.check_in(ctx.session, slot, ctx.me.id, ctx.now)

@@ -8,7 +8,7 @@ from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import labels
-from bot.core.routing import Router
+from bot.core.routing import Route, Router
 from bot.core.scope import UNSCOPED
 
 router = Router("help", UNSCOPED)
@@ -22,6 +22,10 @@ async def show_help(
     roles = ctx.user.roles if ctx.user else None
     allowed = [r for r in ctx.table.routes if r.allows(roles)]
     if command:
+        family = _family(allowed, command.strip().lstrip("/"))
+        if len(family) > 1:
+            lines = [f"{r.usage} — {r.help}" for r in family]
+            return "\n".join([f"「{command.strip()}」相关命令（{len(family)} 个）：", *lines])
         found = ctx.table.match(command if command.startswith("/") else f"/{command}")
         found = found or ctx.table.match(command)
         if found is None or found.route not in allowed:
@@ -38,6 +42,15 @@ async def show_help(
         head = f"{ctx.user.display}，您的角色：{labels(ctx.user.roles)}。可用命令："
         tail = "中文命令可不加斜杠，例如「帮助 绑定」。发送 /help 命令名 查看详细用法。"
     return "\n".join([head, *lines, tail])
+
+
+def _family(allowed: list[Route], head: str) -> list[Route]:
+    """Every command whose name or Chinese alias is ``head`` or starts with it as a word
+    (``督办`` → 督办 立项, 督办 签收, …), so a head word shows all its sub-commands."""
+    words = tuple(head.replace("_", " ").split())
+    if not words:
+        return []
+    return [r for r in allowed if any(p[: len(words)] == words for p in r.phrases)]
 
 
 @router.command("start", aliases=("开始",), help="欢迎与使用说明")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config
 from bot.core.args import Arg
+from bot.core.clock import LocalTime
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND
@@ -14,6 +17,7 @@ from bot.core.routing import Router
 from bot.core.scope import UNSCOPED
 from bot.core.when import split_when
 from bot.store import due
+from models.directory.revoke import Revocation
 
 router = Router("remind", UNSCOPED)
 MAX_PENDING = 50
@@ -81,3 +85,21 @@ async def cancel_reminder(ctx: HandlerContext, *, item_id: Annotated[int, Arg("�
         raise UserError(f"没有编号为 {item_id} 的待提醒事项，发送 /reminders 查看。")
     item.status = due.DueStatus.CANCELLED.value
     return f"已取消提醒 #{item_id}：{item.payload['text']}"
+
+
+async def settle_reminders(
+    session: AsyncSession, config: Config, tz: LocalTime, rev: Revocation
+) -> list[str]:
+    """A revoked person's reminders are cancelled: they would reach whoever holds the chat."""
+    del config, tz  # a reminder is only the person's own
+    result = await session.execute(
+        update(due.DueItem)
+        .where(
+            due.DueItem.key.startswith(_prefix(rev.person.id), autoescape=True),
+            due.DueItem.status == due.DueStatus.PENDING.value,
+        )
+        .values(status=due.DueStatus.CANCELLED.value)
+        .execution_options(synchronize_session=False)
+    )
+    count = int(result.rowcount)  # type: ignore[attr-defined]
+    return [f"取消其待提醒事项 {count} 条"] if count else []

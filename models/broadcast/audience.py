@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.core.errors import UserError
-from models.broadcast.records import BroadcastRecipient, RecipientKind
+from models.broadcast.records import Broadcast, BroadcastRecipient, RecipientKind, recipients
 from models.broadcast.settings import BROADCAST
 from models.directory import binding, groups
 from models.directory.users import OrgUnit, User, UserRole
@@ -32,6 +33,7 @@ class Audience:
     groups: list[groups.ChatGroup] = field(default_factory=list)
     people: list[tuple[User, list[str]]] = field(default_factory=list)
     unbound: list[str] = field(default_factory=list)
+    unbound_ids: set[int] = field(default_factory=set)
 
     @property
     def size(self) -> int:
@@ -102,6 +104,64 @@ async def _add_roster(
             audience.people.append((person, accounts[person.id]))
         else:
             audience.unbound.append(person.name)
+            audience.unbound_ids.add(person.id)
+
+
+async def refresh_roster(
+    session: AsyncSession, config: Config, broadcast: Broadcast, now: datetime
+) -> tuple[list[str], list[str]]:
+    """At sending time, bring a channel broadcast's people in line with who holds its roles and
+    units now: newcomers are added, people who left (or were revoked) are taken off.
+
+    Returns:
+        The names added and the names taken off (empty for a broadcast to named groups).
+    """
+    if broadcast.scope not in config.channels:
+        return [], []
+    fresh = Audience(broadcast.scope)
+    await _add_roster(session, config, fresh, broadcast.created_by)
+    rows = [
+        r
+        for r in await recipients(session, broadcast.id)
+        if r.kind == RecipientKind.PERSON.value and not r.removed
+    ]
+    have = {r.user_id for r in rows}
+    named = {person.id for person, _ in fresh.people} | fresh.unbound_ids
+    gone = [r for r in rows if r.user_id not in named]
+    for r in gone:
+        r.removed_at, r.removed_note = now, "，发送时已不在频道名单"
+    added = [(p, t) for p, t in fresh.people if p.id not in have]
+    session.add_all(recipient_rows(broadcast.id, Audience(broadcast.scope, people=added)))
+    await session.flush()
+    return [p.name for p, _ in added], [r.name for r in gone]
+
+
+async def current_addresses(
+    session: AsyncSession, recipients: list[BroadcastRecipient]
+) -> dict[int, list[str]]:
+    """Where each recipient is reached now, by recipient id: a group's current chat, a person's
+    accounts as bound at this moment (none once revoked or unbound).
+
+    A person's new accounts join ``targets`` (the record of every address ever sent to), so
+    their delivery and acks count; an account they no longer hold is never sent to again,
+    whoever holds it now.
+    """
+    live = [r for r in recipients if not r.removed]
+    people = [r.user_id for r in live if r.kind == RecipientKind.PERSON.value and r.user_id]
+    bound: dict[int, list[str]] = {}
+    for user_id, platform, address in await binding.private_targets(session, people):
+        bound.setdefault(user_id, []).append(f"{platform}:{address}")
+    found: dict[int, list[str]] = {}
+    for r in live:
+        if r.kind == RecipientKind.GROUP.value:
+            found[r.id] = r.addresses
+            continue
+        now = bound.get(r.user_id or 0, [])
+        new = [t for t in now if t not in r.targets]
+        if new:
+            r.targets = [*r.targets, *new]
+        found[r.id] = now
+    return found
 
 
 def recipient_rows(broadcast_id: int, audience: Audience) -> list[BroadcastRecipient]:

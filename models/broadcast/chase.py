@@ -53,7 +53,7 @@ async def escalate(
 
     Each unit leader is to be told who in their unit has not acknowledged, the sender everything.
     """
-    waiting = [s for s in states if not s.is_group and s.ack is None]
+    waiting = [s for s in states if s.waiting]
     silent = [s.recipient.name for s in states if s.is_group and s.ack is None]
     if not waiting and not silent:
         return None
@@ -102,9 +102,10 @@ async def tell(
     reply: Reply,
     *,
     leader: int | None = None,
+    topic: str = "bce",
 ) -> None:
     """``reply`` about ``broadcast``, urgent and private, to every account of one unit leader
-    (of the sender when ``leader`` is None)."""
+    (of the sender when ``leader`` is None); ``topic`` keeps each kind of notice once."""
     user_id = broadcast.created_by if leader is None else leader
     to = "s" if leader is None else leader
     for _, platform, address in await binding.private_targets(session, [user_id]):
@@ -113,7 +114,7 @@ async def tell(
             now,
             Target(platform, address),
             reply,
-            key=f"bce:{broadcast.id}:{to}:{platform}:{address}",
+            key=f"{topic}:{broadcast.id}:{to}:{platform}:{address}",
             priority=outbox.Priority.EMERGENCY,
             kind="broadcast_escalation",
         )

@@ -126,6 +126,15 @@ class BroadcastRecipient(Base):
     the ids it moved to (a Telegram group becoming a supergroup), the last one current."""
     renotified: Mapped[int] = mapped_column(Integer, default=0)
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+    removed_at: Mapped[datetime | None] = mapped_column(default=None)
+    """The person was revoked before acknowledging: no longer sent to, chased or counted."""
+    removed_note: Mapped[str | None] = mapped_column(String(200), default=None)
+    """What became of their receipt: cancelled, or handed to a successor."""
+
+    @property
+    def removed(self) -> bool:
+        """Taken off the broadcast (revoked before acknowledging)."""
+        return self.removed_at is not None
 
     @property
     def addresses(self) -> list[str]:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.messages import Target
 from bot.store import due, outbox
 from models.broadcast import records as bc
+from models.broadcast.audience import current_addresses
 from models.broadcast.settings import BroadcastConfig
 from models.broadcast.state import initial_key
 from models.broadcast.summary import queue_summary
@@ -63,13 +64,29 @@ async def launch(
 
 
 async def deliver(
-    session: AsyncSession, now: datetime, broadcast: bc.Broadcast, message: Reply
+    session: AsyncSession,
+    now: datetime,
+    broadcast: bc.Broadcast,
+    message: Reply,
+    *,
+    only: list[bc.BroadcastRecipient] | None = None,
 ) -> int:
-    """Queue ``message`` (the broadcast as recipients see it) to every recipient's addresses:
-    emergency, each at most once. Returns how many messages were queued."""
+    """Queue ``message`` (the broadcast as recipients see it) to every recipient where they are
+    reached now (:func:`current_addresses`): emergency, each at most once. Returns how many
+    messages were queued.
+
+    Args:
+        session: The caller's transaction.
+        now: Sending time.
+        broadcast: The broadcast.
+        message: Its words.
+        only: Just these recipients (a successor taking over a revoked person's receipt).
+    """
     queued = 0
-    for recipient in await bc.recipients(session, broadcast.id):
-        for target in recipient.addresses:
+    rows = await bc.recipients(session, broadcast.id) if only is None else only
+    addresses = await current_addresses(session, rows)
+    for recipient in rows:
+        for target in addresses.get(recipient.id, []):
             queued += await outbox.enqueue(
                 session,
                 now,

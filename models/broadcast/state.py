@@ -52,13 +52,28 @@ class RecipientState:
         return self.recipient.kind == bc.RecipientKind.GROUP.value
 
     @property
+    def removed(self) -> bool:
+        """The person was revoked before acknowledging: not counted, not chased."""
+        return self.recipient.removed
+
+    @property
+    def waiting(self) -> bool:
+        """A person still expected to acknowledge."""
+        return not self.is_group and self.ack is None and not self.removed
+
+    @property
     def delivered(self) -> bool:
         """The platform accepted the first message on at least one account."""
         return self.delivery is OutboxStatus.SENT
 
 
+def counted(states: list[RecipientState]) -> list[RecipientState]:
+    """The recipients a summary counts: everyone but the people revoked before acknowledging."""
+    return [s for s in states if not s.removed]
+
+
 async def progress(session: AsyncSession, broadcast_id: int) -> list[RecipientState]:
-    """Every recipient's state, groups first."""
+    """Every recipient's state, groups first; removed ones too (:func:`counted` drops them)."""
     recipients = await bc.recipients(session, broadcast_id)
     rows = await session.execute(
         select(

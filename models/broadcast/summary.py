@@ -55,6 +55,8 @@ async def push_summary(
     session: AsyncSession, now: datetime, broadcast: bc.Broadcast, summary: Reply
 ) -> None:
     """Queue ``summary`` (what stands now, editing :func:`edit_key`) to the sender's chat."""
+    if not broadcast.summary_target:
+        return  # the sender was revoked and nobody took over
     broadcast.summary_seq += 1
     await outbox.enqueue(
         session,

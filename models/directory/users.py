@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -12,6 +12,10 @@ from bot.core import inbound, phones
 from bot.core.errors import UserError
 from bot.core.roles import Role, UserInfo
 from bot.store.base import Base
+
+
+class AmbiguousPerson(UserError):
+    """A name that fits more than one person; the message names each and how to pick."""
 
 
 class OrgUnit(Base):
@@ -28,7 +32,6 @@ class User(Base):
     """A person known to the office. Chat accounts are linked through bindings."""
 
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("name", "org_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
@@ -72,6 +75,25 @@ async def get_or_create_org(session: AsyncSession, name: str, kind: str = "部�
     return org
 
 
+async def unit_named(session: AsyncSession, name: str, *, create: bool = False) -> OrgUnit:
+    """The unit called ``name``; a new one only when ``create`` (a typo must not make a unit).
+
+    Raises:
+        UserError: empty name, or an unknown one without ``create`` (listing the known units).
+    """
+    name = name.strip()
+    if not name:
+        raise UserError("单位名称不能为空，例如 --org 县应急管理局")
+    org = await session.scalar(select(OrgUnit).where(OrgUnit.name == name))
+    if org is not None or create:
+        return org or await get_or_create_org(session, name)
+    known = "、".join(await session.scalars(select(OrgUnit.name).order_by(OrgUnit.id)))
+    raise UserError(
+        f"没有单位「{name}」。已登记的单位：{known or '（无）'}。"
+        "请核对单位名称；确需新建单位，请加 --new-unit"
+    )
+
+
 async def add_user(
     session: AsyncSession,
     *,
@@ -80,8 +102,14 @@ async def add_user(
     roles: set[Role],
     now: datetime,
     phone: str | None = None,
+    new_unit: bool = False,
+    allow_duplicate: bool = False,
 ) -> User:
-    """Register a person. Refuses a duplicate name within the same unit."""
+    """Register a person in an existing unit (``new_unit`` creates it).
+
+    Refuses a second person of the same name in the same unit unless ``allow_duplicate``:
+    namesakes are then told apart by 编号 everywhere a name is looked up.
+    """
     name = inbound.clean(name).strip()
     if not name:
         raise UserError("姓名不能为空，例如 --name 张三")
@@ -91,10 +119,15 @@ async def add_user(
         phone = phones.optional(phone) or None
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    unit = await get_or_create_org(session, org)
-    clash = await session.scalar(select(User).where(User.name == name, User.org_id == unit.id))
-    if clash is not None:
-        raise UserError(f"{unit.name} 已有人员 {name}（编号 {clash.id}），无需重复添加")
+    unit = await unit_named(session, org, create=new_unit)
+    clash = await session.scalar(
+        select(User).where(User.name == name, User.org_id == unit.id).limit(1)
+    )
+    if clash is not None and not allow_duplicate:
+        raise UserError(
+            f"{unit.name} 已有人员 {name}（编号 {clash.id}），无需重复添加；"
+            "确是同名的另一人，请加 --allow-duplicate"
+        )
     user = User(name=name, org=unit, phone=phone, created_at=now)
     user.role_rows = [UserRole(role=r.value) for r in sorted(roles)]
     session.add(user)
@@ -121,9 +154,20 @@ async def find_user(session: AsyncSession, ref: str) -> User:
     if not found:
         raise UserError(f"找不到人员「{ref}」，可用 dutybot users list 查看在册人员")
     if len(found) > 1:
-        options = "、".join(f"{u.name}@{u.org.name}" for u in found)
-        raise UserError(f"有多名「{ref}」：{options}，请写成 姓名@单位")
+        raise AmbiguousPerson(ambiguous(ref, found))
     return found[0]
+
+
+def ambiguous(ref: str, found: list[User]) -> str:
+    """``有多名「李四」：…`` naming each so the caller can pick one: 姓名@单位, or the 编号 when
+    two share the unit too."""
+    units = [u.org.name for u in found]
+    options = "、".join(
+        f"{u.name}@{u.org.name}" if units.count(u.org.name) == 1 else f"{u.name}（编号 {u.id}）"
+        for u in found
+    )
+    how = "姓名@单位" + ("，同单位同名请写编号" if len(set(units)) < len(units) else "")
+    return f"有多名「{ref}」：{options}，请写成 {how}"
 
 
 async def users_with_role(session: AsyncSession, role: Role) -> list[User]:

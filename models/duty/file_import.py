@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import exports, phones
 from bot.core.args import parse_date
 from bot.core.errors import UserError
-from models.directory.users import find_user
+from models.directory.users import AmbiguousPerson, User, find_user
 from models.duty.records import DutySlot, SlotSpec
 from models.duty.settings import DutyConfig
 
@@ -21,9 +21,17 @@ COLUMNS = ("日期", "班次", "带班领导", "值班员", "备班", "电话")
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 
 
-async def _person(session: AsyncSession, name: str, problems: list[str], line: str) -> int | None:
+def officer_phones(officers: Sequence[User]) -> str:
+    """The officers' own phones, as chat shows them: the 电话 of a slot without a duty phone."""
+    return "、".join(u.phone for u in officers if u.phone)
+
+
+async def _person(session: AsyncSession, name: str, problems: list[str], line: str) -> User | None:
     try:
-        return (await find_user(session, name)).id
+        return await find_user(session, name)
+    except AmbiguousPerson as exc:
+        problems.append(f"{line}{exc}")
+        return None
     except UserError:
         problems.append(f"{line}找不到人员 {name}")
         return None
@@ -66,19 +74,33 @@ async def resolve(
         names = [n for n in _SPLIT.split(officers) if n]
         if not names:
             problems.append(f"{line}缺少值班员")
-        officer_ids = [await _person(session, n, problems, line) for n in names]
-        leader_id = await _person(session, leader, problems, line) if leader else None
-        backup_id = await _person(session, backup, problems, line) if backup else None
-        if names and None not in officer_ids:
-            ids = tuple(i for i in officer_ids if i is not None)
-            specs.append(SlotSpec(day, shift, leader_id, ids, backup_id, phone or None))
+        people = [await _person(session, n, problems, line) for n in names]
+        lead = await _person(session, leader, problems, line) if leader else None
+        back = await _person(session, backup, problems, line) if backup else None
+        found = [u for u in people if u is not None]
+        if names and len(found) == len(people):
+            # An exported file carries the officers' own phones where the slot has no duty
+            # phone; reading it back must not turn them into one.
+            duty_phone = None if phone == officer_phones(found) else phone or None
+            ids = tuple(u.id for u in found)
+            specs.append(
+                SlotSpec(
+                    day,
+                    shift,
+                    lead.id if lead else None,
+                    ids,
+                    back.id if back else None,
+                    duty_phone,
+                )
+            )
     if problems:
         raise UserError("排班表有误，未导入任何内容：\n" + "\n".join(problems))
     return specs
 
 
 def to_rows(slots: Sequence[DutySlot]) -> list[list[str]]:
-    """Slots as file rows, header first (the format :func:`resolve` reads back)."""
+    """Slots as file rows, header first (the format :func:`resolve` reads back); 电话 is the
+    slot's duty phone, else its officers' own phones."""
     rows = [list(COLUMNS)]
     for slot in slots:
         rows.append(
@@ -88,7 +110,7 @@ def to_rows(slots: Sequence[DutySlot]) -> list[list[str]]:
                 slot.leader.name if slot.leader else "",
                 "、".join(u.name for u in slot.officers),
                 slot.backup.name if slot.backup else "",
-                slot.phone or "",
+                slot.phone or officer_phones(slot.officers),
             ]
         )
     return rows

@@ -114,6 +114,7 @@ class DutyConfig(Section):
     checkin_admin_minutes: PositiveInt = 45
     handover_leader_minutes: PositiveInt = 30
     handover_admin_minutes: PositiveInt = 60
+    handover_window_minutes: PositiveInt = 30
     swap_needs_leader: bool = True
     dialog_minutes: PositiveInt = 15
     staffing: StaffingConfig = StaffingConfig()

@@ -3,9 +3,9 @@ them. Both times are recorded; an unconfirmed handover escalates through due ite
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,7 +14,7 @@ from bot.store import due
 from bot.store.base import Base
 from models.directory.users import User
 from models.duty import due as duty_due
-from models.duty.records import DutySlot
+from models.duty.records import DutyOfficer, DutySlot
 from models.duty.settings import DutyConfig
 
 HANDOVER = "duty-handover"
@@ -45,6 +45,8 @@ class DutyHandover(Base):
     pending: Mapped[str] = mapped_column(Text, default="")
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
+    early_reason: Mapped[str | None] = mapped_column(String(200), default=None)
+    """Why it came before ``duty.handover_window_minutes`` before the end (带班领导 told)."""
 
     by_user: Mapped[User] = relationship(foreign_keys=[by_user_id], lazy="joined")
 
@@ -85,6 +87,7 @@ async def hand_over(
     following: DutySlot | None,
     user_id: int,
     pending: str,
+    early_reason: str | None = None,
 ) -> DutyHandover:
     """Record the 交班 (or update its pending items) and plan escalations until confirmed."""
     record = await session.scalar(select(DutyHandover).where(DutyHandover.slot_id == slot.id))
@@ -95,6 +98,7 @@ async def hand_over(
         session.add(record)
     record.next_slot_id = following.id if following else None
     record.pending, record.at, record.by_user_id = pending, now, user_id
+    record.early_reason = early_reason
     await session.flush()
     await duty_due.escalations(
         session,
@@ -105,6 +109,34 @@ async def hand_over(
         tiers={"leader": cfg.handover_leader_minutes, "admin": cfg.handover_admin_minutes},
     )
     return record
+
+
+def early_by(cfg: DutyConfig, slot: DutySlot, now: datetime) -> timedelta | None:
+    """How long before the handover window (``duty.handover_window_minutes`` before the slot
+    ends) ``now`` is; None when the 交班 is not early."""
+    opens = slot.end_at - timedelta(minutes=cfg.handover_window_minutes)
+    return opens - now if now < opens else None
+
+
+async def awaiting_for(
+    session: AsyncSession, user_id: int, now: datetime
+) -> tuple[DutyHandover, DutySlot] | None:
+    """The oldest unconfirmed handover to a slot not yet ended in which ``user_id`` is 值班员,
+    however far off that slot starts (the 确认接班 button works at once)."""
+    query = (
+        select(DutyHandover, DutySlot)
+        .join(DutySlot, DutySlot.id == DutyHandover.next_slot_id)
+        .join(DutyOfficer, DutyOfficer.slot_id == DutySlot.id)
+        .where(
+            DutyOfficer.user_id == user_id,
+            DutyHandover.confirmed_at.is_(None),
+            DutySlot.end_at > now,
+        )
+        .order_by(DutySlot.start_at)
+        .limit(1)
+    )
+    found = (await session.execute(query)).first()
+    return (found[0], found[1]) if found else None
 
 
 async def awaiting(session: AsyncSession, next_slot_id: int) -> DutyHandover | None:

@@ -24,6 +24,8 @@ class SwapStatus(enum.StrEnum):
     DONE = "done"
     DECLINED = "declined"
     REJECTED = "rejected"
+    VOID = "void"
+    """One of the two was revoked before it was decided."""
 
 
 class DutySwap(Base):
@@ -70,10 +72,24 @@ async def open_for(session: AsyncSession, slot_id: int, from_user_id: int) -> Du
     )
 
 
+async def open_with(session: AsyncSession, user_id: int) -> list[DutySwap]:
+    """Undecided requests that ``user_id`` made or was asked to take."""
+    query = (
+        select(DutySwap)
+        .where(
+            (DutySwap.from_user_id == user_id) | (DutySwap.to_user_id == user_id),
+            DutySwap.status.in_([SwapStatus.ASKED.value, SwapStatus.ACCEPTED.value]),
+        )
+        .order_by(DutySwap.id)
+    )
+    return list(await session.scalars(query))
+
+
 LABELS = {
     SwapStatus.ASKED.value: "待对方确认",
     SwapStatus.ACCEPTED.value: "待带班领导审批",
     SwapStatus.DONE.value: "已换班",
     SwapStatus.DECLINED.value: "对方已拒绝",
     SwapStatus.REJECTED.value: "领导未批准",
+    SwapStatus.VOID.value: "一方已停用，申请作废",
 }

@@ -175,9 +175,12 @@ async def upsert(
             **values,
         )
         session.add(ticket)
-        log(ticket, "受理", now, f"{item.category}：{item.content[:60]}", actor=client)
+        # The history tells when the hotline took and dispatched the call, not when it
+        # reached the bot (created_at keeps that).
+        log(ticket, "受理", received, f"{item.category}：{item.content[:60]}", actor=client)
         if org is not None:
-            log(ticket, "派单", now, f"承办：{org.name}", actor=client)
+            log(ticket, "派单", dispatched or received, f"承办：{org.name}", actor=client)
+        ticket.updated_at = now
     else:
         changed = [k for k, v in values.items() if getattr(ticket, k) != v]
         if not changed:

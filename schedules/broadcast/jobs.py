@@ -15,6 +15,7 @@ from bot.store.due import ClaimedItem
 from handlers.broadcast import cards
 from models.broadcast import chase
 from models.broadcast import records as bc
+from models.broadcast.audience import current_addresses
 from models.broadcast.send import RENOTIFY, signers
 from models.broadcast.settings import BROADCAST
 from models.broadcast.state import RecipientState, progress
@@ -43,15 +44,16 @@ async def chase_round(ctx: JobContext, broadcast: bc.Broadcast, round_: int) -> 
         return  # cancelled: acks are still kept, nobody is chased
     level = BROADCAST.of(ctx.config).levels[broadcast.level_enum.value]
     states = await progress(ctx.session, broadcast.id)
-    waiting = [s for s in states if not s.is_group and s.ack is None]
+    waiting = [s for s in states if s.waiting]
     if round_ > level.max_renotify:
         await _escalate(ctx, broadcast, states)
     else:
         signed = await signers(ctx.session, broadcast)
         reply = cards.message(broadcast, signed, ctx.tz, round_=round_)
+        reach = await current_addresses(ctx.session, [s.recipient for s in waiting])
         for state in waiting:
             state.recipient.renotified = round_
-            for target in state.recipient.addresses:
+            for target in reach.get(state.recipient.id, []):
                 await outbox.enqueue(
                     ctx.session,
                     ctx.now,

@@ -5,13 +5,21 @@ from __future__ import annotations
 from bot.core.jobs import JobContext, JobRegistry
 from bot.core.messages import Reply, Target
 from bot.store.due import ClaimedItem
+from models.directory.users import User
 
 jobs = JobRegistry("reminders")
 
 
 @jobs.due("reminder")
 async def send_reminder(ctx: JobContext, item: ClaimedItem) -> None:
-    """Queue the reminder text to its chat; say so when it comes late (after downtime)."""
+    """Queue the reminder text to its chat; say so when it comes late (after downtime).
+
+    A reminder of someone no longer active is dropped: their chat may be someone else's now.
+    """
+    owner_id = item.payload.get("user_id")
+    owner = await ctx.session.get(User, owner_id) if owner_id is not None else None
+    if owner is not None and not owner.active:
+        return
     text = f"⏰ 提醒：{item.payload['text']}"
     if ctx.late:
         text += f"\n（原定 {ctx.tz.fmt(item.due_at)}，因系统停机延迟送达）"

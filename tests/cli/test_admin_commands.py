@@ -51,10 +51,11 @@ def test_users_lifecycle(invoke) -> None:  # type: ignore[no-untyped-def]
         "officer",
         "--role",
         "值班员",
+        "--new-unit",
     )
     assert code == 0 and "一次性绑定码" in out and "24 小时" in out
     code, out = invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer")
-    assert code == 1 and "已有人员 张三" in out
+    assert code == 1 and "已有人员 张三" in out and "--allow-duplicate" in out
     code, out = invoke("users", "add", "--name", "李四", "--org", "应急局", "--role", "boss")
     assert code == 1 and "未知角色「boss」" in out
     add = ("users", "add", "--name", "李四", "--org", "应急局", "--role", "officer", "--phone")
@@ -72,6 +73,29 @@ def test_users_lifecycle(invoke) -> None:  # type: ignore[no-untyped-def]
     assert code == 1 and "找不到人员「王五」" in out
     code, out = invoke("users", "revoke", "张三")
     assert code == 0 and "已停用" in out
+
+
+def test_users_add_refuses_an_unknown_unit_and_a_namesake_unless_told(invoke) -> None:  # type: ignore[no-untyped-def]
+    def add(*extra: str) -> tuple[int, str]:
+        args = ("users", "add", "--name", "李四", "--role", "officer", *extra)
+        return invoke(*args)  # type: ignore[no-any-return]
+
+    code, out = add("--org", "县应急管理局", "--new-unit")
+    assert code == 0, out
+    code, out = add("--org", "应急局")  # a typo: no unit is made of it
+    assert code == 1 and "没有单位「应急局」" in out and "已登记的单位：县应急管理局" in out
+    assert "--new-unit" in out
+    code, out = invoke("users", "list")
+    assert "应急局 " not in out.replace("县应急管理局", "")
+    code, out = add("--org", "县应急管理局")
+    assert code == 1 and "已有人员 李四" in out
+    code, out = add("--org", "县应急管理局", "--allow-duplicate")
+    assert code == 0 and "同名人员请以编号 2 指代" in out
+    code, out = invoke("users", "code", "李四")
+    assert code == 1 and "有多名「李四」：李四（编号 1）、李四（编号 2）" in out
+    assert "同单位同名请写编号" in out
+    code, out = invoke("users", "code", "2")
+    assert code == 0 and "绑定码" in out
 
 
 def test_groups(invoke) -> None:  # type: ignore[no-untyped-def]
@@ -93,7 +117,7 @@ def test_audit_verify_and_export(invoke, tmp_path: Path) -> None:  # type: ignor
     def export(first: str, last: str, out: str) -> tuple[int, str]:
         return invoke("audit", "export", "--from", first, "--to", last, "-o", out)  # type: ignore[no-any-return]
 
-    invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer")
+    invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer", "--new-unit")
     code, out = invoke("audit", "verify")
     assert code == 0 and "审计日志完整" in out
     code, out = export("2020-01-01", "2099-12-31", str(tmp_path / "a.csv"))
@@ -170,3 +194,13 @@ def test_doctor_reports_config_errors_and_missing_secrets(
     monkeypatch.setenv("DUTYBOT_TELEGRAM_TOKEN", "not-a-token")
     code, out = invoke("doctor")
     assert code == 1 and "DUTYBOT_TELEGRAM_TOKEN 的格式不对" in out
+
+
+def test_a_second_demo_says_how_to_get_the_unbound_persons_code(invoke) -> None:  # type: ignore[no-untyped-def]
+    code, out = invoke("demo")
+    assert code == 0 and "/bind " in out
+    code, out = invoke("demo")
+    assert code == 0 and "未重复写入演示数据" in out
+    assert "dutybot users code 钱芳" in out
+    code, out = invoke("users", "code", "钱芳")
+    assert code == 0 and "一次性绑定码" in out

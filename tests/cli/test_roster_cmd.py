@@ -41,6 +41,38 @@ def test_xlsx_with_a_bad_row_imports_nothing(env: dict[str, str], tmp_path: Path
     assert _export(env, tmp_path, "2027-03-01", "2027-03-31") == before
 
 
+def test_a_namesake_is_reported_as_ambiguous_not_missing(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    for extra in ((), ("--allow-duplicate",)):
+        added = runner.invoke(
+            app,
+            [
+                "users",
+                "add",
+                "--name",
+                "李四",
+                "--org",
+                "县政府办公室",
+                "--role",
+                "officer",
+                *extra,
+            ],
+            env=env,
+        )
+        assert added.exit_code == 0, added.output
+    rows: list[list[object]] = [["2027-03-04", "全天", "王刚", "李四", "", ""]]
+    path = str(write_xlsx(tmp_path / "r.xlsx", HEADER, rows))
+    result = runner.invoke(app, ["roster", "import", path], env=env)
+    assert result.exit_code == 1
+    assert "第2行：有多名「李四」：李四（编号 12）、李四（编号 13）" in result.output
+    assert "找不到人员" not in result.output
+    rows = [["2027-03-04", "全天", "王刚", "13", "", ""]]
+    path = str(write_xlsx(tmp_path / "r.xlsx", HEADER, rows))
+    result = runner.invoke(app, ["roster", "import", path], env=env)
+    assert result.exit_code == 0, result.output
+
+
 def test_a_marked_cell_refuses_the_whole_file(env: dict[str, str], tmp_path: Path) -> None:
     before = _export(env, tmp_path, "2027-03-01", "2027-03-31")
     rows: list[list[object]] = [
@@ -74,7 +106,20 @@ def test_import_then_reimport_reports_changes(env: dict[str, str], tmp_path: Pat
     assert "新增 0 个班次，修改 1 个，未变 1 个" in result.output
     exported = _export(env, tmp_path, "2027-03-01", "2027-03-01")
     assert "2027-03-01,白班,李明,张三、赵丽,钱芳,0571-1234567" in exported
-    assert "2027-03-01,夜班,王刚,张三,," in exported
+    assert "2027-03-01,夜班,王刚,张三,,13800000004" in exported  # 张三's own phone, as chat shows
+
+
+def test_export_shows_the_phones_chat_shows_and_reads_back_unchanged(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    exported = _export(env, tmp_path, "2026-11-26", "2026-11-27")
+    assert "2026-11-26,全天,李明,张三,,13800000004" in exported
+    assert "2026-11-27,全天,王刚,赵丽,,13800000005" in exported
+    again = tmp_path / "again.csv"
+    again.write_text(exported, encoding="utf-8-sig")
+    result = runner.invoke(app, ["roster", "import", str(again)], env=env)
+    assert "新增 0 个班次，修改 0 个，未变 2 个" in result.output, result.output
+    assert _export(env, tmp_path, "2026-11-26", "2026-11-27") == exported
 
 
 def test_generate_warns_for_a_year_without_calendar_data(

@@ -181,7 +181,9 @@ async def add_person(
     """Create a person; bind ``telegram_id`` to them, or return a fresh bind code."""
     now = app.clock.now()
     async with app.sessions.begin() as session:
-        user = await add_user(session, name=name, org="县应急管理局", roles=roles, now=now)
+        user = await add_user(
+            session, name=name, org="县应急管理局", roles=roles, now=now, new_unit=True
+        )
         if telegram_id is None:
             return await binding.issue_code(session, user, now, timedelta(hours=24))
         await binding.bind_account(session, user, "telegram", str(telegram_id), now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.core.clock import FakeClock
-from tests.duty_support import later, say
+from tests.duty_support import duty_app, later, say
 from tests.support import RecordingAdapter
 
 
@@ -77,3 +77,50 @@ async def test_checkin_refusals(app: App, console: RecordingAdapter) -> None:
     assert "没有待确认的交班" in console.texts("张三")[-1]
     await say(app, "接班", sender="李明")
     assert "仅限值班员" in console.texts("李明")[-1]
+
+
+async def test_early_handover_needs_a_reason_and_tells_the_leader(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await say(app, "接班")  # 11-26 09:00; 张三's 全天 runs to 11-27 08:30
+    await say(app, "交班 河口乡隐患点需继续关注")
+    refusal = console.texts("张三")[-1]
+    assert "2026-11-27 08:30 结束" in refusal
+    assert "结束前 30 分钟内（2026-11-27 08:00 起）" in refusal
+    assert "交班 提前 身体不适；" in refusal
+    assert not _has(console, "赵丽", "已交班")  # nothing recorded, nobody told
+    await say(app, "交班 提前")
+    assert "请写明原因" in console.texts("张三")[-1]
+
+    await say(app, "交班 提前 家中急事；河口乡隐患点需继续关注")
+    assert "已通知 赵丽 确认接班" in console.texts("张三")[-1]
+    leader = next(t for t in console.texts("李明") if "【提前交班】" in t)
+    assert "张三 于 2026-11-26 09:00 交班" in leader and "原因：家中急事" in leader
+    assert "遗留事项：河口乡隐患点需继续关注" in leader
+    note = [r for a, r in console.sent if a == "赵丽" and "遗留事项" in r.text][-1]
+    await say(app, note.buttons[0][0].command, sender="赵丽")  # at once, her slot is tomorrow
+    assert "已确认接班（2026-11-26 09:00）" in console.texts("赵丽")[-1]
+    assert _has(console, "张三", "赵丽 已确认接班")
+    await later(app, clock, hours=2)
+    assert not _has(console, "李明", "交接未确认")
+
+
+async def test_handover_inside_the_configured_window_needs_no_reason(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await later(app, clock, hours=22, minutes=59)  # 11-27 07:59: a minute before the window
+    await say(app, "交班 无")
+    assert "如需提前交班" in console.texts("张三")[-1]
+    await later(app, clock, minutes=1)
+    await say(app, "交班 无")
+    assert "已交班（2026-11-27 08:00）" in console.texts("张三")[-1]
+    assert not _has(console, "李明", "【提前交班】")
+
+
+async def test_the_handover_window_comes_from_the_duty_config(
+    db_url: str, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    async for wide in duty_app(db_url, clock, {"console": console}, handover_window_minutes=120):
+        await later(wide, clock, hours=21, minutes=30)  # 11-27 06:30: two hours before the end
+        await say(wide, "交班 无")
+        assert "已交班（2026-11-27 06:30）" in console.texts("张三")[-1]

@@ -49,6 +49,16 @@ async def test_week_lists_every_day(app: App, console: RecordingAdapter) -> None
     assert text.count("未排班") == 3  # Mon–Wed precede the roster
 
 
+async def test_the_roster_asked_for_as_a_table_is_this_week(
+    app: App, console: RecordingAdapter
+) -> None:
+    await say(app, "值班 本周")
+    week = console.texts("张三")[-1]
+    for asked in ("值班表", "/duty 值班表"):
+        await say(app, asked)
+        assert console.texts("张三")[-1] == week
+
+
 async def test_myduty_lists_own_slots_with_role(app: App, console: RecordingAdapter) -> None:
     await say(app, "我的值班", sender="王刚")
     text = console.texts("王刚")[-1]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -72,6 +72,17 @@ async def test_card_glued_and_natural(app: App, console: RecordingAdapter) -> No
     assert card == await say(app, console, "张三", f"/ticket {NUMBER}")
     found = await say(app, console, "张三", "查一下路灯不亮的工单")
     assert NUMBER in found
+
+
+async def test_history_shows_when_the_hotline_took_the_call_not_the_import(
+    app: App, console: RecordingAdapter
+) -> None:
+    await ingest(app, received_at="2026-11-20T09:00:00", dispatched_at="2026-11-20T10:30:00")
+    card = await say(app, console, "张三", f"工单 {NUMBER}")
+    assert "· 2026-11-20 09:00 受理 投诉：" in card
+    assert "· 2026-11-20 10:30 派单 承办：城关镇" in card
+    assert "2026-11-26 09:00 受理" not in card  # the import's time (the clock's now)
+    assert (await current(app)).updated_at == datetime(2026, 11, 26, 1, 0, tzinfo=UTC)
 
 
 async def test_liaison_flow_each_step_recorded(app: App, console: RecordingAdapter) -> None:

@@ -36,7 +36,9 @@ async def _people(session: AsyncSession) -> list[User]:
     from bot.core.roles import Role
 
     return [
-        await add_user(session, name=n, org="县政府办公室", roles={Role.OFFICER}, now=NOW)
+        await add_user(
+            session, name=n, org="县政府办公室", roles={Role.OFFICER}, now=NOW, new_unit=True
+        )
         for n in ("张三", "赵丽")
     ]
 
