@@ -13,6 +13,7 @@ from bot.core.routing import Router
 from handlers import notify
 from handlers.tickets.cards import details_button
 from handlers.tickets.commands import left, number_in
+from models.deadlines import estimates
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.compute import compute
 from models.deadlines.settings import CALENDAR
@@ -116,6 +117,8 @@ async def ticket_extend(
         ticket, "延期", ctx.now, f"延期 {days} 天：{reason}", actor_id=ctx.me.id, actor=ctx.me.name
     )
     ticket.extended_due_at = new_due
+    # the extension is what the unit asked for; the original limit is no longer recomputed
+    await estimates.forget(ctx.session, "ticket", ticket.id, "due_at")
     await _done(ctx, ticket)
     said = ticket.shown(reason)
     await _tell_staff(ctx, ticket, f"⏳ {ticket.unit} 将 {ticket.label} 延期 {days} 天：{said}")

@@ -13,8 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.core import inbound, phones, secrecy
 from bot.core.errors import UserError
+from models.deadlines import estimates
+from models.deadlines.calendar import WorkCalendar
+from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
-from models.tickets.plan import due_of, replan
+from models.tickets.plan import deadline_of, replan
 from models.tickets.records import OPEN, Status, Ticket, find, log
 from models.tickets.search import index_tokens, teach
 from models.tickets.settings import TICKETS
@@ -144,9 +147,9 @@ async def upsert(
     org = await org_units.find_org(session, item.lead_unit) if item.lead_unit else None
     for name in item.co_units:
         await org_units.find_org(session, name)
-    due = _aware(item.due_at, tz) or due_of(
-        config, tz, dispatched or received, item.category, item.urgency
-    )
+    start = dispatched or received
+    rule, found = deadline_of(config, tz, start, item.category, item.urgency)
+    due = _aware(item.due_at, tz) or found.due_at
     values: dict[str, Any] = {
         "channel": item.channel,
         "category": item.category,
@@ -194,6 +197,23 @@ async def upsert(
             log(ticket, "改派", now, f"改派：{org.name if org else '未派单'}", actor=client)
         log(ticket, "更新", now, f"平台更新：{labels}" if labels else "平台更新", actor=client)
     await session.flush()
+    if item.due_at is None and ticket.extended_due_at is None:
+        # counted by us over days off that may be estimated (推定): kept for recomputation
+        cal = WorkCalendar(CALENDAR.of(config))
+        await estimates.note(
+            session,
+            now,
+            cal,
+            tz,
+            feature="ticket",
+            item_id=ticket.id,
+            field="due_at",
+            start=start,
+            rule=rule,
+            found=found,
+        )
+    else:  # the platform's own deadline, or a person's extension: never moved by us
+        await estimates.forget(session, "ticket", ticket.id, "due_at")
     await replan(session, now, ticket, config, tz)
     return ticket, outcome
 

@@ -12,7 +12,7 @@ from bot.config.rules import TimeRule
 from bot.core.clock import LocalTime
 from models.deadlines import clocks
 from models.deadlines.calendar import WorkCalendar
-from models.deadlines.compute import compute
+from models.deadlines.compute import Deadline, compute
 from models.deadlines.settings import CALENDAR
 from models.tickets.records import OPEN, Status, Ticket
 from models.tickets.settings import TICKETS
@@ -28,10 +28,12 @@ def rule_for(config: Config, category: str, urgency: str) -> TimeRule:
     return config.rules[conf.category_rules.get(category, conf.default_rule)]
 
 
-def due_of(config: Config, tz: ZoneInfo, start: datetime, category: str, urgency: str) -> datetime:
-    """When a ticket received at ``start`` must be answered."""
+def deadline_of(
+    config: Config, tz: ZoneInfo, start: datetime, category: str, urgency: str
+) -> tuple[TimeRule, Deadline]:
+    """The rule a ticket received at ``start`` falls under, and its computed deadline."""
     rule = rule_for(config, category, urgency)
-    return compute(start, rule, WorkCalendar(CALENDAR.of(config)), tz).due_at
+    return rule, compute(start, rule, WorkCalendar(CALENDAR.of(config)), tz)
 
 
 def extend(config: Config, tz: ZoneInfo, ticket: Ticket, days: int) -> datetime:

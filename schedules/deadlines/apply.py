@@ -1,5 +1,6 @@
-"""Applying a recomputed deadline to the item that owns it (督办, 信访, 建议提案): the new day, the
-reminders re-planned, and who owns it. None when the clock no longer runs (nothing to move)."""
+"""Applying a recomputed deadline to the item that owns it (督办, 信访, 建议提案, 12345 工单): the
+new day, the reminders re-planned, and who owns it. None when the clock no longer runs (nothing
+to move)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ from models.supervision import plan as supervision_plan
 from models.supervision import records as supervision
 from models.supervision.records import Status as SupervisionStatus
 from models.supervision.records import SupervisionItem
+from models.tickets import plan as ticket_plan
+from models.tickets.records import OPEN as TICKET_OPEN
+from models.tickets.records import Ticket
+from models.tickets.records import log as ticket_log
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ Apply = Callable[[JobContext, int, str, date], Awaitable[Applied | None]]
 
 FIELDS = {
     "due_date": "办理期限",
+    "due_at": "办理期限",
     "forward_due": "转送、交办期限",
     "conclude_due": "办结期限",
     "contact_due": "面商期限",
@@ -91,8 +97,20 @@ async def _proposal(ctx: JobContext, item_id: int, field: str, day: date) -> App
     return Applied(item.label, [item.created_by, *await _liaisons(ctx, item.lead_org_id)])
 
 
+async def _ticket(ctx: JobContext, item_id: int, field: str, day: date) -> Applied | None:
+    ticket = await ctx.session.get(Ticket, item_id)
+    if ticket is None or ticket.status not in TICKET_OPEN or ticket.extended_due_at is not None:
+        return None
+    old = ticket.due_at
+    ticket.due_at = end_of_day(day, ctx.tz.tz)
+    ticket_log(ticket, "期限调整", ctx.now, f"{ctx.tz.fmt(old)} → {day.isoformat()} 24:00")
+    await ticket_plan.replan(ctx.session, ctx.now, ticket, ctx.config, ctx.tz.tz)
+    return Applied(ticket.label, await _liaisons(ctx, ticket.lead_org_id))
+
+
 APPLY: dict[str, Apply] = {
     "supervision": _supervision,
     "petition": _petition,
     "proposal": _proposal,
+    "ticket": _ticket,
 }

@@ -3,7 +3,7 @@ ones are applied, re-planned, announced to their owners and audited, once."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from models.proposals.records import Proposal
 from models.supervision.records import SupervisionItem
 from tests.handlers.petitions.test_petitions import NEW
 from tests.handlers.supervision.test_supervision import say
+from tests.handlers.tickets.test_tickets import NUMBER, TZ, current, ingest
 from tests.models.deadlines.notice_2099 import NOTICE_2099
 from tests.schedules.supervision.test_supervision_pushes import at
 from tests.support import RecordingAdapter
@@ -95,3 +96,43 @@ async def test_a_redo_limit_on_an_estimated_spring_festival_moves_with_the_notic
         assert item is not None and item.redo_due == date(2099, 1, 28)  # off until 01-27
     told = [t for t in texts.get("孙伟", []) if "📅 期限调整" in t]
     assert len(told) == 1 and "再次答复期限由 2099-01-26（推定）改为 2099-01-28" in told[0]
+
+
+async def test_a_12345_ticket_counted_over_estimated_days_moves_with_the_notice(
+    app: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await at(app, clock, console, 2099, 1, 19, 10)  # Monday; 春节 2099 only estimated so far
+    received = {"received_at": "2099-01-19T09:00:00", "category": "咨询"}  # 2 工作日
+    await ingest(app, number="12345-20990119-000001", **received)
+    # given by the platform: its deadline is the platform's, never recomputed by us
+    await ingest(app, number="12345-20990119-000002", due_at="2099-01-27T18:00:00", **received)
+    # estimate: 01-20…23 off, weekend, so 01-26 and 01-27 are the two working days
+    first = await current(app, "12345-20990119-000001")
+    assert first.due_at.astimezone(TZ) == datetime(2099, 1, 28, tzinfo=TZ)  # 01-27 24:00
+    assert {(r.feature, r.field, r.item_id) for r in await rows(app)} == {
+        ("ticket", "due_at", first.id)
+    }
+
+    await say(app, console, "刘洋", "导入节假日 " + NOTICE_2099)
+    texts = await at(app, clock, console, 2099, 1, 19, 10, 1)
+    moved = await current(app, "12345-20990119-000001")
+    kept = await current(app, "12345-20990119-000002")
+    # the notice gives 01-20…27 off: 01-28 and 01-29 are the two working days
+    assert moved.due_at.astimezone(TZ) == datetime(2099, 1, 30, tzinfo=TZ)
+    assert kept.due_at.astimezone(TZ) == datetime(2099, 1, 27, 18, tzinfo=TZ)
+    assert moved.events[-1].action == "期限调整"
+    told = [t for t in texts.get("吴磊", []) if "📅 期限调整" in t]  # 城关镇's liaison
+    assert len(told) == 1 and "办理期限由 2099-01-27（推定）改为 2099-01-29" in told[0]
+    assert await rows(app) == []
+
+
+async def test_an_extended_ticket_is_no_longer_recomputed(
+    app: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await at(app, clock, console, 2099, 1, 19, 10)
+    await ingest(app, number=NUMBER, received_at="2099-01-19T09:00:00", category="咨询")
+    assert len(await rows(app)) == 1
+    await say(app, console, "吴磊", f"工单 签收 {NUMBER}")
+    reply = await say(app, console, "吴磊", f"工单 延期 {NUMBER} 3 需现场核实")
+    assert "已延期至" in reply
+    assert await rows(app) == []
