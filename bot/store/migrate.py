@@ -45,11 +45,41 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await conn.run_sync(_get)
 
 
+def _sqlite_pragma(conn: Connection, sql: str) -> list[tuple[object, ...]]:
+    """Run a PRAGMA on the raw connection, outside any transaction (where SQLite obeys it)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
-    """Bring the schema up to ``revision``."""
+    """Bring the schema up to ``revision``.
+
+    On SQLite, Alembic's batch mode rebuilds a table to change a constraint (copy, DROP, rename);
+    with foreign keys enforced, dropping a table other rows refer to fails. So, as SQLite's own
+    ALTER TABLE procedure says, foreign keys are off while migrating, and every reference is
+    checked before they are turned on again.
+
+    Raises:
+        RuntimeError: a migration left rows pointing at nothing (SQLite).
+    """
+    sqlite = engine.dialect.name == "sqlite"
 
     def _upgrade(conn: Connection) -> None:
-        command.upgrade(_alembic_config(conn), revision)
+        if sqlite:
+            _sqlite_pragma(conn, "PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(_alembic_config(conn), revision)  # commits its own transaction
+            broken = _sqlite_pragma(conn, "PRAGMA foreign_key_check") if sqlite else []
+            if broken:
+                raise RuntimeError(f"迁移后存在无效的外键引用：{broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_pragma(conn, "PRAGMA foreign_keys=ON")
 
-    async with engine.begin() as conn:
+    async with engine.connect() as conn:
         await conn.run_sync(_upgrade)
+        await conn.commit()
