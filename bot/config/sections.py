@@ -68,8 +68,8 @@ class InstancesConfig(Section):
     """Heartbeats: a dead instance's claims are taken over after ``stale_seconds``."""
 
     enabled: bool = True
-    beat_seconds: PositiveFloat = 3.0
-    stale_seconds: PositiveFloat = 9.0  # three missed beats
+    beat_seconds: PositiveFloat = 2.0
+    stale_seconds: PositiveFloat = 6.0  # three missed beats: at most ~8 s to notice
 
     @model_validator(mode="after")
     def _stale_after_beats(self) -> InstancesConfig:

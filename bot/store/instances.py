@@ -7,7 +7,8 @@ instance starts, and on each beat of a live one, claims whose owner has not beat
 out the lease (``outbox.lease_seconds``): ordinary outbox rows go back to pending and are
 flagged as resent, at-most-once rows whose send had started become uncertain (never sent
 twice), due items go back to pending. Claims with no owner (heartbeat disabled, or rows from
-before migration 0018) still wait for their lease.
+before migration 0018) still wait for their lease. An instance on the same host whose process
+has exited counts as dead at once.
 """
 
 from __future__ import annotations
@@ -94,10 +95,15 @@ async def take_over(session: AsyncSession, me: str, now: datetime, stale: timede
         stale: An owner whose last beat is older than this is dead.
     """
     threshold = now - stale
+    others = (await session.execute(select(Instance.id, Instance.host, Instance.pid))).all()
+    gone = [i for i, host, pid in others if i != me and _exited(host, pid)]
     dead = list(
         (await session.scalars(select(Instance.id).where(Instance.heartbeat_at < threshold))).all()
     )
-    live = select(Instance.id).where(Instance.heartbeat_at >= threshold)
+    dead += [i for i in gone if i not in dead]
+    live = select(Instance.id).where(
+        Instance.heartbeat_at >= threshold, Instance.id.not_in(gone or [""])
+    )
     orphan_rows = (
         (OutboxMessage.status == OutboxStatus.SENDING.value)
         & OutboxMessage.claimed_by.is_not(None)
@@ -151,6 +157,21 @@ async def take_over(session: AsyncSession, me: str, now: datetime, stale: timede
     if dead:
         await session.execute(delete(Instance).where(Instance.id.in_(dead)))
     return result
+
+
+def _exited(host: str, pid: int) -> bool:
+    """An instance on this host whose process is gone is dead now, without waiting for
+    ``stale``: a restart after kill -9 resumes at once. A pid taken by another process since
+    (or another host) leaves it to staleness."""
+    if host != socket.gethostname()[:200]:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 async def live(session: AsyncSession, now: datetime, stale: timedelta) -> list[Instance]:

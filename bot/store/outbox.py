@@ -92,6 +92,7 @@ _ENQUEUE = Prepared(
             "notify_on_failure",
             "edit_key",
             "at_most_once",
+            "resent",
         ),
         returning="id",
     )
@@ -139,6 +140,7 @@ async def enqueue(
             "notify_on_failure": notify_on_failure,
             "edit_key": reply.edit_key,
             "at_most_once": at_most_once,
+            "resent": False,
         },
     )
     row = inserted.first()
