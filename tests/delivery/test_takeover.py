@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.core.clock import FakeClock
@@ -163,3 +165,21 @@ async def test_due_items_claimed_back_after_a_lease_count_as_resumed(
         [again] = await due.claim(session, clock.now(), worker="w-b", lease=LEASE, limit=1)
         status = await session.scalar(select(DueItem.status))
     assert (first.resumed, again.resumed, status) == (False, True, DueStatus.CLAIMED.value)
+
+
+async def test_an_exited_process_on_this_host_is_taken_over_without_waiting(
+    app: App, fake: RecordingAdapter, clock: FakeClock
+) -> None:
+    """kill -9 then restart: the dead one's pid is gone, so its fresh heartbeat does not count."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import os; print(os.getpid())", stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await child.communicate()  # exited and reaped: its pid is free
+    await _dead_instance_holding(app, clock, at_most_once=False)
+    async with app.sessions.begin() as session:
+        await session.execute(
+            update(instances.Instance).where(instances.Instance.id == DEAD).values(pid=int(out))
+        )
+    assert app.heartbeat is not None
+    moved = await app.heartbeat.beat()  # no time has passed: only the pid tells
+    assert (moved.resent, moved.due, moved.dead) == (1, 1, [DEAD])
