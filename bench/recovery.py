@@ -145,12 +145,15 @@ async def _scenario(
             ):
                 break
             await asyncio.sleep(0.2)
+        # What it holds, read just before the kill: a live peer may take it over at once after.
+        before, pids = await _statuses(db, lease)
         os.kill(first.pid, signal.SIGKILL)
         killed = time.monotonic()
     finally:
         first.wait()
-    before, pids = await _statuses(db, lease)
     held = set(before[f"sending:{pids.get(first.pid)}"])
+    after, _ = await _statuses(db, lease)
+    held |= set(after[f"sending:{pids.get(first.pid)}"])
     sent_before = len(_lines(sent))
     second = second or _spawn(db, sent, heartbeat, lease)
     resumed = done = ready = None
