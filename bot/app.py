@@ -24,9 +24,10 @@ from bot.core.ports import Adapter
 from bot.core.private_files import private_dir
 from bot.core.routing import CommandTable
 from bot.core.ticker import Ticker
+from bot.delivery.heartbeat import Heartbeat
 from bot.delivery.sender import Sender
 from bot.http.server import HttpServer
-from bot.store import audit
+from bot.store import audit, instances
 from bot.store.audit_key import load_key
 from bot.store.engine import checkpoint, make_engine, make_sessionmaker
 from bot.store.migrate import current_revision, head_revision, upgrade
@@ -140,6 +141,7 @@ class App:
     sender: Sender
     ticker: Ticker
     http: HttpServer
+    heartbeat: Heartbeat | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _scheduler: Any = None
@@ -195,10 +197,23 @@ class App:
             on_chat_moved=(groups.move, broadcast.follow_chat),
         )
         ticker = Ticker(sessions, registry, config, clock, notify=sender.wake)
-        return cls(config, engine, sessions, clock, adapters, dispatcher, sender, ticker, http)
+        heartbeat = None
+        if config.instances.enabled:  # claims name this instance, so a live one can take over
+            me = instances.new_id()
+            sender.owner = ticker.worker = me
+            heartbeat = Heartbeat(sessions, config.instances, clock, me, notify=sender.wake)
+        return cls(
+            config, engine, sessions, clock, adapters, dispatcher, sender, ticker, http, heartbeat
+        )
 
     async def start(self, *, scheduler: bool = True) -> None:
-        """Recover from a crash, catch up what fell due while down, then run in the background."""
+        """Recover from a crash, catch up what fell due while down, then run in the background.
+
+        A dead instance's claims are taken over first, so its rows and due items go out now.
+        """
+        if self.heartbeat is not None:
+            await self.heartbeat.beat()
+            self._tasks.append(asyncio.create_task(self.heartbeat.run(self._stop), name="beat"))
         resumed = await self.dispatcher.resume()
         ran = await self.ticker.catch_up()
         result = await self.ticker.tick()
@@ -246,4 +261,7 @@ class App:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self.heartbeat is not None:
+            with contextlib.suppress(Exception):  # its claims were put back; a row left is stale
+                await self.heartbeat.leave()
         await self.engine.dispose()

@@ -50,6 +50,7 @@ from bot.config.sections import (
     DatabaseConfig,
     HttpConfig,
     InboxConfig,
+    InstancesConfig,
     OutboxConfig,
     SchedulerConfig,
 )
@@ -71,6 +72,7 @@ class Config(Section):
     bind: BindConfig = BindConfig()
     outbox: OutboxConfig = OutboxConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
+    instances: InstancesConfig = InstancesConfig()
     audit: AuditConfig = AuditConfig()
     inbox: InboxConfig = InboxConfig()
     rules: RuleTable = Field(default_factory=RuleTable.committed)
@@ -260,6 +262,7 @@ __all__ = [
     "FeishuConfig",
     "HttpConfig",
     "InboxConfig",
+    "InstancesConfig",
     "NonNegativeFloat",
     "OutboxConfig",
     "PlatformConfig",

@@ -64,6 +64,23 @@ class SchedulerConfig(Section):
     cron_catch_up_hours: PositiveInt = 24
 
 
+class InstancesConfig(Section):
+    """Heartbeats: a dead instance's claims are taken over after ``stale_seconds``."""
+
+    enabled: bool = True
+    beat_seconds: PositiveFloat = 2.0
+    stale_seconds: PositiveFloat = 6.0  # three missed beats: at most ~8 s to notice
+
+    @model_validator(mode="after")
+    def _stale_after_beats(self) -> InstancesConfig:
+        if self.stale_seconds < 2 * self.beat_seconds:
+            raise ValueError(
+                "instances.stale_seconds 应至少为 beat_seconds 的两倍（建议三倍），"
+                "否则一次稍慢的心跳就会让存活的实例被当作已停止"
+            )
+        return self
+
+
 class AuditConfig(Section):
     """Audit log: how long rows are kept, where the key and the daily anchors live."""
 

@@ -112,6 +112,17 @@ class Ticker:
                     session, item.id, worker=self.worker, now=now, late=late
                 ):
                     raise _LostClaim
+                if late or item.resumed:  # what it sent says 补发; the audit says why
+                    await audit.append(
+                        session,
+                        now,
+                        audit.Entry(
+                            kind="system",
+                            command=f"due:{item.kind}",
+                            outcome="late" if late else "after_restart",
+                            detail={"due_item": item.id, "due_at": item.due_at.isoformat()},
+                        ),
+                    )
             await draw_deferred(self.sessions, session, self.clock)
             result.fired += 1
             result.late += late

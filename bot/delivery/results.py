@@ -29,7 +29,18 @@ def backoff(cfg: OutboxConfig, attempts: int) -> timedelta:
 async def audit_outbound(
     session: AsyncSession, now: datetime, row: outbox.Claimed, outcome: str, note: str
 ) -> None:
-    """One audit row per outbound result: sent, failed or uncertain; personal data masked."""
+    """One audit row per outbound result: sent, failed or uncertain; personal data masked.
+
+    A row sent again after its sender died says so (``resent``): it may have arrived twice.
+    """
+    detail: dict[str, object] = {
+        "outbox_id": row.id,
+        "key": row.idempotency_key,
+        "note": privacy.mask_text(note)[:300],
+        "text": outbox_admin.summary(row.payload, 200),  # masked; with the file's name
+    }
+    if row.resent:
+        detail["resent"] = "after_restart"
     await audit.append(
         session,
         now,
@@ -39,12 +50,7 @@ async def audit_outbound(
             outcome=outcome,
             platform=row.target.platform,
             chat=str(row.target),
-            detail={
-                "outbox_id": row.id,
-                "key": row.idempotency_key,
-                "note": privacy.mask_text(note)[:300],
-                "text": outbox_admin.summary(row.payload, 200),  # masked; with the file's name
-            },
+            detail=detail,
         ),
     )
 

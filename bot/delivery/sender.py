@@ -69,6 +69,7 @@ class Sender:
         # At-most-once rows (broadcasts) go one at a time per platform: a crash then leaves at
         # most one of them in doubt, instead of every send that happened to be in flight.
         self._once = {name: asyncio.Lock() for name in adapters}
+        self.owner: str | None = None  # this instance, when it beats (bot/store/instances.py)
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -140,6 +141,7 @@ class Sender:
                 limit=room,
                 platforms=list(self.adapters),
                 skip_targets=list(self._lanes),
+                owner=self.owner,
             )
         by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:  # claimed in (priority, id) order, which each lane keeps

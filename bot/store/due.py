@@ -14,7 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, UniqueConstraint, select, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    false,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -49,6 +60,9 @@ class DueItem(Base):
     created_at: Mapped[datetime]
     fired_at: Mapped[datetime | None] = mapped_column(default=None)
     late: Mapped[bool] = mapped_column(default=False)
+    # Taken back from an instance that died holding it (bot/store/instances.py): the job may
+    # have run there already, so what it sends says 补发.
+    resumed: Mapped[bool] = mapped_column(default=False, server_default=false())
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
 
 
@@ -130,6 +144,7 @@ class ClaimedItem:
     due_at: datetime
     payload: dict[str, Any]
     attempts: int
+    resumed: bool = False
 
 
 async def claim(
@@ -145,12 +160,27 @@ async def claim(
     stmt = (
         update(DueItem)
         .where(DueItem.id.in_(pick.scalar_subquery()))
-        .values(status=DueStatus.CLAIMED.value, claimed_by=worker, lease_until=now + lease)
-        .returning(DueItem.id, DueItem.kind, DueItem.due_at, DueItem.payload, DueItem.attempts)
+        .values(
+            status=DueStatus.CLAIMED.value,
+            claimed_by=worker,
+            lease_until=now + lease,
+            # A claim whose lease ran out is a resumption too (SET reads the old status).
+            resumed=case(
+                (DueItem.status == DueStatus.CLAIMED.value, true()), else_=DueItem.resumed
+            ),
+        )
+        .returning(
+            DueItem.id,
+            DueItem.kind,
+            DueItem.due_at,
+            DueItem.payload,
+            DueItem.attempts,
+            DueItem.resumed,
+        )
         .execution_options(synchronize_session=False)
     )
     rows = (await session.execute(stmt)).all()
-    items = [ClaimedItem(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+    items = [ClaimedItem(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
     return sorted(items, key=lambda i: (i.due_at, i.id))
 
 

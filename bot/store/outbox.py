@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, false, or_, select, update
+from sqlalchemy import Index, Integer, String, Text, case, false, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -69,6 +69,10 @@ class OutboxMessage(Base):
     # retry could deliver a second copy); the acknowledgement loop re-notifies instead.
     at_most_once: Mapped[bool] = mapped_column(default=False, server_default=false())
     send_started_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The instance holding the row while it is sending (bot/store/instances.py), and whether
+    # the row goes again after its sender died: it may have been delivered already.
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    resent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 _ENQUEUE = Prepared(
@@ -88,6 +92,7 @@ _ENQUEUE = Prepared(
             "notify_on_failure",
             "edit_key",
             "at_most_once",
+            "resent",
         ),
         returning="id",
     )
@@ -135,6 +140,7 @@ async def enqueue(
             "notify_on_failure": notify_on_failure,
             "edit_key": reply.edit_key,
             "at_most_once": at_most_once,
+            "resent": False,
         },
     )
     row = inserted.first()
@@ -158,6 +164,7 @@ class Claimed:
     idempotency_key: str
     notify_on_failure: bool
     at_most_once: bool = False
+    resent: bool = False
 
 
 CLAIMED_COLUMNS = (
@@ -170,6 +177,7 @@ CLAIMED_COLUMNS = (
     OutboxMessage.idempotency_key,
     OutboxMessage.notify_on_failure,
     OutboxMessage.at_most_once,
+    OutboxMessage.resent,
 )
 
 
@@ -181,11 +189,13 @@ async def claim(
     limit: int,
     platforms: list[str],
     skip_targets: list[str] | None = None,
+    owner: str | None = None,
 ) -> list[Claimed]:
     """Atomically take due rows (and rows whose sender died mid-send), most urgent first, then
     oldest first, leaving out ``skip_targets`` (chats the sender is still busy with).
 
-    An at-most-once row is taken again after a crash only if its send never started.
+    An at-most-once row is taken again after a crash only if its send never started. ``owner``
+    (this instance) is recorded so a live instance can take the rows over at once if it dies.
     """
     due = or_(
         (OutboxMessage.status == OutboxStatus.PENDING.value)
@@ -207,7 +217,16 @@ async def claim(
     stmt = (
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(pick.scalar_subquery()))
-        .values(status=OutboxStatus.SENDING.value, lease_until=now + lease)
+        .values(
+            status=OutboxStatus.SENDING.value,
+            lease_until=now + lease,
+            claimed_by=owner,
+            # Taken again after its lease ran out: perhaps delivered already.
+            resent=case(
+                (OutboxMessage.status == OutboxStatus.SENDING.value, true()),
+                else_=OutboxMessage.resent,
+            ),
+        )
         .returning(*CLAIMED_COLUMNS)
         .execution_options(synchronize_session=False)
     )
@@ -233,6 +252,7 @@ async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_
         status=OutboxStatus.SENT.value,
         sent_at=now,
         lease_until=None,
+        claimed_by=None,
         external_id=external_id,
         attempts=OutboxMessage.attempts + 1,
     )
@@ -247,6 +267,7 @@ async def mark_retry(
         "next_attempt_at": at,
         "lease_until": None,
         "send_started_at": None,
+        "claimed_by": None,
     }
     if counted:
         values["attempts"] = OutboxMessage.attempts + 1
@@ -261,6 +282,7 @@ async def mark_failed(session: AsyncSession, row_id: int, now: datetime, error: 
         row_id,
         status=OutboxStatus.FAILED.value,
         lease_until=None,
+        claimed_by=None,
         last_error=error,
         attempts=OutboxMessage.attempts + 1,
         next_attempt_at=now,

@@ -83,6 +83,11 @@ def summary_text(
     return "\n".join(lines)
 
 
+def same_summary(text: str, earlier: str | None) -> bool:
+    """Whether two summaries say the same but for their 更新于 line (nothing worth an edit)."""
+    return earlier is not None and text.rsplit("\n", 1)[0] == earlier.rsplit("\n", 1)[0]
+
+
 def summary(
     broadcast: bc.Broadcast, states: list[RecipientState], tz: LocalTime, now: datetime
 ) -> Reply:

@@ -51,6 +51,20 @@ async def queue_summary(
         )
 
 
+async def last_summary(session: AsyncSession, broadcast: bc.Broadcast) -> str | None:
+    """The text of the summary last queued for ``broadcast`` (None: none, or its text purged)."""
+    payload = await session.scalar(
+        select(outbox.OutboxMessage.payload)
+        .where(
+            outbox.OutboxMessage.edit_key == edit_key(broadcast.id),
+            outbox.OutboxMessage.kind == "broadcast_summary",
+        )
+        .order_by(outbox.OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return payload.get("text") if isinstance(payload, dict) else None
+
+
 async def push_summary(
     session: AsyncSession, now: datetime, broadcast: bc.Broadcast, summary: Reply
 ) -> None:

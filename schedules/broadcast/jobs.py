@@ -19,7 +19,7 @@ from models.broadcast.audience import current_addresses
 from models.broadcast.send import RENOTIFY, signers
 from models.broadcast.settings import BROADCAST
 from models.broadcast.state import RecipientState, progress
-from models.broadcast.summary import SUMMARY, push_summary, queue_summary
+from models.broadcast.summary import SUMMARY, last_summary, push_summary, queue_summary
 
 jobs = JobRegistry("broadcast")
 
@@ -86,9 +86,12 @@ async def renotify(ctx: JobContext, item: ClaimedItem) -> None:
 
 @jobs.due(SUMMARY)
 async def summary(ctx: JobContext, item: ClaimedItem) -> None:
-    """Edit the sender's live summary to what stands now."""
+    """Edit the sender's live summary to what stands now; nothing when nothing changed (a
+    restart, or a re-notify round with no new acknowledgement, must not repeat it)."""
     found = await ctx.session.get(bc.Broadcast, item.payload["broadcast_id"])
     if found is not None:
         states = await progress(ctx.session, found.id)
         reply = cards.summary(found, states, ctx.tz, ctx.now)
+        if cards.same_summary(reply.text, await last_summary(ctx.session, found)):
+            return
         await push_summary(ctx.session, ctx.now, found, reply)

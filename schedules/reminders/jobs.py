@@ -12,7 +12,7 @@ jobs = JobRegistry("reminders")
 
 @jobs.due("reminder")
 async def send_reminder(ctx: JobContext, item: ClaimedItem) -> None:
-    """Queue the reminder text to its chat; say so when it comes late (after downtime).
+    """Queue the reminder text to its chat; say so (补发) when it comes late or again.
 
     A reminder of someone no longer active is dropped: their chat may be someone else's now.
     """
@@ -20,7 +20,9 @@ async def send_reminder(ctx: JobContext, item: ClaimedItem) -> None:
     owner = await ctx.session.get(User, owner_id) if owner_id is not None else None
     if owner is not None and not owner.active:
         return
-    text = f"⏰ 提醒：{item.payload['text']}"
+    # Late, or taken over from an instance that died (it may have come once already): 补发.
+    again = "（补发）" if ctx.late or item.resumed else ""
+    text = f"⏰ 提醒{again}：{item.payload['text']}"
     if ctx.late:
         text += f"\n（原定 {ctx.tz.fmt(item.due_at)}，因系统停机延迟送达）"
     await ctx.send(

@@ -71,3 +71,12 @@ def test_file_problems_are_reported_cleanly(tmp_path: Path) -> None:
     listed.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="顶层应为键值映射"):
         load_config(listed, env={})
+
+
+def test_a_stale_threshold_under_two_beats_is_refused() -> None:
+    """One slow beat must not make a live instance look dead (its claims taken over)."""
+    with pytest.raises(ConfigError) as caught:
+        parse_config({"instances": {"beat_seconds": 3, "stale_seconds": 4}}, env={})
+    assert "instances" in str(caught.value) and "两倍" in str(caught.value)
+    config = load_config(env={})
+    assert (config.instances.beat_seconds, config.instances.stale_seconds) == (2.0, 6.0)

@@ -1,0 +1,97 @@
+"""The heartbeat task: this instance beats its row and takes over the claims of dead ones.
+
+On start and on every beat (``instances.beat_seconds``) the instance refreshes its heartbeat and
+takes back what instances silent for ``instances.stale_seconds`` still hold
+(:func:`bot.store.instances.take_over`), so a killed process's broadcast resumes within seconds
+rather than after ``outbox.lease_seconds``. At-most-once rows caught mid-send become uncertain
+and are audited as such; they are never sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import InstancesConfig
+from bot.core.clock import Clock
+from bot.delivery.results import audit_outbound
+from bot.store import audit, instances, outbox_once
+
+log = logging.getLogger("dutybot.heartbeat")
+
+
+class Heartbeat:
+    """Beats for one instance and takes over for dead ones."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        config: InstancesConfig,
+        clock: Clock,
+        me: str,
+        notify: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.sessions = sessions
+        self.config = config
+        self.clock = clock
+        self.me = me
+        self.notify = notify
+
+    async def beat(self) -> instances.TakeOver:
+        """One beat: refresh this instance, take over stale ones' claims, audit what moved."""
+        stale = timedelta(seconds=self.config.stale_seconds)
+        async with self.sessions.begin() as session:
+            now = self.clock.now()
+            await instances.beat(session, self.me, now)
+            moved = await instances.take_over(session, self.me, now, stale)
+            for row in moved.uncertain:
+                await audit_outbound(session, now, row, "uncertain", outbox_once.UNCERTAIN_NOTE)
+            if moved:
+                await audit.append(
+                    session,
+                    now,
+                    audit.Entry(
+                        kind="system",
+                        command="instances:takeover",
+                        outcome="ok",
+                        detail={
+                            "by": self.me,
+                            "dead": moved.dead,
+                            "outbox_resent": moved.resent,
+                            "outbox_uncertain": len(moved.uncertain),
+                            "due_resumed": moved.due,
+                        },
+                    ),
+                )
+        if moved.resent or moved.due:
+            log.warning(
+                "took over from %s: %s outbox rows to send again, %s uncertain, %s due items",
+                moved.dead or "instances without a row",
+                moved.resent,
+                len(moved.uncertain),
+                moved.due,
+            )
+            self.notify()
+        return moved
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Beat until ``stop`` is set; a failed beat (database busy) is retried at the next."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.config.beat_seconds)
+            if stop.is_set():
+                return
+            try:
+                await self.beat()
+            except Exception:
+                log.warning("heartbeat failed; will retry", exc_info=True)
+
+    async def leave(self) -> None:
+        """A clean stop: remove this instance's row (its rows were already put back)."""
+        async with self.sessions.begin() as session:
+            await instances.leave(session, self.me)
