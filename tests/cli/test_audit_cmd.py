@@ -31,7 +31,10 @@ def _mode(path: Path) -> int:
 
 def test_anchor_then_verify_names_the_cut_tail(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     for name in ("张三", "李四"):
-        invoke("users", "add", "--name", name, "--org", "应急局", "--role", "officer")
+        code, out = invoke(
+            "users", "add", "--name", name, "--org", "应急局", "--role", "officer", "--new-unit"
+        )
+        assert code == 0, out
     code, out = invoke("audit", "anchor")  # the head is row 2; the anchoring itself is row 3
     assert code == 0 and re.search(r"审计校验码 [0-9A-F]{4}(-[0-9A-F]{4}){4}", out), out
     anchors = anchors_of(tmp_path)
@@ -48,7 +51,7 @@ def test_anchor_then_verify_names_the_cut_tail(invoke, tmp_path: Path) -> None: 
 
 
 def test_exports_and_the_log_are_owner_only(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer")
+    invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer", "--new-unit")
     out = tmp_path / "exports" / "audit.csv"
     code, text = invoke(
         "audit", "export", "--from", "2020-01-01", "--to", "2099-12-31", "-o", str(out)

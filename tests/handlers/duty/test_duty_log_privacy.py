@@ -15,7 +15,8 @@ ID = "11010519491231002X"
 async def test_a_log_with_an_id_number_and_a_phone_is_audited_masked(
     app: App, console: RecordingAdapter
 ) -> None:
-    await say(app, f"记录 来电 村民张某报告房屋开裂，身份证{ID} 电话=139 1234 5678")
+    text = f"村民张某报告房屋开裂，身份证{ID}，回电139 1234 5678"
+    await say(app, f"记录 来电 {text} 电话=13912345678")
     await say(app, "9:10")
     assert "请补充地点" in console.texts("张三")[-1]
     async with app.sessions() as session:
