@@ -1,6 +1,7 @@
-"""The segmenter stays off the start path and gives jieba's tokens: nothing loads it until a
-message needs word boundaries, words taught before the load are known after it, and rjieba's
-spans equal jieba's on the labelled sets, so routing and triage do not change."""
+"""The segmenter (and Alembic, once the database is current) stays off the start path, and the
+segmenter gives jieba's tokens: nothing loads it until a message needs word boundaries, words
+taught before the load are known after it, and rjieba's spans equal jieba's on the labelled
+sets, so routing and triage do not change."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from bot.core.clock import SystemClock
 from bot.http.server import HttpServer
 
 def seen():
-    return sorted(m for m in ("jieba", "rjieba") if m in sys.modules) + (
+    return sorted(m for m in ("jieba", "rjieba", "alembic") if m in sys.modules) + (
         ["loaded"] if segment.loaded() else [])
 
 async def main():
@@ -76,6 +77,7 @@ def _python(code: str, cwd: Path, **env: str) -> str:
 def test_app_start_loads_no_segmenter_until_a_message_needs_one(
     tmp_path: Path, segmenter: str
 ) -> None:
+    _python(START, tmp_path)  # the first start creates the database (Alembic upgrades it)
     got = json.loads(_python(START, tmp_path, DUTYBOT_SEGMENTER=segmenter))
     assert got["ready"] == []
     assert "loaded" in got["after"]
