@@ -7,7 +7,7 @@ Nothing is loaded at start: :func:`add_words` only records the bot's words, and 
 is loaded (and taught every recorded word) by the first call that segments. rjieba (jieba-rs)
 is used when installed: its dictionary loads in a tenth of jieba's time and a third of its
 memory, and it yields jieba's tokens (tests/core/test_segment_start.py checks the labelled sets;
-docs/benchmarks.md §Start-up and memory has the figures). jieba stays the reference and the
+figures: docs/benchmarks.md §Start-up and memory). jieba stays the reference and the
 fallback. Two environment variables exist for measuring (bench/startup.py):
 ``DUTYBOT_SEGMENTER=jieba`` uses jieba everywhere, ``DUTYBOT_SEGMENT_LOAD=start`` loads at the
 first :func:`add_words` (the old start path) and ``=background`` loads on a thread from there.
