@@ -1,5 +1,5 @@
-"""The segmenter (and Alembic, once the database is current) stays off the start path, and the
-segmenter gives jieba's tokens: nothing loads it until a message needs word boundaries, words
+"""Nothing heavy is on the start path: the segmenter loads when a message first needs word
+boundaries, Alembic only to upgrade, spreadsheet/chart/Telegram libraries only when used. Words
 taught before the load are known after it, and rjieba's spans equal jieba's on the labelled
 sets, so routing and triage do not change."""
 
@@ -37,7 +37,8 @@ from bot.core.clock import SystemClock
 from bot.http.server import HttpServer
 
 def seen():
-    return sorted(m for m in ("jieba", "rjieba", "alembic") if m in sys.modules) + (
+    heavy = ("jieba", "rjieba", "alembic", "openpyxl", "matplotlib", "telegram", "aiogram")
+    return sorted(m for m in heavy if m in sys.modules) + (
         ["loaded"] if segment.loaded() else [])
 
 async def main():
