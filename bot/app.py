@@ -111,14 +111,15 @@ def build_adapters(
 
 async def prepare_database(engine: AsyncEngine, auto_upgrade: bool) -> None:
     """Upgrade the schema (embedded SQLite) or insist it is current (PostgreSQL)."""
+    current, head = await current_revision(engine), head_revision()
+    if current == head:
+        return  # the usual start: Alembic is not even imported
     if auto_upgrade:
         await upgrade(engine)
         return
-    current, head = await current_revision(engine), head_revision()
-    if current != head:
-        raise ConfigError(
-            f"数据库结构版本为 {current or '空'}，需要 {head}。请先运行：dutybot db upgrade"
-        )
+    raise ConfigError(
+        f"数据库结构版本为 {current or '空'}，需要 {head}。请先运行：dutybot db upgrade"
+    )
 
 
 def audit_sessions(config: Config, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

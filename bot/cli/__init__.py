@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import (
-    audit_cmd,
-    broadcast_cmd,
-    calendar_cmd,
-    db_cmd,
-    groups_cmd,
-    outbox_cmd,
-    report_cmd,
-    roster_cmd,
-    rules_cmd,
-    run_cmd,
-    telegram_cmd,
-    tickets_cmd,
-    users_cmd,
-)
-from bot.cli.common import clock, parse_clock_start, state
+from bot.cli.lazy import LazyGroup
 
 app = typer.Typer(
     help="DutyBot 值班助手 — 县政府办公室值班、督办、12345 聊天助手。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=LazyGroup,
 )
 
 
@@ -49,23 +35,11 @@ def _options(
         ),
     ),
 ) -> None:
+    # Imported here, not at the top: ``dutybot --help`` must not load the app's libraries.
+    from bot.cli.common import clock, parse_clock_start, state
+
     state.config_path = config
     clock.start_at(parse_clock_start(clock_start) if clock_start else None)
-
-
-run_cmd.register(app)
-app.add_typer(db_cmd.app, name="db")
-app.add_typer(users_cmd.app, name="users")
-app.add_typer(groups_cmd.app, name="groups")
-app.add_typer(audit_cmd.app, name="audit")
-app.add_typer(outbox_cmd.app, name="outbox")
-roster_cmd.register(app)
-rules_cmd.register(app)
-report_cmd.register(app)
-app.add_typer(broadcast_cmd.app, name="broadcast")
-app.add_typer(telegram_cmd.app, name="telegram")
-tickets_cmd.register(app)
-calendar_cmd.register(app)
 
 
 def main() -> None:

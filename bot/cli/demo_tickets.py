@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.config.base import load_yaml
 from bot.store import due
 from models.tickets import records
 from models.tickets.ingest import TicketIn, upsert
@@ -49,7 +49,7 @@ DATA = Path(__file__).with_name("demo_tickets.yaml")
 
 def cases() -> list[Case]:
     """The calls of :data:`DATA`, oldest first as listed there."""
-    rows = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    rows = load_yaml(DATA.read_text(encoding="utf-8"))
     return [Case(**{**row, "done": tuple(row.get("done", ()))}) for row in rows]
 
 

@@ -30,6 +30,7 @@ from bot.config.base import (
     PositiveFloat,
     PositiveInt,
     Section,
+    load_yaml,
 )
 from bot.config.platforms import (
     ConsoleConfig,
@@ -235,7 +236,7 @@ def load_config(
     env = dict(os.environ) if env is None else env
     chosen = Path(path or env.get("DUTYBOT_CONFIG") or DEFAULT_CONFIG)
     try:
-        raw = yaml.safe_load(chosen.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(chosen.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError(
             f"找不到配置文件 {chosen}，请用 --config 指定或设置 DUTYBOT_CONFIG"

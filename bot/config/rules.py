@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
+from bot.config.base import load_yaml
+
 COMMITTED = Path(__file__).resolve().parents[2] / "config.yaml"
 TimeUnit = Literal["分钟", "小时", "自然日", "工作日", "月"]
 DAY_UNITS: tuple[str, ...] = ("自然日", "工作日", "月")
@@ -57,7 +59,7 @@ class TimeRule(BaseModel):
 
 def _committed() -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(COMMITTED.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(COMMITTED.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError):
         return {}
     rules = raw.get("rules") if isinstance(raw, dict) else None

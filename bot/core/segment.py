@@ -1,7 +1,16 @@
-"""Chinese word segmentation (jieba), loaded once and taught the bot's command words.
+"""Chinese word segmentation (jieba, or rjieba with jieba's tokens), loaded on first use.
 
 Used where word boundaries matter: "值班今天" is the command 值班 plus 今天, while "值班员说…"
 is not the command 值班 at all.
+
+Nothing is loaded at start: :func:`add_words` only records the bot's words, and the segmenter
+is loaded (and taught every recorded word) by the first call that segments. rjieba (jieba-rs)
+is used when installed: its dictionary loads in a tenth of jieba's time and a third of its
+memory, and it yields jieba's tokens (tests/core/test_segment_start.py checks the labelled sets;
+figures: docs/benchmarks.md §Start-up and memory). jieba stays the reference and the
+fallback. Two environment variables exist for measuring (bench/startup.py):
+``DUTYBOT_SEGMENTER=jieba`` uses jieba everywhere, ``DUTYBOT_SEGMENT_LOAD=start`` loads at the
+first :func:`add_words` (the old start path) and ``=background`` loads on a thread from there.
 """
 
 from __future__ import annotations
@@ -13,12 +22,16 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-_lock = threading.Lock()
-_tokenizer: Any = None
-_added: set[str] = set()
+_lock = threading.RLock()
+_tokenizer: Any = None  # jieba.Tokenizer once loaded
+_rjieba: Any = None  # the rjieba module once imported and taught
+_added: list[str] = []  # every word taught, in order, so a segmenter loaded later learns them
+_known: set[str] = set()
+_FREQ = 200000
 
 
 def _load() -> Any:
+    """jieba's tokenizer, loaded (and taught the recorded words) on first call."""
     global _tokenizer
     with _lock:
         if _tokenizer is None:
@@ -30,36 +43,70 @@ def _load() -> Any:
             tok.tmp_dir = os.environ.get("DUTYBOT_CACHE_DIR") or tempfile.gettempdir()
             tok.cache_file = "dutybot.jieba.cache"
             tok.initialize()
+            for word in _added:
+                tok.add_word(word, freq=_FREQ)
             _tokenizer = tok
     return _tokenizer
 
 
 def _fast() -> Any:
-    """rjieba (jieba-rs), or None when it is not installed."""
-    try:
-        import rjieba
-    except ImportError:
+    """rjieba (jieba-rs) taught the recorded words, or None when not installed or not wanted."""
+    global _rjieba
+    if os.environ.get("DUTYBOT_SEGMENTER", "").strip().lower() == "jieba":
         return None
-    return rjieba
+    with _lock:
+        if _rjieba is None:
+            try:
+                import rjieba
+            except ImportError:
+                _rjieba = False
+                return None
+            for word in _added:
+                rjieba.add_word(word, _FREQ, None)
+            _rjieba = rjieba
+    return _rjieba or None
+
+
+def _segmenter() -> Any:
+    """What :func:`spans` uses: rjieba when available, else jieba."""
+    fast = _fast()
+    return fast if fast is not None else _load()
+
+
+def loaded() -> bool:
+    """True once a segmenter's dictionary is in memory."""
+    return _tokenizer is not None or bool(_rjieba)
 
 
 def add_words(words: Iterable[str]) -> None:
-    """Make sure each word is segmented as one unit (by jieba and rjieba alike)."""
-    new = [w for w in words if w and w not in _added]
-    if not new:
-        return
-    tok, fast = _load(), _fast()
-    for word in new:
-        tok.add_word(word, freq=200000)
-        if fast is not None:
-            fast.add_word(word, 200000, None)
-        _added.add(word)
+    """Make sure each word is segmented as one unit (by jieba and rjieba alike).
+
+    Cheap: a segmenter not loaded yet learns the words when it loads.
+    """
+    with _lock:
+        new = [w for w in words if w and w not in _known]
+        _known.update(new)
+        _added.extend(new)
+        for word in new:
+            if _tokenizer is not None:
+                _tokenizer.add_word(word, freq=_FREQ)
+            if _rjieba:
+                _rjieba.add_word(word, _FREQ, None)
+    mode = os.environ.get("DUTYBOT_SEGMENT_LOAD", "").strip().lower()
+    if new and mode == "start":
+        _segmenter()
+    elif new and mode == "background" and not loaded():
+        threading.Thread(target=_segmenter, name="segment-load", daemon=True).start()
 
 
 def spans(text: str) -> list[tuple[str, int, int]]:
     """Words of ``text`` with their start and end offsets, whitespace dropped."""
-    tok = _load()
-    return [(w, s, e) for w, s, e in tok.tokenize(text) if w.strip()]
+    return [(w, s, e) for w, s, e in _segmenter().tokenize(text) if w.strip()]
+
+
+def spans_jieba(text: str) -> list[tuple[str, int, int]]:
+    """:func:`spans` by jieba, the reference segmenter."""
+    return [(w, s, e) for w, s, e in _load().tokenize(text) if w.strip()]
 
 
 def words(text: str) -> list[str]:

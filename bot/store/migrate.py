@@ -1,20 +1,29 @@
-"""Schema migrations (Alembic) run from code: `dutybot db upgrade`, and `dutybot run` on SQLite."""
+"""Schema migrations (Alembic) run from code: `dutybot db upgrade`, and `dutybot run` on SQLite.
+
+Alembic is imported only to upgrade: checking that a database is current reads the migration
+files' ``revision``/``down_revision`` and the ``alembic_version`` table directly, which keeps
+Alembic (and its import time) off every start (docs/benchmarks.md §Start-up and memory).
+"""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def _alembic_config(connection: Connection | None = None) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -28,17 +37,44 @@ def head_revision() -> str:
     Each feature's tables come in a migration that branches from the initial schema, so there
     may be several heads; the database is current when it is at all of them.
     """
-    heads = ScriptDirectory.from_config(_alembic_config()).get_heads()
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        names = _assigned(path)
+        if isinstance(names.get("revision"), str):
+            revisions.add(names["revision"])
+            down = names.get("down_revision")
+            followed.update((down,) if isinstance(down, str) else down or ())
+    heads = revisions - followed
     if not heads:
         raise RuntimeError(f"no migrations found in {MIGRATIONS}")
     return "+".join(sorted(heads))
+
+
+def _assigned(path: Path) -> dict[str, Any]:
+    """The module-level constants a migration file assigns, read without importing it."""
+    found: dict[str, Any] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets: list[ast.expr] = [node.target]
+            value = node.value
+        elif isinstance(node, ast.Assign):
+            targets, value = list(node.targets), node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                found[target.id] = ast.literal_eval(value)
+    return found
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The revision(s) the database is at, joined by "+" (None for an empty database)."""
 
     def _get(conn: Connection) -> str | None:
-        heads = MigrationContext.configure(conn).get_current_heads()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        heads = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
         return "+".join(sorted(heads)) if heads else None
 
     async with engine.connect() as conn:
@@ -67,6 +103,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
         RuntimeError: a migration left rows pointing at nothing (SQLite).
     """
     sqlite = engine.dialect.name == "sqlite"
+
+    from alembic import command
 
     def _upgrade(conn: Connection) -> None:
         if sqlite:
