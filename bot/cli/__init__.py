@@ -15,6 +15,7 @@ from bot.cli import (
     roster_cmd,
     rules_cmd,
     run_cmd,
+    status_cmd,
     telegram_cmd,
     tickets_cmd,
     users_cmd,
@@ -66,6 +67,7 @@ app.add_typer(broadcast_cmd.app, name="broadcast")
 app.add_typer(telegram_cmd.app, name="telegram")
 tickets_cmd.register(app)
 calendar_cmd.register(app)
+status_cmd.register(app)
 
 
 def main() -> None:

@@ -158,6 +158,7 @@ class Claimed:
     idempotency_key: str
     notify_on_failure: bool
     at_most_once: bool = False
+    created_at: datetime | None = None  # when it was queued (delivery latency, /metrics)
 
 
 CLAIMED_COLUMNS = (
@@ -170,6 +171,7 @@ CLAIMED_COLUMNS = (
     OutboxMessage.idempotency_key,
     OutboxMessage.notify_on_failure,
     OutboxMessage.at_most_once,
+    OutboxMessage.created_at,
 )
 
 

@@ -1,0 +1,73 @@
+"""`dutybot status` on a seeded database: queue depths by status and priority, the oldest unsent
+message, due-item lag, the instances note and each platform."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.core.messages import Reply, Target
+from bot.store import outbox
+from bot.store.due import DueItem
+from bot.store.engine import make_engine, make_sessionmaker
+from bot.store.outbox import OutboxMessage, Priority
+from tests.cli.conftest import CLI_START
+
+NOW = datetime.fromisoformat(CLI_START)
+
+
+async def _seed(url: str) -> int:
+    """Two emergency messages an hour late, one failed routine one; the pending due items."""
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            for i in range(3):
+                await outbox.enqueue(
+                    session,
+                    NOW - timedelta(hours=1),
+                    Target("console", f"user{i}"),
+                    Reply("通知"),
+                    key=f"k{i}",
+                    priority=Priority.ROUTINE if i == 2 else Priority.EMERGENCY,
+                )
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.idempotency_key == "k2")
+                .values(status="failed")
+            )
+            pending = await session.scalar(select(func.count()).where(DueItem.status == "pending"))
+    finally:
+        await engine.dispose()
+    return int(pending or 0)
+
+
+def _row(output: str, *cells: str) -> bool:
+    pattern = r"\s*│\s*".join(re.escape(c) for c in cells)
+    return re.search(pattern, output) is not None
+
+
+def test_status_shows_the_queues(env: dict[str, str]) -> None:
+    pending = asyncio.run(_seed(env["DUTYBOT_DATABASE_URL"]))
+    result = CliRunner().invoke(app, ["status"], env={**env, "COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert _row(out, "待发送", "紧急", "2"), out
+    assert _row(out, "失败", "例行", "1"), out
+    assert pending > 0 and _row(out, "待执行", str(pending)), out
+    assert "最久未发消息：1 小时 0 分钟" in out
+    assert "实例：本数据库尚无实例表" in out
+    assert _row(out, "console", "已启用", "无", "2", "1"), out
+
+
+def test_status_on_a_bad_config_says_why(env: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        app, ["status"], env={**env, "DUTYBOT_DATABASE_URL": "nosuchdb://x"}
+    )
+    assert result.exit_code == 1
+    assert "配置有误" in result.output and "database.url" in result.output
+    assert "Traceback" not in result.output
