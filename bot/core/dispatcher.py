@@ -187,7 +187,7 @@ class Dispatcher:
         detail: dict[str, Any] | None,
         replies: Sequence[Reply],
     ) -> None:
-        self.metrics.command(command, outcome)
+        self.metrics.command(command, outcome, msg.platform, now)
         for i, reply in enumerate(replies):
             await outbox.enqueue(
                 session,

@@ -45,7 +45,12 @@ class Health:
         platforms = {}
         for name in self.platforms:
             pm = self.metrics.platform(name)
-            platforms[name] = {"state": pm.state, "error": pm.error}
+            platforms[name] = {
+                "state": pm.state,
+                "error": pm.error,
+                "last_sent": _iso(pm.last_sent),
+                "last_received": _iso(pm.last_received),
+            }
         ok = database["state"] == "ok" and ticker["state"] == "ok" and sender["state"] == "ok"
         body = {
             "ok": ok,
@@ -88,8 +93,15 @@ class Health:
         m.due_depth.clear()
         for status, count in found.due.items():
             m.due_depth.labels(status).set(count)
-        oldest = found.oldest_unsent
-        m.oldest_unsent.set((now - oldest).total_seconds() if oldest is not None else 0.0)
+        for gauge, since in (
+            (m.oldest_unsent, found.oldest_unsent),
+            (m.due_lag, found.oldest_due),
+        ):
+            gauge.set((now - since).total_seconds() if since is not None else 0.0)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when is not None else None
 
 
 def _loop(now: datetime, last: datetime | None, since: datetime, limit: float) -> dict[str, Any]:
@@ -97,4 +109,4 @@ def _loop(now: datetime, last: datetime | None, since: datetime, limit: float) -
     seen = last or since
     age = (now - seen).total_seconds()
     state = "ok" if age <= limit else "stalled"
-    return {"state": state, "last": last.isoformat() if last else None, "age_seconds": age}
+    return {"state": state, "last": _iso(last), "age_seconds": age}

@@ -25,6 +25,7 @@ class PlatformMarks:
 
     last_sent: datetime | None = None
     last_error: datetime | None = None
+    last_received: datetime | None = None  # a poller or webhook that falls silent shows here
     error: str = ""
 
     @property
@@ -96,14 +97,26 @@ class Metrics:
             registry=r,
         )
         self.due_depth = Gauge("dutybot_due_depth", "Due items by status", ["status"], registry=r)
+        self.due_lag = Gauge(
+            "dutybot_due_lag_seconds",
+            "How long the earliest due but unfired item has waited (0 when none)",
+            registry=r,
+        )
+        self.last_tick = Gauge(
+            "dutybot_last_tick_timestamp_seconds", "When the ticker last scanned", registry=r
+        )
+        self.last_send_pass = Gauge(
+            "dutybot_last_send_pass_timestamp_seconds", "When the sender last looked", registry=r
+        )
         self.oldest_unsent = Gauge(
             "dutybot_outbox_oldest_unsent_seconds",
             "Age of the oldest due but unsent outbox row (0 when none)",
             registry=r,
         )
 
-    def command(self, name: str, outcome: str) -> None:
-        """Count one handled message."""
+    def command(self, name: str, outcome: str, platform: str, now: datetime) -> None:
+        """Count one handled message (and mark its platform as heard from)."""
+        self.platform(platform).last_received = now
         self.commands.labels(UNKNOWN if outcome == "unknown" else name, outcome).inc()
         if name in ACK_COMMANDS and outcome == "ok":
             self.acks.labels(name).inc()
@@ -130,4 +143,10 @@ class Metrics:
 
     def exposition(self) -> bytes:
         """The registry in Prometheus text format."""
+        for gauge, when in (
+            (self.last_tick, self.marks.last_tick),
+            (self.last_send_pass, self.marks.last_send_pass),
+        ):
+            if when is not None:
+                gauge.set(when.timestamp())
         return generate_latest(self.registry)

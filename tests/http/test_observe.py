@@ -17,7 +17,7 @@ from bot.core.errors import DeliveryError
 from bot.core.health import Health
 from bot.core.messages import Reply, Target
 from bot.http.server import HttpServer
-from bot.store import outbox
+from bot.store import due, outbox
 from bot.store.engine import make_engine, make_sessionmaker
 from tests.conftest import make_config
 from tests.support import RecordingAdapter, incoming
@@ -103,6 +103,7 @@ async def test_metrics_count_a_command_a_delivery_and_a_failure(
     fake.failures.append(DeliveryError("平台暂不可用"))
     async with app.sessions.begin() as session:
         await outbox.enqueue(session, clock.now(), Target("fake", "x"), Reply("hi"), key="m1")
+        await due.schedule(session, clock.now(), kind="late", due_at=clock.now(), payload={})
     clock.advance(seconds=3)
     await app.sender.drain()
     status, text = await _get(f"{url}/metrics")
@@ -117,9 +118,13 @@ async def test_metrics_count_a_command_a_delivery_and_a_failure(
     assert found[latency] == 2
     pending = ("dutybot_outbox_depth", (("priority", "6"), ("status", "pending")))
     assert found[pending] == 1  # the failed send waits for its retry
+    assert found[("dutybot_due_lag_seconds", ())] == 3  # the ticker has not run
+    assert found[("dutybot_last_send_pass_timestamp_seconds", ())] == clock.now().timestamp()
     status, body = await _health(url)
     assert body["platforms"]["fake"]["state"] == "failing"  # type: ignore[index]
     assert body["platforms"]["console"]["state"] == "ok"  # type: ignore[index]
+    assert body["platforms"]["console"]["last_received"]  # type: ignore[index]
+    assert body["platforms"]["fake"]["last_received"] is None  # type: ignore[index]
 
 
 async def test_two_apps_count_apart(app: App, clock: FakeClock, tmp_path: Path) -> None:
