@@ -8,6 +8,7 @@ stalled loop shows even while the process still answers HTTP.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,7 @@ from bot.core.clock import Clock
 from bot.core.metrics import Metrics
 from bot.store import observe
 
+log = logging.getLogger("dutybot.health")
 DB_TIMEOUT = 2.0  # seconds: health must answer quickly even when the database hangs
 
 
@@ -77,6 +79,7 @@ class Health:
         try:
             await self.refresh()
         except Exception:  # the counters are still worth scraping; health reports the database
+            log.warning("queue gauges not refreshed", exc_info=True)
             self.metrics.errors.labels("metrics", "database").inc()
         return self.metrics.exposition()
 
@@ -85,7 +88,7 @@ class Health:
         now = self.clock.now()
         async with asyncio.timeout(DB_TIMEOUT):
             async with self.sessions() as session:
-                found = await observe.depths(session, now)
+                found = await observe.depths(session, now, finished=False)
         m = self.metrics
         m.outbox_depth.clear()
         for (status, priority), count in found.outbox.items():

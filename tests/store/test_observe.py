@@ -34,9 +34,11 @@ async def test_depths_and_platforms(app: App, clock: FakeClock) -> None:
     async with app.sessions() as session:
         found = await observe.depths(session, clock.now())
         per = await observe.platforms(session)
+        scraped = await observe.depths(session, clock.now(), finished=False)
     assert found.outbox[("sent", 0)] == 1
     assert found.outbox[("pending", 6)] == 2
     assert found.oldest_unsent == start  # the future row is not late
+    assert scraped.outbox == {("pending", 6): 2}  # a scrape leaves finished rows out
     assert per["console"].last_sent == start and per["console"].unsent == 0
     assert per["wecom"].last_sent is None and per["wecom"].unsent == 2
     assert per["wecom"].failed == 0
