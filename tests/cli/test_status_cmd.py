@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -71,3 +72,14 @@ def test_status_on_a_bad_config_says_why(env: dict[str, str]) -> None:
     assert result.exit_code == 1
     assert "配置有误" in result.output and "database.url" in result.output
     assert "Traceback" not in result.output
+
+
+def test_status_lists_the_instances_when_the_table_exists(env: dict[str, str]) -> None:
+    path = env["DUTYBOT_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
+    with sqlite3.connect(path) as db:  # the shape migration 0018 brings may differ; any is shown
+        db.execute("CREATE TABLE instances (name TEXT, last_beat TEXT)")
+        db.execute("INSERT INTO instances VALUES ('host-a:4242', '2026-11-26 02:29:50')")
+    result = CliRunner().invoke(app, ["status"], env={**env, "COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert _row(result.output, "host-a:4242", "2026-11-26 02:29:50"), result.output
+    assert "尚无实例表" not in result.output
