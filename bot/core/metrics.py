@@ -26,7 +26,6 @@ class PlatformMarks:
     last_sent: datetime | None = None
     last_error: datetime | None = None
     last_received: datetime | None = None  # a poller or webhook that falls silent shows here
-    error: str = ""
 
     @property
     def state(self) -> str:
@@ -127,11 +126,10 @@ class Metrics:
         self.delivery_latency.labels(str(priority)).observe(max(seconds, 0.0))
         self.platform(platform).last_sent = now
 
-    def send_failed(self, platform: str, error: str, now: datetime) -> None:
+    def send_failed(self, platform: str, now: datetime) -> None:
         """Count one failed send attempt (retried or final)."""
         self.errors.labels("sender", platform).inc()
-        marks = self.platform(platform)
-        marks.last_error, marks.error = now, error[:200]
+        self.platform(platform).last_error = now
 
     def fired(self, kind: str, lateness: float) -> None:
         """Record how late a due item fired."""

@@ -261,7 +261,7 @@ class Sender:
         self.metrics.sent(platform, row.kind, row.priority, waited, now)
 
     async def _failed(self, row: outbox.Claimed, exc: DeliveryError) -> None:
-        self.metrics.send_failed(row.target.platform, str(exc), self.clock.now())
+        self.metrics.send_failed(row.target.platform, self.clock.now())
         async with self.sessions.begin() as session:
             await failed_attempt(
                 session,

@@ -122,6 +122,7 @@ async def test_metrics_count_a_command_a_delivery_and_a_failure(
     assert found[("dutybot_last_send_pass_timestamp_seconds", ())] == clock.now().timestamp()
     status, body = await _health(url)
     assert body["platforms"]["fake"]["state"] == "failing"  # type: ignore[index]
+    assert "平台暂不可用" not in str(body)  # error texts name chats: not on an open endpoint
     assert body["platforms"]["console"]["state"] == "ok"  # type: ignore[index]
     assert body["platforms"]["console"]["last_received"]  # type: ignore[index]
     assert body["platforms"]["fake"]["last_received"] is None  # type: ignore[index]
