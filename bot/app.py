@@ -19,7 +19,9 @@ from bot.adapters.webhook.adapter import create_webhook
 from bot.config import Config, ConfigError, FeatureSection
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
+from bot.core.health import Health
 from bot.core.jobs import JobRegistry
+from bot.core.metrics import Metrics
 from bot.core.ports import Adapter
 from bot.core.private_files import private_dir
 from bot.core.routing import CommandTable
@@ -143,6 +145,7 @@ class App:
     ticker: Ticker
     http: HttpServer
     heartbeat: Heartbeat | None = None
+    metrics: Metrics = field(default_factory=Metrics)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _scheduler: Any = None
@@ -183,7 +186,10 @@ class App:
 
             TicketsApi(sessions, config, clock, api_keys(config)).register(http)
         directory = Accounts()
-        sender = Sender(sessions, adapters, config.outbox, config.platforms, clock, directory)
+        metrics = Metrics()
+        sender = Sender(
+            sessions, adapters, config.outbox, config.platforms, clock, directory, metrics
+        )
         table = CommandTable(routers if routers is not None else handlers.ROUTERS)
         registry = JobRegistry.merge(
             registries if registries is not None else schedules.REGISTRIES
@@ -196,15 +202,29 @@ class App:
             directory,
             notify=sender.wake,
             on_chat_moved=(groups.move, broadcast.follow_chat),
+            metrics=metrics,
         )
-        ticker = Ticker(sessions, registry, config, clock, notify=sender.wake)
+        ticker = Ticker(sessions, registry, config, clock, notify=sender.wake, metrics=metrics)
         heartbeat = None
         if config.instances.enabled:  # claims name this instance, so a live one can take over
             me = instances.new_id()
             sender.owner = ticker.worker = me
             heartbeat = Heartbeat(sessions, config.instances, clock, me, notify=sender.wake)
+        health = Health(sessions, config, clock, metrics, tuple(adapters))
+        http.observe(health.check, health.exposition)
+        metrics.marks.started = clock.now()
         return cls(
-            config, engine, sessions, clock, adapters, dispatcher, sender, ticker, http, heartbeat
+            config,
+            engine,
+            sessions,
+            clock,
+            adapters,
+            dispatcher,
+            sender,
+            ticker,
+            http,
+            heartbeat,
+            metrics,
         )
 
     async def start(self, *, scheduler: bool = True) -> None:

@@ -1,7 +1,7 @@
 """Time-driven jobs, one module per feature. REGISTRIES is the one list the ticker runs."""
 
 from bot.core.jobs import JobRegistry
-from schedules.admin import audit_anchor, housekeeping
+from schedules.admin import audit_anchor, auditor, housekeeping
 from schedules.broadcast import jobs as broadcast
 from schedules.deadlines import jobs as deadlines
 from schedules.duty import incident as duty_incident
@@ -18,6 +18,7 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,
     housekeeping.jobs,
     audit_anchor.jobs,
+    auditor.jobs,
     duty.jobs,
     duty_rollcall.jobs,
     duty_incident.jobs,

@@ -39,6 +39,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("telegram", "telegram_cmd", "Telegram 机器人设置 (Telegram bot settings)."),
     ("tickets", "tickets_cmd", "12345 工单 (hotline tickets)."),
     ("calendar", "calendar_cmd", "节假日安排 (public holidays and 调休)."),
+    (
+        "status",
+        "status_cmd",
+        "查看运行状态：队列深度、最久未发、到期延迟、实例与平台 (queues, lag, instances).",
+    ),
 )
 _MODULE = {name: module for name, module, _ in COMMANDS}
 _HELP = {name: text for name, _, text in COMMANDS}

@@ -53,6 +53,8 @@ class OutboxConfig(Section):
     max_file_mb: PositiveFloat = 20.0
     file_keep_days: PositiveInt = 7
     text_keep_days: PositiveInt = 30  # finished rows' text is cleared after this (docs/privacy.md)
+    stalled_after_seconds: PositiveFloat = 60.0  # no sender pass this long: /healthz says 503
+    stuck_after_seconds: PositiveInt = 600  # a row due this long but unsent: admins are told
 
 
 class SchedulerConfig(Section):
@@ -62,6 +64,8 @@ class SchedulerConfig(Section):
     late_after_seconds: PositiveInt = 60
     max_attempts: PositiveInt = 5
     cron_catch_up_hours: PositiveInt = 24
+    stalled_after_seconds: PositiveFloat = 60.0  # no tick this long: /healthz says 503
+    overdue_alert_seconds: PositiveInt = 300  # a due item unfired this long: admins are told
 
 
 class InstancesConfig(Section):

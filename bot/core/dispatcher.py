@@ -19,6 +19,7 @@ from bot.core.clock import Clock, LocalTime
 from bot.core.context import HandlerContext
 from bot.core.errors import ReplayedRequest, UserError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
+from bot.core.metrics import Metrics
 from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
 from bot.core.roles import UserInfo
@@ -66,8 +67,10 @@ class Dispatcher:
         directory: Directory,
         notify: Callable[[], None] = lambda: None,
         on_chat_moved: Sequence[ChatMoved] = (),
+        metrics: Metrics | None = None,
     ) -> None:
         self.sessions = sessions
+        self.metrics = metrics or Metrics()
         self.directory = directory
         self.chats = ChatServices(sessions, clock, on_chat_moved)
         self.table = table
@@ -184,6 +187,7 @@ class Dispatcher:
         detail: dict[str, Any] | None,
         replies: Sequence[Reply],
     ) -> None:
+        self.metrics.command(command, outcome, msg.platform, now)
         for i, reply in enumerate(replies):
             await outbox.enqueue(
                 session,

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Config
 from bot.core.clock import Clock, LocalTime
 from bot.core.jobs import CronJob, JobContext, JobRegistry
+from bot.core.metrics import Metrics
 from bot.core.renders import draw_deferred
 from bot.store import audit, due
 
@@ -59,8 +60,10 @@ class Ticker:
         config: Config,
         clock: Clock,
         notify: Callable[[], None] = lambda: None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.sessions = sessions
+        self.metrics = metrics or Metrics()
         self.registry = registry
         self.config = config
         self.clock = clock
@@ -80,6 +83,7 @@ class Ticker:
     async def tick(self) -> TickResult:
         """Fire every item due now, batch by batch, until none is left."""
         cfg, result = self.config.scheduler, TickResult()
+        self.metrics.marks.last_tick = self.clock.now()  # /healthz: the ticker is alive
         while True:
             async with self.sessions.begin() as session:
                 items = await due.claim(
@@ -126,10 +130,12 @@ class Ticker:
             await draw_deferred(self.sessions, session, self.clock)
             result.fired += 1
             result.late += late
+            self.metrics.fired(item.kind, (now - item.due_at).total_seconds())
         except _LostClaim:
             log.warning("due item %s was taken over by another worker", item.id)
         except Exception as exc:
             log.exception("due item %s (%s) failed", item.id, item.kind)
+            self.metrics.errors.labels("due", item.kind).inc()
             await self._record_failure(item, now, exc, result)
 
     async def _record_failure(
@@ -239,3 +245,4 @@ class Ticker:
             await self.run_cron(name)
         except Exception:
             log.exception("cron job %s failed", name)
+            self.metrics.errors.labels("cron", name).inc()

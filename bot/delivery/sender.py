@@ -25,6 +25,7 @@ from bot.core import redaction
 from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
+from bot.core.metrics import Metrics
 from bot.core.ports import Adapter, Directory
 from bot.delivery.limits import PlatformLimits
 from bot.delivery.results import audit_outbound, failed_attempt, redacted
@@ -44,8 +45,10 @@ class Sender:
         platforms: PlatformsConfig,
         clock: Clock,
         directory: Directory,
+        metrics: Metrics | None = None,
     ) -> None:
         self.sessions = sessions
+        self.metrics = metrics or Metrics()
         self.directory = directory
         self.adapters = adapters
         self.outbox_config = outbox_config
@@ -125,6 +128,7 @@ class Sender:
     async def claim_once(self) -> int:
         """Claim due rows of chats without a lane (up to the batch size held) and start lanes."""
         now = self.clock.now()
+        self.metrics.marks.last_send_pass = now  # /healthz: the sender is alive
         if self._soonest is not None and self._soonest <= now:
             self._soonest = None  # that row is due now: this pass claims it
         room = self.outbox_config.batch_size - self._held
@@ -255,8 +259,11 @@ class Sender:
             now = self.clock.now()
             await outbox.mark_sent(session, row.id, now, external_id)
             await audit_outbound(session, now, row, "sent", external_id)
+        waited = (now - row.created_at).total_seconds() if row.created_at else 0.0
+        self.metrics.sent(platform, row.kind, row.priority, waited, now)
 
     async def _failed(self, row: outbox.Claimed, exc: DeliveryError) -> None:
+        self.metrics.send_failed(row.target.platform, self.clock.now())
         async with self.sessions.begin() as session:
             await failed_attempt(
                 session,

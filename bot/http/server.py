@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
 log = logging.getLogger("dutybot.http")
 RouteHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HealthCheck = Callable[[], Awaitable[tuple[int, dict[str, Any]]]]
+MetricsText = Callable[[], Awaitable[bytes]]
+# Prometheus text exposition format 0.0.4 (what prometheus_client writes).
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # What aiohttp itself refuses, said the way our routes say it (JSON, Chinese first).
 REFUSALS = {
     404: "没有这个接口地址，请核对路径（not found）",
@@ -51,7 +56,14 @@ class HttpServer:
         self.port = port
         self.app = web.Application(client_max_size=2 * 1024 * 1024, middlewares=[plain_errors])
         self.app.router.add_get("/healthz", self._health)
+        self.app.router.add_get("/metrics", self._metrics)
         self._runner: web.AppRunner | None = None
+        self._check: HealthCheck | None = None
+        self._exposition: MetricsText | None = None
+
+    def observe(self, check: HealthCheck, exposition: MetricsText) -> None:
+        """Answer /healthz with ``check`` (status and body) and /metrics with ``exposition``."""
+        self._check, self._exposition = check, exposition
 
     def add_route(self, method: str, path: str, handler: RouteHandler) -> None:
         """Serve ``handler`` at ``method path``."""
@@ -84,4 +96,17 @@ class HttpServer:
             self._runner = None
 
     async def _health(self, request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
+        if self._check is None:  # a bare server (adapter tests): it answers, that is all
+            return web.json_response({"ok": True})
+        status, body = await self._check()
+        return web.json_response(body, status=status, dumps=_dumps)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        if self._exposition is None:
+            raise web.HTTPNotFound
+        body = await self._exposition()
+        return web.Response(body=body, headers={"Content-Type": METRICS_TYPE})
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)

@@ -165,6 +165,7 @@ class Claimed:
     notify_on_failure: bool
     at_most_once: bool = False
     resent: bool = False
+    created_at: datetime | None = None  # when it was queued (delivery latency, /metrics)
 
 
 CLAIMED_COLUMNS = (
@@ -178,6 +179,7 @@ CLAIMED_COLUMNS = (
     OutboxMessage.notify_on_failure,
     OutboxMessage.at_most_once,
     OutboxMessage.resent,
+    OutboxMessage.created_at,
 )
 
 
