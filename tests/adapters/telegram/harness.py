@@ -135,6 +135,7 @@ async def running_bot(
         "poll_timeout_seconds": 1,
         "request_timeout_seconds": 1,
         "retry_seconds": 0.1,
+        "leader_retry_seconds": 0.2,  # several instances on PostgreSQL: quick take-over
         "rate_limit": rate_limit,
     }
     config = make_config(
