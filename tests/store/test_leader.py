@@ -4,7 +4,11 @@ connection ends, released on stop; SQLite needs none."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +111,45 @@ def test_key_is_a_stable_signed_bigint_and_only_postgresql_locks() -> None:
     assert -(2**63) <= key < 2**63
     assert uses_locks("postgresql+asyncpg://u@h/db")
     assert not uses_locks("sqlite+aiosqlite:///data/dutybot.db")
+
+
+HOLDER = """
+import asyncio, sys
+from bot.store.leader import AdvisoryLock
+
+async def main():
+    lock = AdvisoryLock(sys.argv[1], sys.argv[2])
+    assert await lock.hold()
+    print("held", flush=True)
+    await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+async def test_holder_process_killed_the_other_takes_over_within_the_retry(
+    pg_url: str,
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HOLDER,
+        pg_url,
+        NAME,
+        stdout=asyncio.subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    waiting = AdvisoryLock(pg_url, NAME)
+    try:
+        assert holder.stdout is not None
+        assert await asyncio.wait_for(holder.stdout.readline(), 30) == b"held\n"
+        assert not await waiting.hold()
+        holder.send_signal(signal.SIGKILL)  # no unlock, no goodbye: the connection just drops
+        await holder.wait()
+        assert await take_within(waiting, 10 * RETRY)
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
+        await waiting.release()
