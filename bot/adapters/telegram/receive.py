@@ -89,6 +89,10 @@ class Poller:
                 delay = min(self.adapter.config.retry_seconds * 2 ** (failures - 1), _MAX_BACKOFF)
                 if isinstance(exc, ApiError) and exc.retry_after:
                     delay = max(delay, exc.retry_after)  # flood control says how long
+                if self.leadership is not None and not self.leading:
+                    # Could not reach the lock: keep trying at the lock's pace, or a take-over
+                    # after a database blip would wait out the whole backoff.
+                    delay = min(delay, self.adapter.config.leader_retry_seconds)
                 if isinstance(exc, ApiError) and exc.code == 409:
                     log.error(
                         "getUpdates conflict (%s): another poller or a webhook is active; "

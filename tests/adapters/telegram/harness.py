@@ -138,6 +138,7 @@ async def running_bot(
         "leader_retry_seconds": 0.2,  # several instances on PostgreSQL: quick take-over
         "rate_limit": rate_limit,
     }
+    telegram.update(sections.pop("telegram", {}))
     config = make_config(
         db_url,
         platforms={"console": {"enabled": False}, "telegram": telegram},

@@ -13,11 +13,12 @@ import pytest
 from bot.adapters.telegram.receive import Poller
 from bot.core.clock import FakeClock
 from bot.core.roles import Role
+from bot.store.leader import AdvisoryLock
 from bot.testing.telegram.fake_bot_api import FakeBotApi
 from bot.testing.telegram.local_bot import TOKEN
 from tests.adapters.telegram.harness import TelegramChat, add_person, running_bot, settle
 from tests.conftest import PG_SKIP, PG_URL, _pg_admin, _pg_database, _pg_drop
-from tests.store.test_leader import holder_pid
+from tests.store.test_leader import holder_pid, take_within
 
 pytestmark = pytest.mark.postgres
 OFFICER = 8101
@@ -132,3 +133,26 @@ async def test_webhooks_are_served_by_any_instance_and_handled_once(
         await settle(two.app, clock)
         assert len(fake.texts(OFFICER)) == 2
         assert not any(method == "getUpdates" for method, _ in fake.calls)
+
+
+async def test_an_instance_that_could_not_reach_the_lock_retries_at_the_lock_pace(
+    pg_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, fake: FakeBotApi
+) -> None:
+    slow = {"retry_seconds": 20}  # a failed poll backs off 20 s, 40 s …; the lock tries every 0.2
+    holder = AdvisoryLock(pg_url, "unused")
+    async with running_bot(
+        pg_url, clock, monkeypatch, driver="ptb", fake=fake, telegram=slow
+    ) as chat:
+        await until(lambda: poller(chat).leading)
+        lock = poller(chat).leadership
+        assert isinstance(lock, AdvisoryLock)
+        good = lock.url
+        lock.url = "postgresql+asyncpg://nobody@127.0.0.1:9/none"  # the database out of reach
+        await _pg_admin(f"SELECT pg_terminate_backend({await holder_pid(pg_url, lock.key)})")
+        holder.key = lock.key
+        assert await take_within(holder, 5.0)  # another instance polls
+        await asyncio.sleep(1.0)  # several failed attempts
+        assert not poller(chat).leading
+        lock.url = good  # the database is back, and the other instance dies
+        await holder.release()
+        await until(lambda: poller(chat).leading, within=3.0)
