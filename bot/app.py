@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.health import Health
 from bot.core.jobs import JobRegistry
 from bot.core.metrics import Metrics
-from bot.core.ports import Adapter
+from bot.core.ports import Adapter, Leadership
 from bot.core.private_files import private_dir
 from bot.core.routing import CommandTable
 from bot.core.ticker import Ticker
@@ -32,6 +33,7 @@ from bot.http.server import HttpServer
 from bot.store import audit, instances
 from bot.store.audit_key import load_key
 from bot.store.engine import checkpoint, make_engine, make_sessionmaker
+from bot.store.leader import AdvisoryLock, uses_locks
 from bot.store.migrate import current_revision, head_revision, upgrade
 from models.broadcast import records as broadcast
 from models.broadcast.settings import BROADCAST
@@ -70,6 +72,14 @@ def parse_config(data: dict[str, Any], env: dict[str, str] | None = None) -> Con
     return kernel.parse_config(data, env, SECTIONS)
 
 
+def leaders(config: Config) -> Callable[[str], Leadership] | None:
+    """Leadership by name for instances sharing PostgreSQL; None on SQLite (one instance)."""
+    url = config.database.url
+    if not uses_locks(url):
+        return None
+    return lambda name: AdvisoryLock(url, name)
+
+
 def build_adapters(
     config: Config,
     http: HttpServer | None = None,
@@ -79,7 +89,7 @@ def build_adapters(
     """Adapters for the enabled platforms; webhook-style adapters register routes on ``http``.
 
     The outbound ``webhook`` platform (ticket steps to the 12345 platform) joins them when
-    ``tickets.webhook.url`` is set.
+    ``tickets.webhook.url`` is set. Telegram polls only while it holds its lock (:func:`leaders`).
     """
     adapters: dict[str, Adapter] = {}
     webhook = create_webhook(TICKETS.of(config).webhook, TICKET_EVENTS.address, clock)
@@ -94,7 +104,7 @@ def build_adapters(
     if config.platforms.telegram.enabled:
         from bot.adapters.telegram import create_adapter as create_telegram
 
-        adapters["telegram"] = create_telegram(config, http)
+        adapters["telegram"] = create_telegram(config, http, leaders(config))
     # Webhook platforms register their callback routes on ``http``.
     if config.platforms.wecom.enabled:
         from bot.adapters.wecom import create_adapter as create_wecom

@@ -33,6 +33,9 @@ class TelegramConfig(PlatformConfig):
     poll_timeout_seconds: Annotated[int, Field(ge=1, le=50)] = 30
     request_timeout_seconds: PositiveFloat = 15.0
     retry_seconds: PositiveFloat = 5.0
+    # Instances on one PostgreSQL database: how often a non-polling one tries the polling lock
+    # (take-over within 10 s of the holder's death, docs/deploy.md).
+    leader_retry_seconds: Annotated[float, Field(gt=0, le=8)] = 3.0
     register_commands: bool = True
 
 

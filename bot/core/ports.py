@@ -1,4 +1,5 @@
-"""The seams of the core: an adapter receives and sends; the directory says who people are."""
+"""The seams of the core: an adapter receives and sends; the directory says who people are;
+a leadership says whether this instance may do what only one instance at a time may do."""
 
 from __future__ import annotations
 
@@ -53,4 +54,24 @@ class Directory(Protocol):
 
     async def admin_accounts(self, session: AsyncSession) -> list[tuple[int, str, str]]:
         """Every chat account of every active admin as (user id, platform, address)."""
+        ...
+
+
+class Leadership(Protocol):
+    """Held by at most one instance of those sharing a database (PostgreSQL advisory lock).
+
+    A holder that dies (its connection closes) releases it; another instance takes it at its
+    next attempt. Provided by ``bot/store/leader.py`` and handed in by ``bot/app.py``.
+    """
+
+    async def hold(self) -> bool:
+        """Take it if free, or confirm it is still ours; False while another instance holds it.
+
+        Raises:
+            Exception: the database cannot be reached (the caller retries later).
+        """
+        ...
+
+    async def release(self) -> None:
+        """Let another instance take it (also when the holder's connection is already gone)."""
         ...

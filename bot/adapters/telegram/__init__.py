@@ -6,9 +6,10 @@ sees a :class:`TelegramAdapter`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.adapters.telegram.adapter import TelegramAdapter
@@ -17,7 +18,11 @@ from bot.adapters.telegram.receive import Poller, WebhookReceiver
 from bot.config import Config, ConfigError, TelegramConfig
 
 if TYPE_CHECKING:
+    from bot.core.ports import Leadership
     from bot.http.server import HttpServer
+
+Leaders = Callable[[str], "Leadership"]
+"""Makes the leadership of a name (bot/app.py: an advisory lock on PostgreSQL)."""
 
 TOKEN_ENV = "DUTYBOT_TELEGRAM_TOKEN"
 SECRET_ENV = "DUTYBOT_TELEGRAM_WEBHOOK_SECRET"
@@ -58,19 +63,31 @@ def build_api(config: TelegramConfig, env: Mapping[str, str] | None = None) -> B
     return PtbApi(token, config.base_url, timeout)
 
 
+def poll_lock_name(token: str) -> str:
+    """The polling lock's name: one per bot, from the token's hash (never the token itself)."""
+    return "telegram-poll:" + hashlib.sha256(token.encode()).hexdigest()
+
+
 def build_telegram(
-    config: TelegramConfig, http: HttpServer | None, env: Mapping[str, str] | None = None
+    config: TelegramConfig,
+    http: HttpServer | None,
+    env: Mapping[str, str] | None = None,
+    leaders: Leaders | None = None,
 ) -> TelegramAdapter:
     """The adapter for ``platforms.telegram``; in webhook mode its route goes on ``http``.
+
+    With ``leaders`` (instances sharing PostgreSQL), polling runs only while this instance
+    holds the bot's polling lock.
 
     Raises:
         ConfigError: missing token, or webhook mode without the HTTP server or its secret.
     """
     env = os.environ if env is None else env
-    _, bot_id = _token(env)
+    token, bot_id = _token(env)
     adapter = TelegramAdapter(build_api(config, env), config, bot_id)
     if config.mode == "polling":
-        adapter.receiver = Poller(adapter)
+        lock = leaders(poll_lock_name(token)) if leaders is not None else None
+        adapter.receiver = Poller(adapter, lock)
         return adapter
     secret = env.get(SECRET_ENV, "")
     if not SECRET_PATTERN.match(secret):
@@ -84,9 +101,11 @@ def build_telegram(
     return adapter
 
 
-def create_adapter(config: Config, http: HttpServer | None) -> TelegramAdapter:
+def create_adapter(
+    config: Config, http: HttpServer | None, leaders: Leaders | None = None
+) -> TelegramAdapter:
     """The Telegram adapter for the composition root (``bot.app.build_adapters``)."""
     telegram = config.platforms.telegram
     if telegram.mode == "webhook" and not config.http.enabled:
         raise ConfigError("platforms.telegram.mode 为 webhook 时需要 http.enabled: true")
-    return build_telegram(telegram, http)
+    return build_telegram(telegram, http, leaders=leaders)

@@ -8,6 +8,11 @@ handler (``handle_as_tasks=False``, ``handle_in_background=False``), but its pol
 an update whose handler raised, so one the inbox refused would be lost (driver_aiogram.py).
 Both drivers therefore receive here, one loop and one route, and only fetch and parse updates
 through their library (``BotApi.get_updates``, ``BotApi.read_update``).
+
+Telegram serves one getUpdates caller per bot, so when several instances share a PostgreSQL
+database only the holder of the polling :class:`~bot.core.ports.Leadership` polls; the others
+try again every ``leader_retry_seconds`` and take over when the holder dies. Webhooks need no
+leader: any instance behind the reverse proxy stores what it is given.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from bot.http.body import loads
 
 if TYPE_CHECKING:
     from bot.adapters.telegram.adapter import Accepted, TelegramAdapter
+    from bot.core.ports import Leadership
     from bot.http.server import HttpServer
 
 log = logging.getLogger("dutybot.telegram")
@@ -36,8 +42,10 @@ _MAX_BACKOFF = 60.0
 class Poller:
     """getUpdates in a loop: store every update, then confirm it, then handle it."""
 
-    def __init__(self, adapter: TelegramAdapter) -> None:
+    def __init__(self, adapter: TelegramAdapter, leadership: Leadership | None = None) -> None:
         self.adapter = adapter
+        self.leadership = leadership  # None: the only instance (SQLite), always polls
+        self.leading = leadership is None
         self.offset: int | None = None
         self._task: asyncio.Task[None] | None = None
 
@@ -56,6 +64,10 @@ class Poller:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        if self.leadership is not None:
+            with contextlib.suppress(Exception):  # its connection closing frees it anyway
+                await self.leadership.release()
+            self.leading = False
 
     async def settle(self) -> None:
         """Polling handles each batch before asking for the next: nothing runs on its own."""
@@ -64,6 +76,9 @@ class Poller:
         failures = 0
         while True:
             try:
+                if not await self._lead():
+                    await asyncio.sleep(self.adapter.config.leader_retry_seconds)
+                    continue
                 await self.adapter.identify()
                 await self.poll_once()
                 failures = 0
@@ -74,6 +89,10 @@ class Poller:
                 delay = min(self.adapter.config.retry_seconds * 2 ** (failures - 1), _MAX_BACKOFF)
                 if isinstance(exc, ApiError) and exc.retry_after:
                     delay = max(delay, exc.retry_after)  # flood control says how long
+                if self.leadership is not None and not self.leading:
+                    # Could not reach the lock: keep trying at the lock's pace, or a take-over
+                    # after a database blip would wait out the whole backoff.
+                    delay = min(delay, self.adapter.config.leader_retry_seconds)
                 if isinstance(exc, ApiError) and exc.code == 409:
                     log.error(
                         "getUpdates conflict (%s): another poller or a webhook is active; "
@@ -85,6 +104,24 @@ class Poller:
                         "polling failed (%s: %s); retry in %.1fs", type(exc).__name__, exc, delay
                     )
                 await asyncio.sleep(delay)
+
+    async def _lead(self) -> bool:
+        """Whether this instance polls now: always alone, else while it holds the lock."""
+        if self.leadership is None:
+            return True
+        was = self.leading
+        try:
+            self.leading = await self.leadership.hold()
+        except Exception:
+            self.leading = False  # the database is out of reach: so may the lock be
+            raise
+        if self.leading and not was:
+            # Another instance may have confirmed updates meanwhile: Telegram knows the offset.
+            self.offset = None
+            log.info("this instance now polls Telegram (polling lock taken)")
+        elif was and not self.leading:
+            log.warning("polling lock lost to another instance; this one stops polling")
+        return self.leading
 
     async def poll_once(self) -> int:
         """One getUpdates round; returns how many updates it took in."""

@@ -54,6 +54,11 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
         self.blocked: set[int] = set()
         self.unknown: set[int] = set()
         self.timeout_delay = 2.0
+        # Telegram serves one getUpdates caller per bot (a second one meets 409 Conflict): count
+        # the calls that arrived while another was still waiting, i.e. two instances polling.
+        # (A caller that hung up does not count: Telegram would not answer it either.)
+        self.polls: dict[int, web.Request] = {}
+        self.poll_overlaps = 0
         # Seconds the flood limits are counted in: real time, or a test's clock that also jumps.
         self.clock: Callable[[], float] = time.monotonic
         self._sends: deque[float] = deque()
@@ -110,12 +115,26 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
             if handler is None:
                 raise ApiReply(404, "Not Found: method not found")
             late = await self._inject(method, params)
-            result = await handler(params)
+            if method == "getUpdates":
+                self._count_poller(request)
+            try:
+                result = await handler(params)
+            finally:
+                self.polls.pop(id(request), None)
         except ApiReply as exc:
             return web.json_response(exc.body, status=exc.status)
         if late:
             await asyncio.sleep(self.timeout_delay)  # carried out; the answer comes too late
         return web.json_response({"ok": True, "result": result})
+
+    def _count_poller(self, request: web.Request) -> None:
+        self.polls = {
+            key: r
+            for key, r in self.polls.items()
+            if r.transport is not None and not r.transport.is_closing()
+        }
+        self.poll_overlaps += bool(self.polls)
+        self.polls[id(request)] = request
 
     # ---- faults and limits -----------------------------------------------------------------
 

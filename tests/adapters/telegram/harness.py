@@ -135,8 +135,10 @@ async def running_bot(
         "poll_timeout_seconds": 1,
         "request_timeout_seconds": 1,
         "retry_seconds": 0.1,
+        "leader_retry_seconds": 0.2,  # several instances on PostgreSQL: quick take-over
         "rate_limit": rate_limit,
     }
+    telegram.update(sections.pop("telegram", {}))
     config = make_config(
         db_url,
         platforms={"console": {"enabled": False}, "telegram": telegram},
