@@ -37,7 +37,11 @@ def ensure_sqlite_dir(url: str) -> None:
             private_file(path)
 
 
-def _sqlite_setup(engine: AsyncEngine, manual_checkpoints: bool) -> None:
+#: How long a statement waits for another process's lock before failing (both drivers).
+BUSY_SECONDS = 10.0
+
+
+def _sqlite_setup(engine: AsyncEngine, inline: bool) -> None:
     sync_engine = engine.sync_engine
 
     @event.listens_for(sync_engine, "connect")
@@ -48,8 +52,10 @@ def _sqlite_setup(engine: AsyncEngine, manual_checkpoints: bool) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
-        if manual_checkpoints:
+        # The inline driver waits for locks itself, yielding the loop (bot.store.sqlite_inline);
+        # SQLite's busy handler would sleep on the loop's thread. aiosqlite's sleeps on its own.
+        cur.execute(f"PRAGMA busy_timeout={0 if inline else int(BUSY_SECONDS * 1000)}")
+        if inline:
             # Copying the WAL back (with an fsync) inside a commit stalls the event loop for
             # ~10 ms every few hundred messages; App runs checkpoints on a thread instead.
             cur.execute("PRAGMA wal_autocheckpoint=0")
@@ -75,7 +81,7 @@ def make_engine(url: str, echo: bool = False, sqlite_inline: bool = True) -> Asy
             engine = create_async_engine(
                 url,
                 echo=echo,
-                async_creator=creator(database),
+                async_creator=creator(database, BUSY_SECONDS),
                 pool_size=1,
                 max_overflow=0,
                 pool_timeout=60,
@@ -84,7 +90,7 @@ def make_engine(url: str, echo: bool = False, sqlite_inline: bool = True) -> Asy
             )
         else:
             engine = create_async_engine(url, echo=echo)
-        _sqlite_setup(engine, manual_checkpoints=sqlite_inline)
+        _sqlite_setup(engine, inline=sqlite_inline)
         return engine
     return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10)
 
