@@ -28,7 +28,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("rules", "rules_cmd", "打印时限规则表及其依据 (print the rule table)."),
     ("report", "report_cmd", "生成督查通报 (supervision report)."),
-    ("db", "db_cmd", "数据库结构迁移 (database migrations)."),
+    ("db", "db_cmd", "数据库结构迁移与备份 (database migrations, backups)."),
     ("users", "users_cmd", "人员、角色与绑定码 (people, roles, bind codes)."),
     ("groups", "groups_cmd", "群聊登记与频道 (group chats and channels)."),
     ("audit", "audit_cmd", "审计日志 (audit log)."),

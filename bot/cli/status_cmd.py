@@ -39,7 +39,7 @@ class Snapshot:
 
     depths: observe.Depths
     platforms: dict[str, observe.PlatformQueue]
-    instances: list[dict[str, Any]] | None
+    instances: list[dict[str, Any]]
 
 
 def _age(now: datetime, then: datetime | None) -> str:
@@ -92,11 +92,8 @@ def status() -> None:
     console.print(platforms)
 
 
-def _instances(rows: list[dict[str, Any]] | None) -> None:
+def _instances(rows: list[dict[str, Any]]) -> None:
     """The running bots and their heartbeats (the ``instances`` table, migration 0018)."""
-    if rows is None:
-        console.print("实例：本数据库尚无实例表（升级后显示各实例心跳）")
-        return
     if not rows:
         console.print("实例：无（没有机器人在运行）")
         return

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, inspect, select, text
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.due import DueItem, DueStatus
+from bot.store.instances import Instance
 from bot.store.outbox import OutboxMessage, OutboxStatus
 
 UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
@@ -134,12 +135,16 @@ async def overdue_due(session: AsyncSession, now: datetime, after: timedelta) ->
     return [Stuck(int(i), str(k), when, str(s)) for i, k, when, s in rows.all()]
 
 
-async def instances(session: AsyncSession) -> list[dict[str, Any]] | None:
-    """Every row of the ``instances`` table (running bots and their heartbeats), or None when
-    this database has no such table yet (it comes with migration 0018)."""
-    conn = await session.connection()
-    has = await conn.run_sync(lambda sync: inspect(sync).has_table("instances"))
-    if not has:
-        return None
-    rows = await session.execute(text("SELECT * FROM instances"))
-    return [dict(row._mapping) for row in rows]
+async def instances(session: AsyncSession) -> list[dict[str, Any]]:
+    """Every bot that has announced itself (migration 0018), oldest first, with its heartbeat."""
+    rows = await session.scalars(select(Instance).order_by(Instance.started_at, Instance.id))
+    return [
+        {
+            "实例": row.id,
+            "主机": row.host,
+            "进程": row.pid,
+            "启动于": row.started_at,
+            "心跳于": row.heartbeat_at,
+        }
+        for row in rows
+    ]

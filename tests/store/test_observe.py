@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import text
-
 from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.messages import Reply, Target
 from bot.store import due, observe, outbox
+from bot.store.instances import Instance
 
 
 async def _queue(app: App, clock: FakeClock, key: str, platform: str, **kw: object) -> None:
@@ -61,11 +60,13 @@ async def test_stuck_and_overdue_only_past_the_threshold(app: App, clock: FakeCl
     assert [(s.what, s.since) for s in overdue] == [("k", start)]
 
 
-async def test_instances_when_the_table_exists(app: App, clock: FakeClock) -> None:
+async def test_instances_lists_who_beats(app: App, clock: FakeClock) -> None:
     async with app.sessions() as session:
-        assert await observe.instances(session) is None
+        assert await observe.instances(session) == []
+    now = clock.now()
     async with app.sessions.begin() as session:
-        await session.execute(text("CREATE TABLE instances (name VARCHAR(40), beat VARCHAR(40))"))
-        await session.execute(text("INSERT INTO instances VALUES ('a', 'now')"))
+        session.add(Instance(id="i-a", host="h", pid=7, started_at=now, heartbeat_at=now))
     async with app.sessions() as session:
-        assert await observe.instances(session) == [{"name": "a", "beat": "now"}]
+        (row,) = await observe.instances(session)
+    assert (row["实例"], row["主机"], row["进程"]) == ("i-a", "h", 7)
+    assert row["心跳于"] == now
