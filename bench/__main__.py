@@ -6,18 +6,13 @@ import asyncio
 import importlib
 import inspect
 import json
-import pkgutil
 import sys
-from pathlib import Path
 
-
-def _names() -> list[str]:
-    here = Path(__file__).parent
-    return sorted(m.name for m in pkgutil.iter_modules([str(here)]) if not m.name.startswith("_"))
+from bench._machine import benchmarks
 
 
 def main(argv: list[str]) -> int:
-    names = _names()
+    names = benchmarks()
     if not argv:
         print("可用的基准测试 (benchmarks):")
         for name in names:
