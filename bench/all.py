@@ -24,7 +24,7 @@ from bench import _machine as machine
 
 START = "<!-- bench all: start -->"
 END = "<!-- bench all: end -->"
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+DOCS = Path(__file__).resolve().parents[1] / "docs/benchmarks.md"
 TIMEOUT = 45 * 60  # the 1M-ticket ingest is the longest, about 10 minutes on a loaded machine
 
 

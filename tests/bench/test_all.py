@@ -23,7 +23,8 @@ def _fixed(name: str) -> bench_all.Outcome:
 
 
 def test_the_summary_goes_after_the_title_then_is_replaced(tmp_path: Path) -> None:
-    docs = tmp_path / "benchmarks.md"
+    docs = tmp_path / "docs/benchmarks.md"
+    docs.parent.mkdir()
     docs.write_text(DOC, encoding="utf-8")
     bench_all.run(["--only", "dispatch,stall", "--docs", str(docs)], runner=_fixed)
     first = docs.read_text(encoding="utf-8")
@@ -40,7 +41,8 @@ def test_the_summary_goes_after_the_title_then_is_replaced(tmp_path: Path) -> No
 
 
 def test_skip_and_the_listing_leave_all_itself_out(tmp_path: Path) -> None:
-    docs = tmp_path / "benchmarks.md"
+    docs = tmp_path / "docs/benchmarks.md"
+    docs.parent.mkdir()
     docs.write_text(DOC, encoding="utf-8")
     ran: list[str] = []
 
