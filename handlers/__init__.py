@@ -15,6 +15,7 @@ from handlers.duty import rollcall as duty_rollcall
 from handlers.duty import roster as duty
 from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
+from handlers.duty import unitcheck as duty_unitcheck
 from handlers.duty.revoke import settle_duty
 from handlers.help import commands as help
 from handlers.meetings import commands as meetings
@@ -46,6 +47,7 @@ ROUTERS: tuple[Router, ...] = (
     duty_shift.router,
     duty_log.router,
     duty_rollcall.router,
+    duty_unitcheck.router,
     duty_incident.router,
     deadlines.router,
     supervision.router,

@@ -22,6 +22,7 @@ from models.duty import records as duty
 from models.duty import rollcall as duty_rollcall
 from models.duty import shift as duty_shift
 from models.duty import swap as duty_swap
+from models.duty import unitcheck as duty_unitcheck
 from models.meetings import records as meetings
 from models.petitions import records as petitions
 from models.proposals import records as proposals
@@ -43,6 +44,7 @@ __all__ = [
     "duty_rollcall",
     "duty_shift",
     "duty_swap",
+    "duty_unitcheck",
     "estimated_deadlines",
     "groups",
     "inbox",

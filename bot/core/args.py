@@ -89,6 +89,21 @@ def parse_date(text: str, today: date) -> date:
         raise ValueError(f"「{text}」不是有效日期") from None
 
 
+def parse_month(text: str | None, today: date) -> date:
+    """The first day of a month typed as 2026-11 (or any date in it); ``today``'s when empty.
+
+    Raises:
+        UserError: not a month (in Chinese, with an example).
+    """
+    if not text:
+        return today.replace(day=1)
+    try:
+        day = parse_date(f"{text}-01" if text.count("-") == 1 else text, today)
+    except ValueError:
+        raise UserError("年月应写作 2026-11") from None
+    return day.replace(day=1)
+
+
 def parse_int(token: str, low: int = INT_MIN, high: int = INT_MAX) -> int:
     """An integer from ``low`` to ``high`` (full-width digits too, as Chinese input methods type).
 

@@ -1,13 +1,19 @@
-"""值班 in words: the 查岗 messages the officer, the asking leader and the escalation get (chat and
-jobs alike)."""
+"""值班 in words: the 查岗 messages the officer, the asking leader and the escalation get, and the
+县级查岗 of townships and departments with its monthly 查岗通报 (chat and jobs alike)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 
 from bot.core.clock import LocalTime
-from bot.core.messages import Button, Reply
+from bot.core.messages import Attachment, Button, Reply
+from bot.core.official_doc import MIME, OfficialDoc, Section, render
 from models.duty.rollcall import RollCall
+from models.duty.unitcheck import UnitCheck, UnitMonth
+
+UNIT_HEADER = ["单位", "查岗", "应答", "按时", "未应答", "平均用时"]
+UNIT_ELSEWHERE = "私聊机器人发送「查岗通报」获取 Word 文件"
 
 
 def rollcall_question(item: RollCall, answer_minutes: int, tz: LocalTime, now: datetime) -> Reply:
@@ -34,4 +40,110 @@ def rollcall_unanswered(item: RollCall, tz: LocalTime, now: datetime) -> Reply:
     return Reply(
         f"【查岗未应答】{item.user.name} 在 {minutes} 分钟内未应答查岗"
         f"（{tz.fmt(item.asked_at)} 发起）。请电话核实是否在岗。"
+    )
+
+
+def unit_question(check: UnitCheck, minutes: int, tz: LocalTime) -> Reply:
+    """To the unit's people on duty: answer with the button or by typing 在岗."""
+    return Reply(
+        f"【县级查岗】{check.org.name}：请在 {minutes} 分钟内点「在岗」或回复「在岗」。"
+        f"（{tz.fmt(check.asked_at)}）",
+        buttons=((Button("在岗", f"在岗 {check.id}"),),),
+    )
+
+
+def unit_asked(checks: list[UnitCheck], minutes: int) -> str:
+    """To the caller: who was asked, and each unit's 值班电话 to ring."""
+    lines = []
+    for check in checks:
+        phone = f"值班电话 {check.phone}" if check.phone else "未登记值班电话"
+        who = (
+            f"已通知 {len(check.asked_ids)} 人"
+            if check.asked_ids
+            else "无联络员可通知，请电话查岗"
+        )
+        lines.append(f"· {check.org.name}（编号 {check.id}）：{who}；{phone}")
+    return f"已发起县级查岗，{minutes} 分钟内未应答将提醒您：\n" + "\n".join(lines)
+
+
+def unit_answered(check: UnitCheck, name: str) -> Reply:
+    """To the caller: the unit answered, and how fast."""
+    return Reply(
+        f"县级查岗：{check.org.name} {name} 已应答在岗，用时 {took(check.seconds or 0)}。"
+    )
+
+
+def unit_unanswered(check: UnitCheck, tz: LocalTime, now: datetime) -> Reply:
+    """To the caller: the unit has not answered in time; ring its 值班电话."""
+    minutes = int((now - check.asked_at).total_seconds() // 60)
+    phone = (
+        f"请拨打其值班电话 {check.phone} 核实。"
+        if check.phone
+        else "该单位未登记值班电话，请电话核实。"
+    )
+    return Reply(
+        f"【县级查岗未应答】{check.org.name} 在 {minutes} 分钟内未应答"
+        f"（{tz.fmt(check.asked_at)} 发起）。{phone}"
+    )
+
+
+def _figure(line: UnitMonth) -> list[str]:
+    average = "—" if line.average_seconds is None else took(line.average_seconds)
+    return [
+        line.unit,
+        str(line.asked),
+        str(line.answered),
+        str(line.on_time),
+        str(line.missed),
+        average,
+    ]
+
+
+def unit_month_text(first: date, lines: list[UnitMonth], minutes: int) -> str:
+    """The 查岗通报 as chat text: one line per unit."""
+    rows = [
+        f"{x.unit}：查岗 {x.asked} 次，应答 {x.answered}，按时 {x.on_time}，未应答 {x.missed}，"
+        f"平均 {_figure(x)[-1]}"
+        for x in lines
+    ]
+    return f"{first:%Y年%m月} 县级查岗通报（按时 = {minutes} 分钟内）：\n" + "\n".join(rows)
+
+
+def unit_month_doc(
+    first: date, lines: list[UnitMonth], minutes: int, issuer: str, today: date
+) -> Reply:
+    """The 查岗通报 with its Word file (drawn after the reply's transaction commits)."""
+    missed = [x.unit for x in lines if x.missed]
+    summary = (
+        f"{first:%Y年%m月}共对 {len(lines)} 个单位开展县级查岗 {sum(x.asked for x in lines)} 次，"
+        f"按时应答以 {minutes} 分钟为限。"
+    )
+    doc = OfficialDoc(
+        masthead="查岗通报",
+        number=f"{first.year}年第{first.month}期",
+        title=f"关于{first:%Y年%m月}乡镇和部门值班查岗情况的通报",
+        sections=(
+            Section("一、总体情况", (summary,)),
+            Section("二、各单位应答情况", (), [UNIT_HEADER, *(_figure(x) for x in lines)]),
+            Section(
+                "三、存在问题",
+                (
+                    ("以下单位存在未应答情况：" + "、".join(missed) + "。")
+                    if missed
+                    else "各单位均应答。",
+                ),
+            ),
+        ),
+        issuer=issuer,
+        dated=today,
+    )
+    name = f"查岗通报-{first:%Y-%m}.docx"
+    return Reply(
+        unit_month_text(first, lines, minutes),
+        attachment=Attachment(
+            name,
+            MIME,
+            render=partial(render, doc),
+            elsewhere=UNIT_ELSEWHERE,
+        ),
     )

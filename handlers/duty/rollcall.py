@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from bot.core.args import Arg, parse_date
+from bot.core.args import Arg, parse_month
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import ChatKind
@@ -74,13 +73,7 @@ def _duration(seconds: int | None) -> str:
 )
 async def stats(ctx: HandlerContext, *, month: Annotated[str | None, Arg("年月")] = None) -> str:
     """Per officer: asked, answered, answered in time, average response."""
-    first = ctx.today.replace(day=1)
-    if month:
-        try:
-            first = parse_date(f"{month}-01" if month.count("-") == 1 else month, ctx.today)
-        except ValueError:
-            raise UserError("年月应写作 2026-11") from None
-        first = date(first.year, first.month, 1)
+    first = parse_month(month, ctx.today)
     minutes = DUTY.of(ctx.config).rollcall.answer_minutes
     lines = await duty_rollcall.month_stats(ctx.session, ctx.tz, first, minutes)
     if not lines:

@@ -135,30 +135,33 @@ class MonthLine:
     average_seconds: int | None
 
 
+def month_window(tz: LocalTime, first: date) -> tuple[datetime, datetime]:
+    """The instants a month (of ``first``) starts and ends, in local time."""
+    after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return tz.start_of_day(first.replace(day=1)), tz.start_of_day(after)
+
+
+def response_figures(
+    seconds: list[int | None], answer_minutes: int
+) -> tuple[int, int, int, int | None]:
+    """(asked, answered, answered in time, average seconds) of a list of response times."""
+    times = [s for s in seconds if s is not None]
+    on_time = sum(1 for s in times if s <= answer_minutes * 60)
+    return len(seconds), len(times), on_time, sum(times) // len(times) if times else None
+
+
 async def month_stats(
     session: AsyncSession, tz: LocalTime, first: date, answer_minutes: int
 ) -> list[MonthLine]:
     """Per officer in the month of ``first``: asked, answered, in time, average response."""
-    after = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    start, end = month_window(tz, first)
     rows = await session.scalars(
-        select(RollCall).where(
-            RollCall.asked_at >= tz.start_of_day(first.replace(day=1)),
-            RollCall.asked_at < tz.start_of_day(after),
-        )
+        select(RollCall).where(RollCall.asked_at >= start, RollCall.asked_at < end)
     )
     by_name: dict[str, list[RollCall]] = {}
     for row in rows:
         by_name.setdefault(row.user.name, []).append(row)
-    lines = []
-    for name, items in sorted(by_name.items()):
-        times = [s for s in (i.seconds for i in items) if s is not None]
-        lines.append(
-            MonthLine(
-                name,
-                len(items),
-                len(times),
-                sum(1 for s in times if s <= answer_minutes * 60),
-                sum(times) // len(times) if times else None,
-            )
-        )
-    return lines
+    return [
+        MonthLine(name, *response_figures([i.seconds for i in items], answer_minutes))
+        for name, items in sorted(by_name.items())
+    ]

@@ -35,6 +35,8 @@ class StaffingConfig(Section):
 class RollCallConfig(Section):
     answer_minutes: PositiveInt = 10
     admin_after_minutes: PositiveInt = 20
+    unit_answer_minutes: PositiveInt = 10
+    unit_kinds: tuple[str, ...] = ("乡镇", "部门")
     random_per_day: Annotated[int, Field(ge=0)] = 1
     windows: tuple[str, ...] = ("09:00-11:30", "14:30-17:00", "21:00-23:00")
 

@@ -13,6 +13,7 @@ from handlers.duty import cards
 from models.duty import notify as duty_notify
 from models.duty import records as duty
 from models.duty import rollcall as duty_rollcall
+from models.duty import unitcheck
 from models.duty.settings import DUTY
 from schedules.duty.jobs import reach
 
@@ -79,3 +80,14 @@ async def unanswered(ctx: JobContext, item: ClaimedItem) -> None:
     else:
         admins = await duty_notify.admin_ids(ctx.session)
         await reach(ctx, admins, alert, f"due:{item.id}", urgent=True)
+
+
+@jobs.due(unitcheck.ESCALATE)
+async def unit_unanswered(ctx: JobContext, item: ClaimedItem) -> None:
+    """A unit gave no 「在岗」 in time: tell whoever asked (the 带班领导s when a job asked)."""
+    check = await ctx.session.get(unitcheck.UnitCheck, item.payload["check_id"])
+    if check is None or check.answered_at is not None:
+        return
+    people = [check.by_user_id] if check.by_user_id else await duty_notify.leader_ids(ctx.session)
+    alert = cards.unit_unanswered(check, ctx.tz, ctx.now)
+    await reach(ctx, list(people), alert, f"due:{item.id}", urgent=True)
