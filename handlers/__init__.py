@@ -33,6 +33,8 @@ from handlers.supervision import view as supervision_view
 from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
+from handlers.vehicles import commands as vehicles
+from handlers.vehicles import fleet as vehicles_fleet
 from models.directory.revoke import RevokeHook
 
 ROUTERS: tuple[Router, ...] = (
@@ -66,6 +68,8 @@ ROUTERS: tuple[Router, ...] = (
     tickets.router,
     tickets_flow.router,
     tickets_stats.router,
+    vehicles.router,
+    vehicles_fleet.router,
 )
 
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (
