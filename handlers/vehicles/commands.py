@@ -84,8 +84,9 @@ async def _mine(ctx: HandlerContext, booking_id: int, action: str) -> Booking:
     """The booking if the caller may act on it: in scope first (another unit's learns nothing
     of its state), then its requester or someone who dispatches."""
     booking = await get(ctx.session, booking_id, lock=True)
-    SCOPE.check(ctx.me, [booking.org.name], booking.label)
     driver = booking.driver.user_id if booking.driver else None
+    if ctx.me.id != driver:  # the driver is of the motor pool's unit, not the requester's
+        SCOPE.check(ctx.me, [booking.org.name], booking.label)
     if ctx.me.id not in (booking.requester_id, driver) and not ctx.me.roles & set(DISPATCH):
         raise UserError(
             f"{booking.label} 由 {booking.requester.name} 申请，只有申请人或车辆调度可以{action}。"

@@ -58,7 +58,9 @@ async def test_overlapping_assignment_is_refused_naming_the_first(
     await say(app, console, "吴磊", "用车 申请 明天 12:00-13:00 城关镇 2 调研")
     assert "已为用车申请 #1" in await say(app, console, DISPATCHER, "派车 1 赣A12345 王建国")
     reply = await say(app, console, DISPATCHER, "派车 2 赣A12345 李卫东")
-    assert "赣A·12345（轿车，5座） 在 2026-11-27 09:00—2026-11-27 12:00 已派给 用车申请 #1" in reply
+    assert (
+        "赣A·12345（轿车，5座） 在 2026-11-27 09:00—2026-11-27 12:00 已派给 用车申请 #1" in reply
+    )
     assert "县水利局" in reply and "重叠" in reply
     reply = await say(app, console, DISPATCHER, "派车 2 赣A23456 王建国")
     assert "驾驶员 王建国" in reply and "用车申请 #1" in reply
