@@ -35,6 +35,7 @@ from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
 from handlers.vehicles import commands as vehicles
 from handlers.vehicles import fleet as vehicles_fleet
+from handlers.vehicles.revoke import settle_vehicles
 from models.directory.revoke import RevokeHook
 
 ROUTERS: tuple[Router, ...] = (
@@ -76,4 +77,5 @@ REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     settle_broadcasts,
     settle_duty,
     remind.settle_reminders,
+    settle_vehicles,
 )

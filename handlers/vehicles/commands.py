@@ -25,7 +25,7 @@ from models.directory.users import unit_named, users_with_role
 from models.vehicles import SCOPE
 from models.vehicles import booking as rules
 from models.vehicles.plan import replan
-from models.vehicles.records import Booking, Status, get, guard, show_plate
+from models.vehicles.records import Booking, Status, get, guard, parse_plate, show_plate
 from models.vehicles.settings import VEHICLES
 
 router = Router("vehicles", SCOPE)
@@ -74,10 +74,6 @@ async def _admins(ctx: HandlerContext) -> list[int]:
 
 def _unmasked(ctx: HandlerContext) -> bool:
     return unmasked_for(ctx.msg.chat_kind, ctx.me.roles, VEHICLES.of(ctx.config).unmasked_roles)
-
-
-def _sees_all(ctx: HandlerContext) -> bool:
-    return SCOPE.units(ctx.me) is None
 
 
 async def _mine(ctx: HandlerContext, booking_id: int, action: str) -> Booking:
@@ -172,7 +168,7 @@ async def car_assign(
         vehicles, drivers = await rules.free(ctx.session, booking)
         if plate is None:
             return cards.vehicle_choices(booking, vehicles)
-        chosen = [v for v in vehicles if show_plate(v.plate) == show_plate(plate.replace("·", ""))]
+        chosen = [v for v in vehicles if v.plate == parse_plate(plate)]
         if not chosen:
             raise UserError(
                 f"{plate} 在该时段不空闲或不能派出，请从列出的车辆中选择：/car_assign {booking.id}"
@@ -354,10 +350,9 @@ async def cars_today(ctx: HandlerContext) -> str:
         Booking.end_at > start,
         Booking.status.in_((Status.ASKED.value, Status.ASSIGNED.value, Status.RETURNED.value)),
     )
-    rows = [
-        b
-        for b in await ctx.session.scalars(query.order_by(Booking.start_at, Booking.id))
-        if _sees_all(ctx) or b.org.name == ctx.me.org
-    ]
-    who = "全部单位" if _sees_all(ctx) else ctx.me.org
+    unit = SCOPE.units(ctx.me)
+    if unit is not None:  # a unit's staff: their own unit's, filtered in the query
+        query = query.where(Booking.org_id == (await unit_named(ctx.session, unit)).id)
+    rows = list(await ctx.session.scalars(query.order_by(Booking.start_at, Booking.id)))
+    who = unit or "全部单位"
     return cards.day_list(rows, ctx.tz, f"🚗 {ctx.today} 用车（{who}）")

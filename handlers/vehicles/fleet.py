@@ -17,6 +17,7 @@ from bot.core.routing import Router
 from handlers.vehicles import cards
 from models.vehicles import SCOPE, stats
 from models.vehicles import fleet as fleet_rules
+from models.vehicles.booking import coming
 from models.vehicles.records import VehicleStatus, fleet
 from models.vehicles.settings import VEHICLES
 
@@ -81,7 +82,12 @@ async def car_status(
     """维修 keeps the vehicle out of every new dispatch until it is 在用 again."""
     vehicle = await fleet_rules.set_status(ctx.session, plate, fleet_rules.status_of(status))
     ctx.audit_detail["vehicle"] = vehicle.plate
-    return f"✅ {vehicle.label} 状态已设为「{vehicle.status}」。"
+    done = f"✅ {vehicle.label} 状态已设为「{vehicle.status}」。"
+    held = await coming(ctx.session, ctx.now, vehicle.id)
+    if vehicle.status == VehicleStatus.REPAIR and held:
+        trips = "；".join(f"{b.label} {cards.window(b, ctx.tz)}" for b in held[:10])
+        done += f"\n⚠ 该车仍有已派行程：{trips}。请告知申请人，取消后重新派车。"
+    return done
 
 
 @router.command(

@@ -111,6 +111,16 @@ async def free(session: AsyncSession, booking: Booking) -> tuple[list[Vehicle], 
     )
 
 
+async def coming(session: AsyncSession, now: datetime, vehicle_id: int) -> list[Booking]:
+    """Dispatched bookings of the vehicle that have not ended, soonest first."""
+    query = select(Booking).where(
+        Booking.vehicle_id == vehicle_id,
+        Booking.status.in_(HOLDING),
+        Booking.end_at > now,
+    )
+    return list(await session.scalars(query.order_by(Booking.start_at)))
+
+
 async def _clash(
     session: AsyncSession, booking: Booking, column: ColumnElement[bool]
 ) -> Booking | None:

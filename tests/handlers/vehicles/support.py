@@ -3,6 +3,8 @@ vehicles, and a helper that says something and returns the answer."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 
 from bot.app import App
@@ -23,8 +25,6 @@ async def say(
     before = len(console.texts(who))
     msg = incoming(text, sender=who)
     if button:
-        from dataclasses import replace
-
         msg = replace(msg, is_button=True)
     await app.dispatcher.receive(msg)
     await app.sender.drain()

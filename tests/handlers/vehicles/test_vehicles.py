@@ -4,11 +4,19 @@ bad input refused with nothing changed."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.cli.users_cmd import revoke_person
+from bot.core.clock import FakeClock, LocalTime
+from bot.core.errors import UserError
 from bot.store.audit import AuditLog
+from models.vehicles.booking import check
 from models.vehicles.records import Status, Vehicle
+from models.vehicles.settings import VehiclesConfig
 from tests.handlers.vehicles.support import DISPATCHER, booking, count, fleet, say
 from tests.support import RecordingAdapter
 
@@ -154,3 +162,62 @@ async def test_bad_input_is_answered_in_chinese_and_changes_nothing(
     async with app.sessions() as session:
         vehicles = list(await session.scalars(select(Vehicle.plate).order_by(Vehicle.plate)))
     assert vehicles == ["赣A12345", "赣A23456"]
+
+
+async def test_repair_and_a_revoked_driver_name_the_trips_still_dispatched(
+    app: App, console: RecordingAdapter
+) -> None:
+    await fleet(app, console)
+    await say(app, console, "孙伟", ASK)
+    await say(app, console, "孙伟", "用车 申请 明天 14:00-15:00 县城 1 开会")
+    await say(app, console, DISPATCHER, "派车 1 赣A12345 王建国")
+    reply = await say(app, console, DISPATCHER, "用车 车辆 状态 赣A·12345 维修")
+    assert "状态已设为「维修」" in reply and "仍有已派行程：用车申请 #1" in reply
+    await say(app, console, DISPATCHER, "派车 2")
+    assert [b.label for row in console.sent[-1][1].buttons for b in row] == [
+        "赣A·23456（商务车，7座）"
+    ]
+    async with app.sessions.begin() as session:
+        lines = await revoke_person(session, app.config, app.clock.now(), "王建国")
+    assert "已停用驾驶员 王建国" in lines
+    assert any("用车申请 #1 2026-11-27 09:00" in line for line in lines)
+    await say(app, console, DISPATCHER, "派车 2 赣A23456")
+    assert [b.label for row in console.sent[-1][1].buttons for b in row] == ["李卫东"]
+
+
+async def test_help_lists_the_car_commands_a_liaison_may_use(
+    app: App, console: RecordingAdapter
+) -> None:
+    reply = await say(app, console, "孙伟", "帮助 用车")
+    assert "/car_apply" in reply and "/car_cancel" in reply and "/car_stats" in reply
+    assert "/car_assign" not in reply  # dispatchers only
+    await fleet(app, console)
+    assert "/car_assign" in await say(app, console, DISPATCHER, "帮助 用车")
+
+
+async def test_todays_bookings_own_unit_for_staff_all_for_the_dispatcher(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await fleet(app, console)
+    await say(app, console, "孙伟", "用车 申请 今天 14:00-15:00 河口乡 3 防汛检查")
+    await say(app, console, "吴磊", "用车 申请 今天 16:00-17:00 城关镇 2 调研")
+    await say(app, console, "孙伟", "用车 申请 明天 09:00-10:00 县城 1 开会")
+    await say(app, console, DISPATCHER, "派车 1 赣A12345 王建国")
+    mine = await say(app, console, "孙伟", "今日用车")
+    assert "2026-11-26 用车（县水利局）（1）" in mine and "#1 " in mine and "赣A·12345" in mine
+    assert "#2" not in mine and "#3" not in mine
+    every = await say(app, console, DISPATCHER, "/cars")
+    assert "（全部单位）（2）" in every and "#2 " in every and "城关镇 → 城关镇（待派车）" in every
+    clock.advance(days=1)
+    assert "暂无用车" not in await say(app, console, "孙伟", "/cars")  # #3, still waiting
+
+
+def test_free_text_with_a_marking_is_refused_before_it_is_stored() -> None:
+    now = datetime(2026, 11, 26, 1, tzinfo=UTC)
+    window = (now + timedelta(hours=1), now + timedelta(hours=2))
+    tz = LocalTime("Asia/Shanghai")
+    with pytest.raises(UserError, match="目的地含密级标识"):
+        check(VehiclesConfig(), now, tz, window, "绝密★长期 基地", 2, "检查")
+    with pytest.raises(UserError, match="用车事由含密级标识"):
+        check(VehiclesConfig(), now, tz, window, "河口乡", 2, "送达机密★10年文件")
+    assert check(VehiclesConfig(), now, tz, window, "河口乡", 2, "检查").destination == "河口乡"
