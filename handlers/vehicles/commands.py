@@ -195,7 +195,7 @@ async def car_assign(
         fallback=[ctx.me.id],
     )
     return (
-        f"✅ 已为{booking.label}派出 {booking.vehicle.label}，驾驶员 "
+        f"✅ 已为{booking.label} 派出 {booking.vehicle.label}，驾驶员 "
         f"{cards.driver_line(booking.driver, _unmasked(ctx))}。已通知申请人和驾驶员。"
     )
 

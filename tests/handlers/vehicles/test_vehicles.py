@@ -50,7 +50,7 @@ async def test_the_dispatcher_gets_a_card_and_chooses_among_free_vehicles_and_dr
     drivers = [b.command for row in console.sent[-1][1].buttons for b in row]
     assert drivers == ["用车 派车 1 赣A12345 李卫东", "用车 派车 1 赣A12345 王建国"]
     reply = await say(app, console, DISPATCHER, "用车 派车 1 赣A12345 王建国", button=True)
-    assert "已为用车申请 #1派出 赣A·12345（轿车，5座）" in reply
+    assert "已为用车申请 #1 派出 赣A·12345（轿车，5座）" in reply
     assert "13800000021" in reply  # the dispatcher reads the driver's phone in private
     told = "\n".join(console.texts("孙伟"))
     assert "已派车" in told and "王建国 138****0021" in told  # the requester: masked
