@@ -34,6 +34,9 @@ from handlers.supervision import view as supervision_view
 from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
+from handlers.vehicles import commands as vehicles
+from handlers.vehicles import fleet as vehicles_fleet
+from handlers.vehicles.revoke import settle_vehicles
 from models.directory.revoke import RevokeHook
 
 ROUTERS: tuple[Router, ...] = (
@@ -68,10 +71,13 @@ ROUTERS: tuple[Router, ...] = (
     tickets.router,
     tickets_flow.router,
     tickets_stats.router,
+    vehicles.router,
+    vehicles_fleet.router,
 )
 
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     settle_broadcasts,
     settle_duty,
     remind.settle_reminders,
+    settle_vehicles,
 )

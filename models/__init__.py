@@ -28,6 +28,7 @@ from models.petitions import records as petitions
 from models.proposals import records as proposals
 from models.supervision import records as supervision
 from models.tickets import records as tickets
+from models.vehicles import records as vehicles
 
 __all__ = [
     "Base",
@@ -58,4 +59,5 @@ __all__ = [
     "supervision",
     "tickets",
     "users",
+    "vehicles",
 ]

@@ -13,6 +13,7 @@ from schedules.reminders import jobs as reminders
 from schedules.reports import jobs as reports
 from schedules.supervision import jobs as supervision
 from schedules.tickets import jobs as tickets
+from schedules.vehicles import jobs as vehicles
 
 REGISTRIES: tuple[JobRegistry, ...] = (
     reminders.jobs,
@@ -29,4 +30,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     broadcast.jobs,
     tickets.jobs,
     deadlines.jobs,
+    vehicles.jobs,
 )

@@ -20,6 +20,7 @@ from models.supervision import SCOPE as SUPERVISION
 from models.tickets import SCOPE as TICKETS
 from models.tickets.ingest import parse
 from models.tickets.intake import take
+from models.vehicles import SCOPE as VEHICLES
 from tests.conftest import demo_app, make_config
 from tests.support import RecordingAdapter, incoming
 
@@ -76,12 +77,19 @@ async def _petitions(bot: App, unit: str) -> Objects:
     return {"item": item, "unit": unit}
 
 
+async def _vehicles(bot: App, unit: str) -> Objects:
+    who = "孙伟" if unit == OWN else "吴磊"  # each unit's liaison asks for its own unit
+    await _say(bot, who, "用车 申请 明天 09:00-12:00 河口乡 2 防汛检查")
+    return {"item": "1" if unit == OWN else "2", "unit": unit}
+
+
 #: How to make one object of each unit-scoped feature, keyed by the scope's noun.
 FACTORIES: dict[str, Callable[[App, str], Awaitable[Objects]]] = {
     TICKETS.noun: _tickets,
     SUPERVISION.noun: _supervision,
     PROPOSALS.noun: _proposals,
     PETITIONS.noun: _petitions,
+    VEHICLES.noun: _vehicles,
 }
 
 

@@ -32,7 +32,7 @@ PEOPLE: tuple[tuple[str, str, tuple[Role, ...], str], ...] = (
     ("李明", "县政府办公室", (Role.LEADER,), "13800000002"),
     ("王刚", "县应急管理局", (Role.LEADER,), "13800000003"),
     ("张三", "县政府办公室", (Role.OFFICER,), "13800000004"),
-    ("赵丽", "县政府办公室", (Role.OFFICER,), "13800000005"),
+    ("赵丽", "县政府办公室", (Role.OFFICER, Role.DISPATCHER), "13800000005"),
     ("陈静", "县政府办公室", (Role.SUPERVISOR,), "13800000006"),
     ("孙伟", "县水利局", (Role.LIAISON,), "13800000007"),
     ("周敏", "县林业局", (Role.LIAISON,), "13800000008"),

@@ -21,7 +21,7 @@ from models.directory.users import User, add_user, find_user, set_roles
 app = typer.Typer(help="人员、角色与绑定码 (people, roles, bind codes).", no_args_is_help=True)
 ROLE_HELP = (
     "角色，可重复：admin 管理员 / leader 领导 / officer 值班员 / supervisor 督查员 / "
-    "liaison 部门联络员 / viewer 查看者"
+    "liaison 部门联络员 / viewer 查看者 / dispatcher 车辆调度"
 )
 
 

@@ -16,6 +16,8 @@ class Role(enum.StrEnum):
     SUPERVISOR = "supervisor"
     LIAISON = "liaison"
     VIEWER = "viewer"
+    # 公车调派: dispatches the office's vehicles (handlers/vehicles); no other feature admits it
+    DISPATCHER = "dispatcher"
 
     @property
     def label(self) -> str:
@@ -40,6 +42,7 @@ _LABELS: dict[Role, tuple[str, ...]] = {
     Role.SUPERVISOR: ("督查员",),
     Role.LIAISON: ("部门联络员", "联络员"),
     Role.VIEWER: ("查看者", "只读"),
+    Role.DISPATCHER: ("车辆调度", "调度员"),
 }
 
 #: Every bound user, whatever their roles.

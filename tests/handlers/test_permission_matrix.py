@@ -117,6 +117,19 @@ EXAMPLES: dict[str, str] = {
     "ticket typical": "{item}",
     "ticket stats": "",
     "cases": "",
+    "car apply": "明天 09:00-12:00 河口乡 3 防汛检查",
+    "car assign": "{item}",
+    "car decline": "{item} 车辆不足",
+    "car cancel": "{item}",
+    "car view": "{item}",
+    "car return": "{item} 35",
+    "cars": "",
+    "car fleet": "",
+    "car add": "赣A12345 5 轿车",
+    "car status": "赣A12345 维修",
+    "car driver add": "孙伟",
+    "car driver remove": "孙伟",
+    "car stats": "",
 }
 
 

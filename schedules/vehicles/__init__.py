@@ -1,0 +1,1 @@
+"""Scheduled jobs of 公车调派: the driver's reminder before departure."""
