@@ -46,6 +46,7 @@ from models.petitions.settings import PETITIONS
 from models.proposals.settings import PROPOSALS
 from models.tickets.settings import TICKETS
 from models.tickets.webhook import TARGET as TICKET_EVENTS
+from models.submissions.settings import SUBMISSIONS
 
 log = logging.getLogger("dutybot.app")
 
@@ -58,6 +59,7 @@ SECTIONS: tuple[FeatureSection[Any], ...] = (
     PETITIONS,
     TICKETS,
     BROADCAST,
+    SUBMISSIONS,
 )
 
 

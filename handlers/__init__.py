@@ -26,6 +26,7 @@ from handlers.proposals import commands as proposals
 from handlers.proposals import view as proposals_view
 from handlers.reminders import commands as remind
 from handlers.reports import commands as reports
+from handlers.submissions import commands as submissions
 from handlers.supervision import commands as supervision
 from handlers.supervision import flow as supervision_flow
 from handlers.supervision import instructions
@@ -66,6 +67,7 @@ ROUTERS: tuple[Router, ...] = (
     tickets.router,
     tickets_flow.router,
     tickets_stats.router,
+    submissions.router,
 )
 
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (

@@ -25,6 +25,7 @@ from models.duty import swap as duty_swap
 from models.meetings import records as meetings
 from models.petitions import records as petitions
 from models.proposals import records as proposals
+from models.submissions import records as submissions
 from models.supervision import records as supervision
 from models.tickets import records as tickets
 
@@ -53,6 +54,7 @@ __all__ = [
     "petitions",
     "proposals",
     "sightings",
+    "submissions",
     "supervision",
     "tickets",
     "users",
