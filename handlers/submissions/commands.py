@@ -8,11 +8,12 @@ submits and reads only for its own unit (models/submissions SCOPE).
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from typing import Annotated
 
 from bot.core import official_doc
-from bot.core.args import Arg, parse_date
+from bot.core.args import Arg, parse_date, parse_int
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.fields import Form
@@ -115,10 +116,19 @@ async def roster_task(
     "submission",
     aliases=("信息报送", "报送", "报送 列表"),
     roles=ANY_BOUND,
-    help="查看报送任务；联络员只看本单位的",
+    help="查看报送任务（联络员只看本单位的）；/submission 进度 编号 查看进度",
 )
-async def list_tasks(ctx: HandlerContext) -> str:
-    """The newest tasks; a liaison's own unit's only, with its standing."""
+async def list_tasks(
+    ctx: HandlerContext, *, more: Annotated[str, Arg("进度 编号", rest=True)] = ""
+) -> str:
+    """The newest tasks, a liaison's own unit's only with its standing; ``进度 <编号>`` (or a
+    bare number) shows one task's progress, as /submission_progress does."""
+    if more:
+        word, _, number = more.partition(" ")
+        number = number.strip() if word == "进度" else more
+        if not number.isdigit():
+            raise UserError("用法：/submission 查看任务列表；/submission 进度 编号 查看进度")
+        return await show_progress(ctx, task_id=parse_int(number, 1))
     own = SCOPE.units(ctx.me)
     org_id = None if own is None else (await org_units.find_org(ctx.session, own)).id
     found = await sub.tasks(ctx.session, org_id, LIST_LIMIT)
@@ -150,6 +160,7 @@ async def submit(
 ) -> str:
     """Keep the caller's unit's submission (a roster's lines are checked row by row)."""
     task, _ = await _task(ctx, task_id)
+    text = _as_typed(ctx.msg.text, task_id, text)
     cfg = SUBMISSIONS.of(ctx.config)
     if len(text) > cfg.max_text_chars:
         raise UserError(f"内容共 {len(text)} 字，超过 {cfg.max_text_chars} 字上限，请精简或分条。")
@@ -169,9 +180,17 @@ async def submit(
     return f"✅ {ctx.me.org} {verb} {task.label}：{what}{note}"
 
 
+def _as_typed(raw: str, task_id: int, text: str) -> str:
+    """The content with the line breaks the sender typed (the command table joins words with
+    single spaces); ``text`` itself when the raw message does not end with those words."""
+    found = re.search(rf"(?<!\d){task_id}(?!\d)", raw)
+    typed = raw[found.end() :].strip() if found else ""
+    return typed if typed.split() == text.split() else text
+
+
 @router.command(
     "submission progress",
-    aliases=("报送 进度", "报送进度", "submission 进度"),
+    aliases=("报送 进度", "报送进度"),
     roles=ANY_BOUND,
     help="报送进度：哪些单位已报、未报；联络员只看本单位",
 )

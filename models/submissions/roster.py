@@ -33,6 +33,7 @@ COLUMNS = ("日期", "班次", "带班领导", "值班人员", "值班电话")
 LOOK_AHEAD_DAYS = 400  # a year and a bit: the next holiday is always within it
 _FIELDS = re.compile(r"[\t,，|｜]+|\s+")
 _MAX_CELL = 60
+_DATE = re.compile(r"^(?:\d{4}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +81,21 @@ def report_day(cal: WorkCalendar, holiday: Holiday, rule: TimeRule) -> date:
 
 
 def parse_lines(text: str, holiday: tuple[date, date], today: date) -> list[list[str]]:
-    """Rows typed in chat, one per line: ``2027-01-01 白班 李明 张三、王五 13800000001``.
+    """Rows typed in chat, one per line: ``2027-01-01 白班 李明 张三、王五 13800000001``; on
+    one line, each date starts a new row.
 
     Raises:
         UserError: naming every bad line; nothing is returned then.
     """
-    lines = [line.strip() for line in text.splitlines()]
-    rows = [_FIELDS.split(line) for line in lines if line]
-    return check_rows(rows, holiday, today, first_row=1)
+    rows: list[list[str]] = []
+    for line in (line.strip() for line in text.splitlines()):
+        for cell in (c for c in _FIELDS.split(line) if c):
+            if not rows or _DATE.match(cell):
+                rows.append([])
+            rows[-1].append(cell)
+        if rows and rows[-1]:
+            rows.append([])
+    return check_rows([r for r in rows if r], holiday, today, first_row=1)
 
 
 def read_file(

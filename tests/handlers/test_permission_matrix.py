@@ -113,6 +113,14 @@ EXAMPLES: dict[str, str] = {
     "ticket typical": "{item}",
     "ticket stats": "",
     "cases": "",
+    "submission new": "测试报送 单位=县水利局 截止=2027-01-31 要求=报送情况",
+    "roster report": "城关镇",
+    "submission": "",
+    "submit": "{item} 本单位情况",
+    "submission progress": "{item}",
+    "submission view": "{item} {unit}",
+    "submission merge": "{item}",
+    "submission chase": "{item}",
 }
 
 
