@@ -44,9 +44,9 @@ from models.directory.binding import Accounts
 from models.duty.settings import DUTY
 from models.petitions.settings import PETITIONS
 from models.proposals.settings import PROPOSALS
+from models.submissions.settings import SUBMISSIONS
 from models.tickets.settings import TICKETS
 from models.tickets.webhook import TARGET as TICKET_EVENTS
-from models.submissions.settings import SUBMISSIONS
 
 log = logging.getLogger("dutybot.app")
 

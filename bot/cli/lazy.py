@@ -39,6 +39,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("telegram", "telegram_cmd", "Telegram 机器人设置 (Telegram bot settings)."),
     ("tickets", "tickets_cmd", "12345 工单 (hotline tickets)."),
     ("calendar", "calendar_cmd", "节假日安排 (public holidays and 调休)."),
+    ("submission", "submission_cmd", "信息报送与值班表报备 (collections from units)."),
     (
         "status",
         "status_cmd",

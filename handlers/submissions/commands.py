@@ -128,7 +128,7 @@ async def list_tasks(
         number = number.strip() if word == "进度" else more
         if not number.isdigit():
             raise UserError("用法：/submission 查看任务列表；/submission 进度 编号 查看进度")
-        return await show_progress(ctx, task_id=parse_int(number, 1))
+        return str(await show_progress(ctx, task_id=parse_int(number, 1)))
     own = SCOPE.units(ctx.me)
     org_id = None if own is None else (await org_units.find_org(ctx.session, own)).id
     found = await sub.tasks(ctx.session, org_id, LIST_LIMIT)

@@ -25,7 +25,8 @@ from models.deadlines.calendar import ESTIMATED, WorkCalendar
 from models.deadlines.compute import shift_workdays
 from models.deadlines.settings import CALENDAR
 from models.deadlines.statutory import MAKE_UP
-from models.submissions.collect import open_task, refuse_marked, resolve_units
+from models.directory.users import User
+from models.submissions.collect import Taken, open_task, refuse_marked, resolve_units, submit
 from models.submissions.records import Kind, Task
 from models.submissions.settings import SUBMISSIONS, SubmissionsConfig
 
@@ -220,3 +221,21 @@ async def open_roster(
         key=key,
     )
     return task, holiday, True
+
+
+async def submit_file(
+    session: AsyncSession, config: Config, now: datetime, task: Task, person: User, path: Path
+) -> Taken:
+    """A unit's roster from a file, submitted for ``person``'s unit (the same checks and history
+    as rows typed in chat).
+
+    Raises:
+        UserError: not a roster task, a unit not asked, or any problem with the file (nothing
+            is stored then).
+    """
+    if task.kind_enum is not Kind.ROSTER or not (task.holiday_first and task.holiday_last):
+        raise UserError(f"{task.label} 不是值班表报备，文件只用于值班表。")
+    today = now.astimezone(ZoneInfo(config.timezone)).date()
+    span = (task.holiday_first, task.holiday_last)
+    rows = read_file(path, SUBMISSIONS.of(config), span, today)
+    return await submit(session, now, task, person.org, person.id, rows=rows)
