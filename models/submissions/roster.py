@@ -75,10 +75,15 @@ def next_holiday(cal: WorkCalendar, after: date) -> Holiday | None:
 
 
 def report_day(cal: WorkCalendar, holiday: Holiday, rule: TimeRule) -> date:
-    """The last day to report: ``rule`` (working days) before the holiday's first day."""
+    """The last day to report: ``rule`` before the holiday's first day (the first day itself
+    not counted). A day that is not a working day moves back to the working day before it when
+    the rule rolls: going forward would land closer to, or inside, the holiday."""
     if rule.unit == "工作日":
         return shift_workdays(cal, holiday.first, -rule.amount)[0]
-    return holiday.first - timedelta(days=rule.amount)
+    day = holiday.first - timedelta(days=rule.amount)
+    while rule.roll_to_workday and not cal.is_workday(day):
+        day -= timedelta(days=1)
+    return day
 
 
 def parse_lines(text: str, holiday: tuple[date, date], today: date) -> list[list[str]]:

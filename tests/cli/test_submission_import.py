@@ -33,7 +33,7 @@ def task(env: dict[str, str]) -> dict[str, str]:
     """The demo county with 元旦 2027's roster task (#1) opened from the command line."""
     opened = runner.invoke(app, ["submission", "open", "--units", "城关镇、河口乡"], env=env)
     assert opened.exit_code == 0, opened.output
-    assert "2027年元旦假期值班表报备" in opened.output and "截止：2026-12-29" in opened.output
+    assert "2027年元旦假期值班表报备" in opened.output and "截止：2026-12-25" in opened.output
     return env
 
 

@@ -38,8 +38,8 @@ async def test_one_township_misses_the_roster_deadline(
     await _hekou_liaison(app, clock)
     opened = await say(app, console, "张三", "值班表报备 城关镇、河口乡")
     assert "值班表报备 #1「2027年元旦假期值班表报备」" in opened
-    # submission.roster_due = 3 工作日 before Fri 2027-01-01: Tue 2026-12-29
-    assert "截止：2026-12-29（星期二）24:00 前" in opened and "推定" in opened
+    # submission.roster_due = 5 自然日 before Fri 2027-01-01 is Sun 12-27: back to Fri 12-25
+    assert "截止：2026-12-25（星期五）24:00 前" in opened and "推定" in opened
     assert "2027-01-01 至 2027-01-03" in console.texts("马亮")[-1]
     bad = await say(app, console, "吴磊", "/submit 1\n2027-01-01 白班 李镇长 吴磊 1380000")
     assert "第1行：「值班电话」列" in bad and await entries(app) == 0
@@ -47,10 +47,11 @@ async def test_one_township_misses_the_roster_deadline(
     assert "不在假期内" in outside and await entries(app) == 0
     good = await say(app, console, "吴磊", "/submit 1\n" + "\n".join(ROWS))
     assert "值班安排 2 条" in good
+    assert chased(await at(app, clock, console, 2026, 12, 24, 8, 59)) == set()
+    assert chased(await at(app, clock, console, 2026, 12, 24, 9, 0)) == {"马亮"}
     assert chased(await at(app, clock, console, 2026, 12, 28, 9, 0)) == {"马亮"}
-    assert chased(await at(app, clock, console, 2026, 12, 30, 9, 0)) == {"马亮"}
-    assert chased(await at(app, clock, console, 2026, 12, 31, 9, 0)) == {"马亮"}
-    late = await at(app, clock, console, 2027, 1, 4, 9, 0)
+    assert chased(await at(app, clock, console, 2026, 12, 29, 9, 0)) == {"马亮"}
+    late = await at(app, clock, console, 2026, 12, 30, 9, 0)
     assert "仍未报送：河口乡" in late["张三"][0]
 
     private = await say(app, console, "张三", "报送 汇总 1")
