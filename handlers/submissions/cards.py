@@ -111,6 +111,12 @@ async def organisers(session: AsyncSession, task: Task) -> list[int]:
     return [u.id for u in await users_with_role(session, Role.OFFICER)]
 
 
+async def tell_organisers(ctx: WorkContext, task: Task, reply: Reply, *, step: str) -> None:
+    """Queue ``reply`` to the task's organisers (once per ``step``)."""
+    people = await organisers(ctx.session, task)
+    await notify.tell(ctx, people, reply, key=f"submission:{task.id}:{step}", kind=KIND)
+
+
 async def announce(
     ctx: WorkContext,
     task: Task,

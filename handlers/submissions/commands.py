@@ -151,6 +151,7 @@ async def list_tasks(
     aliases=("报送 提交", "提交报送"),
     roles=[Role.LIAISON],
     help="报送本单位内容：/submit 编号 内容（截止前可重报更正）",
+    personal=True,  # a roster names people and their phones: the audit keeps the outcome only
 )
 async def submit(
     ctx: HandlerContext,

@@ -9,7 +9,6 @@ from datetime import timedelta
 from bot.core.errors import UserError
 from bot.core.jobs import JobContext, JobRegistry
 from bot.store.due import ClaimedItem
-from handlers import notify
 from handlers.submissions import cards
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.settings import CALENDAR
@@ -33,13 +32,7 @@ async def chase(ctx: JobContext, due_item: ClaimedItem) -> None:
         return  # everyone has sent: nobody is chased, the organiser needs no list
     if step == "late":
         missing = [u.org_name for u in waiting]
-        await notify.tell(
-            ctx,
-            await cards.organisers(ctx.session, task),
-            cards.late_notice(task, missing),
-            key=f"submission:{task.id}:late",
-            kind=cards.KIND,
-        )
+        await cards.tell_organisers(ctx, task, cards.late_notice(task, missing), step="late")
         return
     for unit in waiting:
         unit.chased += 1
@@ -47,13 +40,8 @@ async def chase(ctx: JobContext, due_item: ClaimedItem) -> None:
         ctx, task, waiting, step, lambda unit: cards.chase(task, step, unit)
     )
     if unreached:
-        await notify.tell(
-            ctx,
-            await cards.organisers(ctx.session, task),
-            cards.unreached(task, unreached),
-            key=f"submission:{task.id}:{step}:unreached",
-            kind=cards.KIND,
-        )
+        reply = cards.unreached(task, unreached)
+        await cards.tell_organisers(ctx, task, reply, step=f"{step}:unreached")
 
 
 @jobs.cron(
@@ -78,10 +66,4 @@ async def open_roster(ctx: JobContext) -> None:
     units = await sub.units_of(ctx.session, task.id)
     notice = cards.notice(task)
     unreached = await cards.announce(ctx, task, units, "open", lambda _: notice)
-    await notify.tell(
-        ctx,
-        await cards.organisers(ctx.session, task),
-        cards.opened(task, units, unreached),
-        key=f"submission:{task.id}:opened",
-        kind=cards.KIND,
-    )
+    await cards.tell_organisers(ctx, task, cards.opened(task, units, unreached), step="opened")

@@ -76,9 +76,10 @@ async def test_revision_is_kept_as_history_and_refused_after_the_deadline(
 ) -> None:
     await say(app, console, "陈静", NEW)
     await say(app, console, "孙伟", "/submit 1 第一稿")
-    await say(app, console, "孙伟", "/submit 1 第二稿")
+    await say(app, console, "孙伟", "/submit 1 第二稿：\n一、巡堤\n二、物资")
     shown = await say(app, console, "孙伟", "报送 查看 1")
-    assert "第二稿" in shown and "第一稿" not in shown and "报送 2 次" in shown
+    assert "第一稿" not in shown and "报送 2 次" in shown
+    assert "第二稿：\n一、巡堤\n二、物资" in shown  # the lines as typed
     assert await entries(app) == 2  # history kept
     await at(app, clock, console, 2026, 12, 2, 10, 0)
     refused = await say(app, console, "孙伟", "/submit 1 第三稿")
