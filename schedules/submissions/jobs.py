@@ -24,8 +24,8 @@ async def chase(ctx: JobContext, due_item: ClaimedItem) -> None:
     """One 催报 step: the units still missing are chased, or the organiser hears of them."""
     task = await ctx.session.get(sub.Task, int(due_item.payload["task"]))
     step = str(due_item.payload["step"])
-    if task is None:
-        return
+    if task is None or (step == "soon" and ctx.now >= task.due_at):
+        return  # a 即将截止 held up past the deadline (downtime) would mislead: over1 follows
     states = await collect.progress(ctx.session, task, ctx.now)
     waiting = [s.unit for s in states if s.entry is None]
     if not waiting:
