@@ -12,7 +12,7 @@ import re
 from functools import partial
 from typing import Annotated
 
-from bot.core import official_doc
+from bot.core import dialogs, official_doc
 from bot.core.args import Arg, parse_date, parse_int
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
@@ -29,6 +29,7 @@ from models.submissions import records as sub
 from models.submissions.settings import SUBMISSIONS
 
 router = Router("submissions", SCOPE)
+DIALOG = "submission"
 ORGANISERS = (Role.ADMIN, Role.OFFICER, Role.SUPERVISOR)
 READERS = (*ORGANISERS, Role.LEADER)
 LIST_LIMIT = 15
@@ -150,18 +151,37 @@ async def list_tasks(
     "submit",
     aliases=("报送 提交", "提交报送"),
     roles=[Role.LIAISON],
-    help="报送本单位内容：/submit 编号 内容（截止前可重报更正）",
+    help="报送本单位内容：/submit 编号 内容；只发编号则逐条引导（截止前可重报更正）",
     personal=True,  # a roster names people and their phones: the audit keeps the outcome only
 )
 async def submit(
     ctx: HandlerContext,
     *,
     task_id: Annotated[int, Arg("编号", low=1)],
-    text: Annotated[str, Arg("内容", rest=True)],
+    text: Annotated[str, Arg("内容", rest=True)] = "",
 ) -> str:
-    """Keep the caller's unit's submission (a roster's lines are checked row by row)."""
+    """Keep the caller's unit's submission; without content, ask for it in the next message."""
     task, _ = await _task(ctx, task_id)
-    text = _as_typed(ctx.msg.text, task_id, text)
+    if not text:
+        minutes = SUBMISSIONS.of(ctx.config).dialog_minutes
+        await dialogs.start(ctx, DIALOG, {"task": task.id}, minutes)
+        form = f"\n{cards.how_to(task)}" if task.kind_enum is sub.Kind.ROSTER else ""
+        return f"请发送{ctx.me.org}对 {task.label} 的报送内容（可多行）；发送「取消」放弃。{form}"
+    return await _submit(ctx, task, _as_typed(ctx.msg.text, task_id, text))
+
+
+@router.dialog(DIALOG)
+async def submit_answer(ctx: HandlerContext, conv: dialogs.Conversation, text: str) -> str | None:
+    """The content asked for by a bare ``/submit 编号``; a bad roster line leaves it open."""
+    if conv.cancelled:
+        return None
+    task, _ = await _task(ctx, int(conv.state["task"]))
+    reply = await _submit(ctx, task, text)
+    conv.finish()
+    return reply
+
+
+async def _submit(ctx: HandlerContext, task: sub.Task, text: str) -> str:
     cfg = SUBMISSIONS.of(ctx.config)
     if len(text) > cfg.max_text_chars:
         raise UserError(f"内容共 {len(text)} 字，超过 {cfg.max_text_chars} 字上限，请精简或分条。")

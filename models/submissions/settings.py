@@ -28,6 +28,8 @@ class SubmissionsConfig(Section):
     """Overdue 催报 rounds (spaced by rule ``submission.chase``); then the organiser is told."""
     max_text_chars: Annotated[int, Field(gt=0, le=3500)] = 3000
     max_file_kb: PositiveInt = 512
+    dialog_minutes: PositiveInt = 30
+    """How long a bare ``/submit 编号`` waits for the content."""
     unmasked_roles: tuple[Role, ...] = (Role.OFFICER,)
     """Who reads roster phones unmasked, in private chats only (docs/privacy.md)."""
     unit_groups: dict[str, tuple[str, ...]] = {}

@@ -45,8 +45,14 @@ async def test_one_township_misses_the_roster_deadline(
     assert "第1行：「值班电话」列" in bad and await entries(app) == 0
     outside = await say(app, console, "吴磊", "/submit 1\n2027-01-05 白班 李镇长 吴磊 13800000009")
     assert "不在假期内" in outside and await entries(app) == 0
-    good = await say(app, console, "吴磊", "/submit 1\n" + "\n".join(ROWS))
-    assert "值班安排 2 条" in good
+    # a bare /submit asks for the lines; a wrong one is refused and the question stays open
+    assert "请发送城关镇" in await say(app, console, "吴磊", "/submit 1")
+    assert "「日期」列" in await say(
+        app, console, "吴磊", "2027-13-01 白班 李镇长 吴磊 13800000009"
+    )
+    good = await say(app, console, "吴磊", "\n".join(ROWS))
+    assert "值班安排 2 条" in good and await entries(app) == 1
+    assert "已更新" in await say(app, console, "吴磊", "/submit 1\n" + "\n".join(ROWS))
     assert chased(await at(app, clock, console, 2026, 12, 24, 8, 59)) == set()
     assert chased(await at(app, clock, console, 2026, 12, 24, 9, 0)) == {"马亮"}
     assert chased(await at(app, clock, console, 2026, 12, 28, 9, 0)) == {"马亮"}
