@@ -4,17 +4,21 @@ and the merged text — for the chat commands and the 催报 job alike."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import official_doc
 from bot.core.clock import LocalTime
 from bot.core.context import WorkContext
-from bot.core.messages import Button, Reply
+from bot.core.messages import Attachment, Button, Reply
 from bot.core.roles import Role
 from handlers import notify
 from models.deadlines.compute import weekday
 from models.directory import units as org_units
 from models.directory.users import users_with_role
+from models.submissions import merge
 from models.submissions.collect import UnitState
 from models.submissions.merge import Merged
 from models.submissions.records import Kind, Task, TaskUnit
@@ -87,6 +91,34 @@ def progress(task: Task, states: list[UnitState], tz: LocalTime) -> str:
             mark = f"✅ {tz.fmt(s.unit.last_at)} 报送" + ("（迟报）" if s.late else "")
         lines.append(f"· {s.unit.org_name}：{mark}")
     return "\n".join(lines)
+
+
+def merged(
+    task: Task,
+    states: list[UnitState],
+    tz: LocalTime,
+    *,
+    issuer: str,
+    today: date,
+    unmasked: bool,
+) -> Reply:
+    """The merged result: the texts in chat with the Word file, or a roster's table in chat with
+    the .xlsx (phones whole only for ``unmasked``); the late and missing units named."""
+    found = merge.merged(task, states)
+    if task.kind_enum is not Kind.ROSTER:
+        doc = merge.document(found, issuer, today)
+        file = Attachment(
+            f"{task.title}.docx", merge.DOCX_TYPE, render=partial(official_doc.render, doc)
+        )
+        return Reply(markdown(found, tz), attachment=file)
+    rows = merge.table(states, unmasked=unmasked)
+    text = "\n".join(" ".join(r) for r in rows)
+    missing = f"\n未报送：{'、'.join(found.missing)}" if found.missing else ""
+    late = f"\n逾期未报或迟报：{'、'.join(found.late)}" if found.late else ""
+    file = Attachment(
+        f"{task.title}.xlsx", merge.XLSX_TYPE, render=partial(merge.render_xlsx, rows)
+    )
+    return Reply(f"📋 {task.label}\n{text}{missing}{late}", attachment=file)
 
 
 def markdown(found: Merged, tz: LocalTime) -> str:

@@ -9,22 +9,21 @@ submits and reads only for its own unit (models/submissions SCOPE).
 from __future__ import annotations
 
 import re
-from functools import partial
 from typing import Annotated
 
-from bot.core import dialogs, official_doc
+from bot.core import dialogs
 from bot.core.args import Arg, parse_date, parse_int
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.fields import Form
-from bot.core.messages import Attachment, Reply
+from bot.core.messages import Reply
 from bot.core.privacy import unmasked_for
 from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
 from bot.core.scope import OutOfScope
 from handlers.submissions import cards
 from models.directory import units as org_units
-from models.submissions import SCOPE, collect, merge, roster
+from models.submissions import SCOPE, collect, roster
 from models.submissions import records as sub
 from models.submissions.settings import SUBMISSIONS
 
@@ -264,23 +263,12 @@ async def merge_task(ctx: HandlerContext, *, task_id: Annotated[int, Arg("编号
     """The merged document (or roster table) and who is late."""
     task = await sub.get(ctx.session, task_id)
     states = await collect.progress(ctx.session, task, ctx.now)
-    found = merge.merged(task, states)
-    ctx.audit_detail.update(task=task.id, sent=len(found.sent))
-    if task.kind_enum is sub.Kind.ROSTER:
-        allowed = SUBMISSIONS.of(ctx.config).unmasked_roles
-        rows = merge.table(states, unmasked=unmasked_for(ctx.msg.chat_kind, ctx.me.roles, allowed))
-        text = "\n".join(" ".join(r) for r in rows)
-        late = f"\n逾期未报或迟报：{'、'.join(found.late)}" if found.late else ""
-        missing = f"\n未报送：{'、'.join(found.missing)}" if found.missing else ""
-        file = Attachment(
-            f"{task.title}.xlsx", merge.XLSX_TYPE, render=partial(merge.render_xlsx, rows)
-        )
-        return Reply(f"📋 {task.label}\n{text}{missing}{late}", attachment=file)
-    doc = merge.document(found, ctx.me.org, ctx.today)
-    file = Attachment(
-        f"{task.title}.docx", merge.DOCX_TYPE, render=partial(official_doc.render, doc)
+    ctx.audit_detail.update(task=task.id, sent=sum(s.entry is not None for s in states))
+    allowed = SUBMISSIONS.of(ctx.config).unmasked_roles
+    unmasked = unmasked_for(ctx.msg.chat_kind, ctx.me.roles, allowed)
+    return cards.merged(
+        task, states, ctx.tz, issuer=ctx.me.org, today=ctx.today, unmasked=unmasked
     )
-    return Reply(cards.markdown(found, ctx.tz), attachment=file)
 
 
 @router.command(

@@ -68,7 +68,8 @@ async def resolve_units(session: AsyncSession, config: Config, spec: str) -> lis
 
 def chase_plan(config: Config, tz: ZoneInfo, now: datetime, task: Task) -> dict[str, datetime]:
     """When 催报 goes out: ``soon`` ahead of the deadline (skipped when already past), ``over1``…
-    after it at the ``submission.chase`` spacing, then ``late`` (the organiser is told)."""
+    after it at the ``submission.chase`` spacing, then ``late`` (the organiser is told); and
+    ``merged``, the organiser's merged result, with the first of them after the deadline."""
     moments = Moments.of(config, tz)
     wanted: dict[str, datetime] = {}
     soon_rule = config.rules["submission.due_soon"]
@@ -83,6 +84,7 @@ def chase_plan(config: Config, tz: ZoneInfo, now: datetime, task: Task) -> dict[
     for step in range(1, rounds + 2):
         name = f"over{step}" if step <= rounds else "late"
         wanted[name] = _after_due(moments, task, rule, step)
+    wanted["merged"] = _after_due(moments, task, rule, 1)  # the organiser's copy, once due
     return wanted
 
 

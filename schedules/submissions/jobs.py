@@ -1,5 +1,6 @@
 """催报 to units that have not submitted — ahead of the deadline, then ``submissions.chase_rounds``
-times after it — then the organiser is told who is late; and the daily check that opens the next
+times after it — then the organiser is told who is late; the organiser's merged result once the
+deadline has passed; and the daily check that opens the next
 holiday's 值班表报备 ``submissions.roster.auto_open_days`` before it starts."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.store.due import ClaimedItem
 from handlers.submissions import cards
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.settings import CALENDAR
+from models.directory.users import User
 from models.submissions import collect, roster
 from models.submissions import records as sub
 from models.submissions.settings import SUBMISSIONS
@@ -27,6 +29,13 @@ async def chase(ctx: JobContext, due_item: ClaimedItem) -> None:
     if task is None or (step == "soon" and ctx.now >= task.due_at):
         return  # a 即将截止 held up past the deadline (downtime) would mislead: over1 follows
     states = await collect.progress(ctx.session, task, ctx.now)
+    if step == "merged":
+        creator = await ctx.session.get(User, task.created_by) if task.created_by else None
+        issuer = creator.org.name if creator is not None else ""
+        # a notice: roster phones masked (docs/privacy.md); 报送 汇总 in private shows them
+        reply = cards.merged(task, states, ctx.tz, issuer=issuer, today=ctx.today, unmasked=False)
+        await cards.tell_organisers(ctx, task, reply, step="merged")
+        return
     waiting = [s.unit for s in states if s.entry is None]
     if not waiting:
         return  # everyone has sent: nobody is chased, the organiser needs no list

@@ -51,6 +51,8 @@ async def test_three_units_one_late_chase_merge_and_late_list(
     assert chased(await at(app, clock, console, 2026, 12, 2, 8, 59)) == set()
     over1 = await at(app, clock, console, 2026, 12, 2, 9, 0)
     assert chased(over1) == {"吴磊"} and "逾期第 1 次" in over1["吴磊"][0]
+    assert "本周防汛工作信息（汇总）" in over1["陈静"][0]  # the organiser's copy, with the file
+    assert [r for a, r in console.sent if a == "陈静"][-1].attachment is not None
     over2 = await at(app, clock, console, 2026, 12, 3, 9, 0)
     assert chased(over2) == {"吴磊"} and "逾期第 2 次" in over2["吴磊"][0]
     late = await at(app, clock, console, 2026, 12, 4, 9, 0)
