@@ -1,6 +1,6 @@
 """值班表报备 on a fake clock: the next statutory holiday (元旦 2027, 推定), a deadline from
 ``submission.roster_due``, one township missing it and chased, the merged table with phones
-masked by who can read the chat; the daily job opens the task once, N days ahead."""
+masked by who can read the chat (the daily job that opens it: tests/schedules/submissions)."""
 
 from __future__ import annotations
 
@@ -79,20 +79,3 @@ async def test_one_township_misses_the_roster_deadline(
     assert "138****0009" in group and "13800000009" not in group
     # a supervisor in private is not among submissions.unmasked_roles
     assert "138****0009" in await say(app, console, "陈静", "报送 汇总 1")
-
-
-async def test_the_daily_job_opens_the_roster_task_once_n_days_ahead(
-    app: App, clock: FakeClock, console: RecordingAdapter
-) -> None:
-    await at(app, clock, console, 2026, 12, 21, 8, 20)  # 11 days before 元旦: not yet
-    assert await app.ticker.run_cron("submission-roster-open")
-    await app.sender.drain()
-    assert not any("值班表报备" in t for t in console.texts("吴磊"))
-    await at(app, clock, console, 2026, 12, 22, 8, 20)  # auto_open_days = 10
-    assert await app.ticker.run_cron("submission-roster-open")
-    await app.sender.drain()
-    assert "2027年元旦假期值班表报备" in console.texts("吴磊")[-1]
-    assert "已发起 值班表报备 #1" in console.texts("张三")[-1]  # the duty room organises it
-    assert "城关镇、河口乡" in console.texts("张三")[-1]
-    again = await say(app, console, "赵丽", "值班表报备")
-    assert "已发起：值班表报备 #1" in again
