@@ -67,6 +67,8 @@ async def new_task(
         raise UserError(f"截止日期「{values['due']}」无法识别，应写作 2026-12-01。") from None
     if len(values["title"]) > 100:
         raise UserError("标题请不超过 100 字。")
+    if len(values.get("ask", "")) > SUBMISSIONS.of(ctx.config).max_text_chars:
+        raise UserError("要求过长，请精简后重发（或分条说明）。")
     orgs = await collect.resolve_units(ctx.session, ctx.config, values["units"])
     task = await collect.open_task(
         ctx.session,
