@@ -44,6 +44,7 @@ from models.directory.binding import Accounts
 from models.duty.settings import DUTY
 from models.petitions.settings import PETITIONS
 from models.proposals.settings import PROPOSALS
+from models.submissions.settings import SUBMISSIONS
 from models.tickets.settings import TICKETS
 from models.tickets.webhook import TARGET as TICKET_EVENTS
 from models.vehicles.settings import VEHICLES
@@ -60,6 +61,7 @@ SECTIONS: tuple[FeatureSection[Any], ...] = (
     TICKETS,
     BROADCAST,
     VEHICLES,
+    SUBMISSIONS,
 )
 
 

@@ -27,6 +27,7 @@ from handlers.proposals import commands as proposals
 from handlers.proposals import view as proposals_view
 from handlers.reminders import commands as remind
 from handlers.reports import commands as reports
+from handlers.submissions import commands as submissions
 from handlers.supervision import commands as supervision
 from handlers.supervision import flow as supervision_flow
 from handlers.supervision import instructions
@@ -73,6 +74,7 @@ ROUTERS: tuple[Router, ...] = (
     tickets_stats.router,
     vehicles.router,
     vehicles_fleet.router,
+    submissions.router,
 )
 
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (

@@ -26,6 +26,7 @@ from models.duty import unitcheck as duty_unitcheck
 from models.meetings import records as meetings
 from models.petitions import records as petitions
 from models.proposals import records as proposals
+from models.submissions import records as submissions
 from models.supervision import records as supervision
 from models.tickets import records as tickets
 from models.vehicles import records as vehicles
@@ -56,6 +57,7 @@ __all__ = [
     "petitions",
     "proposals",
     "sightings",
+    "submissions",
     "supervision",
     "tickets",
     "users",

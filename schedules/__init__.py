@@ -11,6 +11,7 @@ from schedules.petitions import jobs as petitions
 from schedules.proposals import jobs as proposals
 from schedules.reminders import jobs as reminders
 from schedules.reports import jobs as reports
+from schedules.submissions import jobs as submissions
 from schedules.supervision import jobs as supervision
 from schedules.tickets import jobs as tickets
 from schedules.vehicles import jobs as vehicles
@@ -31,4 +32,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     tickets.jobs,
     deadlines.jobs,
     vehicles.jobs,
+    submissions.jobs,
 )

@@ -16,6 +16,7 @@ from models.directory import binding
 from models.directory.users import add_user
 from models.petitions import SCOPE as PETITIONS
 from models.proposals import SCOPE as PROPOSALS
+from models.submissions import SCOPE as SUBMISSIONS
 from models.supervision import SCOPE as SUPERVISION
 from models.tickets import SCOPE as TICKETS
 from models.tickets.ingest import parse
@@ -83,6 +84,11 @@ async def _vehicles(bot: App, unit: str) -> Objects:
     return {"item": "1" if unit == OWN else "2", "unit": unit}
 
 
+async def _submissions(bot: App, unit: str) -> Objects:
+    await _say(bot, "陈静", f"报送 新建 {unit}专报 单位={unit} 截止=2026-12-10 要求=报送情况")
+    return {"item": "1" if unit == OWN else "2", "unit": unit}
+
+
 #: How to make one object of each unit-scoped feature, keyed by the scope's noun.
 FACTORIES: dict[str, Callable[[App, str], Awaitable[Objects]]] = {
     TICKETS.noun: _tickets,
@@ -90,6 +96,7 @@ FACTORIES: dict[str, Callable[[App, str], Awaitable[Objects]]] = {
     PROPOSALS.noun: _proposals,
     PETITIONS.noun: _petitions,
     VEHICLES.noun: _vehicles,
+    SUBMISSIONS.noun: _submissions,
 }
 
 

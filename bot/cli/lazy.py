@@ -40,6 +40,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("tickets", "tickets_cmd", "12345 工单 (hotline tickets)."),
     ("calendar", "calendar_cmd", "节假日安排 (public holidays and 调休)."),
     ("vehicles", "vehicles_cmd", "公车调派：车辆与驾驶员 (vehicles and drivers)."),
+    ("submission", "submission_cmd", "信息报送与值班表报备 (collections from units)."),
     (
         "status",
         "status_cmd",

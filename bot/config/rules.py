@@ -7,7 +7,7 @@ fields of it (``hotline.handle: {amount: 3}``), and keeps the rest.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
@@ -16,6 +16,8 @@ from bot.config.base import load_yaml
 
 COMMITTED = Path(__file__).resolve().parents[2] / "config.yaml"
 TimeUnit = Literal["分钟", "小时", "自然日", "工作日", "月"]
+Domain = Literal["信访", "建议提案", "12345", "督办", "信息报送", "公车"]
+DOMAINS: tuple[str, ...] = get_args(Domain)
 DAY_UNITS: tuple[str, ...] = ("自然日", "工作日", "月")
 
 
@@ -25,7 +27,7 @@ class TimeRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    domain: Literal["信访", "建议提案", "12345", "督办", "公车"]
+    domain: Domain
     amount: Annotated[int, Field(gt=0)]
     unit: TimeUnit
     # 次日起算: the start day is not counted (民法典 §201); 当日: it is day one ("含本数").

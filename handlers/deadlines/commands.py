@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from bot.config.rules import DOMAINS
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
@@ -19,7 +20,6 @@ from models.deadlines.compute import compute, describe, workday_answer
 from models.deadlines.settings import CALENDAR
 
 router = Router("deadlines", UNSCOPED)
-DOMAINS = ("信访", "建议提案", "12345", "督办")
 
 
 @router.command(
@@ -73,7 +73,7 @@ async def deadline(
     "rules",
     aliases=("规则表", "时限规则"),
     roles=ANY_BOUND,
-    help="查看时限规则表：规则表 [信访|建议提案|12345|督办]",
+    help="查看时限规则表：规则表 [信访|建议提案|12345|督办|信息报送]",
 )
 async def rules(ctx: HandlerContext, *, domain: Annotated[str | None, Arg("类别")] = None) -> str:
     """The rule table in force, one line per rule."""

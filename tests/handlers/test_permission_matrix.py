@@ -130,6 +130,14 @@ EXAMPLES: dict[str, str] = {
     "car driver add": "孙伟",
     "car driver remove": "孙伟",
     "car stats": "",
+    "submission new": "测试报送 单位=县水利局 截止=2027-01-31 要求=报送情况",
+    "roster report": "城关镇",
+    "submission": "",
+    "submit": "{item} 本单位情况",
+    "submission progress": "{item}",
+    "submission view": "{item} {unit}",
+    "submission merge": "{item}",
+    "submission chase": "{item}",
 }
 
 
