@@ -87,7 +87,7 @@ def summary(outcomes: Sequence[Outcome], facts: dict[str, str]) -> str:
         "## Latest full run (`python -m bench all`)",
         "",
         "Written by `bench/all.py`; each benchmark's own section below explains its method and "
-        "its baseline (measured in the same run). Full JSON lines are printed by the run.",
+        "its baseline (measured in the same run); every figure is under the table.",
         "",
         *(f"- {key}: {value}" for key, value in facts.items()),
         "",
@@ -100,6 +100,11 @@ def summary(outcomes: Sequence[Outcome], facts: dict[str, str]) -> str:
             met = "yes" if out.figures["target_met"] else "**no**"
         text = headline(out.figures) if out.figures is not None else f"failed: {out.error}"
         lines.append(f"| {out.name} | {out.seconds:.0f} | {met} | {text.replace('|', '/')} |")
+    for out in outcomes:  # every figure, since the table shows the first few
+        if out.figures is not None:
+            figures = json.dumps(out.figures, ensure_ascii=False, sort_keys=True, indent=1)
+            lines += ["", f"<details><summary>{out.name}: every figure</summary>", ""]
+            lines += ["```json", figures, "```", "</details>"]
     return "\n".join([*lines, END])
 
 

@@ -33,6 +33,7 @@ def test_the_summary_goes_after_the_title_then_is_replaced(tmp_path: Path) -> No
     assert "| dispatch | 2 | yes | per_second=1235; nested.p99_ms=0.8 |" in first
     assert "| stall | 2 | **no** |" in first
     assert "- python: " in first and "- commit: " in first
+    assert '"per_second": 1234.5678' in first  # every figure, not only the table's
 
     bench_all.run(["--only", "triage", "--docs", str(docs)], runner=_fixed)
     second = docs.read_text(encoding="utf-8")
