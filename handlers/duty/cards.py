@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core.clock import LocalTime
 from bot.core.messages import Button, Reply
+from handlers.duty.bulletin_cards import daily_reply as daily_reply  # for the shift-end job
 from models.duty.rollcall import RollCall
 
 
