@@ -3,9 +3,10 @@
 
 The upsert takes the row's write lock (PostgreSQL: the conflicting row; SQLite: the database),
 so a second transaction waits for the first to commit and then counts on from its number. A
-transaction that rolls back takes its number back with it (the next one gets it: no gap). A new
-year starts at 1 because its row does not exist yet. Features keep the number they were given on their own
-rows, with their own uniqueness; the series names are theirs (``值班信息``, ``县政府办督``).
+transaction that rolls back takes its number back with it (the next one gets it: no gap). A
+new year starts at 1 because its row does not exist yet. Features keep the number they were
+given on their own rows, with their own uniqueness; the series names are theirs (``值班信息``,
+``县政府办督``).
 """
 
 from __future__ import annotations
@@ -29,13 +30,12 @@ class DocumentNumber(Base):
 
 async def next_number(session: AsyncSession, series: str, year: int) -> int:
     """Take the next number of ``series`` in ``year`` (1 for the first of the year)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
     table = DocumentNumber.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
-        insert(table)
+        dialect.insert(DocumentNumber)
         .values(series=series, year=year, last=1)
         .on_conflict_do_update(
             index_elements=[table.c.series, table.c.year], set_={"last": table.c.last + 1}

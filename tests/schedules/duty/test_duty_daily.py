@@ -48,7 +48,7 @@ async def test_the_report_at_the_shift_end_once_across_a_restart(
             assert "日志 1 条，突发事件 1 起，报送 1 次，交接班 1 次。" in text
             assert "【其他】县气象局发布暴雨蓝色预警" in text and "事件 #1 初报" in text
             assert "交班：张三，遗留事项：河口乡隐患点继续关注" in text
-        reply = [r for a, r in console.sent if a == "李明" and r.text.startswith(HEAD)][0]
+        reply = next(r for a, r in console.sent if a == "李明" and r.text.startswith(HEAD))
         assert reply.attachment is not None
         assert reply.attachment.name == "值班日报_2026-11-26.docx"
         word = Document(io.BytesIO(reply.attachment.data))
