@@ -13,6 +13,7 @@ from bot.app import App
 from bot.core.messages import Reply
 from models.duty.bulletin import DutyBulletin
 from tests.duty_support import say
+from tests.secrecy_support import marked_cells, stored_texts
 from tests.support import RecordingAdapter
 
 FIRE = "突发 新建 较大 森林火灾 城关镇后山起火，2人受伤 接报=8:40"
@@ -131,6 +132,7 @@ async def test_bad_input_is_refused_in_chinese_and_changes_nothing(
     await say(app, "地点=城关镇 机密 文件")  # a 密级 marking: refused before anything is stored
     assert "密" in console.texts("张三")[-1]
     assert (await _bulletin(app)).place == ""
+    assert marked_cells(await stored_texts(app)) == []  # not in any table, inbox included
     await say(app, "/bulletin_edit 1", sender="赵丽")
     assert "只有拟稿人可以修改" in console.texts("赵丽")[-1]
     await say(app, "/bulletin_approve 1 0123456789abcdef", sender="李明")
