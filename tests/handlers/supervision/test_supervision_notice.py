@@ -54,6 +54,7 @@ async def test_notice_refusals(app: App, console: RecordingAdapter) -> None:
     assert "没有编号为 9 的督办事项" in await say(app, console, "陈静", "督查通知单 9")
     assert "仅限" in await say(app, console, "孙伟", "督查通知单 1")
     assert "无法识别「年」" in await say(app, console, "李明", "通报 公文 年")
+    assert "Word 公文：通报 公文 [周|月]" in await say(app, console, "李明", "通报 周 公文")
     assert "县政府办督〔2026〕1号" in await say(app, console, "陈静", "督查通知单 1")  # no gap
 
 
