@@ -136,12 +136,16 @@ async def _reviewer(ctx: HandlerContext, person: str | None) -> int:
     """The named leader, else the 带班领导 of the slot running now."""
     if person:
         user = await find_user(ctx.session, person)
-        if Role.LEADER not in user.roles:
-            raise UserError(f"{user.name} 不是领导，不能审核快报。")
+        if Role.LEADER not in user.roles or user.id == ctx.me.id:
+            raise UserError(f"{user.name} 不是其他领导，不能审核这份快报（拟稿人不能自审）。")
         return user.id
     leaders = [s.leader_id for s in await duty.slots_at(ctx.session, ctx.now) if s.leader_id]
     if not leaders:
         raise UserError("当前班次未排带班领导，请指定审核领导，例如：快报 提交 3 @李明")
+    if leaders[0] == ctx.me.id:  # a leader's own draft is signed off by someone else
+        raise UserError(
+            "您是本班带班领导，不能审核自己拟的快报，请指定其他领导：快报 提交 编号 @领导"
+        )
     return leaders[0]
 
 

@@ -138,5 +138,12 @@ async def test_bad_input_is_refused_in_chinese_and_changes_nothing(
     await say(app, "/bulletin_approve 1 0123456789abcdef", sender="李明")
     assert "当前为「草稿」，无需审核" in console.texts("李明")[-1]
     await say(app, "/bulletin_submit 1 @郑华")
-    assert "郑华 不是领导" in console.texts("张三")[-1]
+    assert "郑华 不是其他领导" in console.texts("张三")[-1]
     assert (await _bulletin(app)).status == "草稿"
+    await say(app, "要情快报 事件 1", sender="李明")  # the 带班领导 drafts: not their own review
+    await say(app, "提交", sender="李明")
+    assert "不能审核自己拟的快报" in console.texts("李明")[-1]
+    await say(app, "/bulletin_submit 2 @李明", sender="李明")
+    assert "拟稿人不能自审" in console.texts("李明")[-1]
+    await say(app, "/bulletin_submit 2 @王刚", sender="李明")
+    assert "已送 王刚 审核" in console.texts("李明")[-1]
