@@ -41,10 +41,12 @@ from models.deadlines import imported
 from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
 from models.directory.binding import Accounts
+from models.duty.bulletin_settings import BULLETIN
 from models.duty.settings import DUTY
 from models.petitions.settings import PETITIONS
 from models.proposals.settings import PROPOSALS
 from models.submissions.settings import SUBMISSIONS
+from models.supervision.settings import SUPERVISION_DOCS
 from models.tickets.settings import TICKETS
 from models.tickets.webhook import TARGET as TICKET_EVENTS
 from models.vehicles.settings import VEHICLES
@@ -62,6 +64,8 @@ SECTIONS: tuple[FeatureSection[Any], ...] = (
     BROADCAST,
     VEHICLES,
     SUBMISSIONS,
+    BULLETIN,
+    SUPERVISION_DOCS,
 )
 
 

@@ -9,6 +9,8 @@ from handlers.broadcast import manage as broadcast_manage
 from handlers.broadcast.revoke import settle_broadcasts
 from handlers.deadlines import commands as deadlines
 from handlers.directory import bind, groups
+from handlers.duty import bulletin as duty_bulletin
+from handlers.duty import daily as duty_daily
 from handlers.duty import incident as duty_incident
 from handlers.duty import log as duty_log
 from handlers.duty import rollcall as duty_rollcall
@@ -27,10 +29,12 @@ from handlers.proposals import commands as proposals
 from handlers.proposals import view as proposals_view
 from handlers.reminders import commands as remind
 from handlers.reports import commands as reports
+from handlers.reports import document as reports_document
 from handlers.submissions import commands as submissions
 from handlers.supervision import commands as supervision
 from handlers.supervision import flow as supervision_flow
 from handlers.supervision import instructions
+from handlers.supervision import notice as supervision_notice
 from handlers.supervision import view as supervision_view
 from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
@@ -53,11 +57,15 @@ ROUTERS: tuple[Router, ...] = (
     duty_rollcall.router,
     duty_unitcheck.router,
     duty_incident.router,
+    duty_bulletin.router,
+    duty_daily.router,
     deadlines.router,
     supervision.router,
     supervision_flow.router,
     supervision_view.router,
+    supervision_notice.router,
     reports.router,
+    reports_document.router,
     proposals.router,
     proposals_view.router,
     petitions.router,

@@ -7,6 +7,7 @@ from bot.store import (
     due,
     inbox,
     instances,
+    numbers,
     outbox,
     outbox_files,
     sightings,
@@ -16,6 +17,7 @@ from models.broadcast import records as broadcast
 from models.deadlines import estimates as estimated_deadlines
 from models.deadlines import imported as calendar_notices
 from models.directory import binding, groups, users
+from models.duty import bulletin as duty_bulletin
 from models.duty import incident as duty_incident
 from models.duty import log as duty_log
 from models.duty import records as duty
@@ -27,6 +29,7 @@ from models.meetings import records as meetings
 from models.petitions import records as petitions
 from models.proposals import records as proposals
 from models.submissions import records as submissions
+from models.supervision import documents as supervision_documents
 from models.supervision import records as supervision
 from models.tickets import records as tickets
 from models.vehicles import records as vehicles
@@ -41,6 +44,7 @@ __all__ = [
     "dialog",
     "due",
     "duty",
+    "duty_bulletin",
     "duty_incident",
     "duty_log",
     "duty_rollcall",
@@ -52,6 +56,7 @@ __all__ = [
     "inbox",
     "instances",
     "meetings",
+    "numbers",
     "outbox",
     "outbox_files",
     "petitions",
@@ -59,6 +64,7 @@ __all__ = [
     "sightings",
     "submissions",
     "supervision",
+    "supervision_documents",
     "tickets",
     "users",
     "vehicles",

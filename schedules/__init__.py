@@ -4,6 +4,7 @@ from bot.core.jobs import JobRegistry
 from schedules.admin import audit_anchor, auditor, housekeeping
 from schedules.broadcast import jobs as broadcast
 from schedules.deadlines import jobs as deadlines
+from schedules.duty import daily as duty_daily
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
 from schedules.duty import rollcall as duty_rollcall
@@ -24,6 +25,7 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     duty.jobs,
     duty_rollcall.jobs,
     duty_incident.jobs,
+    duty_daily.jobs,
     supervision.jobs,
     proposals.jobs,
     petitions.jobs,

@@ -9,6 +9,7 @@ from functools import partial
 from bot.core.clock import LocalTime
 from bot.core.messages import Attachment, Button, Reply
 from bot.core.official_doc import MIME, OfficialDoc, Section, render
+from handlers.duty.bulletin_cards import daily_reply as daily_reply  # for the shift-end job
 from models.duty.rollcall import RollCall
 from models.duty.unitcheck import UnitCheck, UnitMonth
 

@@ -42,6 +42,7 @@ def _report_options(words: list[str]) -> tuple[Period, FileFormat | None]:
         else:
             raise UserError(
                 f"无法识别「{word}」。用法：通报 [周|月] [图表|表格]，例如 通报 月 表格"
+                "（Word 公文：通报 公文 [周|月]）"
             )
     return period or "week", fmt
 

@@ -94,7 +94,7 @@ async def _opened(ctx: HandlerContext, task: sub.Task) -> str:
 
 @router.command(
     "roster report",
-    aliases=("值班表报备", "报送 值班表"),
+    aliases=("值班表报备", "报送 值班安排"),
     roles=ORGANISERS,
     help="发起下一个法定节假日的值班表报备（各乡镇、部门报送值班安排）",
 )

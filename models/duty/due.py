@@ -15,6 +15,7 @@ from models.duty.settings import DutyConfig
 
 REMIND = "duty-remind"
 CHECKIN = "duty-checkin"
+DAILY = "duty-daily"  # the 值班日报 at the slot's end (schedules/duty/daily.py)
 
 
 def slot_prefix(slot_id: int) -> str:
@@ -31,6 +32,7 @@ def plan(cfg: DutyConfig, tz: LocalTime, slot: DutySlot) -> list[tuple[str, str,
         (REMIND, "end", slot.end_at - timedelta(minutes=cfg.remind_before_end_minutes)),
         (CHECKIN, "leader", slot.start_at + timedelta(minutes=cfg.checkin_leader_minutes)),
         (CHECKIN, "admin", slot.start_at + timedelta(minutes=cfg.checkin_admin_minutes)),
+        (DAILY, "daily", slot.end_at),
     ]
 
 

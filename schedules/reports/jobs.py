@@ -9,8 +9,10 @@ from bot.core.roles import Role
 from handlers import notify
 from models.deadlines.settings import SUPERVISION
 from models.directory.users import users_with_role
+from models.reports.document import word_attachment
 from models.reports.export import attachment
 from models.reports.report import Period, as_text, build
+from models.supervision.settings import SUPERVISION_DOCS
 
 jobs = JobRegistry("reports")
 
@@ -33,6 +35,18 @@ async def _push(ctx: JobContext, kind: Period) -> None:
         # the chart is drawn once after the job's transaction, for every account
         Reply(as_text(found, ctx.today), attachment=chart),
         key=f"report:{kind}:{found.start}",
+        kind="report",
+        fallback=[],
+    )
+    # the numbered 《督查通报》 (.docx) follows as its own message: one file per message
+    number, word = await word_attachment(
+        ctx.session, ctx.now, found, kind, SUPERVISION_DOCS.of(ctx.config), ctx.today
+    )
+    await notify.tell(
+        ctx,
+        list(dict.fromkeys(people)),
+        Reply(f"📄 {found.title} {number}（Word 公文）", attachment=word),
+        key=f"report:{kind}:{found.start}:docx",
         kind="report",
         fallback=[],
     )

@@ -117,10 +117,12 @@ async def test_the_monday_push_carries_the_chart_drawn_once(
     assert await app.ticker.run_cron("report-week")
     await app.sender.drain()
     for who in ("陈静", "王刚"):
-        text = [r for a, r in console.sent if a == who][-1].text
-        assert text.startswith("📊 督查通报（12月28日—01月03日）")
-        chart = _last_file(console, who)
-        assert chart.name == "督查通报_2026-12-28_2027-01-03.png" and chart.data[:4] == b"\x89PNG"
+        text, word = [r for a, r in console.sent if a == who][-2:]  # the .docx follows
+        assert text.text.startswith("📊 督查通报（12月28日—01月03日）")
+        chart = text.attachment
+        assert chart is not None and chart.name == "督查通报_2026-12-28_2027-01-03.png"
+        assert chart.data[:4] == b"\x89PNG"
+        assert word.text == "📄 督查通报（12月28日—01月03日） 县政府办督〔2027〕1号（Word 公文）"
     assert len(drawn) == 1  # one chart for every supervisor and leader
 
 

@@ -62,6 +62,7 @@ async def test_apply_plans_reminders_and_edits_move_them(session: AsyncSession) 
     assert sorted(k.split(":", 2)[2] for k in keys) == [
         "duty-checkin:admin",
         "duty-checkin:leader",
+        "duty-daily:daily",  # the 值班日报 at the slot's end
         "duty-remind:day-before",
         "duty-remind:end",
         "duty-remind:start",
@@ -85,7 +86,8 @@ async def test_editing_a_running_slot_does_not_replay_past_reminders(
         session, NOW, DutyConfig(), TZ, [SlotSpec(date(2026, 11, 26), "全天", None, (zhang.id,))]
     )
     steps = sorted(k.split(":", 2)[2] for k in await _pending(session))
-    assert steps == ["duty-checkin:admin", "duty-remind:end"]  # 08:30 start has passed
+    # 08:30 start has passed; the 值班日报 at the end is still to come
+    assert steps == ["duty-checkin:admin", "duty-daily:daily", "duty-remind:end"]
 
 
 async def test_dialog_expires(session: AsyncSession) -> None:
