@@ -42,6 +42,7 @@ from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
 from models.directory.binding import Accounts
 from models.duty.settings import DUTY
+from models.meetings.settings import MEETINGS
 from models.petitions.settings import PETITIONS
 from models.proposals.settings import PROPOSALS
 from models.tickets.settings import TICKETS
@@ -58,6 +59,7 @@ SECTIONS: tuple[FeatureSection[Any], ...] = (
     PETITIONS,
     TICKETS,
     BROADCAST,
+    MEETINGS,
 )
 
 

@@ -17,7 +17,9 @@ from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
 from handlers.duty.revoke import settle_duty
 from handlers.help import commands as help
+from handlers.meetings import answer as meetings_answer
 from handlers.meetings import commands as meetings
+from handlers.meetings import notices as meetings_notices
 from handlers.petitions import commands as petitions
 from handlers.petitions import review as petitions_review
 from handlers.petitions import routes as petitions_routes
@@ -60,6 +62,8 @@ ROUTERS: tuple[Router, ...] = (
     petitions_view.router,
     instructions.router,
     meetings.router,
+    meetings_notices.router,
+    meetings_answer.router,
     broadcast.router,
     broadcast_manage.router,
     broadcast_ack.router,

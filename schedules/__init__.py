@@ -7,6 +7,7 @@ from schedules.deadlines import jobs as deadlines
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
 from schedules.duty import rollcall as duty_rollcall
+from schedules.meetings import jobs as meetings
 from schedules.petitions import jobs as petitions
 from schedules.proposals import jobs as proposals
 from schedules.reminders import jobs as reminders
@@ -27,6 +28,7 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     petitions.jobs,
     reports.jobs,
     broadcast.jobs,
+    meetings.jobs,
     tickets.jobs,
     deadlines.jobs,
 )

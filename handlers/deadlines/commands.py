@@ -19,7 +19,7 @@ from models.deadlines.compute import compute, describe, workday_answer
 from models.deadlines.settings import CALENDAR
 
 router = Router("deadlines", UNSCOPED)
-DOMAINS = ("信访", "建议提案", "12345", "督办")
+DOMAINS = ("信访", "建议提案", "12345", "督办", "会务")
 
 
 @router.command(
@@ -73,7 +73,7 @@ async def deadline(
     "rules",
     aliases=("规则表", "时限规则"),
     roles=ANY_BOUND,
-    help="查看时限规则表：规则表 [信访|建议提案|12345|督办]",
+    help="查看时限规则表：规则表 [信访|建议提案|12345|督办|会务]",
 )
 async def rules(ctx: HandlerContext, *, domain: Annotated[str | None, Arg("类别")] = None) -> str:
     """The rule table in force, one line per rule."""
