@@ -14,11 +14,11 @@ from typing import Annotated
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.messages import ChatKind, Reply, Target
+from bot.core.messages import ChatKind
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
 from bot.core.scope import UNSCOPED
-from bot.store import outbox
+from bot.store.codes import ALPHABET
 from handlers import notify
 from handlers.meetings import cards
 from handlers.meetings.notices import send_notice
@@ -27,7 +27,7 @@ from models.meetings import records as meetings
 from models.meetings.records import Invitation
 
 router = Router("meetings_answer", UNSCOPED)
-_CODE = re.compile(rf"[{invites.ALPHABET}]{{{invites.CODE_LENGTH}}}")
+_CODE = re.compile(rf"[{ALPHABET}]{{{invites.CODE_LENGTH}}}")
 _STAND_IN = re.compile(r"(?:代参人|代参|代会人)\s*[=＝:：]?\s*(\S+)")
 
 
@@ -97,16 +97,7 @@ async def _answer(ctx: HandlerContext, text: str, *, attend: bool) -> str | None
 
 async def _private(ctx: HandlerContext, answer: str, row: Invitation) -> str | None:
     """In a private chat the answer is the reply; in a group it goes to the person alone."""
-    if ctx.msg.chat_kind is not ChatKind.GROUP:
-        return answer
-    await ctx.send(
-        Target(ctx.msg.platform, ctx.msg.sender_id),
-        Reply(answer),
-        key=f"mtga:{row.id}:{ctx.msg.message_id}",
-        priority=outbox.Priority.INTERACTIVE,
-        kind="meeting_answer",
-    )
-    return None
+    return await notify.answer_privately(ctx, answer, key=f"mtga:{row.id}", kind="meeting_answer")
 
 
 @router.command(

@@ -3,24 +3,22 @@ config names (``meetings.unit_roles``), 代参人 standing in for someone on 请
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import secrecy
 from bot.core.errors import UserError
 from bot.core.roles import Role
+from bot.store.codes import fresh_code
 from models.directory.units import unit_people
 from models.directory.users import OrgUnit, User, find_user
 from models.meetings.records import Answer, Invitation, Meeting, MeetingStatus
 
-# Typed on phones and read aloud: no 0/O, 1/I/L (as broadcast codes); six characters, so a
-# guessed code names nobody's invitation.
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# Six characters (a broadcast's are four): a guessed code names nobody's invitation.
 CODE_LENGTH = 6
 
 
@@ -61,16 +59,6 @@ async def resolve(
     return list(found.values())
 
 
-async def _new_code(session: AsyncSession) -> str:
-    while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-        taken = await session.scalar(
-            select(func.count()).select_from(Invitation).where(Invitation.code == code)
-        )
-        if not taken:
-            return code
-
-
 async def invite(
     session: AsyncSession,
     meeting: Meeting,
@@ -89,7 +77,7 @@ async def invite(
             meeting_id=meeting.id,
             user=one.user,
             user_id=one.user.id,
-            code=await _new_code(session),
+            code=await fresh_code(session, Invitation.code, CODE_LENGTH),
             via=one.via,
             owes_materials=one.user.id in owing,
             substitute_for=substitute_for,
