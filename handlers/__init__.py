@@ -20,6 +20,7 @@ from handlers.help import commands as help
 from handlers.meetings import answer as meetings_answer
 from handlers.meetings import commands as meetings
 from handlers.meetings import notices as meetings_notices
+from handlers.meetings.revoke import settle_meetings
 from handlers.petitions import commands as petitions
 from handlers.petitions import review as petitions_review
 from handlers.petitions import routes as petitions_routes
@@ -75,5 +76,6 @@ ROUTERS: tuple[Router, ...] = (
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     settle_broadcasts,
     settle_duty,
+    settle_meetings,
     remind.settle_reminders,
 )

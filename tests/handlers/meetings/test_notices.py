@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.cli.users_cmd import revoke_person
 from bot.core.clock import FakeClock, LocalTime
 from bot.core.errors import UserError
 from bot.store.due import DueItem, DueStatus
@@ -253,3 +254,16 @@ async def test_decisions_still_become_tasks(app: App, console: RecordingAdapter)
     await notified(app, console)
     await say(app, console, ORGANISER, "会议 决定事项 1 县水利局 2026-12-31 完成河堤加固")
     assert "已转督办 1 项" in await say(app, console, ORGANISER, "会后督办 1")
+
+
+async def test_a_revoked_invitee_leaves_the_rsvp_and_is_not_reminded(
+    app: App, console: RecordingAdapter, clock: FakeClock
+) -> None:
+    await notified(app, console)
+    async with app.sessions.begin() as session:
+        lines = await revoke_person(session, app.config, clock.now(), "李明", None)
+    assert any("会议 #1「防汛工作专题会」：李明 已移出参会名单" in line for line in lines)
+    assert "未回复 3" in await say(app, console, ORGANISER, "会议 回执 1")
+    before = len(console.texts("李明"))
+    await at(app, clock, "2026-11-26T13:00")
+    assert len(console.texts("李明")) == before  # no chase for someone no longer invited
