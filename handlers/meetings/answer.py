@@ -41,6 +41,8 @@ async def _find(ctx: HandlerContext, text: str) -> tuple[Invitation | None, str]
         if row.user_id != ctx.me.id:
             ctx.audit_detail.update(refused="not_addressee", invitation=row.id)
             raise UserError("这条会议通知不是发给您的，不能代他人回复。请用您自己收到的通知回复。")
+        if row.withdrawn_at is not None:
+            raise UserError("您已不在本次会议的参会名单中（代参已取消），无需回复。")
         return row, rest.strip()
     mine = await invites.open_for(ctx.session, ctx.me.id, ctx.now)
     if len(mine) == 1:
@@ -107,7 +109,7 @@ async def _private(ctx: HandlerContext, answer: str, row: Invitation) -> str | N
     help="回复参加会议：参加（或点通知中的「参加」按钮）",
 )
 async def attend(
-    ctx: HandlerContext, *, text: Annotated[str, Arg("[回执码]", rest=True)] = ""
+    ctx: HandlerContext, *, text: Annotated[str, Arg("回执码", rest=True)] = ""
 ) -> str | None:
     """Answer 参加 to the meeting meant."""
     return await _answer(ctx, text, attend=True)
@@ -122,7 +124,7 @@ async def attend(
 async def leave(
     ctx: HandlerContext,
     *,
-    text: Annotated[str, Arg("[回执码] 原因 [代参人 姓名]", rest=True)] = "",
+    text: Annotated[str, Arg("回执码 原因 代参人", rest=True)] = "",
 ) -> str | None:
     """Answer 请假 with a reason, perhaps naming a 代参人."""
     return await _answer(ctx, text, attend=False)

@@ -49,7 +49,7 @@ def details(meeting: Meeting, tz: LocalTime, row: Invitation | None = None) -> l
 def _for(row: Invitation, stood_for: str) -> str:
     if stood_for:
         return f"您作为 {stood_for} 的代参人参会。"
-    return f"请 {row.via} 派员参会（已通知您）。" if row.via else ""
+    return f"您代表 {row.via} 参会。" if row.via else ""
 
 
 def notice(meeting: Meeting, row: Invitation, tz: LocalTime, stood_for: str = "") -> Reply:
@@ -145,7 +145,8 @@ def summary_text(
             note = "" if masked else row.reason
             stand = tally.stand_ins.get(row.id)
             if stand is not None:
-                note += ("，" if note else "") + f"代参：{_name(stand, masked)}"
+                name = mask_name(stand.user.name) if masked else stand.user.name
+                note += ("，" if note else "") + f"代参：{name}"
             gone.append(_name(row, masked) + (f"（{note}）" if note else ""))
         lines.append(f"请假：{_names(gone)}")
     if tally.waiting:

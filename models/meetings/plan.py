@@ -86,7 +86,7 @@ async def replan(
         prefix=prefix(meeting.id),
         kind=REMIND,
         wanted=wanted,
-        payload={"meeting_id": meeting.id, "revision": meeting.revision},
+        payload={"meeting_id": meeting.id},
     )
 
 

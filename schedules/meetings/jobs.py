@@ -1,8 +1,9 @@
 """办会 jobs: reminders (non-responders, materials owed, the pre-start reminder to everyone who
 will come) and the organiser's live 回执, edited only when its text changes.
 
-Reminder rows are planned by models/meetings/plan.py from the rule table; a cancelled meeting's
-rows are cancelled with it, and a reminder of an older revision (before a 变更) does nothing.
+Reminder rows are planned by models/meetings/plan.py from the rule table and re-planned on every
+变更; a cancelled meeting's rows are cancelled with it (and one already claimed does nothing). The
+outbox key carries the meeting's revision, so a step that a 变更 moves is sent again.
 """
 
 from __future__ import annotations

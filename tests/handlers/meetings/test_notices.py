@@ -95,7 +95,9 @@ async def test_notices_answers_substitute_reminders_and_live_summary(
     assert len([t for t in console.texts(ORGANISER) if "【会议回执】" in t]) == 1
     now = (edits(console, ORGANISER) or [console.texts(ORGANISER)[-1]])[-1]
     assert "参加 3 / 请假 1（代参 1） / 未回复 1" in now
-    assert "周敏（外出调研，代参：吴磊（代周敏））" in now and "未回复：李明" in now
+    assert (
+        "周敏（外出调研，代参：吴磊）" in now and "吴磊（代周敏）" in now and "未回复：李明" in now
+    )
 
     # materials: meeting.materials_soon (24 小时) before 12:00 tomorrow, to 孙伟 alone
     await at(app, clock, "2026-11-26T11:59")
@@ -267,3 +269,18 @@ async def test_a_revoked_invitee_leaves_the_rsvp_and_is_not_reminded(
     before = len(console.texts("李明"))
     await at(app, clock, "2026-11-26T13:00")
     assert len(console.texts("李明")) == before  # no chase for someone no longer invited
+
+
+async def test_a_substitute_no_longer_needed_is_told_and_cannot_answer(
+    app: App, console: RecordingAdapter
+) -> None:
+    await notified(app, console)
+    await say(app, console, "周敏", "请假 外出调研 代参人 吴磊")
+    stand_in = button(console, "吴磊", "参加")
+    assert "已回复参加" in await say(app, console, "周敏", "参加")  # she comes after all
+    assert "无需您代为参会" in console.texts("吴磊")[-1]
+    assert "代参已取消" in await say(app, console, "吴磊", stand_in)
+    reply = await say(app, console, ORGANISER, "会议 回执 1")
+    assert "参加 1 / 请假 0（代参 0） / 未回复 3" in reply and "吴磊" not in reply
+    help_text = await say(app, console, ORGANISER, "帮助 会议")
+    assert "会议 通知" in help_text and "会议 回执" in help_text
