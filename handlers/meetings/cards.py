@@ -165,13 +165,15 @@ def summary(meeting: Meeting, tally: Tally, tz: LocalTime, now: datetime) -> Rep
     return Reply(summary_text(meeting, tally, tz, now), edit_key=edit_key(meeting.id))
 
 
-def created(meeting: Meeting, rows: list[Invitation], tz: LocalTime) -> str:
-    """The organiser's answer to 新建: the meeting and who will be asked."""
-    owing = [r.user.name for r in rows if r.owes_materials]
+def created(
+    meeting: Meeting, rows: list[Invitation], tz: LocalTime, *, masked: bool = False
+) -> str:
+    """The organiser's answer to 新建: the meeting and who will be asked (masked in a group)."""
+    owing = [_name(r, masked) for r in rows if r.owes_materials]
     lines = [
         f"✅ 已新建 {meeting.label}（{meeting.kind}）",
         *details(meeting, tz),
-        f"参会人（{len(rows)}）：{_names([_name(r, False) for r in rows]) or '（暂无）'}",
+        f"参会人（{len(rows)}）：{_names([_name(r, masked) for r in rows]) or '（暂无）'}",
     ]
     if owing:
         lines.append(f"须报送材料：{_names(owing)}")

@@ -8,6 +8,7 @@ from typing import Annotated
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
+from bot.core.messages import ChatKind
 from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
 from handlers.meetings import cards
@@ -71,7 +72,8 @@ async def meeting_new(
             f"逐条录入决定事项：/meeting_decision {meeting.id} 承办单位 [期限] 内容\n"
             f"录完后一次转督办：/meeting_supervise {meeting.id}"
         )
-    return cards.created(meeting, await meetings.invitations(ctx.session, meeting.id), ctx.tz)
+    rows = await meetings.invitations(ctx.session, meeting.id)
+    return cards.created(meeting, rows, ctx.tz, masked=ctx.msg.chat_kind is ChatKind.GROUP)
 
 
 @router.command(

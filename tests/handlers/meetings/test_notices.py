@@ -69,7 +69,7 @@ async def meeting(app: App) -> Meeting:
 async def notified(app: App, console: RecordingAdapter) -> None:
     reply = await say(app, console, ORGANISER, NEW)
     assert "已新建 会议 #1「防汛工作专题会」" in reply
-    assert "孙伟（县水利局）" in reply and "须报送材料：孙伟" in reply  # the unit's liaison
+    assert "孙伟（县水利局）" in reply and "须报送材料：孙伟（县水利局）" in reply  # its liaison
     assert "已向 4 人发出" in await say(app, console, ORGANISER, "会议 通知 1")
 
 
@@ -246,6 +246,12 @@ async def test_rsvp_on_demand_masks_names_in_groups(app: App, console: Recording
     await app.sender.drain()
     in_group = console.texts("group:县防汛抗旱指挥部群")[-1]
     assert "周*" in in_group and "周敏" not in in_group and "外出调研" not in in_group
+    await app.dispatcher.receive(
+        incoming(NEW, sender=ORGANISER, group=True, chat="县防汛抗旱指挥部群")
+    )
+    await app.sender.drain()
+    created = console.texts("group:县防汛抗旱指挥部群")[-1]
+    assert "已新建 会议 #2" in created and "孙*（县水利局）" in created and "孙伟" not in created
     listed = await say(app, console, "孙伟", "/meetings")
     assert "#1 2026-11-27 15:00 专题会议「防汛工作专题会」" in listed and "您：未回复" in listed
     assert "您：请假" in await say(app, console, "周敏", "近期会议")
