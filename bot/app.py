@@ -43,6 +43,7 @@ from models.directory import groups
 from models.directory.binding import Accounts
 from models.duty.bulletin_settings import BULLETIN
 from models.duty.settings import DUTY
+from models.meetings.settings import MEETINGS
 from models.petitions.settings import PETITIONS
 from models.proposals.settings import PROPOSALS
 from models.submissions.settings import SUBMISSIONS
@@ -66,6 +67,7 @@ SECTIONS: tuple[FeatureSection[Any], ...] = (
     SUBMISSIONS,
     BULLETIN,
     SUPERVISION_DOCS,
+    MEETINGS,
 )
 
 

@@ -20,7 +20,10 @@ from handlers.duty import swap as duty_swap
 from handlers.duty import unitcheck as duty_unitcheck
 from handlers.duty.revoke import settle_duty
 from handlers.help import commands as help
+from handlers.meetings import answer as meetings_answer
 from handlers.meetings import commands as meetings
+from handlers.meetings import notices as meetings_notices
+from handlers.meetings.revoke import settle_meetings
 from handlers.petitions import commands as petitions
 from handlers.petitions import review as petitions_review
 from handlers.petitions import routes as petitions_routes
@@ -74,6 +77,8 @@ ROUTERS: tuple[Router, ...] = (
     petitions_view.router,
     instructions.router,
     meetings.router,
+    meetings_notices.router,
+    meetings_answer.router,
     broadcast.router,
     broadcast_manage.router,
     broadcast_ack.router,
@@ -88,6 +93,7 @@ ROUTERS: tuple[Router, ...] = (
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     settle_broadcasts,
     settle_duty,
+    settle_meetings,
     remind.settle_reminders,
     settle_vehicles,
 )

@@ -1,13 +1,15 @@
 """Telling people privately from any feature's handler or job: the directory decides which
 accounts (models/directory/notify.py); this adds, when the message went to the fallback people
-instead, whom it was meant for, so they can pass it on by phone."""
+instead, whom it was meant for, so they can pass it on by phone. Also: answering someone who
+wrote in a group privately instead (acknowledgements, 回执)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.context import WorkContext
-from bot.core.messages import Reply
+from bot.core.context import HandlerContext, WorkContext
+from bot.core.messages import ChatKind, Reply, Target
+from bot.store import outbox
 from models.directory import notify
 
 
@@ -42,3 +44,25 @@ async def tell(
         reply = _redirected(reply, found.redirected_from)
     await notify.deliver(ctx, found, reply, key=key, kind=kind)
     return found.reached
+
+
+async def answer_privately(ctx: HandlerContext, answer: str, *, key: str, kind: str) -> str | None:
+    """``answer`` as the reply in a private chat; in a group, sent to the caller alone and None
+    returned: a hundred answers in a duty group must not bring a hundred bot replies there.
+
+    Args:
+        ctx: The handler's context.
+        answer: What to tell the caller.
+        key: Outbox key (the message id is added, so each answer is its own message).
+        kind: Outbox kind, for statistics.
+    """
+    if ctx.msg.chat_kind is not ChatKind.GROUP:
+        return answer
+    await ctx.send(
+        Target(ctx.msg.platform, ctx.msg.sender_id),
+        Reply(answer),
+        key=f"{key}:{ctx.msg.message_id}",
+        priority=outbox.Priority.INTERACTIVE,
+        kind=kind,
+    )
+    return None

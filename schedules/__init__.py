@@ -8,6 +8,7 @@ from schedules.duty import daily as duty_daily
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
 from schedules.duty import rollcall as duty_rollcall
+from schedules.meetings import jobs as meetings
 from schedules.petitions import jobs as petitions
 from schedules.proposals import jobs as proposals
 from schedules.reminders import jobs as reminders
@@ -31,6 +32,7 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     petitions.jobs,
     reports.jobs,
     broadcast.jobs,
+    meetings.jobs,
     tickets.jobs,
     deadlines.jobs,
     vehicles.jobs,

@@ -16,18 +16,19 @@ from sqlalchemy import or_, select
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
-from bot.core.messages import ChatKind, Reply, Target
+from bot.core.messages import ChatKind
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
 from bot.core.scope import UNSCOPED
-from bot.store import outbox
+from bot.store.codes import ALPHABET
+from handlers import notify
 from models.broadcast import records as bc
 from models.broadcast.settings import BROADCAST
 from models.broadcast.state import record_ack
 from models.broadcast.summary import queue_summary
 
 router = Router("broadcast_ack", UNSCOPED)
-_CODE = re.compile(rf"[{bc.ALPHABET}]{{{bc.CODE_LENGTH}}}")
+_CODE = re.compile(rf"[{ALPHABET}]{{{bc.CODE_LENGTH}}}")
 
 
 async def _outstanding(ctx: HandlerContext) -> list[bc.Broadcast]:
@@ -107,13 +108,6 @@ async def ack(
     else:
         await queue_summary(ctx.session, ctx.now, found, BROADCAST.of(ctx.config))
         answer = f"已确认收到 {found.title}（{ctx.tz.fmt(ctx.now)}）。谢谢！"
-    if ctx.msg.chat_kind is not ChatKind.GROUP:
-        return answer
-    await ctx.send(
-        Target(ctx.msg.platform, ctx.msg.sender_id),
-        Reply(answer),
-        key=f"bca:{found.id}:{ctx.me.id}:{ctx.msg.message_id}",
-        priority=outbox.Priority.INTERACTIVE,
-        kind="broadcast_ack",
+    return await notify.answer_privately(
+        ctx, answer, key=f"bca:{found.id}:{ctx.me.id}", kind="broadcast_ack"
     )
-    return None

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.core.clock import LocalTime
 from bot.core.messages import Button, Reply
+from bot.store import live
 from bot.store.outbox import OutboxStatus
 from models.broadcast import records as bc
 from models.broadcast.chase import Escalation
@@ -85,7 +86,7 @@ def summary_text(
 
 def same_summary(text: str, earlier: str | None) -> bool:
     """Whether two summaries say the same but for their 更新于 line (nothing worth an edit)."""
-    return earlier is not None and text.rsplit("\n", 1)[0] == earlier.rsplit("\n", 1)[0]
+    return live.same_text(text, earlier)
 
 
 def summary(

@@ -1,14 +1,18 @@
-"""会后督办: a meeting and its decisions, then every decision becomes a 督办 item at once."""
+"""Creating a meeting (with its invitations, or registered only for its decisions), and 会后督办:
+a meeting's decisions, then every decision becomes a 督办 item at once."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from bot.core.args import Arg, parse_date
+from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
+from bot.core.messages import ChatKind
 from bot.core.roles import ANY_BOUND, Role
 from bot.core.routing import Router
+from handlers.meetings import cards
+from handlers.meetings.form import parse_new
 from handlers.supervision.args import NewTask, due_from
 from handlers.supervision.commands import create_item
 from models.deadlines.calendar import WorkCalendar
@@ -16,8 +20,10 @@ from models.deadlines.clocks import at_hour
 from models.deadlines.compute import compute
 from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
+from models.meetings import ORGANISERS, invites
 from models.meetings import SCOPE as MEETINGS_SCOPE
 from models.meetings import records as meetings
+from models.meetings.settings import MEETINGS
 from models.supervision.records import SOURCES
 
 router = Router("meetings", MEETINGS_SCOPE)
@@ -26,34 +32,48 @@ LIST_LIMIT = 10
 
 @router.command(
     "meeting new",
-    aliases=("会议 新建", "会议 登记"),
-    roles=[Role.SUPERVISOR],
-    help="登记会议：会议 新建 常务会 2026-11-25 县政府第12次常务会议",
+    aliases=("会议 新建", "会议 登记", "办会 新建", "meeting 新建"),
+    roles=ORGANISERS,
+    help="新建会议：会议 新建 专题会议 明天 9:00 名称 地点=… 议题=… 参会=单位或姓名 "
+    "[材料=… 材料截止=…]",
 )
 async def meeting_new(
-    ctx: HandlerContext,
-    *,
-    kind: Annotated[str, Arg("类别")],
-    held_on: Annotated[str, Arg("日期")],
-    title: Annotated[str, Arg("名称", rest=True)],
+    ctx: HandlerContext, *, text: Annotated[str, Arg("类别 时间 名称 [键=值…]", rest=True)]
 ) -> str:
-    """Create a meeting; decisions follow with /meeting_decision."""
-    if kind not in meetings.KINDS:
-        raise UserError(f"会议类别应为：{'、'.join(meetings.KINDS)}")
-    try:
-        day = parse_date(held_on, ctx.today)
-    except ValueError as exc:
-        raise UserError(f"会议日期「{held_on}」有误：{exc}") from None
+    """Create a meeting with its invitations (sent by /meeting_notify); or, with a date and no
+    time, register one only for its decisions (会后督办)."""
+    form = parse_new(text, ctx.now, ctx.tz)
+    config = MEETINGS.of(ctx.config)
+    kind = config.kind(form.kind)
+    if kind is None:
+        raise UserError(f"会议类别应为：{'、'.join(config.kinds)}")
+    people = await invites.resolve(ctx.session, form.people, config.unit_roles)
+    owing = await invites.resolve(ctx.session, form.owing, config.unit_roles)
+    day = form.held_on or (form.starts_at.astimezone(ctx.tz.tz).date() if form.starts_at else None)
+    assert day is not None  # parse_new gives a date or a time
     meeting = meetings.Meeting(
-        kind=kind, held_on=day, title=title[:200], created_by=ctx.me.id, created_at=ctx.now
+        kind=kind,
+        held_on=day,
+        title=form.title,
+        created_by=ctx.me.id,
+        created_at=ctx.now,
+        starts_at=form.starts_at,
+        place=form.place,
+        topics=form.topics,
+        materials_due=form.materials_due,
     )
     ctx.session.add(meeting)
     await ctx.session.flush()
-    return (
-        f"✅ 已登记 {meeting.label}（{kind}，{day}）\n"
-        f"逐条录入决定事项：/meeting_decision {meeting.id} 承办单位 [期限] 内容\n"
-        f"录完后一次转督办：/meeting_supervise {meeting.id}"
-    )
+    await invites.invite(ctx.session, meeting, [*people, *owing], owing={o.user.id for o in owing})
+    ctx.audit_detail.update(meeting=meeting.id, invited=len(people) + len(owing))
+    if meeting.starts_at is None:
+        return (
+            f"✅ 已登记 {meeting.label}（{kind}，{day}）\n"
+            f"逐条录入决定事项：/meeting_decision {meeting.id} 承办单位 [期限] 内容\n"
+            f"录完后一次转督办：/meeting_supervise {meeting.id}"
+        )
+    rows = await meetings.invitations(ctx.session, meeting.id)
+    return cards.created(meeting, rows, ctx.tz, masked=ctx.msg.chat_kind is ChatKind.GROUP)
 
 
 @router.command(
@@ -103,7 +123,8 @@ async def meeting_supervise(
             f"{meeting.label} 没有待转督办的决定事项。录入：/meeting_decision {meeting.id} …"
         )
     default = _default_due(ctx, meeting)
-    source = meeting.kind if meeting.kind in SOURCES else "会议"
+    spellings = (meeting.kind, *MEETINGS.of(ctx.config).kinds.get(meeting.kind, ()))
+    source = next((k for k in spellings if k in SOURCES), "会议")
     lines = [f"✅ {meeting.label} 已转督办 {len(todo)} 项："]
     for decision in todo:
         task = NewTask(

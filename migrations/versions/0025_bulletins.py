@@ -2,7 +2,7 @@
 share; the 值班日报 due item for every roster slot still to end (issue 16)
 
 Revision ID: 0025
-Revises: 0002, 0003
+Revises: 0002, 0003, 0018
 Create Date: 2026-12-07 12:00:00.000000
 """
 
@@ -14,8 +14,9 @@ from alembic import op
 import bot.store.base  # noqa: F401  (custom column types used below)
 
 revision: str = "0025"
-# duty_logs, duty_incidents and duty_slots were created in 0002, supervision_items in 0003
-down_revision: str | tuple[str, ...] | None = ("0002", "0003")
+# duty_logs, duty_incidents and duty_slots were created in 0002, supervision_items in 0003;
+# the due items it plans carry 0018's resumed flag
+down_revision: str | tuple[str, ...] | None = ("0002", "0003", "0018")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

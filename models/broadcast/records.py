@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import enum
 import json
-import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, cast, func, select
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.errors import UserError
 from bot.core.messages import Target
 from bot.store.base import Base, JSONText
+from bot.store.codes import fresh_code
 
-# Codes are typed on phones and read aloud: no 0/O, 1/I/L.
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 4
 
 
@@ -165,13 +163,7 @@ class BroadcastAck(Base):
 
 async def new_code(session: AsyncSession) -> str:
     """A fresh acknowledgement code not used by any broadcast."""
-    while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-        taken = await session.scalar(
-            select(func.count()).select_from(Broadcast).where(Broadcast.code == code)
-        )
-        if not taken:
-            return code
+    return await fresh_code(session, Broadcast.code, CODE_LENGTH)
 
 
 async def get(session: AsyncSession, broadcast_id: int) -> Broadcast:

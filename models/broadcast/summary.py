@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import Target
-from bot.store import due, outbox
+from bot.store import live, outbox
 from models.broadcast import records as bc
 from models.broadcast.settings import BroadcastConfig
 
@@ -34,35 +33,19 @@ async def queue_summary(
     session: AsyncSession, now: datetime, broadcast: bc.Broadcast, config: BroadcastConfig
 ) -> None:
     """Make sure a summary update is due soon (one pending at a time)."""
-    key = edit_key(broadcast.id)
-    pending = await session.scalar(
-        select(due.DueItem.id).where(
-            due.DueItem.key == key, due.DueItem.status == due.DueStatus.PENDING.value
-        )
+    await live.due_once(
+        session,
+        now,
+        kind=SUMMARY,
+        key=edit_key(broadcast.id),
+        delay=timedelta(seconds=config.summary_delay_seconds),
+        payload={"broadcast_id": broadcast.id},
     )
-    if pending is None:
-        await due.schedule(
-            session,
-            now,
-            kind=SUMMARY,
-            due_at=now + timedelta(seconds=config.summary_delay_seconds),
-            payload={"broadcast_id": broadcast.id},
-            key=key,
-        )
 
 
 async def last_summary(session: AsyncSession, broadcast: bc.Broadcast) -> str | None:
     """The text of the summary last queued for ``broadcast`` (None: none, or its text purged)."""
-    payload = await session.scalar(
-        select(outbox.OutboxMessage.payload)
-        .where(
-            outbox.OutboxMessage.edit_key == edit_key(broadcast.id),
-            outbox.OutboxMessage.kind == "broadcast_summary",
-        )
-        .order_by(outbox.OutboxMessage.id.desc())
-        .limit(1)
-    )
-    return payload.get("text") if isinstance(payload, dict) else None
+    return await live.last_text(session, edit_key(broadcast.id), "broadcast_summary")
 
 
 async def push_summary(
