@@ -41,6 +41,7 @@ from models.deadlines import imported
 from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
 from models.directory.binding import Accounts
+from models.documents.settings import DOCUMENTS
 from models.duty.settings import DUTY
 from models.petitions.settings import PETITIONS
 from models.proposals.settings import PROPOSALS
@@ -58,6 +59,7 @@ SECTIONS: tuple[FeatureSection[Any], ...] = (
     PETITIONS,
     TICKETS,
     BROADCAST,
+    DOCUMENTS,
 )
 
 

@@ -9,6 +9,9 @@ from handlers.broadcast import manage as broadcast_manage
 from handlers.broadcast.revoke import settle_broadcasts
 from handlers.deadlines import commands as deadlines
 from handlers.directory import bind, groups
+from handlers.documents import circulate as documents_circulate
+from handlers.documents import commands as documents
+from handlers.documents import register as documents_register
 from handlers.duty import incident as duty_incident
 from handlers.duty import log as duty_log
 from handlers.duty import rollcall as duty_rollcall
@@ -60,6 +63,9 @@ ROUTERS: tuple[Router, ...] = (
     petitions_view.router,
     instructions.router,
     meetings.router,
+    documents.router,
+    documents_register.router,
+    documents_circulate.router,
     broadcast.router,
     broadcast_manage.router,
     broadcast_ack.router,

@@ -16,6 +16,7 @@ from models.broadcast import records as broadcast
 from models.deadlines import estimates as estimated_deadlines
 from models.deadlines import imported as calendar_notices
 from models.directory import binding, groups, users
+from models.documents import records as documents
 from models.duty import incident as duty_incident
 from models.duty import log as duty_log
 from models.duty import records as duty
@@ -36,6 +37,7 @@ __all__ = [
     "button_actions",
     "calendar_notices",
     "dialog",
+    "documents",
     "due",
     "duty",
     "duty_incident",

@@ -4,6 +4,7 @@ from bot.core.jobs import JobRegistry
 from schedules.admin import audit_anchor, auditor, housekeeping
 from schedules.broadcast import jobs as broadcast
 from schedules.deadlines import jobs as deadlines
+from schedules.documents import jobs as documents
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
 from schedules.duty import rollcall as duty_rollcall
@@ -29,4 +30,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     broadcast.jobs,
     tickets.jobs,
     deadlines.jobs,
+    documents.jobs,
 )

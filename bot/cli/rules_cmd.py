@@ -17,7 +17,7 @@ workday_app = typer.Typer(help="工作日计算 (working-day calculator).", no_a
 
 def rules(
     domain: str = typer.Option(
-        None, "--domain", help="只看某类：信访/建议提案/12345/督办 (filter)"
+        None, "--domain", help="只看某类：信访/建议提案/12345/督办/公文 (filter)"
     ),
 ) -> None:
     """打印时限规则表及其依据 (print the rule table)."""
@@ -30,7 +30,7 @@ def rules(
             console.print(f"[bold]【{shown}】[/bold]")
         console.print(f"  {rule_id}  {rule.name}：{rule.limit}\n      依据：{rule.basis}")
     if not shown:
-        raise fail(f"没有类别为「{domain}」的规则，可选：信访、建议提案、12345、督办")
+        raise fail(f"没有类别为「{domain}」的规则，可选：信访、建议提案、12345、督办、公文")
 
 
 @workday_app.command("add")

@@ -25,7 +25,7 @@ class TimeRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    domain: Literal["信访", "建议提案", "12345", "督办"]
+    domain: Literal["信访", "建议提案", "12345", "督办", "公文"]
     amount: Annotated[int, Field(gt=0)]
     unit: TimeUnit
     # 次日起算: the start day is not counted (民法典 §201); 当日: it is day one ("含本数").

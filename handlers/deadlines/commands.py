@@ -19,7 +19,7 @@ from models.deadlines.compute import compute, describe, workday_answer
 from models.deadlines.settings import CALENDAR
 
 router = Router("deadlines", UNSCOPED)
-DOMAINS = ("信访", "建议提案", "12345", "督办")
+DOMAINS = ("信访", "建议提案", "12345", "督办", "公文")
 
 
 @router.command(
