@@ -93,6 +93,8 @@ async def register(
         status=Status.REGISTERED.value,
         created_by=by,
         created_at=now,
+        readers=[],  # loaded as empty: reading them after the flush needs no query
+        events=[],
     )
     session.add(doc)
     log(doc, "登记", by, now, f"{reg.mode}，{reg.urgency}")
