@@ -53,7 +53,7 @@ async def doc_circulate(
 ) -> str:
     """Set the order and send the document to the first leader."""
     doc = await documents.get(ctx.session, doc_id)
-    SCOPE.check(ctx.me, doc.owners, doc.label)
+    SCOPE.check(ctx.me, doc.owners, doc.short)
     leaders = [await find_user(ctx.session, name) for name in names]
     first = flow.circulate(doc, leaders, ctx.now, ctx.me.id)
     await ctx.session.flush()
@@ -95,7 +95,7 @@ async def _done(ctx: HandlerContext, doc: Document, instruction: str) -> str:
 async def doc_read(ctx: HandlerContext, *, doc_id: Annotated[int, Arg("公文编号")]) -> str:
     """The leader whose turn it is has read it."""
     doc = await documents.get(ctx.session, doc_id)
-    SCOPE.check(ctx.me, doc.owners, doc.label)
+    SCOPE.check(ctx.me, doc.owners, doc.short)
     return await _done(ctx, doc, "")
 
 
@@ -113,7 +113,7 @@ async def doc_instruct(
 ) -> str:
     """Record the 批示 now, or ask for it in the next message."""
     doc = await documents.get(ctx.session, doc_id)
-    SCOPE.check(ctx.me, doc.owners, doc.label)
+    SCOPE.check(ctx.me, doc.owners, doc.short)
     if text.strip():
         return await _done(ctx, doc, text.strip())
     flow.waiting_on(doc, ctx.me.id)  # refused now, not after the text, if it is not their turn
@@ -149,7 +149,7 @@ async def doc_supervise(
 ) -> Reply:
     """Turn the document's latest 批示 not yet supervised into a 督办 item."""
     doc = await documents.get(ctx.session, doc_id)
-    SCOPE.check(ctx.me, doc.owners, doc.label)
+    SCOPE.check(ctx.me, doc.owners, doc.short)
     reader = next((r for r in reversed(doc.readers) if r.instruction and r.task_id is None), None)
     if reader is None:
         raise UserError(f"{doc.label} 没有待转督办的批示。领导批示：/doc_instruct {doc.id} 内容")

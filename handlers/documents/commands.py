@@ -59,7 +59,7 @@ async def doc_show(ctx: HandlerContext, *, ref: Annotated[str, Arg("编号", res
         doc = await documents.get(ctx.session, parse_int(head))
     except ValueError as exc:
         raise UserError(f"公文编号有误：{exc}") from None
-    SCOPE.check(ctx.me, doc.owners, doc.label)
+    SCOPE.check(ctx.me, doc.owners, doc.short)
     return cards.describe(doc, ctx.tz)
 
 
@@ -105,7 +105,7 @@ async def doc_reply(
 ) -> str:
     """Record the result; the 催办 stop."""
     doc = await documents.get(ctx.session, doc_id)
-    SCOPE.check(ctx.me, doc.owners, doc.label)
+    SCOPE.check(ctx.me, doc.owners, doc.short)
     flow.answer(doc, text, ctx.now, ctx.me.id)
     await flow.replan(ctx.session, ctx.now, doc, ctx.config, ctx.tz.tz)
     ctx.audit_detail["doc"] = doc.id
@@ -126,7 +126,7 @@ async def doc_reply(
 async def doc_archive(ctx: HandlerContext, *, doc_id: Annotated[int, Arg("公文编号")]) -> str:
     """Close the record."""
     doc = await documents.get(ctx.session, doc_id)
-    SCOPE.check(ctx.me, doc.owners, doc.label)
+    SCOPE.check(ctx.me, doc.owners, doc.short)
     flow.archive(doc, ctx.now, ctx.me.id)
     await flow.replan(ctx.session, ctx.now, doc, ctx.config, ctx.tz.tz)
     ctx.audit_detail["doc"] = doc.id

@@ -136,6 +136,7 @@ async def _register(ctx: HandlerContext, direction: str, text: str) -> str:
     "doc register",
     aliases=("公文 登记", "收文 登记", "办文 登记", "收文"),
     roles=[Role.OFFICER],
+    personal=True,  # a refused registration's fields stay out of the audit log
     help="收文登记：收文 登记 通知 〔2026〕12号 来文单位 标题 [办理=办件 承办=单位 紧急=加急]",
 )
 async def doc_register(
@@ -149,6 +150,7 @@ async def doc_register(
     "doc out",
     aliases=("发文 登记", "发文"),
     roles=[Role.OFFICER],
+    personal=True,
     help="发文登记（复核后）：发文 登记 通知 县政办发〔2026〕30号 县政府办公室 标题",
 )
 async def doc_out(

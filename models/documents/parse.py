@@ -76,8 +76,11 @@ def refuse_classified(allowed: tuple[str, ...], channel: str, level: str, *texts
     """
     value = level.strip() or allowed[0]
     found = secrecy.find_any(*texts, f"密级：{value}")
-    if value not in allowed or found is not None:
-        why = found.reason if found is not None else f"密级为「{value}」"
+    # On a 公文 a star is the mark between 密级 and 保密期限 (机密★10年): even alone it is refused.
+    starred = any(c in secrecy.STARS for text in texts for c in secrecy.normalise(text))
+    if value not in allowed or found is not None or starred:
+        why = f"密级为「{value}」" if value not in allowed else "带有密级标识（★）"
+        why = found.reason if found is not None else why
         raise UserError(
             f"本系统只登记{'、'.join(allowed)}公文，这份公文{why}，不予登记，"
             f"也未保存任何内容。涉密公文请通过{channel}办理。"

@@ -98,6 +98,11 @@ class Document(Base):
         return f"{self.direction} #{self.id}{number}「{self.title}」"
 
     @property
+    def short(self) -> str:
+        """``收文 #3``: what a refusal names (no title to someone outside its scope)."""
+        return f"{self.direction} #{self.id}"
+
+    @property
     def owners(self) -> list[str]:
         """The unit that handles it (empty for a 阅件 nobody handles)."""
         return [self.org.name] if self.org is not None else []
