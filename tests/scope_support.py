@@ -14,6 +14,7 @@ from bot.core.context import WorkContext
 from bot.core.roles import Role
 from models.directory import binding
 from models.directory.users import add_user
+from models.documents import SCOPE as DOCUMENTS
 from models.petitions import SCOPE as PETITIONS
 from models.proposals import SCOPE as PROPOSALS
 from models.supervision import SCOPE as SUPERVISION
@@ -76,12 +77,21 @@ async def _petitions(bot: App, unit: str) -> Objects:
     return {"item": item, "unit": unit}
 
 
+async def _documents(bot: App, unit: str) -> Objects:
+    item = "1" if unit == OWN else "2"
+    await _say(
+        bot, "张三", f"收文 登记 通知 〔2026〕{item}号 县应急管理局 关于{unit}的通知 承办={unit}"
+    )
+    return {"item": item, "unit": unit}
+
+
 #: How to make one object of each unit-scoped feature, keyed by the scope's noun.
 FACTORIES: dict[str, Callable[[App, str], Awaitable[Objects]]] = {
     TICKETS.noun: _tickets,
     SUPERVISION.noun: _supervision,
     PROPOSALS.noun: _proposals,
     PETITIONS.noun: _petitions,
+    DOCUMENTS.noun: _documents,
 }
 
 

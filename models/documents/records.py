@@ -32,7 +32,7 @@ KINDS = (
     "函",
     "纪要",
 )
-# 条例 §9(四): 特急 and 加急; a document without a mark is 平件.
+# 条例 §9(三): 特急 and 加急; a document without a mark is 平件.
 URGENCIES = ("特急", "加急", "平件")
 # 条例 §24(四): 阅知性 documents are only read; 批办性 documents are handled (办件).
 MODES = ("阅件", "办件")

@@ -78,9 +78,9 @@ async def test_a_task_document_through_its_whole_life(
     assert "请回复对 收文 #1" in await say(app, console, "王刚", "/doc_instruct 1")
     reply = await say(app, console, "王刚", "请水利局12月3日前完成林区隐患排查")
     assert "批示，传阅完毕" in reply
-    assert "王刚批示：请水利局12月3日前完成林区隐患排查（2/2），传阅完毕" in console.texts(
-        "张三"
-    )[-1]
+    assert (
+        "王刚批示：请水利局12月3日前完成林区隐患排查（2/2），传阅完毕" in console.texts("张三")[-1]
+    )
     assert "领导批示（王刚）：请水利局12月3日前" in console.texts("孙伟")[-1]
     assert (await doc(app)).status == "已传阅"
 

@@ -68,7 +68,9 @@ async def test_a_classified_answer_in_the_dialog_is_refused_and_nothing_kept(
 async def test_a_secrecy_level_other_than_allowed_is_refused_naming_the_channel(
     app: App, console: RecordingAdapter
 ) -> None:
-    reply = await say(app, console, "张三", f"收文 登记 通知 无 县应急管理局 {TITLE} 密级=工作秘密")
+    reply = await say(
+        app, console, "张三", f"收文 登记 通知 无 县应急管理局 {TITLE} 密级=工作秘密"
+    )
     assert "只登记非密公文" in reply and "机要室（机要交换站、机要交通）" in reply
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Document)) == 0
