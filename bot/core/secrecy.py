@@ -172,7 +172,7 @@ def find_in(value: object) -> tuple[str, Finding] | None:
     return None
 
 
-def refusal(finding: Finding, channel: str = "机要室、机要交通") -> str:
+def refusal(finding: Finding, channel: str = "机要室、机要交换站、机要交通") -> str:
     """The Chinese answer to a refused message: why, what happened to it, where to go
     (``channel``: the 机要 channel of the county, config ``inbox.classified_channel``)."""
     return (

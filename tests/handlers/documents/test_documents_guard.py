@@ -14,6 +14,7 @@ from bot.core.clock import FakeClock
 from bot.store.audit import AuditLog
 from bot.store.dialog import Dialog
 from models.documents.records import Document, DocumentReader
+from tests.conftest import demo_app, make_config
 from tests.handlers.documents.test_documents import TASK, doc
 from tests.handlers.supervision.test_supervision import say
 from tests.secrecy_support import marked_cells, stored_texts
@@ -39,7 +40,7 @@ async def test_a_classified_document_leaves_no_row_anywhere(
     reply = await say(app, console, "张三", line)
     # the guard at the inbox, or (a lone ★ on a 公文) the registration: no row either way
     assert "不保存" in reply or "未保存任何内容" in reply
-    assert "机要室（机要交换站、机要交通）" in reply
+    assert "机要室、机要交换站、机要交通" in reply
     texts = await stored_texts(app)
     assert not [t for t in texts if TITLE in t or "〔2026〕9号" in t]
     assert marked_cells(texts) == []
@@ -71,7 +72,7 @@ async def test_a_secrecy_level_other_than_allowed_is_refused_naming_the_channel(
     reply = await say(
         app, console, "张三", f"收文 登记 通知 无 县应急管理局 {TITLE} 密级=工作秘密"
     )
-    assert "只登记非密公文" in reply and "机要室（机要交换站、机要交通）" in reply
+    assert "只登记非密公文" in reply and "机要室、机要交换站、机要交通" in reply
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Document)) == 0
 
@@ -133,3 +134,16 @@ async def test_monthly_statistics_in_chat_and_workbook(
     rows = list(book["超期办件"].iter_rows(values_only=True))
     assert rows[1][:3] == ("县水利局", 1, 1) and rows[-1][:2] == (1, "县应急办〔2026〕12号")
     assert "仅限" in await say(app, console, "孙伟", "公文 统计")
+
+
+async def test_the_refusal_names_the_channel_the_county_configured(
+    sqlite_url: str, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    config = make_config(
+        sqlite_url, inbox={"classified_channel": "县委办公室机要科（机要交换站）"}
+    )
+    async with demo_app(config, clock, {"console": console}) as bot:
+        marked = await say(bot, console, "张三", f"收文 登记 函 无 县林业局 {TITLE} 机密★5年")
+        level = await say(bot, console, "张三", f"收文 登记 函 无 县林业局 {TITLE} 密级=内部")
+    for reply in (marked, level):
+        assert "县委办公室机要科（机要交换站）" in reply
