@@ -12,6 +12,7 @@ from handlers.directory import bind, groups
 from handlers.documents import circulate as documents_circulate
 from handlers.documents import commands as documents
 from handlers.documents import register as documents_register
+from handlers.documents.revoke import settle_documents
 from handlers.duty import incident as duty_incident
 from handlers.duty import log as duty_log
 from handlers.duty import rollcall as duty_rollcall
@@ -77,5 +78,6 @@ ROUTERS: tuple[Router, ...] = (
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     settle_broadcasts,
     settle_duty,
+    settle_documents,
     remind.settle_reminders,
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -164,6 +165,39 @@ def finish_reading(
     elif doc.status == Status.CIRCULATING:
         doc.status = Status.CIRCULATED.value
     return reader, following
+
+
+async def leave(
+    session: AsyncSession, person: User, successor: User | None, now: datetime
+) -> list[tuple[Document, DocumentReader | None]]:
+    """A revoked leader leaves every 传阅 order they have not finished: the successor takes their
+    place (unless already in it), or they are passed over. Returns each document with the reader
+    it now waits on when that changed (None: unchanged, or circulation finished)."""
+    query = select(DocumentReader).where(
+        DocumentReader.user_id == person.id, DocumentReader.done_at.is_(None)
+    )
+    changed: list[tuple[Document, DocumentReader | None]] = []
+    for reader in list(await session.scalars(query)):
+        doc = await session.get(Document, reader.doc_id)
+        if doc is None or doc.status == Status.ARCHIVED:
+            continue
+        was_current = doc.current is reader
+        if successor is not None and all(r.user_id != successor.id for r in doc.readers):
+            reader.user_id, reader.user = successor.id, successor
+            log(doc, "传阅改送", None, now, f"{person.name} → {successor.name}")
+            changed.append((doc, reader if was_current else None))
+            continue
+        reader.done_at, reader.action = now, "撤销"
+        log(doc, "传阅略过", None, now, f"{person.name}（账号已撤销）")
+        following = None
+        if was_current:
+            following = next((r for r in doc.readers if r.sent_at is None), None)
+            if following is not None:
+                following.sent_at = now
+            elif doc.status == Status.CIRCULATING:
+                doc.status = Status.CIRCULATED.value
+        changed.append((doc, following))
+    return changed
 
 
 def answer(doc: Document, text: str, now: datetime, by: int) -> None:

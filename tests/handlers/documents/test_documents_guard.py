@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.app import App
+from bot.cli.users_cmd import revoke_person
 from bot.core.clock import FakeClock
 from bot.store.audit import AuditLog
 from bot.store.dialog import Dialog
@@ -147,3 +148,29 @@ async def test_the_refusal_names_the_channel_the_county_configured(
         level = await say(bot, console, "张三", f"收文 登记 函 无 县林业局 {TITLE} 密级=内部")
     for reply in (marked, level):
         assert "县委办公室机要科（机要交换站）" in reply
+
+
+async def test_a_revoked_leader_leaves_the_circulation_and_the_next_one_gets_it(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await say(app, console, "张三", TASK)
+    await say(app, console, "张三", "公文 传阅 1 李明 王刚")
+    async with app.sessions.begin() as session:
+        lines = await revoke_person(session, app.config, clock.now(), "李明", None)
+    await app.sender.drain()
+    assert "收文 #1：李明 已移出传阅，已转 王刚 阅" in lines
+    assert console.texts("王刚")[-1].startswith("📨 请阅：收文 #1")
+    assert "批示，传阅完毕" in await say(app, console, "王刚", "公文 批示 1 抓紧办理")
+    assert "李明（撤销）" in await say(app, console, "张三", "/doc 1")
+
+
+async def test_a_successor_takes_the_revoked_leaders_place(
+    app: App, clock: FakeClock, console: RecordingAdapter
+) -> None:
+    await say(app, console, "张三", TASK)
+    await say(app, console, "张三", "公文 传阅 1 李明")
+    async with app.sessions.begin() as session:
+        lines = await revoke_person(session, app.config, clock.now(), "李明", "王刚")
+    await app.sender.drain()
+    assert "收文 #1：李明 已移出传阅，已转 王刚 阅" in lines
+    assert "已阅，传阅完毕" in await say(app, console, "王刚", "已阅 1")

@@ -1,5 +1,5 @@
-"""办件 催办 on the fake clock: nothing for a 阅件, nothing once answered, the unit's leaders at the
-last step, and a limit counted over a weekend."""
+"""办件 催办 on the fake clock: nothing for a 阅件, nothing once answered, the unit's leaders at
+the last step, and a limit counted over a weekend."""
 
 from __future__ import annotations
 
