@@ -48,10 +48,16 @@ async def _pass_on(ctx: HandlerContext, text: str) -> object:
     "doc",
     aliases=("公文", "办文", "公文 查看", "办文 查看"),
     roles=ANY_BOUND,
+    # /doc 登记 … carries a registration: its words stay out of the audit log, as 收文 登记's do
+    personal=True,
     help="查看公文：公文 3；也可 /doc 登记 …、/doc 传阅 …、/doc 答复 …、/doc 归档 …、/doc 统计 …",
 )
-async def doc_show(ctx: HandlerContext, *, ref: Annotated[str, Arg("编号", rest=True)]) -> object:
-    """One document's record, or a step typed after /doc."""
+async def doc_show(
+    ctx: HandlerContext, *, ref: Annotated[str, Arg("编号", rest=True)] = ""
+) -> object:
+    """One document's record, a step typed after /doc, or (nothing typed) what waits on me."""
+    if not ref.strip():
+        return await docs_pending(ctx)
     head = ref.split(maxsplit=1)[0]
     if not head.isdigit():
         return await _pass_on(ctx, ref)
@@ -60,6 +66,7 @@ async def doc_show(ctx: HandlerContext, *, ref: Annotated[str, Arg("编号", res
     except ValueError as exc:
         raise UserError(f"公文编号有误：{exc}") from None
     SCOPE.check(ctx.me, doc.owners, doc.short)
+    ctx.audit_detail["doc"] = doc.id
     return cards.describe(doc, ctx.tz)
 
 

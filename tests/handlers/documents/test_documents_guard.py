@@ -74,6 +74,9 @@ async def test_a_secrecy_level_other_than_allowed_is_refused_naming_the_channel(
         app, console, "张三", f"收文 登记 通知 无 县应急管理局 {TITLE} 密级=工作秘密"
     )
     assert "只登记非密公文" in reply and "机要室、机要交换站、机要交通" in reply
+    reply = await say(app, console, "张三", f"/doc 登记 通知 无 县应急管理局 {TITLE} ★")
+    assert "未保存任何内容" in reply
+    assert not [t for t in await stored_texts(app) if TITLE in t]  # nor in the audit
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Document)) == 0
 
@@ -89,6 +92,12 @@ async def test_another_units_liaison_neither_sees_nor_acts(
     assert "森林防火" in await say(app, console, "孙伟", "/docs")
     assert "森林防火" in await say(app, console, "孙伟", "/doc 1")
     assert "仅限" in await say(app, console, "孙伟", "公文 归档 1")  # liaisons do not archive
+    assert "仅限" in await say(app, console, "孙伟", "/doc 归档 1")  # nor through /doc
+    async with app.sessions() as session:
+        outcome = await session.scalar(
+            select(AuditLog.outcome).where(AuditLog.kind == "command").order_by(AuditLog.id.desc())
+        )
+    assert outcome == "forbidden"
     assert (await doc(app)).status == "已登记"
 
 
