@@ -19,6 +19,7 @@ from models.documents import SCOPE, flow, stats
 from models.documents import records as documents
 
 router = Router("documents", SCOPE)
+LIST_LIMIT = 20  # lines per list in /docs: a chat message, not a register
 READERS = (Role.OFFICER, Role.LEADER, Role.SUPERVISOR, Role.ADMIN, Role.VIEWER)
 
 
@@ -77,25 +78,32 @@ async def doc_show(
     help="等我处理的公文：领导看待阅，联络员看本单位待办件，值班员看已登记未办结的",
 )
 async def docs_pending(ctx: HandlerContext) -> str:
-    """What waits on the caller: leaders' 待阅, their unit's 办件, the registrar's open ones."""
+    """What waits on the caller: leaders' 待阅, their unit's 办件, the registrar's to archive."""
     me, lines = ctx.me, []
-    found = await documents.open_documents(ctx.session)
-    mine = [d for d in found if d.current is not None and d.current.user_id == me.id]
+    mine, total = await documents.awaiting(ctx.session, me.id, LIST_LIMIT)
     if mine:
-        lines.append(f"📨 待您阅示（{len(mine)}）：")
+        lines.append(f"📨 待您阅示（{total}）：")
         lines += [f"  {d.label} {d.urgency}：/doc {d.id}" for d in mine]
+        lines += _more(total, mine)
     own = SCOPE.units(me)  # a liaison: their unit's 办件 only
     if own is not None or me.roles & {Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.VIEWER}:
-        tasks = [d for d in found if d.is_open_task and (own is None or d.owners == [own])]
+        tasks, total = await documents.open_tasks(ctx.session, own, LIST_LIMIT)
         if tasks:
-            lines.append(f"📌 未办结办件（{own or '全部单位'}，{len(tasks)}）：")
+            lines.append(f"📌 未办结办件（{own or '全部单位'}，{total}）：")
             lines += [f"  {d.label} {d.owners[0]} {cards.due_line(d)}" for d in tasks]
+            lines += _more(total, tasks)
     if Role.OFFICER in me.roles:
-        left = [d for d in found if d.created_by == me.id and not d.is_open_task]
+        left, total = await documents.to_archive(ctx.session, me.id, LIST_LIMIT)
         if left:
-            lines.append(f"🗂 您登记、待归档（{len(left)}）：")
+            lines.append(f"🗂 您登记、待归档（{total}）：")
             lines += [f"  {d.label} {d.status}：/doc_archive {d.id}" for d in left]
+            lines += _more(total, left)
     return "\n".join(lines) if lines else "没有等您处理的公文。"
+
+
+def _more(total: int, shown: list[documents.Document]) -> list[str]:
+    """The line saying how many a capped list left out."""
+    return [f"  …… 另有 {total - len(shown)} 件"] if total > len(shown) else []
 
 
 @router.command(

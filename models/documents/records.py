@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, select
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -162,7 +163,41 @@ async def get(session: AsyncSession, doc_id: int) -> Document:
     return doc
 
 
-async def open_documents(session: AsyncSession) -> list[Document]:
-    """Every document not yet archived, oldest first."""
-    query = select(Document).where(Document.status != Status.ARCHIVED.value)
-    return list(await session.scalars(query.order_by(Document.id)))
+async def awaiting(session: AsyncSession, user_id: int, limit: int) -> tuple[list[Document], int]:
+    """Documents whose 传阅 waits on ``user_id`` now, oldest first, and how many in all."""
+    turn = select(DocumentReader.doc_id).where(
+        DocumentReader.user_id == user_id,
+        DocumentReader.sent_at.is_not(None),
+        DocumentReader.done_at.is_(None),
+    )
+    return await _page(session, [Document.id.in_(turn)], (Document.id,), limit)
+
+
+async def open_tasks(
+    session: AsyncSession, unit: str | None, limit: int
+) -> tuple[list[Document], int]:
+    """Open 办件 (of ``unit``, or of every unit), earliest limit first, and how many in all."""
+    where = [Document.mode == "办件", Document.status.not_in([s.value for s in CLOSED])]
+    if unit is not None:
+        where.append(Document.org_id.in_(select(OrgUnit.id).where(OrgUnit.name == unit)))
+    return await _page(session, where, (Document.due_date, Document.id), limit)
+
+
+async def to_archive(
+    session: AsyncSession, user_id: int, limit: int
+) -> tuple[list[Document], int]:
+    """What ``user_id`` registered that only waits to be archived (阅件, or 办件 answered)."""
+    where = [
+        Document.created_by == user_id,
+        Document.status.not_in([Status.ARCHIVED.value, Status.CIRCULATING.value]),
+        or_(Document.mode == "阅件", Document.status == Status.REPLIED.value),
+    ]
+    return await _page(session, where, (Document.id,), limit)
+
+
+async def _page(
+    session: AsyncSession, where: list[Any], order: tuple[Any, ...], limit: int
+) -> tuple[list[Document], int]:
+    total = await session.scalar(select(func.count()).select_from(Document).where(*where))
+    found = await session.scalars(select(Document).where(*where).order_by(*order).limit(limit))
+    return list(found), int(total or 0)

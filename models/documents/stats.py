@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from bot.core import exports
 from bot.core.errors import UserError
@@ -97,9 +98,13 @@ async def figures(session: AsyncSession, month: date, tz: ZoneInfo, today: date)
     """The month's figures, as of ``today`` for 办件 still open."""
     start, end = month_bounds(month, tz)
     found = MonthFigures(month.strftime("%Y-%m"))
-    received = select(Document).where(Document.received_at >= start, Document.received_at < end)
-    for doc in await session.scalars(received):
-        found.kinds[(doc.direction, doc.kind)] += 1
+    received = (
+        select(Document.direction, Document.kind, func.count())
+        .where(Document.received_at >= start, Document.received_at < end)
+        .group_by(Document.direction, Document.kind)
+    )
+    for direction, kind, count in await session.execute(received):
+        found.kinds[(direction, kind)] = count
     readings = select(DocumentReader).where(
         DocumentReader.done_at >= start, DocumentReader.done_at < end
     )
@@ -108,8 +113,10 @@ async def figures(session: AsyncSession, month: date, tz: ZoneInfo, today: date)
             hours = (reader.done_at - reader.sent_at).total_seconds() / 3600
             found.reading[reader.user.name].append(hours)
     first, last = start.astimezone(tz).date(), (end.astimezone(tz) - timedelta(days=1)).date()
-    tasks = select(Document).where(
-        Document.mode == "办件", Document.due_date >= first, Document.due_date <= last
+    tasks = (
+        select(Document)
+        .where(Document.mode == "办件", Document.due_date >= first, Document.due_date <= last)
+        .options(raiseload(Document.readers), raiseload(Document.events))  # never read here
     )
     for doc in await session.scalars(tasks.order_by(Document.id)):
         name = doc.org.name if doc.org else "（未指定）"

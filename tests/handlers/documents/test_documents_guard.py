@@ -183,3 +183,13 @@ async def test_a_successor_takes_the_revoked_leaders_place(
     await app.sender.drain()
     assert "收文 #1：李明 已移出传阅，已转 王刚 阅" in lines
     assert "已阅，传阅完毕" in await say(app, console, "王刚", "已阅 1")
+
+
+async def test_pending_lists_are_capped_and_say_how_many_more(
+    app: App, console: RecordingAdapter
+) -> None:
+    for n in range(1, 23):
+        await say(app, console, "张三", f"收文 登记 函 〔2026〕{n}号 县林业局 第{n}号来函")
+    reply = await say(app, console, "张三", "/docs")
+    assert "🗂 您登记、待归档（22）" in reply and "…… 另有 2 件" in reply
+    assert "第21号来函" not in reply
