@@ -132,6 +132,10 @@ async def instruction_text(
         raise UserError("请回复批示内容，或回复「取消」。")
     doc = await documents.get(ctx.session, int(conv.state["doc"]))
     conv.finish()
+    try:
+        flow.waiting_on(doc, ctx.me.id)
+    except UserError as exc:  # read with 已阅 meanwhile: the conversation ends here
+        return f"{exc.message}批示未记录。"
     return await _done(ctx, doc, text[:1000])
 
 

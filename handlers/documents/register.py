@@ -120,7 +120,7 @@ async def save(ctx: HandlerContext, reg: Registration) -> str:
         ):
             lines.append(f"⚠️ {doc.org.name} 没有已绑定的联络员，交办通知未能送达，请线下通知")
     lines += [f"⚠️ {w}" for w in warnings]
-    lines.append(f"呈阅领导：/doc_circulate {doc.id} 李明 王刚（按顺序）")
+    lines.append(f"呈阅领导：/doc_circulate {doc.id} 领导姓名…（按传阅顺序，空格分隔）")
     return "\n".join(lines)
 
 
@@ -129,6 +129,9 @@ async def _register(ctx: HandlerContext, direction: str, text: str) -> str:
         state: dict[str, Any] = {"direction": direction, "values": {}}
         await dialogs.start(ctx, DIALOG, state, DOCUMENTS.of(ctx.config).dialog_minutes)
         return f"开始{direction}登记（回复「取消」停止）。\n{QUESTIONS['secrecy']}"
+    # The whole line first: a usage error must not quote a marked part back into the chat.
+    cfg = DOCUMENTS.of(ctx.config)
+    parse.refuse_classified(cfg.secrecy_allowed, ctx.config.inbox.classified_channel, "", text)
     return await save(ctx, checked(ctx, direction, FORM.parse(text)))
 
 

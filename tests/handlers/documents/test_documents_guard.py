@@ -111,7 +111,10 @@ async def test_a_button_pressed_by_someone_else_is_refused(
     assert "不在您的待阅中（现待 李明 阅）" in await say(app, console, "王刚", "/doc_read 1")
     assert "不在您的待阅中" in await say(app, console, "王刚", "/doc_instruct 1")
     assert "仅限" in await say(app, console, "孙伟", "/doc_read 1")
-    assert "已阅，已转 王刚" in await say(app, console, "李明", "/doc_read 1")
+    assert "请回复" in await say(app, console, "李明", "/doc_instruct 1")
+    assert "已阅，已转 王刚" in await say(app, console, "李明", "/doc_read 1")  # 已阅 after all
+    assert "批示未记录" in await say(app, console, "李明", "这句不是批示")  # the dialog ends
+    assert "没有找到命令" in await say(app, console, "李明", "这句也不是")
     assert "不在您的待阅中" in await say(app, console, "李明", "/doc_read 1")  # pressed twice
     async with app.sessions() as session:
         readers = list(await session.scalars(select(DocumentReader).order_by(DocumentReader.seq)))
