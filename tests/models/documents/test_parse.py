@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from bot.core.clock import LocalTime
 from bot.core.errors import UserError
 from models.documents import parse
+from models.documents.settings import DocumentsConfig
 from models.documents.stats import parse_month
 
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
@@ -70,3 +72,10 @@ def test_months() -> None:
     for bad in ("13月", "2026-00", "下个月", "3026-01"):
         with pytest.raises(UserError):
             parse_month(bad, today)
+
+
+def test_the_config_cannot_allow_a_state_secret_level() -> None:
+    assert DocumentsConfig(secrecy_allowed=("非密", "内部")).secrecy_allowed == ("非密", "内部")
+    for bad in (("非密", "秘密"), ("機密",), ()):
+        with pytest.raises(ValidationError):
+            DocumentsConfig(secrecy_allowed=bad)
