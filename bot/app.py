@@ -41,6 +41,7 @@ from models.deadlines import imported
 from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
 from models.directory.binding import Accounts
+from models.documents.settings import DOCUMENTS
 from models.duty.bulletin_settings import BULLETIN
 from models.duty.settings import DUTY
 from models.meetings.settings import MEETINGS
@@ -68,6 +69,7 @@ SECTIONS: tuple[FeatureSection[Any], ...] = (
     BULLETIN,
     SUPERVISION_DOCS,
     MEETINGS,
+    DOCUMENTS,
 )
 
 

@@ -9,6 +9,10 @@ from handlers.broadcast import manage as broadcast_manage
 from handlers.broadcast.revoke import settle_broadcasts
 from handlers.deadlines import commands as deadlines
 from handlers.directory import bind, groups
+from handlers.documents import circulate as documents_circulate
+from handlers.documents import commands as documents
+from handlers.documents import register as documents_register
+from handlers.documents.revoke import settle_documents
 from handlers.duty import bulletin as duty_bulletin
 from handlers.duty import daily as duty_daily
 from handlers.duty import incident as duty_incident
@@ -79,6 +83,9 @@ ROUTERS: tuple[Router, ...] = (
     meetings.router,
     meetings_notices.router,
     meetings_answer.router,
+    documents.router,
+    documents_register.router,
+    documents_circulate.router,
     broadcast.router,
     broadcast_manage.router,
     broadcast_ack.router,
@@ -94,6 +101,7 @@ REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     settle_broadcasts,
     settle_duty,
     settle_meetings,
+    settle_documents,
     remind.settle_reminders,
     settle_vehicles,
 )

@@ -17,6 +17,7 @@ from models.broadcast import records as broadcast
 from models.deadlines import estimates as estimated_deadlines
 from models.deadlines import imported as calendar_notices
 from models.directory import binding, groups, users
+from models.documents import records as documents
 from models.duty import bulletin as duty_bulletin
 from models.duty import incident as duty_incident
 from models.duty import log as duty_log
@@ -42,6 +43,7 @@ __all__ = [
     "button_actions",
     "calendar_notices",
     "dialog",
+    "documents",
     "due",
     "duty",
     "duty_bulletin",

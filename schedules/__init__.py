@@ -4,6 +4,7 @@ from bot.core.jobs import JobRegistry
 from schedules.admin import audit_anchor, auditor, housekeeping
 from schedules.broadcast import jobs as broadcast
 from schedules.deadlines import jobs as deadlines
+from schedules.documents import jobs as documents
 from schedules.duty import daily as duty_daily
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
@@ -37,4 +38,5 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     deadlines.jobs,
     vehicles.jobs,
     submissions.jobs,
+    documents.jobs,
 )

@@ -14,6 +14,7 @@ from bot.core.context import WorkContext
 from bot.core.roles import Role
 from models.directory import binding
 from models.directory.users import add_user
+from models.documents import SCOPE as DOCUMENTS
 from models.petitions import SCOPE as PETITIONS
 from models.proposals import SCOPE as PROPOSALS
 from models.submissions import SCOPE as SUBMISSIONS
@@ -89,6 +90,14 @@ async def _submissions(bot: App, unit: str) -> Objects:
     return {"item": "1" if unit == OWN else "2", "unit": unit}
 
 
+async def _documents(bot: App, unit: str) -> Objects:
+    item = "1" if unit == OWN else "2"
+    await _say(
+        bot, "张三", f"收文 登记 通知 〔2026〕{item}号 县应急管理局 关于{unit}的通知 承办={unit}"
+    )
+    return {"item": item, "unit": unit}
+
+
 #: How to make one object of each unit-scoped feature, keyed by the scope's noun.
 FACTORIES: dict[str, Callable[[App, str], Awaitable[Objects]]] = {
     TICKETS.noun: _tickets,
@@ -97,6 +106,7 @@ FACTORIES: dict[str, Callable[[App, str], Awaitable[Objects]]] = {
     PETITIONS.noun: _petitions,
     VEHICLES.noun: _vehicles,
     SUBMISSIONS.noun: _submissions,
+    DOCUMENTS.noun: _documents,
 }
 
 

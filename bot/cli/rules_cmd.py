@@ -18,7 +18,9 @@ workday_app = typer.Typer(help="工作日计算 (working-day calculator).", no_a
 
 def rules(
     domain: str = typer.Option(
-        None, "--domain", help="只看某类：信访/建议提案/12345/督办/信息报送/公车/会务 (filter)"
+        None,
+        "--domain",
+        help="只看某类：信访/建议提案/12345/督办/信息报送/公车/会务/公文 (filter)",
     ),
 ) -> None:
     """打印时限规则表及其依据 (print the rule table)."""

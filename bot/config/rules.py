@@ -16,7 +16,7 @@ from bot.config.base import load_yaml
 
 COMMITTED = Path(__file__).resolve().parents[2] / "config.yaml"
 TimeUnit = Literal["分钟", "小时", "自然日", "工作日", "月"]
-Domain = Literal["信访", "建议提案", "12345", "督办", "信息报送", "公车", "会务"]
+Domain = Literal["信访", "建议提案", "12345", "督办", "信息报送", "公车", "会务", "公文"]
 DOMAINS: tuple[str, ...] = get_args(Domain)
 DAY_UNITS: tuple[str, ...] = ("自然日", "工作日", "月")
 

@@ -128,3 +128,5 @@ class AuditConfig(Section):
 class InboxConfig(Section):
     keep_days: PositiveInt = 30
     max_chars: Annotated[int, Field(ge=100, le=100_000)] = 4000
+    # The 机要 channel every refusal of a 密级 marking names (公文条例 §26).
+    classified_channel: str = "机要室、机要交换站、机要交通"

@@ -218,7 +218,7 @@ class Dispatcher:
         self, session: AsyncSession, msg: IncomingMessage, now: datetime, found: secrecy.Finding
     ) -> None:
         """Refuse a message with a 密级 marking: the audit says which form, never the text."""
-        reply = Reply(secrecy.refusal(found))
+        reply = Reply(secrecy.refusal(found, self.config.inbox.classified_channel))
         await self._finish(session, msg, now, None, "", "classified", found.detail, [reply])
 
     async def _process(self, session: AsyncSession, msg: IncomingMessage, now: datetime) -> None:

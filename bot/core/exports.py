@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
+from io import BytesIO
 from pathlib import Path
 
 from bot.core.errors import UserError
@@ -18,6 +19,7 @@ from bot.core.inbound import clean
 from bot.core.private_files import touch_private
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def cell(value: object) -> object:
@@ -47,10 +49,18 @@ def save(path: Path, title: str, rows: Iterable[Sequence[object]]) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             csv.writer(handle).writerows(row(values) for values in rows)
         return
+    path.write_bytes(workbook([(title, rows)]))
+
+
+def workbook(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> bytes:
+    """An xlsx workbook of named sheets, every cell through :func:`cell` (a chat attachment)."""
     from openpyxl import Workbook  # only when a workbook is asked for
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    for values in rows:
-        sheet.append(row(values))
-    book.save(path)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for values in rows:
+            sheet.append(row(values))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -172,10 +172,11 @@ def find_in(value: object) -> tuple[str, Finding] | None:
     return None
 
 
-def refusal(finding: Finding) -> str:
-    """The Chinese answer to a refused message: why, what happened to it, where to go."""
+def refusal(finding: Finding, channel: str = "机要室、机要交换站、机要交通") -> str:
+    """The Chinese answer to a refused message: why, what happened to it, where to go
+    (``channel``: the 机要 channel of the county, config ``inbox.classified_channel``)."""
     return (
         f"您的消息含密级标识（{finding.reason}）。按「涉密不上网、上网不涉密」的规定，"
         "本机器人不处理、不保存这条消息，也未记录其内容。"
-        "涉密事项请通过机要渠道（机要室、机要交通）办理；如属误判，请改写相关字样后重发。"
+        f"涉密事项请通过机要渠道（{channel}）办理；如属误判，请改写相关字样后重发。"
     )

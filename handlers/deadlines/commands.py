@@ -73,7 +73,7 @@ async def deadline(
     "rules",
     aliases=("规则表", "时限规则"),
     roles=ANY_BOUND,
-    help="查看时限规则表：规则表 [信访|建议提案|12345|督办|信息报送]",
+    help="查看时限规则表：规则表 [信访|建议提案|12345|督办|信息报送|公车|会务|公文]",
 )
 async def rules(ctx: HandlerContext, *, domain: Annotated[str | None, Arg("类别")] = None) -> str:
     """The rule table in force, one line per rule."""
