@@ -27,6 +27,7 @@ from models.meetings import records as meetings
 from models.petitions import records as petitions
 from models.proposals import records as proposals
 from models.submissions import records as submissions
+from models.supervision import files as supervision_files
 from models.supervision import records as supervision
 from models.tickets import records as tickets
 from models.vehicles import records as vehicles
@@ -59,6 +60,7 @@ __all__ = [
     "sightings",
     "submissions",
     "supervision",
+    "supervision_files",
     "tickets",
     "users",
     "vehicles",

@@ -128,3 +128,5 @@ class AuditConfig(Section):
 class InboxConfig(Section):
     keep_days: PositiveInt = 30
     max_chars: Annotated[int, Field(ge=100, le=100_000)] = 4000
+    max_file_mb: Annotated[float, Field(gt=0, le=20)] = 10
+    """The largest file or picture accepted from a chat (platforms cap bots near 20 MB)."""

@@ -13,6 +13,7 @@ from handlers import notify
 from handlers.supervision.commands import first_feedback
 from models.directory import units as org_units
 from models.supervision import SCOPE as SUPERVISION_SCOPE
+from models.supervision import files as kept_files
 from models.supervision import records as supervision
 from models.supervision.plan import replan
 from models.supervision.records import SupervisionItem
@@ -70,15 +71,26 @@ async def task_progress(
     item_id: Annotated[int, Arg("编号")],
     text: Annotated[str, Arg("进展", rest=True)],
 ) -> str:
-    """Record progress; the next feedback falls due one cadence from today."""
+    """Record progress (a photo or file sent with it is kept with this step of the history);
+    the next feedback falls due one cadence from today."""
     item = await supervision.get(ctx.session, item_id)
     _own(ctx, item, co_ok=True)
     supervision.step(item, "进展", ctx.me.id, ctx.now, text)
     item.last_progress = text
     first_feedback(ctx, item)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    kept = ""
+    if ctx.msg.file is not None:
+        await ctx.session.flush()  # the step's id, for the file to name
+        event_id = item.events[-1].id
+        file = await kept_files.keep(
+            ctx.session, item.id, event_id, ctx.msg.file, ctx.me.id, ctx.now
+        )
+        ctx.audit_detail.update(file=file.id, bytes=file.size)
+        kept = f"，附件「{file.name}」已存档"
     return (
-        f"✅ 已记录 {item.label} 的进展。下次反馈：{item.next_feedback_date} 前（{item.cadence}）"
+        f"✅ 已记录 {item.label} 的进展{kept}。"
+        f"下次反馈：{item.next_feedback_date} 前（{item.cadence}）"
     )
 
 
