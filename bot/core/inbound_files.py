@@ -76,16 +76,26 @@ def refusal(msg: IncomingMessage, max_mb: float) -> tuple[str, dict[str, Any], R
     suffix = PurePosixPath(file.name).suffix.lower()
     detail: dict[str, Any] = {"kind": suffix.lstrip(".") or "?", "bytes": file.size}
     if suffix not in KINDS or (file.mime not in _GENERIC and file.mime not in KINDS[suffix]):
-        return "wrong_kind", detail, Reply(
-            f"不支持「{file.name}」这类文件，未保存。可以发送：{_NAMED}。"
+        return (
+            "wrong_kind",
+            detail,
+            Reply(f"不支持「{file.name}」这类文件，未保存。可以发送：{_NAMED}。"),
         )
     if file.size > max_mb * MB:
-        return "too_large", detail, Reply(
-            f"文件「{file.name}」有 {file.size / MB:.1f} MB，超过上限 {max_mb:g} MB，未保存。"
-            "请压缩图片或删去多余内容后重发（管理员可调整配置 inbox.max_file_mb）。"
+        return (
+            "too_large",
+            detail,
+            Reply(
+                f"文件「{file.name}」有 {file.size / MB:.1f} MB，超过上限 {max_mb:g} MB，未保存。"
+                "请压缩图片或删去多余内容后重发（管理员可调整配置 inbox.max_file_mb）。"
+            ),
         )
     if not file.data:
-        return "empty_file", detail, Reply(f"文件「{file.name}」是空的，请确认后重发。")
+        return (
+            "empty_file",
+            detail,
+            Reply(f"文件「{file.name}」没有收到内容（文件为空或未能下载），未保存，请重发。"),
+        )
     if suffix in TABLES:
         try:
             spreadsheets.read_data(file.data, file.name)

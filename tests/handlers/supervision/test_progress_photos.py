@@ -19,9 +19,7 @@ async def files(app: App) -> int:
         return int(await session.scalar(select(func.count()).select_from(SupervisionFile)) or 0)
 
 
-async def test_progress_photo_kept_listed_and_scoped(
-    app: App, console: RecordingAdapter
-) -> None:
+async def test_progress_photo_kept_listed_and_scoped(app: App, console: RecordingAdapter) -> None:
     await say(app, console, "陈静", NEW)
     await say(app, console, "孙伟", "/task_sign 1")
     photo = InboundFile("现场.jpg", "image/jpeg", JPEG)
