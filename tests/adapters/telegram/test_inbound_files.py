@@ -39,7 +39,9 @@ async def test_a_roster_file_and_refusals(
 
         await chat.deliver(fake.caption_update(LIAISON, ""))  # photo P1, no caption
         assert "不知道它用于哪项工作" in (await chat.replies(str(LIAISON)))[-1]
-        await chat.deliver(fake.document_update(LIAISON, "/submit 1", "X1", "机密★名单.xlsx", XLSX))
+        await chat.deliver(
+            fake.document_update(LIAISON, "/submit 1", "X1", "机密★名单.xlsx", XLSX)
+        )
         assert "密级" in (await chat.replies(str(LIAISON)))[-1]
         await chat.deliver(fake.document_update(LIAISON, "/submit 1", "GONE", "表.xlsx", XLSX))
         assert "未能下载" in (await chat.replies(str(LIAISON)))[-1]

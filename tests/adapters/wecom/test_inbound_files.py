@@ -23,9 +23,7 @@ async def bind_liaison(rig: Rig, platform: str, external_id: str) -> None:
         await binding.bind_account(session, user, platform, external_id, rig.app.clock.now())
 
 
-async def test_a_roster_file_in_the_dialog_and_a_lone_picture(
-    rig: Rig, wecom: FakeWeCom
-) -> None:
+async def test_a_roster_file_in_the_dialog_and_a_lone_picture(rig: Rig, wecom: FakeWeCom) -> None:
     await bind_liaison(rig, "wecom", "wulei")
     assert await wecom.callback(rig.url, "zhangsan", "值班表报备 城关镇", "901") == 200
     await rig.settle()
