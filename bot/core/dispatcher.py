@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.core import dialogs, inbound, inbound_files, privacy, secrecy
+from bot.core import dialogs, inbound_files, privacy, secrecy
 from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
@@ -42,12 +42,6 @@ def _as_replies(result: Any) -> list[Reply]:
         return []
     items = result if isinstance(result, list | tuple) else [result]
     return [item if isinstance(item, Reply) else Reply(str(item)) for item in items]
-
-
-_FILE_ALONE = Reply(
-    "已收到文件，但不知道它用于哪项工作，未保存。请在发送文件时把命令写在说明里"
-    "（例如 /submit 编号），或先发命令、再按提示发送文件。发 /help 查看命令。"
-)
 
 
 class _Refused(Exception):
@@ -97,9 +91,8 @@ class Dispatcher:
         Raises:
             ReplayedRequest: ``signature`` was recorded before; nothing was stored.
         """
-        msg = inbound_files.tidy(inbound.tidy(msg))
+        msg, too_long = inbound_files.at_edge(msg, self.config.inbox)
         finding = secrecy.in_message(msg)
-        too_long = self._refusal(msg)
         async with self.sessions.begin() as session:
             await attach_fast_path(session)
             now = self.clock.now()
@@ -135,8 +128,8 @@ class Dispatcher:
     async def _run(self, msg: IncomingMessage) -> None:
         now, ref = self.clock.now(), secrets.token_hex(4).upper()
         committed = None
-        msg = inbound_files.tidy(inbound.tidy(msg))
-        if (too_long := self._refusal(msg)) is not None:
+        msg, too_long = inbound_files.at_edge(msg, self.config.inbox)
+        if too_long is not None:
             await self._record(msg, now, "", *too_long)
             self.notify()
             return
@@ -159,13 +152,6 @@ class Dispatcher:
         # Files the replies carry are drawn now, with no database lock held while drawing.
         if committed is not None and await draw_deferred(self.sessions, committed, self.clock):
             self.notify()
-
-    def _refusal(self, msg: IncomingMessage) -> tuple[str, dict[str, Any], Reply] | None:
-        """Why ``msg`` may not even be stored (too long, or a file refused), or None."""
-        inbox_cfg = self.config.inbox
-        return inbound.too_long(msg, inbox_cfg.max_chars) or inbound_files.refusal(
-            msg, inbox_cfg.max_file_mb
-        )
 
     async def _record(
         self,
@@ -254,7 +240,9 @@ class Dispatcher:
             if msg.chat_kind is ChatKind.GROUP and not msg.text.startswith("/"):
                 return  # ordinary group chatter is not for the bot
             head = msg.text.strip().split(" ")[0][:40]
-            reply = self._suggestion(msg.text, roles) if msg.file is None else _FILE_ALONE
+            reply = (
+                self._suggestion(msg.text, roles) if msg.file is None else inbound_files.FILE_ALONE
+            )
             await self._finish(session, msg, now, user, head, "unknown", None, [reply])
             return
         route = found.route

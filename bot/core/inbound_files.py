@@ -2,10 +2,11 @@
 and size the office accepts, and (a table) read cell by cell for 密级 markings before anything of
 it is stored.
 
-The dispatcher applies :func:`tidy` and :func:`refusal` to every message, in ``persist`` (before
-the inbox keeps it) and again when handling; a marking in the file's *name* is found by
-:func:`bot.core.secrecy.in_message`. A refused file is answered in Chinese and nothing of it is
-kept: the audit records the outcome, the kind and the size, never the name or the bytes.
+The dispatcher applies :func:`at_edge` (the text edge of :mod:`bot.core.inbound`, then this) to
+every message, in ``persist`` (before the inbox keeps it) and again when handling; a marking in
+the file's *name* is found by :func:`bot.core.secrecy.in_message`. A refused file is answered
+in Chinese and nothing of it is kept: the audit records the outcome, the kind and the size,
+never the name or the bytes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import unicodedata
 from pathlib import PurePosixPath
 from typing import Any
 
+from bot.config.sections import InboxConfig
 from bot.core import inbound, spreadsheets
 from bot.core.errors import UserError
 from bot.core.messages import InboundFile, IncomingMessage, Reply
@@ -37,6 +39,20 @@ _NAMED = "图片（jpg、png）、Excel 表格（xlsx、csv）、Word 文档（d
 _UNSAFE = re.compile(r'[\\/:*?"<>|]')  # path separators and what Windows refuses in a name
 MAX_NAME = 80
 _GENERIC = ("", "application/octet-stream", "binary/octet-stream")
+Refusal = tuple[str, dict[str, Any], Reply]
+"""The audit outcome, the audit detail (never the text nor the file's name) and the answer."""
+FILE_ALONE = Reply(
+    "已收到文件，但不知道它用于哪项工作，未保存。请在发送文件时把命令写在说明里"
+    "（例如 /submit 编号），或先发命令、再按提示发送文件。发 /help 查看命令。"
+)
+"""The answer to a file that is neither a command's caption nor the answer of a dialog."""
+
+
+def at_edge(msg: IncomingMessage, config: InboxConfig) -> tuple[IncomingMessage, Refusal | None]:
+    """``msg`` cleaned (text and file name), and why it may not even be stored (too long, or
+    its file refused), or None."""
+    msg = tidy(inbound.tidy(msg))
+    return msg, inbound.too_long(msg, config.max_chars) or refusal(msg, config.max_file_mb)
 
 
 def suffix_for(mime: str) -> str:
@@ -64,7 +80,7 @@ def tidy(msg: IncomingMessage) -> IncomingMessage:
     return dataclasses.replace(msg, file=dataclasses.replace(msg.file, name=name))
 
 
-def refusal(msg: IncomingMessage, max_mb: float) -> tuple[str, dict[str, Any], Reply] | None:
+def refusal(msg: IncomingMessage, max_mb: float) -> Refusal | None:
     """For a file that may not be kept: the outcome, the audit detail and the Chinese answer;
     None when there is no file or it may be.
 

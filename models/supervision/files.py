@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, deferred, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.messages import InboundFile
 from bot.store.base import Base
@@ -29,7 +29,7 @@ class SupervisionFile(Base):
     name: Mapped[str] = mapped_column(String(100))
     mime: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime]
 
