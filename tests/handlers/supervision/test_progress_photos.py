@@ -56,3 +56,17 @@ async def test_a_refused_progress_keeps_no_photo(app: App, console: RecordingAda
     await app.dispatcher.receive(incoming("督办 进展 1 已清理", sender="吴磊", file=photo))
     await app.sender.drain()
     assert await files(app) == 0
+
+
+async def test_a_bare_progress_waits_for_a_photo_without_caption(
+    app: App, console: RecordingAdapter
+) -> None:
+    """WeCom and DingTalk send a picture without a caption: the command first, then the photo."""
+    await say(app, console, "陈静", NEW)
+    await say(app, console, "孙伟", "/task_sign 1")
+    assert "请发送 督办 #1" in await say(app, console, "孙伟", "督办 进展 1")
+    photo = InboundFile("图片.jpg", "image/jpeg", JPEG)
+    await app.dispatcher.receive(incoming("", sender="孙伟", file=photo))
+    await app.sender.drain()
+    assert "附件「图片.jpg」已存档" in console.texts("孙伟")[-1] and await files(app) == 1
+    assert "进展 孙伟：（附件：图片.jpg）" in await say(app, console, "陈静", "督办 1")
