@@ -31,6 +31,7 @@ from models.petitions import records as petitions
 from models.proposals import records as proposals
 from models.submissions import records as submissions
 from models.supervision import documents as supervision_documents
+from models.supervision import files as supervision_files
 from models.supervision import records as supervision
 from models.tickets import records as tickets
 from models.vehicles import records as vehicles
@@ -67,6 +68,7 @@ __all__ = [
     "submissions",
     "supervision",
     "supervision_documents",
+    "supervision_files",
     "tickets",
     "users",
     "vehicles",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.errors import DeliveryError
-from bot.core.messages import ChatKind, IncomingMessage, Reply
+from bot.core.messages import ChatKind, InboundFile, IncomingMessage, Reply
 
 _ids = itertools.count(1)
 
@@ -22,8 +22,9 @@ def incoming(
     group: bool = False,
     platform: str = "console",
     message_id: str | None = None,
+    file: InboundFile | None = None,
 ) -> IncomingMessage:
-    """A message as an adapter would hand it to the dispatcher."""
+    """A message as an adapter would hand it to the dispatcher (``text`` is a file's caption)."""
     return IncomingMessage(
         platform=platform,
         chat_id=f"group:{chat}" if group else (chat or sender),
@@ -33,6 +34,7 @@ def incoming(
         text=text,
         message_id=message_id or f"t{next(_ids)}",
         chat_title=chat or "",
+        file=file,
     )
 
 

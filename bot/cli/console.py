@@ -1,24 +1,45 @@
 """The console chat loop: interactive on a terminal, line by line when input is piped.
 
 Lines starting with ``:`` control the console itself: ``:as 李明`` speaks as someone else,
-``:group 防汛指挥群`` speaks inside a group, ``:private`` goes back, ``:quit`` leaves.
+``:group 防汛指挥群`` speaks inside a group, ``:private`` goes back, ``:quit`` leaves, and
+``:file 值班表.xlsx /submit 3`` sends a local file with a caption (as a chat app would).
 Lines starting with ``#`` are comments (handy in scripted conversations).
 """
 
 from __future__ import annotations
 
 import asyncio
+import shlex
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.adapters.console.adapter import ConsoleAdapter
+from bot.core.messages import IncomingMessage
 
 if TYPE_CHECKING:
     from bot.app import App
 
 HELP = (
-    "控制命令：:as 姓名（切换说话人） :group 群名（进入群聊） :private（回到私聊） :quit（退出）"
+    "控制命令：:as 姓名（切换说话人） :group 群名（进入群聊） :private（回到私聊） "
+    ":file 路径 说明（发送本地文件，说明里写命令） :quit（退出）"
 )
+
+
+def _file(adapter: ConsoleAdapter, arg: str, out: TextIO) -> IncomingMessage | None:
+    """The message ``:file PATH 说明`` sends, or None (said why) when the file cannot be read."""
+    try:
+        words = shlex.split(arg)
+    except ValueError:
+        words = arg.split()
+    if not words:
+        print("（用法：:file 路径 说明，例如 :file 值班表.xlsx /submit 3）", file=out, flush=True)
+        return None
+    try:
+        return adapter.file_message(Path(words[0]).expanduser(), " ".join(words[1:]))
+    except OSError as exc:
+        print(f"（无法读取文件 {words[0]}：{exc.strerror or exc}）", file=out, flush=True)
+        return None
 
 
 def _control(adapter: ConsoleAdapter, line: str, out: TextIO) -> bool:
@@ -70,13 +91,18 @@ async def chat(app: App, adapter: ConsoleAdapter, stdin: TextIO | None = None) -
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        if text.startswith(":"):
+        msg: IncomingMessage | None = adapter.message(text)
+        if text.startswith(":file"):
+            msg = _file(adapter, text[len(":file") :].strip(), out)
+        elif text.startswith(":"):
             if not _control(adapter, text, out):
                 break
             continue
+        if msg is None:
+            continue
         if not interactive:
             print(f"{adapter.user}{where} » {text}", file=out, flush=True)
-        await app.dispatcher.receive(adapter.message(text))
+        await app.dispatcher.receive(msg)
         # Replies come before the next line is read, so a piped transcript reads in order.
         await app.sender.drain()
     await app.ticker.tick()

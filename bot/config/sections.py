@@ -130,3 +130,5 @@ class InboxConfig(Section):
     max_chars: Annotated[int, Field(ge=100, le=100_000)] = 4000
     # The 机要 channel every refusal of a 密级 marking names (公文条例 §26).
     classified_channel: str = "机要室、机要交换站、机要交通"
+    max_file_mb: Annotated[float, Field(gt=0, le=20)] = 10
+    """The largest file or picture accepted from a chat (platforms cap bots near 20 MB)."""

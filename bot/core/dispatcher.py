@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.core import dialogs, inbound, privacy, secrecy
+from bot.core import dialogs, inbound_files, privacy, secrecy
 from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
@@ -91,9 +91,8 @@ class Dispatcher:
         Raises:
             ReplayedRequest: ``signature`` was recorded before; nothing was stored.
         """
-        msg = inbound.tidy(msg)
+        msg, too_long = inbound_files.at_edge(msg, self.config.inbox)
         finding = secrecy.in_message(msg)
-        too_long = inbound.too_long(msg, self.config.inbox.max_chars)
         async with self.sessions.begin() as session:
             await attach_fast_path(session)
             now = self.clock.now()
@@ -129,8 +128,8 @@ class Dispatcher:
     async def _run(self, msg: IncomingMessage) -> None:
         now, ref = self.clock.now(), secrets.token_hex(4).upper()
         committed = None
-        msg = inbound.tidy(msg)
-        if (too_long := inbound.too_long(msg, self.config.inbox.max_chars)) is not None:
+        msg, too_long = inbound_files.at_edge(msg, self.config.inbox)
+        if too_long is not None:
             await self._record(msg, now, "", *too_long)
             self.notify()
             return
@@ -241,9 +240,10 @@ class Dispatcher:
             if msg.chat_kind is ChatKind.GROUP and not msg.text.startswith("/"):
                 return  # ordinary group chatter is not for the bot
             head = msg.text.strip().split(" ")[0][:40]
-            await self._finish(
-                session, msg, now, user, head, "unknown", None, [self._suggestion(msg.text, roles)]
+            reply = (
+                self._suggestion(msg.text, roles) if msg.file is None else inbound_files.FILE_ALONE
             )
+            await self._finish(session, msg, now, user, head, "unknown", None, [reply])
             return
         route = found.route
         refusal = route.refusal(user, msg.chat_kind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,43 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class InboundFile:
+    """A file or picture someone sent the bot, as the adapter downloaded it.
+
+    The adapter fills in what the platform says (name, MIME type) and the bytes it fetched; the
+    core checks kind, size and markings (:mod:`bot.core.inbound_files`) before anything is
+    stored. ``size`` is the length of ``data``.
+    """
+
+    name: str
+    mime: str
+    data: bytes = field(default=b"", repr=False)
+
+    @property
+    def size(self) -> int:
+        """Bytes in the file."""
+        return len(self.data)
+
+    @property
+    def is_photo(self) -> bool:
+        """A PNG or JPEG picture."""
+        return self.mime in PHOTO_TYPES
+
+    def to_dict(self) -> dict[str, str]:
+        """Serialise for the inbox (the bytes as base64; the inbox forgets them once handled)."""
+        return {
+            "name": self.name,
+            "mime": self.mime,
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> InboundFile:
+        """Inverse of :meth:`to_dict`."""
+        return cls(data["name"], data["mime"], base64.b64decode(data["data"]))
+
+
+@dataclass(frozen=True, slots=True)
 class IncomingMessage:
     """One message or button press received from a platform.
 
@@ -65,6 +103,7 @@ class IncomingMessage:
         is_button: True when this came from pressing a button rather than typing.
         mentions_bot: True when the bot was @-mentioned (group chats).
         chat_title: Group name as the platform reports it.
+        file: A file or picture sent with the message (``text`` is then its caption).
     """
 
     platform: str
@@ -77,6 +116,7 @@ class IncomingMessage:
     is_button: bool = False
     mentions_bot: bool = False
     chat_title: str = ""
+    file: InboundFile | None = None
 
     @property
     def chat_target(self) -> Target:
@@ -96,12 +136,14 @@ class IncomingMessage:
             "is_button": self.is_button,
             "mentions_bot": self.mentions_bot,
             "chat_title": self.chat_title,
+            **({"file": self.file.to_dict()} if self.file is not None else {}),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> IncomingMessage:
         """Inverse of :meth:`to_dict`."""
-        return cls(**{**data, "chat_kind": ChatKind(data["chat_kind"])})
+        file = InboundFile.from_dict(data["file"]) if data.get("file") else None
+        return cls(**{**data, "chat_kind": ChatKind(data["chat_kind"]), "file": file})
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,8 +146,9 @@ def find_any(*texts: str) -> Finding | None:
 
 
 def in_message(msg: IncomingMessage) -> Finding | None:
-    """A marking in anything of ``msg`` that could be stored (a group's name too)."""
-    return find_any(msg.text, msg.chat_title, msg.sender_name)
+    """A marking in anything of ``msg`` that could be stored (a group's name, a file's name)."""
+    name = msg.file.name if msg.file is not None else ""
+    return find_any(msg.text, msg.chat_title, msg.sender_name, name)
 
 
 def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:

@@ -29,14 +29,30 @@ _ENCODINGS = ("utf_8", "utf_16", "gb18030", "big5")
 _RESAVE_CSV = "请在 Excel 中「另存为」→「CSV UTF-8（逗号分隔）」后重新导入，或改传 .xlsx 文件"
 
 
+class MarkedFile(UserError):
+    """The file's name or a cell carries a 密级 marking (nothing of it may be kept)."""
+
+
 def read_rows(path: Path) -> list[list[str]]:
     """The rows of a .xlsx or .csv file as text, header included.
 
     Raises:
         UserError: the file cannot be read, or its name or a cell carries a 密级 marking.
     """
-    rows = _read(path)
-    _refuse_markings(path.name, rows)
+    if not path.is_file():
+        raise UserError(f"找不到文件 {path}")
+    return read_data(path.read_bytes(), path.name)
+
+
+def read_data(data: bytes, name: str) -> list[list[str]]:
+    """The rows of a .xlsx or .csv file's bytes (one sent in chat), as :func:`read_rows`.
+
+    Raises:
+        MarkedFile: the name or a cell carries a 密级 marking.
+        UserError: the file cannot be read.
+    """
+    rows = _read(data, name)
+    _refuse_markings(name, rows)
     return rows
 
 
@@ -54,34 +70,32 @@ def _refuse_markings(name: str, rows: list[list[str]]) -> None:
     if not problems:
         return
     more = f"\n……共 {len(problems)} 处" if len(problems) > MAX_NAMED else ""
-    raise UserError(
+    raise MarkedFile(
         "文件含密级标识，按「涉密不上网、上网不涉密」的规定未导入任何内容，"
         "涉密事项请通过机要渠道办理：\n" + "\n".join(problems[:MAX_NAMED]) + more
     )
 
 
-def _read(path: Path) -> list[list[str]]:
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise UserError(f"找不到文件 {path}")
+def _read(data: bytes, name: str) -> list[list[str]]:
+    suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise UserError(f"无法读取 {path.name}：请上传 .xlsx 或 .csv 格式的文件")
-    if path.stat().st_size == 0:
-        raise UserError(f"{path.name} 是空文件，请确认文件已保存完整后重新导入")
-    rows = _read_csv(path) if suffix == ".csv" else _read_xlsx(path)
+        raise UserError(f"无法读取 {name}：请上传 .xlsx 或 .csv 格式的文件")
+    if not data:
+        raise UserError(f"{name} 是空文件，请确认文件已保存完整后重新导入")
+    rows = _read_csv(data, name) if suffix == ".csv" else _read_xlsx(data, name)
     rows = [[inbound.clean(cell) for cell in row] for row in rows]
     if not any(any(row) for row in rows):
-        raise UserError(f"{path.name} 没有任何内容，请确认填写的是第一张工作表后重新导入")
+        raise UserError(f"{name} 没有任何内容，请确认填写的是第一张工作表后重新导入")
     return rows
 
 
-def _read_csv(path: Path) -> list[list[str]]:
-    text = decode(path.read_bytes(), path.name)
+def _read_csv(data: bytes, name: str) -> list[list[str]]:
+    text = decode(data, name)
     try:
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
     except csv.Error:  # a cell over the csv module's limit, a stray quote …
         raise UserError(
-            f"无法读取 {path.name}：CSV 格式有误（单元格过长或引号不成对）。{_RESAVE_CSV}"
+            f"无法读取 {name}：CSV 格式有误（单元格过长或引号不成对）。{_RESAVE_CSV}"
         ) from None
 
 
@@ -106,21 +120,21 @@ def decode(data: bytes, name: str) -> str:
     return str(best)
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(data: bytes, name: str) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
         # data_only=False so that a formula is seen as one (and refused), never evaluated
-        book = load_workbook(path, read_only=True, data_only=False)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # BadZipFile, InvalidFileException, KeyError, XML errors …
-        log.info("unreadable workbook %s", path.name, exc_info=True)
+        log.info("unreadable workbook %s", name, exc_info=True)
         raise UserError(
-            f"无法读取 {path.name}：文件已损坏或不是 Excel .xlsx 文件。"
+            f"无法读取 {name}：文件已损坏或不是 Excel .xlsx 文件。"
             "请用 Excel 或 WPS 打开确认内容完整，再「另存为」.xlsx 后重新导入"
         ) from None
     try:
         if not book.worksheets:
-            raise UserError(f"{path.name} 没有工作表，请确认文件内容后重新导入")
+            raise UserError(f"{name} 没有工作表，请确认文件内容后重新导入")
         rows, formulas = [], []
         for number, row in enumerate(book.worksheets[0].iter_rows(), start=1):
             rows.append([_cell(cell.value) for cell in row])
@@ -132,9 +146,9 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     except UserError:
         raise
     except Exception:  # a part of the zip missing or broken midway
-        log.info("unreadable workbook %s", path.name, exc_info=True)
+        log.info("unreadable workbook %s", name, exc_info=True)
         raise UserError(
-            f"无法读取 {path.name}：文件内容不完整。请用 Excel 或 WPS 打开后「另存为」.xlsx 再导入"
+            f"无法读取 {name}：文件内容不完整。请用 Excel 或 WPS 打开后「另存为」.xlsx 再导入"
         ) from None
     finally:
         book.close()
@@ -142,7 +156,7 @@ def _read_xlsx(path: Path) -> list[list[str]]:
         more = f"……共 {len(formulas)} 处" if len(formulas) > MAX_NAMED else ""
         cells = "、".join(formulas[:MAX_NAMED]) + more
         raise UserError(
-            f"{path.name} 含公式，为安全起见未导入任何内容（{cells}）。"
+            f"{name} 含公式，为安全起见未导入任何内容（{cells}）。"
             "请在 Excel 中复制这些单元格后「选择性粘贴 → 数值」，保存后重新导入"
         )
     return rows

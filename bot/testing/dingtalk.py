@@ -52,6 +52,8 @@ class FakeDingTalk(FakeServer):
         r.add_post("/v1.0/robot/groupMessages/send", self._group_send)
         r.add_post("/robot/send", self._custom_robot)
         r.add_post("/media/upload", self._upload)
+        r.add_post("/v1.0/robot/messageFiles/download", self._download_url)
+        r.add_get("/files/{code}", self._file)
         r.add_post("/session/{chat}", self._session)
         r.add_post("/v1.0/gateway/connections/open", self._open_stream)
         r.add_get("/stream", self._stream)
@@ -94,6 +96,38 @@ class FakeDingTalk(FakeServer):
             return web.json_response({"errcode": 40005, "errmsg": "不合法的文件类型"})
         media_id = self.keep(media, "@lA")
         return web.json_response({"errcode": 0, "errmsg": "ok", "media_id": media_id})
+
+    async def _download_url(self, request: web.Request) -> web.Response:
+        """``robot/messageFiles/download``: a short-lived URL for a file someone sent."""
+        if (refused := await self._authorised(request)) is not None:
+            return refused
+        body = await request.json()
+        if body.get("robotCode") != APP_KEY or body.get("downloadCode") not in self.uploads:
+            answer = {"code": "invalidParameter.downloadCode", "message": "downloadCode无效"}
+            return web.json_response(answer, status=400)
+        return web.json_response({"downloadUrl": f"{self.url}/files/{body['downloadCode']}"})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        upload = self.uploads.get(request.match_info["code"])
+        if upload is None:
+            return web.Response(status=404)
+        return web.Response(body=upload.data, content_type=upload.mime)
+
+    def file_message(
+        self, sender: str, msg_id: str, name: str, mime: str, data: bytes
+    ) -> dict[str, Any]:
+        """A robot callback body with a picture (``name`` empty) or a file someone sent; the
+        download API then serves ``data``."""
+        code = self.keep(Upload("file", name, mime, data), "dl-")
+        body = self.message(sender, "", msg_id)
+        del body["text"]
+        if name:
+            body["msgtype"] = "file"
+            body["content"] = {"downloadCode": code, "fileName": name, "spaceId": "1"}
+        else:
+            body["msgtype"] = "picture"
+            body["content"] = {"downloadCode": code, "pictureDownloadCode": f"p{code}"}
+        return body
 
     def _unknown_media(self, body: dict[str, Any]) -> web.Response | None:
         """sampleImageMsg and sampleFile must name uploaded media."""

@@ -2,7 +2,8 @@
 
 It takes media uploads (app ``media/upload``, robot ``webhook/upload_media``) with WeCom's size
 and type rules, and checks that image and file messages name media it holds (or, for a robot's
-image, carry base64 whose MD5 matches, 2 MB at most).
+image, carry base64 whose MD5 matches, 2 MB at most). ``media/get`` serves what a person sent
+(:meth:`FakeWeCom.media_message` holds it and builds the callback) with its type and name.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import base64
 import hashlib
 import itertools
 import json
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -50,6 +52,7 @@ class FakeWeCom(FakeServer):
         self.app.router.add_post("/cgi-bin/webhook/send", self._robot)
         self.app.router.add_post("/cgi-bin/media/upload", self._upload)
         self.app.router.add_post("/cgi-bin/webhook/upload_media", self._robot_upload)
+        self.app.router.add_get("/cgi-bin/media/get", self._media_get)
 
     def expire_token(self) -> None:
         """WeCom revoked the current token (it expired early)."""
@@ -121,6 +124,32 @@ class FakeWeCom(FakeServer):
         media_id = self.keep(upload, f"{kind}-")
         answer = {"errcode": 0, "errmsg": "ok", "type": kind, "media_id": media_id}
         return web.json_response({**answer, "created_at": str(int(self.now()))})
+
+    async def _media_get(self, request: web.Request) -> web.Response:
+        """The bytes of a held media id, named as WeCom names them (RFC 5987 for Chinese)."""
+        if request.query.get("access_token") != self.token:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        upload = self.uploads.get(request.query.get("media_id", ""))
+        if upload is None:
+            return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        disposition = f"attachment; filename*=UTF-8''{quote(upload.name)}"
+        return web.Response(
+            body=upload.data,
+            content_type=upload.mime,
+            headers={"Content-Disposition": disposition},
+        )
+
+    def media_message(self, sender: str, kind: str, name: str, mime: str, data: bytes) -> str:
+        """The plaintext of an image or file message whose media ``media/get`` then serves."""
+        media_id = self.keep(Upload("media", name, mime, data), "in-")
+        return (
+            f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{sender}]]></FromUserName>"
+            f"<CreateTime>{int(self.now())}</CreateTime><MsgType><![CDATA[{kind}]]></MsgType>"
+            f"<PicUrl><![CDATA[http://p.qpic.cn/{media_id}]]></PicUrl>"
+            f"<MediaId><![CDATA[{media_id}]]></MediaId><MsgId>{next(self._ids)}</MsgId>"
+            "<AgentID>1000002</AgentID></xml>"
+        )
 
     def files(self, receiver: str) -> list[tuple[str, Upload]]:
         """(message type, file) of each image or file message sent to ``receiver``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from bot.core import dialogs
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.messages import Button, Reply
@@ -11,13 +12,16 @@ from bot.core.roles import Role
 from bot.core.routing import Router
 from handlers import notify
 from handlers.supervision.commands import first_feedback
+from models.deadlines.settings import SUPERVISION
 from models.directory import units as org_units
 from models.supervision import SCOPE as SUPERVISION_SCOPE
+from models.supervision import files as kept_files
 from models.supervision import records as supervision
 from models.supervision.plan import replan
 from models.supervision.records import SupervisionItem
 
 router = Router("supervision-flow", SUPERVISION_SCOPE)
+PROGRESS_DIALOG = "supervision-progress"
 
 
 def _own(ctx: HandlerContext, item: SupervisionItem, *, co_ok: bool = False) -> None:
@@ -63,22 +67,63 @@ async def task_sign(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号"
     )
 
 
-@router.command("task progress", aliases=("督办 进展",), roles=[Role.LIAISON], help="报送督办进展")
+@router.command(
+    "task progress",
+    aliases=("督办 进展",),
+    roles=[Role.LIAISON],
+    help="报送督办进展：督办 进展 编号 内容（可附现场照片；只发编号则等您发来文字或照片）",
+)
 async def task_progress(
     ctx: HandlerContext,
     *,
     item_id: Annotated[int, Arg("编号")],
-    text: Annotated[str, Arg("进展", rest=True)],
+    text: Annotated[str, Arg("进展", rest=True)] = "",
 ) -> str:
-    """Record progress; the next feedback falls due one cadence from today."""
+    """Record progress (a photo or file sent with it is kept with this step of the history);
+    the next feedback falls due one cadence from today. Without text or file, ask for them:
+    on WeCom and DingTalk a picture comes without a caption."""
     item = await supervision.get(ctx.session, item_id)
     _own(ctx, item, co_ok=True)
+    if not text and ctx.msg.file is None:
+        minutes = SUPERVISION.of(ctx.config).dialog_minutes
+        await dialogs.start(ctx, PROGRESS_DIALOG, {"item": item.id}, minutes)
+        return f"请发送 {item.label} 的进展（文字，或一张现场照片）；发送「取消」放弃。"
+    return await _progress(ctx, item, text)
+
+
+@router.dialog(PROGRESS_DIALOG)
+async def progress_answer(
+    ctx: HandlerContext, conv: dialogs.Conversation, text: str
+) -> str | None:
+    """The progress (or photo) asked for by a bare ``督办 进展 编号``."""
+    if conv.cancelled:
+        return None
+    item = await supervision.get(ctx.session, int(conv.state["item"]))
+    _own(ctx, item, co_ok=True)
+    reply = await _progress(ctx, item, text)
+    conv.finish()
+    return reply
+
+
+async def _progress(ctx: HandlerContext, item: SupervisionItem, text: str) -> str:
+    if not text and ctx.msg.file is not None:
+        text = f"（附件：{ctx.msg.file.name}）"
     supervision.step(item, "进展", ctx.me.id, ctx.now, text)
     item.last_progress = text
     first_feedback(ctx, item)
     await replan(ctx.session, ctx.now, item, ctx.config, ctx.tz.tz)
+    kept = ""
+    if ctx.msg.file is not None:
+        await ctx.session.flush()  # the step's id, for the file to name
+        event_id = item.events[-1].id
+        file = await kept_files.keep(
+            ctx.session, item.id, event_id, ctx.msg.file, ctx.me.id, ctx.now
+        )
+        ctx.audit_detail.update(file=file.id, bytes=file.size)
+        kept = f"，附件「{file.name}」已存档"
     return (
-        f"✅ 已记录 {item.label} 的进展。下次反馈：{item.next_feedback_date} 前（{item.cadence}）"
+        f"✅ 已记录 {item.label} 的进展{kept}。"
+        f"下次反馈：{item.next_feedback_date} 前（{item.cadence}）"
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
+from bot.core.messages import PHOTO_TYPES, Attachment, ChatKind, Reply
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
 from models.deadlines.calendar import WorkCalendar
@@ -16,6 +17,7 @@ from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
 from models.directory.users import User
 from models.supervision import SCOPE as SUPERVISION_SCOPE
+from models.supervision import files as kept_files
 from models.supervision import records as supervision
 from models.supervision.records import OPEN, Status, SupervisionItem
 
@@ -80,8 +82,9 @@ def _render(title: str, items: list[SupervisionItem]) -> str:
 
 
 @router.command("task", aliases=("督办",), roles=ANY_BOUND, help="查看一项督办：督办 编号")
-async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> str:
-    """The item's file: fields, card, escalation and every step taken."""
+async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号")]) -> list[Reply]:
+    """The item's file: fields, card, escalation and every step taken with the files sent with
+    it; in a private chat the pictures follow (a group sees their names only)."""
     item = await supervision.get(ctx.session, item_id)
     SUPERVISION_SCOPE.check(ctx.me, [item.lead_org.name, *item.co_orgs], item.label)
     names = {
@@ -109,10 +112,24 @@ async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号"
         lines.append(f"内容：{item.content}")
     if item.card or item.escalation:
         lines.append(f"督办等级：{item.card or '—'} / {item.escalation or '—'}")
+    kept = await kept_files.of_item(ctx.session, item.id)
     lines.append("办理记录：")
-    lines += [
-        f"  {ctx.tz.fmt(e.at)} {e.action} {names.get(e.actor_id or 0, '系统')}"
-        + (f"：{e.note}" if e.note else "")
-        for e in item.events
-    ]
-    return "\n".join(lines)
+    for e in item.events:
+        lines.append(
+            f"  {ctx.tz.fmt(e.at)} {e.action} {names.get(e.actor_id or 0, '系统')}"
+            + (f"：{e.note}" if e.note else "")
+        )
+        lines += [
+            f"    📎 附件：{f.name}（{ctx.tz.fmt(f.at)}）" for f in kept if f.event_id == e.id
+        ]
+    photos = [f for f in kept if f.mime in PHOTO_TYPES]
+    if photos and ctx.msg.chat_kind is not ChatKind.PRIVATE:
+        lines.append("（现场照片只在私聊中发送：请私聊机器人发「督办 编号」查看）")
+    replies = [Reply("\n".join(lines))]
+    if ctx.msg.chat_kind is ChatKind.PRIVATE:
+        for f in photos:
+            data = await kept_files.data_of(ctx.session, f.id)
+            replies.append(
+                Reply(f"{item.label} 附件：{f.name}", attachment=Attachment(f.name, f.mime, data))
+            )
+    return replies

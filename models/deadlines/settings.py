@@ -31,10 +31,12 @@ class CalendarConfig(Section):
 
 class SupervisionConfig(Section):
     """督办 pushes: the hour (local) at which day-based pushes go out; whether the scheduled
-    督查通报 carries its chart."""
+    督查通报 carries its chart; how long a bare ``督办 进展 编号`` waits for the progress (or
+    its photo, on platforms where a picture comes without a caption)."""
 
     push_hour: Annotated[int, Field(ge=0, le=23)] = 9
     report_chart: bool = True
+    dialog_minutes: Annotated[int, Field(gt=0)] = 30
 
 
 CALENDAR = FeatureSection("calendar", CalendarConfig)

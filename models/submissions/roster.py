@@ -110,21 +110,35 @@ def read_file(
     """Rows of an .xlsx or .csv roster (header 日期、班次、带班领导、值班人员、值班电话).
 
     Raises:
-        UserError: too big, unreadable, wrong encoding, marked, wrong header or a bad row.
+        UserError: missing, too big, unreadable, wrong encoding, marked, wrong header or a bad
+            row.
     """
-    if path.is_file() and path.stat().st_size > cfg.max_file_kb * 1024:
-        size = (path.stat().st_size + 1023) // 1024
+    if not path.is_file():
+        raise UserError(f"找不到文件 {path}")
+    return read_data(path.read_bytes(), path.name, cfg, holiday, today)
+
+
+def read_data(
+    data: bytes, name: str, cfg: SubmissionsConfig, holiday: tuple[date, date], today: date
+) -> list[list[str]]:
+    """Rows of a roster file's bytes (a file sent in chat), checked as :func:`read_file`.
+
+    Raises:
+        UserError: as :func:`read_file`.
+    """
+    if len(data) > cfg.max_file_kb * 1024:
+        size = (len(data) + 1023) // 1024
         raise UserError(
-            f"{path.name} 大小 {size} KB，超过 {cfg.max_file_kb} KB 上限，未导入任何内容。"
+            f"{name} 大小 {size} KB，超过 {cfg.max_file_kb} KB 上限，未导入任何内容。"
             "请只保留值班表一张工作表、删去图片后重新导入。"
         )
-    rows = spreadsheets.read_rows(path)
+    rows = spreadsheets.read_data(data, name)
     header = [c.strip() for c in rows[0][: len(COLUMNS)]]
     if header != list(COLUMNS):
-        raise UserError(f"{path.name} 第1行应为表头：{'、'.join(COLUMNS)}，未导入任何内容。")
+        raise UserError(f"{name} 第1行应为表头：{'、'.join(COLUMNS)}，未导入任何内容。")
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
     if len(body) > cfg.roster.max_rows:
-        raise UserError(f"{path.name} 共 {len(body)} 行，超过 {cfg.roster.max_rows} 行上限。")
+        raise UserError(f"{name} 共 {len(body)} 行，超过 {cfg.roster.max_rows} 行上限。")
     return check_rows(rows[1:], holiday, today, first_row=2)
 
 

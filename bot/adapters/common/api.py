@@ -1,5 +1,6 @@
-"""A small JSON-over-HTTP client for platform APIs (JSON bodies, or multipart/form-data file
-uploads); transport failures become DeliveryErrors. Also caches: access tokens, uploaded media."""
+"""A small JSON-over-HTTP client for platform APIs (JSON bodies, multipart/form-data file
+uploads, file downloads); transport failures become DeliveryErrors. Also caches: access
+tokens, uploaded media."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 
 import aiohttp
@@ -45,6 +47,32 @@ class FilePart:
         stream = io.BytesIO(self.data)
         form.add_field(self.field, stream, filename=self.name, content_type=self.mime)
         return form
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A file downloaded from a platform: its bytes, type and the name the platform gave.
+
+    A platform that answers an error as JSON instead of the file gives ``error`` (its JSON).
+    """
+
+    data: bytes
+    mime: str
+    name: str
+    error: dict[str, Any] | None = None
+
+
+MAX_FETCH = 25 * 1024 * 1024
+"""More than any platform lets a bot receive (20 MB): a longer answer is not read."""
+
+
+def _disposition_name(header: str) -> str:
+    """The file name of a Content-Disposition header (``filename*=UTF-8''…`` too)."""
+    if not header:
+        return ""
+    parsed = Message()
+    parsed["content-disposition"] = header
+    return parsed.get_filename() or ""
 
 
 class JsonClient:
@@ -100,6 +128,46 @@ class JsonClient:
         if not isinstance(answer, dict):
             raise DeliveryError(f"{self.platform} 返回了意外的 JSON（HTTP {status}）")
         return status, answer
+
+    async def fetch(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> Fetched:
+        """Download a file (``body`` as JSON); a JSON answer is the platform's error.
+
+        Raises:
+            DeliveryError: timeout, connection failure, HTTP 429/5xx, or a file larger than
+                :data:`MAX_FETCH`.
+        """
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self.timeout)
+        data = dumps(body).encode("utf-8") if body is not None else None
+        headers = {"Content-Type": "application/json; charset=utf-8"} if data else {}
+        try:
+            async with self._session.request(
+                method, url, params=params, data=data, headers=headers
+            ) as resp:
+                status, mime = resp.status, resp.content_type
+                name = _disposition_name(resp.headers.get("Content-Disposition", ""))
+                raw = await resp.content.read(MAX_FETCH + 1)
+        except TimeoutError:
+            raise DeliveryError(f"{self.platform} 文件下载超时") from None
+        except aiohttp.ClientError as exc:
+            raise DeliveryError(f"{self.platform} 文件下载失败：{type(exc).__name__}") from None
+        if status == 429 or status >= 500 or len(raw) > MAX_FETCH:
+            raise DeliveryError(f"{self.platform} 文件下载失败（HTTP {status}）")
+        if mime in ("application/json", "text/plain") and raw.lstrip().startswith(b"{"):
+            try:
+                answer = json.loads(raw)
+            except ValueError:
+                answer = None
+            if isinstance(answer, dict) and "errcode" in answer:
+                return Fetched(b"", mime, name, answer)
+        return Fetched(raw, mime, name)
 
     async def close(self) -> None:
         """Release the connection pool."""

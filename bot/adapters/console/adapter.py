@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import mimetypes
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.config import Config
 from bot.core.errors import DeliveryError
-from bot.core.messages import Attachment, ChatKind, IncomingMessage, Reply
+from bot.core.messages import Attachment, ChatKind, InboundFile, IncomingMessage, Reply
 from bot.core.private_files import private_dir, touch_private
 
 if TYPE_CHECKING:
@@ -58,8 +59,8 @@ class ConsoleAdapter:
         """Group addresses start with ``group:``."""
         return address.startswith(GROUP_PREFIX)
 
-    def message(self, text: str) -> IncomingMessage:
-        """What the current user just typed, in the current chat."""
+    def message(self, text: str, file: InboundFile | None = None) -> IncomingMessage:
+        """What the current user just typed (or the file they attached), in the current chat."""
         chat = f"{GROUP_PREFIX}{self.group}" if self.group else self.user
         return IncomingMessage(
             platform=self.platform,
@@ -70,7 +71,17 @@ class ConsoleAdapter:
             text=text,
             message_id=f"{self._tag}{next(self._ids)}",
             chat_title=self.group or "",
+            file=file,
         )
+
+    def file_message(self, path: Path, caption: str) -> IncomingMessage:
+        """A local file attached as the current user would send one (``:file PATH 说明``).
+
+        Raises:
+            OSError: the file cannot be read.
+        """
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return self.message(caption, InboundFile(path.name, mime, path.read_bytes()))
 
     async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
         """Print the message with who it is for (an edit is printed as an update)."""

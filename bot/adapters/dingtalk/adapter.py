@@ -6,6 +6,8 @@ Addresses (after ``dingtalk:``): ``<staffId>`` — a person (equals the binding'
 ``group:<openConversationId>`` — a group the app robot is in; ``robot:<name>`` — a custom robot
 named in ``platforms.dingtalk.robots``.
 
+A picture or file someone sends the app robot (private chat or group) is downloaded through
+``robot/messageFiles/download`` before the callback is answered; it comes without a caption.
 A reply's file is uploaded first (oapi ``media/upload``) and sent after the text through the
 OpenAPI (``sampleImageMsg`` / ``sampleFile``; a session webhook cannot carry files). A custom
 robot cannot send files at all: there the text carries a note on how else to get the file.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -26,13 +29,19 @@ from bot.adapters.common.guard import CallbackGuard, Refused
 from bot.adapters.common.intake import Intake
 from bot.adapters.common.text import split_bytes, with_hints, without_file
 from bot.adapters.dingtalk.api import DingTalkApi
-from bot.adapters.dingtalk.inbound import GROUP_PREFIX, PLATFORM, SessionWebhooks, to_incoming
+from bot.adapters.dingtalk.inbound import (
+    GROUP_PREFIX,
+    PLATFORM,
+    SessionWebhooks,
+    download_of,
+    to_incoming,
+)
 from bot.adapters.dingtalk.signing import WINDOW_S, callback_signed
 from bot.adapters.dingtalk.stream import StreamReceiver
 from bot.config import DingTalkConfig
 from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
-from bot.core.messages import Attachment, Mention, Reply, TextFormat
+from bot.core.messages import Attachment, InboundFile, IncomingMessage, Mention, Reply, TextFormat
 from bot.http.body import loads
 
 if TYPE_CHECKING:
@@ -112,10 +121,28 @@ class DingTalkAdapter:
 
     async def _accept(self, body: dict[str, Any]) -> None:
         """Store one robot message from the stream and remember its reply webhook."""
-        msg = to_incoming(body)
+        msg = await self._with_file(to_incoming(body), body)
         if msg is not None:
             await self.intake.accept(msg)
             self.hooks.remember(msg.chat_id, body, self.now_ms())
+
+    async def _with_file(
+        self, msg: IncomingMessage | None, body: dict[str, Any]
+    ) -> IncomingMessage | None:
+        """``msg`` with the picture or file its body names, downloaded now (empty when it
+        cannot be: the core then asks the sender to send it again)."""
+        found = download_of(body)
+        if msg is None or found is None:
+            return msg
+        code, name, mime = found
+        try:
+            got = await self.api.download(code, self.robot_code)
+        except DeliveryError as exc:
+            log.warning("dingtalk file of message %s not downloaded: %s", msg.message_id, exc)
+            return replace(msg, file=InboundFile(name, mime or "application/octet-stream", b""))
+        generic = got.mime in ("", "application/octet-stream")
+        file = InboundFile(name or got.name, mime if generic and mime else got.mime, got.data)
+        return replace(msg, file=file)
 
     async def _receive(self, request: web.Request) -> web.Response:
         """An HTTP callback. Its ``sign`` covers the timestamp only, not the body, so each one is
@@ -132,7 +159,7 @@ class DingTalkAdapter:
                 body = None
             if not isinstance(body, dict):
                 raise Refused(400, "body is not a JSON object")
-            msg = to_incoming(body)
+            msg = await self._with_file(to_incoming(body), body)
             await self.guard.admit(self.intake, msg, signature)
         except Refused as refused:
             return self.guard.answer(request, refused)

@@ -1,12 +1,18 @@
-"""DingTalk server APIs: OpenAPI robot sends with a cached access token, media uploads, custom-
-robot webhooks and session webhooks; every failure becomes a DeliveryError the outbox
-understands."""
+"""DingTalk server APIs: OpenAPI robot sends with a cached access token, media uploads, the robot's
+file downloads (files people send), custom-robot webhooks and session webhooks; every failure
+becomes a DeliveryError the outbox understands."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.common.api import DEFAULT_RETRY_AFTER, FilePart, JsonClient, TokenCache
+from bot.adapters.common.api import (
+    DEFAULT_RETRY_AFTER,
+    Fetched,
+    FilePart,
+    JsonClient,
+    TokenCache,
+)
 from bot.adapters.dingtalk.signing import sign_webhook
 from bot.core.errors import DeliveryError
 
@@ -102,6 +108,23 @@ class DingTalkApi:
                 continue
             return str(check_webhook(answer)["media_id"])
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+    async def download(self, code: str, robot_code: str) -> Fetched:
+        """A file someone sent the robot: ``robot/messageFiles/download`` names a short-lived
+        ``downloadUrl``, which is then fetched.
+
+        Raises:
+            DeliveryError: DingTalk refused the code, or the download failed.
+        """
+        path = "/v1.0/robot/messageFiles/download"
+        answer = await self.call(path, {"downloadCode": code, "robotCode": robot_code})
+        url = str(answer.get("downloadUrl") or "")
+        if not url:
+            raise DeliveryError("钉钉未返回文件下载地址")
+        got = await self.client.fetch("GET", url)
+        if got.error is not None:
+            raise DeliveryError(f"钉钉文件下载失败：{got.error}")
+        return got
 
     async def webhook(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST ``body`` to a sessionWebhook (no signature: the URL itself is the credential)."""

@@ -17,18 +17,37 @@ GROUP_PREFIX = "group:"
 HOOK_LIFETIME_MS = 90 * 60 * 1000
 
 
+FILE_TYPES = ("picture", "file")
+"""Robot messages that carry a ``downloadCode`` (no caption: a picture or file comes alone)."""
+
+
+def download_of(body: dict[str, Any]) -> tuple[str, str, str] | None:
+    """(download code, file name, MIME type guess) of a picture or file message, else None."""
+    if body.get("msgtype") not in FILE_TYPES:
+        return None
+    content = body.get("content") or {}
+    code = str(content.get("downloadCode") or content.get("pictureDownloadCode") or "")
+    if not code:
+        return None
+    if body["msgtype"] == "picture":
+        return code, "", "image/jpeg"  # the download's own type wins
+    return code, str(content.get("fileName") or ""), ""
+
+
 def to_incoming(body: dict[str, Any]) -> IncomingMessage | None:
-    """A neutral message for a text callback; None for anything else.
+    """A neutral message for a text callback, or a picture or file one (without its bytes: the
+    adapter downloads them, see :func:`download_of`); None for anything else.
 
     Private chats are addressed by the sender's staff id (the binding's external id); groups by
     ``group:<openConversationId>``.
     """
-    if body.get("msgtype") != "text":
+    has_file = download_of(body) is not None
+    if body.get("msgtype") != "text" and not has_file:
         return None
     text = str((body.get("text") or {}).get("content", "")).strip()
     sender = str(body.get("senderStaffId") or body.get("senderId") or "")
     message_id = str(body.get("msgId") or "")
-    if not text or not sender or not message_id:
+    if not (text or has_file) or not sender or not message_id:
         return None
     group = str(body.get("conversationType")) == "2"
     return IncomingMessage(

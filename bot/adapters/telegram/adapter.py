@@ -20,10 +20,10 @@ from bot.adapters.telegram.api import (
 )
 from bot.adapters.telegram.render import TOKEN_MARK, direct_callback, render, render_file
 from bot.adapters.telegram.shapes import UpdateShape
-from bot.adapters.telegram.updates import PLATFORM, translate
+from bot.adapters.telegram.updates import PLATFORM, FileRef, translate
 from bot.config import TelegramConfig
 from bot.core.errors import DeliveryError
-from bot.core.messages import IncomingMessage, Reply, Target
+from bot.core.messages import InboundFile, IncomingMessage, Reply, Target
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -224,6 +224,8 @@ class TelegramAdapter:
         if received.migrated:
             await self.follow(*received.migrated)
         msg, notice = received.message, None
+        if msg is not None and received.file is not None:
+            msg = replace(msg, file=await self._download(received.file))
         if msg is not None and msg.is_button and msg.text.startswith(TOKEN_MARK):
             command = await self.dispatcher.chats.command_for(msg.text[1:])
             msg = replace(msg, text=command) if command else None
@@ -231,6 +233,16 @@ class TelegramAdapter:
         if msg is not None and await self.dispatcher.persist(msg) is None:
             msg = None  # handled before: Telegram delivered it again
         return Accepted(msg, received.callback_id, notice)
+
+    async def _download(self, ref: FileRef) -> InboundFile:
+        """The file's bytes; empty when it cannot be fetched (the core asks for it again)
+        rather than holding back every later update."""
+        try:
+            data = await self.api.download(ref.file_id)
+        except Exception as exc:  # ApiError, or the library's own HTTP error on the download
+            log.warning("telegram file %s could not be downloaded: %s", ref.file_id, exc)
+            data = b""
+        return InboundFile(ref.name, ref.mime, data)
 
     async def finish(self, accepted: Accepted) -> None:
         """Answer the button press, then handle the stored message."""

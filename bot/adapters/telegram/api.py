@@ -223,6 +223,10 @@ class BotApi(Protocol):
         """editMessageText."""
         ...
 
+    async def download(self, file_id: str) -> bytes:
+        """getFile, then the file's bytes from the Bot API file server."""
+        ...
+
     async def answer_callback_query(self, query_id: str, text: str | None = None) -> None:
         """answerCallbackQuery (stops the spinner on the pressed button)."""
         ...

@@ -139,6 +139,14 @@ class AiogramApi(LibraryApi):
         )
         return updates
 
+    async def download(self, file_id: str) -> bytes:
+        """getFile, then the bytes from the API server's ``/file/bot<token>/<path>``."""
+        file = await self._call(self.bot.get_file(file_id))
+        if not file.file_path:
+            raise ApiError(400, "Bad Request: file has no file_path")
+        got = await self._call(self.bot.download_file(file.file_path, timeout=int(self.timeout)))
+        return got.read() if got is not None else b""
+
     def read_update(self, data: dict[str, Any]) -> UpdateShape:
         """A webhook body validated into ``Update``, as aiogram's own webhook handler does
         (pydantic's ValidationError is a ValueError)."""

@@ -109,6 +109,7 @@ class PtbApi(LibraryApi):
         self.bot = Bot(
             token,
             base_url=f"{base_url.rstrip('/')}/bot",
+            base_file_url=f"{base_url.rstrip('/')}/file/bot",
             request=self._requests[0],
             get_updates_request=self._requests[1],
         )
@@ -148,6 +149,11 @@ class PtbApi(LibraryApi):
             )
         )
         return updates
+
+    async def download(self, file_id: str) -> bytes:
+        """getFile, then the bytes from ``base_file_url`` (PTB builds the address)."""
+        file = await self._call(self.bot.get_file(file_id))
+        return bytes(await self._call(file.download_as_bytearray()))
 
     def read_update(self, data: dict[str, Any]) -> UpdateShape:
         """A webhook body through ``Update.de_json``, as PTB's own webhook server reads it."""

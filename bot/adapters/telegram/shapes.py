@@ -59,8 +59,28 @@ class EntityShape(Protocol):
     def user(self) -> UserShape | None: ...
 
 
+class DocumentShape(Protocol):
+    """A ``Document`` (a file sent as a file)."""
+
+    @property
+    def file_id(self) -> str: ...
+
+    @property
+    def file_name(self) -> str | None: ...
+
+    @property
+    def mime_type(self) -> str | None: ...
+
+
+class PhotoSizeShape(Protocol):
+    """One size of a ``photo`` (Telegram sends several, the largest last; always JPEG)."""
+
+    @property
+    def file_id(self) -> str: ...
+
+
 class MessageShape(Protocol):
-    """A ``Message`` (text or caption, service fields)."""
+    """A ``Message`` (text or caption, a document or photo, service fields)."""
 
     @property
     def chat(self) -> ChatShape: ...
@@ -85,6 +105,12 @@ class MessageShape(Protocol):
 
     @property
     def migrate_to_chat_id(self) -> int | None: ...
+
+    @property
+    def document(self) -> DocumentShape | None: ...
+
+    @property
+    def photo(self) -> Sequence[PhotoSizeShape] | None: ...
 
 
 class OriginShape(Protocol):

@@ -1,4 +1,5 @@
-"""A library's parsed Telegram ``Update`` → neutral IncomingMessage (messages and button presses).
+"""A library's parsed Telegram ``Update`` → neutral IncomingMessage (messages, button presses,
+and which document or photo a message carries: the adapter downloads it).
 
 The driver's library has already turned the JSON into objects (``telegram.Update`` or
 ``aiogram.types.Update``); this reads them through the attributes both name alike
@@ -36,6 +37,26 @@ class Received:
     message: IncomingMessage | None = None
     callback_id: str | None = None
     migrated: tuple[str, str] | None = None
+    file: FileRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileRef:
+    """A file the message carries, to fetch with getFile (the adapter downloads it)."""
+
+    file_id: str
+    name: str
+    mime: str
+
+
+def _file(message: MessageShape) -> FileRef | None:
+    """The document or (largest) photo of ``message``, if any."""
+    if message.document is not None:
+        doc = message.document
+        return FileRef(doc.file_id, doc.file_name or "", doc.mime_type or "")
+    if message.photo:
+        return FileRef(message.photo[-1].file_id, "", "image/jpeg")  # Telegram re-encodes
+    return None
 
 
 def _utf16_slice(text: str, start: int, length: int) -> str:
@@ -100,9 +121,11 @@ def translate(update: UpdateShape, me: BotIdentity) -> Received:
         return Received()
     if message.migrate_to_chat_id is not None:
         return Received(migrated=(str(message.chat.id), str(message.migrate_to_chat_id)))
-    text = message.text or message.caption
+    text = message.text or message.caption or ""
     user = message.from_user
-    if not text or user is None or user.is_bot:
+    file = _file(message)
+    if not (text or file) or user is None or user.is_bot:
         return Received()
     mentioned, text = _addressed(message, text, me)
-    return Received(message=_message(key, message.chat, user, text, mentions_bot=mentioned))
+    msg = _message(key, message.chat, user, text, mentions_bot=mentioned)
+    return Received(message=msg, file=file if msg is not None else None)

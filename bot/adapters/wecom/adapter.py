@@ -3,9 +3,11 @@
 Addresses (after ``wecom:``): ``<userid>`` or ``user:<userid>`` — a person, through the app
 (the private address equals the binding's external id); ``robot:<name>`` — a group robot
 (消息推送) named in ``platforms.wecom.robots``; ``appchat:<chatid>`` — an app-created group chat.
-A reply's file is uploaded before anything is sent (a failed upload sends nothing), then goes
-after the text as an image or file message (app: ``media/upload``); a robot sends a picture up
-to 2 MB inline (base64) and anything else as a file it uploaded (``webhook/upload_media``).
+A picture or file someone sends the app is fetched with ``media/get`` before the callback is
+answered (it comes without a caption). A reply's file is uploaded before anything is sent (a
+failed upload sends nothing), then goes after the text as an image or file message (app:
+``media/upload``); a robot sends a picture up to 2 MB inline (base64) and anything else as a
+file it uploaded (``webhook/upload_media``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import base64
 import hashlib
 import logging
 import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -24,11 +27,17 @@ from bot.adapters.common.intake import Intake
 from bot.adapters.common.text import button_hint, split_bytes, with_hints
 from bot.adapters.wecom.api import WeComApi
 from bot.adapters.wecom.crypto import WeComCrypto, WeComCryptoError
-from bot.adapters.wecom.inbound import PLATFORM, envelope_encrypt, parse_message, to_incoming
+from bot.adapters.wecom.inbound import (
+    PLATFORM,
+    envelope_encrypt,
+    media_of,
+    parse_message,
+    to_incoming,
+)
 from bot.config import WeComConfig
 from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
-from bot.core.messages import Attachment, Reply, TextFormat
+from bot.core.messages import Attachment, InboundFile, Reply, TextFormat
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -126,13 +135,26 @@ class WeComAdapter:
             encrypt = envelope_encrypt(await self.guard.read(request))
             signature = self._sighting(request, encrypt)
             plain = self.crypto.decrypt(q["msg_signature"], q["timestamp"], q["nonce"], encrypt)
-            msg = to_incoming(parse_message(plain))
+            fields = parse_message(plain)
+            msg = to_incoming(fields)
+            if msg is not None and (media := media_of(fields)) is not None:
+                msg = replace(msg, file=await self._fetch(*media))
             await self.guard.admit(self.intake, msg, signature)
         except WeComCryptoError as exc:
             return self.guard.answer(request, Refused(400, str(exc)))
         except Refused as refused:
             return self.guard.answer(request, refused)
         return web.Response(text="")
+
+    async def _fetch(self, media_id: str, name: str, mime: str) -> InboundFile:
+        """A picture or file someone sent, from ``media/get`` before WeCom gets its answer;
+        empty when it cannot be fetched (the core asks the sender to send it again)."""
+        try:
+            got = await self.api.media_get(media_id)
+        except DeliveryError as exc:
+            log.warning("wecom media %s could not be fetched: %s", media_id, exc)
+            return InboundFile(name, mime or "application/octet-stream", b"")
+        return InboundFile(got.name or name, got.mime or mime, got.data)
 
     async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
         """Send ``reply``; WeCom cannot edit text messages, so an edit is a new message."""

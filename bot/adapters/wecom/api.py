@@ -1,5 +1,6 @@
 """WeCom server API: access-token cache, app ``message/send``, ``appchat/send``, robot webhooks,
-and media uploads (app ``media/upload``, robot ``webhook/upload_media``).
+media uploads (app ``media/upload``, robot ``webhook/upload_media``) and the app's
+``media/get`` (files people send).
 
 Every errcode becomes a DeliveryError the outbox understands (permanent, or retry after a wait).
 """
@@ -8,7 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.common.api import DEFAULT_RETRY_AFTER, FilePart, JsonClient, TokenCache
+from bot.adapters.common.api import (
+    DEFAULT_RETRY_AFTER,
+    Fetched,
+    FilePart,
+    JsonClient,
+    TokenCache,
+)
 from bot.core.errors import DeliveryError
 
 TOKEN_EXPIRED = {40014, 41001, 42001}  # invalid, missing, expired access_token: fetch afresh
@@ -91,6 +98,29 @@ class WeComApi:
                 self.tokens.invalidate(token)
                 continue
             return check(answer, robot=False)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+    async def media_get(self, media_id: str) -> Fetched:
+        """``media/get``: a file or picture someone sent the app (kept three days by WeCom),
+        refreshing the token once.
+
+        Raises:
+            DeliveryError: WeCom answered an error, or the download failed.
+        """
+        for attempt in (1, 2):
+            token = await self.tokens.get()
+            got = await self.client.fetch(
+                "GET",
+                f"{self.base}/cgi-bin/media/get",
+                params={"access_token": token, "media_id": media_id},
+            )
+            if got.error is None:
+                return got
+            if int(got.error.get("errcode", 0) or 0) in TOKEN_EXPIRED and attempt == 1:
+                self.tokens.invalidate(token)
+                continue
+            check(got.error, robot=False)
+            raise DeliveryError(f"企业微信 media/get 未返回文件：{got.error}")
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
     async def robot(self, key: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -64,8 +64,24 @@ def _event_id(fields: dict[str, str]) -> str:
     return "evt:" + hashlib.sha1(raw.encode("utf-8")).hexdigest()
 
 
+FILE_TYPES = ("image", "file")
+"""Message types that carry a ``MediaId`` to fetch with ``media/get`` (no caption: WeCom sends
+a picture or a file as a message of its own)."""
+
+
+def media_of(fields: dict[str, str]) -> tuple[str, str, str] | None:
+    """(media id, file name, MIME type guess) of an image or file message, else None."""
+    kind, media_id = fields.get("MsgType", ""), fields.get("MediaId", "")
+    if kind not in FILE_TYPES or not media_id:
+        return None
+    if kind == "image":
+        return media_id, "", "image/jpeg"  # the download's own type and name win
+    return media_id, fields.get("FileName", ""), ""
+
+
 def to_incoming(fields: dict[str, str]) -> IncomingMessage | None:
-    """A neutral message for text, menu clicks and template-card button presses; else None.
+    """A neutral message for text, pictures and files (without their bytes: the adapter fetches
+    them, see :func:`media_of`), menu clicks and template-card button presses; else None.
 
     App callbacks come only from one-to-one chats with the app, so the chat address is the
     sender's userid, the same string a binding stores.
@@ -74,13 +90,17 @@ def to_incoming(fields: dict[str, str]) -> IncomingMessage | None:
     kind = fields.get("MsgType", "")
     if not sender:
         return None
-    if kind == "text":
+    if media_of(fields) is not None:
+        text, message_id, button = "", fields.get("MsgId", ""), False
+        if not message_id:
+            return None
+    elif kind == "text":
         text, message_id, button = fields.get("Content", ""), fields.get("MsgId", ""), False
     elif kind == "event" and fields.get("Event") in ("template_card_event", "click"):
         text, message_id, button = fields.get("EventKey", ""), _event_id(fields), True
     else:
         return None
-    if not text.strip() or not message_id:
+    if (not text.strip() and kind not in FILE_TYPES) or not message_id:
         return None
     return IncomingMessage(
         platform=PLATFORM,

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from bot.testing.fakes import read_form
-from bot.testing.telegram.fake_media import MediaMethods, message_json
+from bot.testing.telegram.fake_media import JPEG, MediaMethods, message_json
 from bot.testing.telegram.fake_rules import ApiReply, Fault, FaultInjection, Limits
 from bot.testing.telegram.fake_updates import Json, Sent, UpdateFactory
 from bot.testing.telegram.markup import visible_text
@@ -68,6 +68,8 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
         self.port = 0
         self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
         self.app.router.add_post("/bot{token}/{method}", self._dispatch)
+        self.app.router.add_get("/file/bot{token}/{path:.+}", self.serve_file)
+        self.hosted: dict[str, tuple[str, bytes]] = {"P1": ("photos/file_1.jpg", JPEG)}
 
     # ---- server ----------------------------------------------------------------------------
 

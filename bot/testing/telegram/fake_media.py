@@ -1,11 +1,15 @@
-"""File uploads on the local Bot API server: sendPhoto and sendDocument as multipart/form-data
-(the file in its field or behind ``attach://name``), with Telegram's caption and size limits."""
+"""Files on the local Bot API server: sendPhoto and sendDocument as multipart/form-data (the
+file in its field or behind ``attach://name``), with Telegram's caption and size limits; and
+files people send, which getFile names and ``/file/bot<token>/<path>`` serves (20 MB at most,
+as for a bot on the real Bot API)."""
 
 from __future__ import annotations
 
 import struct
 import time
 from typing import TYPE_CHECKING
+
+from aiohttp import web
 
 from bot.testing.fakes import Upload
 from bot.testing.telegram.fake_rules import ApiReply
@@ -18,6 +22,9 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 MAX_CAPTION = 1024
 MAX_PHOTO, MAX_DOCUMENT = 10 * MB, 50 * MB
+MAX_GET_FILE = 20 * MB
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 16 + b"\xff\xd9"
+"""A tiny JPEG the server holds as photo ``P1`` (what :meth:`caption_update` sends)."""
 
 
 def png_size(data: bytes) -> tuple[int, int] | None:
@@ -57,7 +64,40 @@ def message_json(api: FakeBotApi, sent: Sent) -> Json:
 
 
 class MediaMethods:
-    """sendPhoto and sendDocument, mixed into the server."""
+    """sendPhoto, sendDocument and getFile, mixed into the server."""
+
+    token: str
+    hosted: dict[str, tuple[str, bytes]]
+
+    def host(self, file_id: str, path: str, data: bytes) -> str:
+        """Hold ``data`` as a file people sent; returns ``file_id`` for an update to carry."""
+        self.hosted[file_id] = (path, data)
+        return file_id
+
+    async def api_getFile(self, params: Json) -> Json:
+        found = self.hosted.get(str(params.get("file_id", "")))
+        if found is None:
+            raise ApiReply(400, "Bad Request: invalid file_id")
+        path, data = found
+        if len(data) > MAX_GET_FILE:
+            raise ApiReply(400, "Bad Request: file is too big")
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": "u",
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    async def serve_file(self, request: web.Request) -> web.Response:
+        """GET ``/file/bot<token>/<path>``: the bytes getFile named."""
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        data = next((d for p, d in self.hosted.values() if p == path), None)
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def api_sendPhoto(self, params: Json) -> Json:
         return await send_file(self, params, "photo")  # type: ignore[arg-type]

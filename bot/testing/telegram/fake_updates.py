@@ -69,6 +69,21 @@ class UpdateFactory:
         message["photo"] = [{"file_id": "P1", "file_unique_id": "p", "width": 1, "height": 1}]
         return update
 
+    def document_update(
+        self, sender: int, caption: str, file_id: str, name: str, mime: str, **extra: Any
+    ) -> Json:
+        """A file sent as a document with ``caption`` (host its bytes first: ``host``)."""
+        update = self.caption_update(sender, caption, **extra)
+        message = update["message"]
+        del message["photo"]
+        message["document"] = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": name,
+            "mime_type": mime,
+        }
+        return update
+
     def edited_update(self, original: Json, text: str) -> Json:
         """``original`` (a message update) edited to say ``text``."""
         message = {**original["message"], "text": text, "edit_date": int(time.time())}
