@@ -192,9 +192,15 @@ async def claim(
     platforms: list[str],
     skip_targets: list[str] | None = None,
     owner: str | None = None,
+    prefix: str | None = None,
+    not_prefix: str | None = None,
 ) -> list[Claimed]:
     """Atomically take due rows (and rows whose sender died mid-send), most urgent first, then
     oldest first, leaving out ``skip_targets`` (chats the sender is still busy with).
+
+    ``prefix`` / ``not_prefix`` take only targets starting (or not starting) with it: the sender
+    claims each lane class (a platform's app, its webhook robots) on its own, so one class's
+    backlog never fills the batch another is waiting for.
 
     An at-most-once row is taken again after a crash only if its send never started. ``owner``
     (this instance) is recorded so a live instance can take the rows over at once if it dies.
@@ -214,6 +220,10 @@ async def claim(
     )
     if skip_targets:
         pick = pick.where(OutboxMessage.target.not_in(skip_targets))
+    if prefix is not None:
+        pick = pick.where(OutboxMessage.target.startswith(prefix, autoescape=True))
+    if not_prefix is not None:
+        pick = pick.where(~OutboxMessage.target.startswith(not_prefix, autoescape=True))
     if is_postgres(session):
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
