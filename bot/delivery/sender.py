@@ -30,6 +30,7 @@ from bot.core.ports import Adapter, Directory
 from bot.delivery.limits import PlatformLimits, class_filter, lane_class, lane_classes
 from bot.delivery.results import audit_outbound, failed_attempt, redacted
 from bot.store import outbox, outbox_files, outbox_once
+from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.sender")
 
@@ -66,6 +67,10 @@ class Sender:
         self._halt = asyncio.Event()  # stopping: lanes put back what they have not sent
         self._wake = asyncio.Event()
         self._soonest: datetime | None = None  # earliest time a row was put back to
+        # Classes whose last claim found nothing, and when: not asked again until something is
+        # queued (wake), a put-back row falls due, or a poll interval has passed — a lane
+        # finishing elsewhere is no reason to query an empty class.
+        self._dry: dict[str, datetime] = {}
         # At-most-once rows (broadcasts) go one at a time per lane class: a crash then leaves at
         # most one of them in doubt there, instead of every send that happened to be in flight.
         self._once = {name: asyncio.Lock() for name in self.limits}
@@ -73,6 +78,7 @@ class Sender:
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
+        self._dry.clear()
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -109,6 +115,7 @@ class Sender:
         """Deliver everything due now (used by the piped console and tests)."""
         try:
             for _ in range(max_passes):
+                self._dry.clear()  # everything due now, whatever the last pass found
                 claimed = await self.claim_once()
                 lanes = list(self._lanes.values())
                 if not claimed and not lanes:
@@ -128,10 +135,15 @@ class Sender:
         self.metrics.marks.last_send_pass = now  # /healthz: the sender is alive
         if self._soonest is not None and self._soonest <= now:
             self._soonest = None  # that row is due now: this pass claims it
+            self._dry.clear()
+        poll = timedelta(seconds=self.outbox_config.poll_seconds)
+        batch = self.outbox_config.batch_size
+        # A class is topped up once half its batch is out (not after every row: a claim per
+        # class per settled row would cost more than the sends), and not while it is dry.
         rooms = {
-            name: self.outbox_config.batch_size - self._held[name]
+            name: batch - self._held[name]
             for name in self.limits
-            if self._held[name] < self.outbox_config.batch_size
+            if self._held[name] <= batch // 2 and now - self._dry.get(name, now - poll) >= poll
         }
         if not rooms:
             return 0
@@ -143,7 +155,7 @@ class Sender:
             busy = list(self._lanes)
             for name, room in rooms.items():  # each class its own batch: no head-of-line wait
                 prefix, not_prefix = class_filter(name, self.limits)
-                rows += await outbox.claim(
+                found = await outbox.claim(
                     session,
                     now,
                     lease=timedelta(seconds=self.outbox_config.lease_seconds),
@@ -154,6 +166,11 @@ class Sender:
                     prefix=prefix,
                     not_prefix=not_prefix,
                 )
+                if found:
+                    self._dry.pop(name, None)
+                else:
+                    self._dry[name] = now
+                rows += found
         by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:  # claimed in (priority, id) order, which each lane keeps
             by_chat[str(row.target)].append(row)
@@ -226,6 +243,7 @@ class Sender:
                 row = await redacted(
                     session, self.clock.now(), row, payload, set(self.adapters), self.directory
                 )
+            self._dry.clear()  # the admins are told: their rows are new
         reply = Reply.from_payload(row.payload)
         edit_of = None
         if reply.attachment is not None:  # a file goes as a new message, with its bytes
@@ -242,6 +260,7 @@ class Sender:
             # Recorded before the platform sees it: after a crash this row is not sent again.
             # (Put back unsent, the row's mark_retry clears it again.)
             async with self.sessions.begin() as session:
+                await attach_fast_path(session)
                 await outbox_once.begin_send(session, row.id, self.clock.now())
             return await self._send(platform, lane, row, reply, edit_of)
 
@@ -271,6 +290,7 @@ class Sender:
             await self._failed(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return None
         async with self.sessions.begin() as session:
+            await attach_fast_path(session)
             now = self.clock.now()
             await outbox.mark_sent(session, row.id, now, external_id)
             await audit_outbound(session, now, row, "sent", external_id)
@@ -280,6 +300,7 @@ class Sender:
 
     async def _failed(self, row: outbox.Claimed, exc: DeliveryError) -> None:
         self.metrics.send_failed(row.target.platform, self.clock.now())
+        self._dry.clear()  # the admins may be told: their rows are new
         async with self.sessions.begin() as session:
             await failed_attempt(
                 session,

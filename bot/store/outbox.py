@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, case, false, or_, select, true, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    case,
+    false,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -256,17 +268,31 @@ async def _set(session: AsyncSession, row_id: int, **values: Any) -> None:
     )
 
 
-async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
-    """Delivered."""
-    await _set(
-        session,
-        row_id,
+_TABLE = table_of(OutboxMessage)
+# Once per sent row, at a broadcast's pace: compiled once (bot/store/sql.py).
+_MARK_SENT = Prepared(
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(
         status=OutboxStatus.SENT.value,
-        sent_at=now,
+        sent_at=bindparam("now", type_=_TABLE.c.sent_at.type),
         lease_until=None,
         claimed_by=None,
-        external_id=external_id,
-        attempts=OutboxMessage.attempts + 1,
+        external_id=bindparam("external_id", type_=_TABLE.c.external_id.type),
+        attempts=_TABLE.c.attempts + 1,
+    )
+)
+BEGIN_SEND = Prepared(
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(send_started_at=bindparam("now", type_=_TABLE.c.send_started_at.type))
+)
+
+
+async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
+    """Delivered."""
+    await _MARK_SENT.execute(
+        session, {"row_id": row_id, "now": now, "external_id": external_id}
     )
 
 

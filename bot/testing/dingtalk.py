@@ -151,7 +151,8 @@ class FakeDingTalk(FakeServer):
         now = self.now()
         if now < self.banned_until.get(token, 0.0) or not self.robot_window.take(token, now):
             self.throttled += 1
-            self.banned_until.setdefault(token, now + BAN_SECONDS)
+            if now >= self.banned_until.get(token, 0.0):  # a new throttle starts
+                self.banned_until[token] = now + BAN_SECONDS
             return web.json_response(TOO_FAST)
         self.accept(f"robot:{name}", body)
         return web.json_response({"errcode": 0, "errmsg": "ok"})

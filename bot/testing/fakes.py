@@ -83,6 +83,7 @@ class FakeServer:
         self.sent: list[tuple[str, dict[str, Any]]] = []  # (receiver, body)
         self.throttled = 0  # calls answered with the platform's rate-limit error
         self.sent_at: dict[str, float] = {}  # receiver → time.monotonic() of its last message
+        self.first_sent: float | None = None  # time.monotonic() of the first message
         self.uploads: dict[str, Upload] = {}  # media id → the file uploaded under it
         self._media_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -148,6 +149,7 @@ class FakeServer:
         """A message now shows for ``receiver``."""
         self.sent.append((receiver, body))
         self.sent_at[receiver] = time.monotonic()
+        self.first_sent = self.first_sent or self.sent_at[receiver]
 
     def to(self, receiver: str) -> list[dict[str, Any]]:
         """Bodies sent to ``receiver``, in order."""
