@@ -228,7 +228,7 @@ async def _send_all(app: App, lanes: dict[str, Lane], within: float) -> float:
                 sum(lane.copies(r) for r in lane.receivers) < len(lane.receivers)
                 for lane in lanes.values()
             ):
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.2)
         await asyncio.sleep(0.5)  # anything beyond one copy would show now
     except TimeoutError:
         pass

@@ -119,12 +119,13 @@ class PlatformLimits:
         # The overall limit is a grid of send times 1/N s apart: the send gets the next free slot,
         # and its chat is reserved from that slot on, before any wait.
         slot = max(now, self._next_slot)
-        # A send less than a slot late (the loop or a commit held it up) does not push the grid
-        # back: the next slot stays on it, so the lateness is made up, never more than one slot
-        # of it, and after an idle spell the grid starts afresh — any second still holds N (+1).
+        # A send less than its slots late (the loop or a commit held it up) does not push the
+        # grid back: the next slot stays on it, so the lateness is made up, never more than one
+        # send's worth, and after an idle spell the grid starts afresh — any second still holds
+        # N (+ that one send).
+        width = self._spacing * max(cost, 1)  # the slots this send takes
         late = now - self._next_slot
-        base = self._next_slot if timedelta(0) < late < self._spacing else slot
-        self._next_slot = base + self._spacing * max(cost, 1)
+        self._next_slot = (self._next_slot if timedelta(0) < late < width else slot) + width
         self._free_at[address] = slot + self._chat_spacing
         if slot > now:
             await self.clock.sleep((slot - now).total_seconds())

@@ -27,6 +27,7 @@ from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 from bot.core.metrics import Metrics
 from bot.core.ports import Adapter, Directory
+from bot.delivery.once import OnceTurns
 from bot.delivery.limits import PlatformLimits, class_filter, lane_class, lane_classes
 from bot.delivery.results import audit_outbound, failed_attempt, redacted
 from bot.store import outbox, outbox_files, outbox_once
@@ -71,9 +72,8 @@ class Sender:
         # queued (wake), a put-back row falls due, or a poll interval has passed — a lane
         # finishing elsewhere is no reason to query an empty class.
         self._dry: dict[str, datetime] = {}
-        # At-most-once rows (broadcasts) go one at a time per lane class: a crash then leaves at
-        # most one of them in doubt there, instead of every send that happened to be in flight.
-        self._once = {name: asyncio.Lock() for name in self.limits}
+        # At-most-once rows (broadcasts) go one at a time per lane class (bot/delivery/once.py).
+        self._once = OnceTurns(sessions, list(self.limits), self._record_sent)
         self.owner: str | None = None  # this instance, when it beats (bot/store/instances.py)
 
     def wake(self) -> None:
@@ -95,6 +95,7 @@ class Sender:
                     await self._idle(stop)
             self._halt.set()
             await asyncio.gather(*self._lanes.values())
+            await self._once.flush_all()
         finally:
             self._cancel_lanes()  # cancelled (killed): held rows are retried after their lease
 
@@ -121,6 +122,7 @@ class Sender:
                 if not claimed and not lanes:
                     return
                 await asyncio.gather(*lanes)
+                await self._once.flush_all()
         except BaseException:
             self._cancel_lanes()
             raise
@@ -254,14 +256,12 @@ class Sender:
                 edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
         if not row.at_most_once:
             return await self._send(platform, lane, row, reply, edit_of)
-        async with self._once[lane]:
+        async with self._once.turn(lane):
             if (ready := self.limits[lane].ready(row.target.address)) > self.clock.now():
                 return ready  # paused while waiting for the turn
             # Recorded before the platform sees it: after a crash this row is not sent again.
             # (Put back unsent, the row's mark_retry clears it again.)
-            async with self.sessions.begin() as session:
-                await attach_fast_path(session)
-                await outbox_once.begin_send(session, row.id, self.clock.now())
+            await self._once.begin(lane, row.id, self.clock.now())
             return await self._send(platform, lane, row, reply, edit_of)
 
     async def _send(
@@ -289,14 +289,21 @@ class Sender:
             log.exception("adapter %s raised while sending outbox row %s", platform, row.id)
             await self._failed(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return None
+        if row.at_most_once:  # recorded with the next row's start (bot/delivery/once.py)
+            self._once.sent(lane, row, external_id, self.clock.now())
+            return None
         async with self.sessions.begin() as session:
             await attach_fast_path(session)
-            now = self.clock.now()
-            await outbox.mark_sent(session, row.id, now, external_id)
-            await audit_outbound(session, now, row, "sent", external_id)
-        waited = (now - row.created_at).total_seconds() if row.created_at else 0.0
-        self.metrics.sent(platform, row.kind, row.priority, waited, now)
+            await self._record_sent(session, row, external_id, self.clock.now())
         return None
+
+    async def _record_sent(
+        self, session: AsyncSession, row: outbox.Claimed, external_id: str, now: datetime
+    ) -> None:
+        await outbox.mark_sent(session, row.id, now, external_id)
+        await audit_outbound(session, now, row, "sent", external_id)
+        waited = (now - row.created_at).total_seconds() if row.created_at else 0.0
+        self.metrics.sent(row.target.platform, row.kind, row.priority, waited, now)
 
     async def _failed(self, row: outbox.Claimed, exc: DeliveryError) -> None:
         self.metrics.send_failed(row.target.platform, self.clock.now())

@@ -81,6 +81,7 @@ class FakeServer:
         self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
         self.faults: deque[Fault] = deque()
         self.sent: list[tuple[str, dict[str, Any]]] = []  # (receiver, body)
+        self._by_receiver: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.throttled = 0  # calls answered with the platform's rate-limit error
         self.sent_at: dict[str, float] = {}  # receiver → time.monotonic() of its last message
         self.first_sent: float | None = None  # time.monotonic() of the first message
@@ -148,12 +149,13 @@ class FakeServer:
     def accept(self, receiver: str, body: dict[str, Any]) -> None:
         """A message now shows for ``receiver``."""
         self.sent.append((receiver, body))
+        self._by_receiver[receiver].append(body)
         self.sent_at[receiver] = time.monotonic()
         self.first_sent = self.first_sent or self.sent_at[receiver]
 
     def to(self, receiver: str) -> list[dict[str, Any]]:
         """Bodies sent to ``receiver``, in order."""
-        return [body for who, body in self.sent if who == receiver]
+        return list(self._by_receiver.get(receiver, ()))
 
     def keep(self, upload: Upload, prefix: str) -> str:
         """Remember an uploaded file; returns the media id the platform would answer."""

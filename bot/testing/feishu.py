@@ -75,7 +75,7 @@ class FakeFeishu(FakeServer):
         if (unknown := self._unknown_key(body)) is not None:
             return unknown
         prefix = "chat:" if request.query.get("receive_id_type") == "chat_id" else ""
-        self.sent.append((prefix + body["receive_id"], body))
+        self.accept(prefix + body["receive_id"], body)
         message_id = f"om_{next(self._ids)}"
         return web.json_response({"code": 0, "msg": "success", "data": {"message_id": message_id}})
 
@@ -97,7 +97,7 @@ class FakeFeishu(FakeServer):
             return web.json_response({"code": 19002, "msg": "msg_type invalid"})
         if (unknown := self._unknown_key(body)) is not None:
             return unknown
-        self.sent.append(("robot:flood", body))
+        self.accept("robot:flood", body)
         return web.json_response({"code": 0, "msg": "success", "data": {}})
 
     async def _image(self, request: web.Request) -> web.Response:
