@@ -130,8 +130,10 @@ class PlatformLimits:
         if slot > now:
             await self.clock.sleep((slot - now).total_seconds())
         if self.overall is not None:
-            # Loop stalls can wake several slots at once: the bucket still spaces them out.
-            await self.overall.acquire(min(max(cost, 1), 2))
+            # Loop stalls can wake several slots at once: the bucket still spaces them out. One
+            # unit per send whatever its cost: the grid spaces the calls, and a send of two
+            # taking the whole bucket would leave no room to make up a late one.
+            await self.overall.acquire()
         # The chat's next send is timed from when this one really goes (a late wake-up counts).
         self._sent(address, group, max(slot, self.clock.now()))
         return None

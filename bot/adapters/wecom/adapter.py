@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("dutybot.wecom")
 
 TEXT_BYTES = 2048  # app and robot text: longer is truncated or refused
-MARKDOWN_BYTES = 4096
+MARKDOWN_BYTES = 4096  # a group robot's markdown
+APP_MARKDOWN_BYTES = 2048  # the app's markdown (message/send, appchat/send)
 CARD_BUTTONS = 6  # button_interaction cards hold at most six buttons
 APP_IMAGE_BYTES = 10 * 1024 * 1024  # media/upload takes images up to 10 MB (files 20 MB)
 ROBOT_IMAGE_BYTES = 2 * 1024 * 1024  # a robot's image message carries at most 2 MB
@@ -171,7 +172,7 @@ class WeComAdapter:
         if reply.format is TextFormat.MARKDOWN:
             return [
                 {"msgtype": "markdown", "markdown": {"content": piece}}
-                for piece in split_bytes(text, MARKDOWN_BYTES)
+                for piece in split_bytes(text, APP_MARKDOWN_BYTES)
             ]
         return [{"msgtype": "text", "text": {"content": p}} for p in split_bytes(text, TEXT_BYTES)]
 
