@@ -13,6 +13,7 @@ row back until then.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 from aiolimiter import AsyncLimiter
@@ -44,13 +45,13 @@ def lane_classes(
     return classes
 
 
-def lane_class(target: Target, classes: dict[str, object]) -> str:
+def lane_class(target: Target, classes: Collection[str]) -> str:
     """The lane class ``target`` is paced in (see :func:`lane_classes`)."""
     robots = f"{target.platform}:robot"
     return robots if target.address.startswith(ROBOT) and robots in classes else target.platform
 
 
-def class_filter(name: str, classes: dict[str, object]) -> tuple[str | None, str | None]:
+def class_filter(name: str, classes: Collection[str]) -> tuple[str | None, str | None]:
     """(prefix, not_prefix) of the targets a lane class claims (bot/store/outbox.claim)."""
     platform, _, kind = name.partition(":")
     if kind:

@@ -27,8 +27,8 @@ from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 from bot.core.metrics import Metrics
 from bot.core.ports import Adapter, Directory
-from bot.delivery.once import OnceTurns
 from bot.delivery.limits import PlatformLimits, class_filter, lane_class, lane_classes
+from bot.delivery.once import OnceTurns
 from bot.delivery.results import audit_outbound, failed_attempt, redacted
 from bot.store import outbox, outbox_files, outbox_once
 from bot.store.sql import attach_fast_path

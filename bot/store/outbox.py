@@ -291,9 +291,7 @@ BEGIN_SEND = Prepared(
 
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
     """Delivered."""
-    await _MARK_SENT.execute(
-        session, {"row_id": row_id, "now": now, "external_id": external_id}
-    )
+    await _MARK_SENT.execute(session, {"row_id": row_id, "now": now, "external_id": external_id})
 
 
 async def mark_retry(

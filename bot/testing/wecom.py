@@ -56,7 +56,10 @@ class FakeWeCom(FakeServer):
         self.dropped = 0  # app messages over a member's limit: WeCom drops them silently
         self.robot_window = RateWindow(ROBOT_PER_MINUTE, 60)
         self.app_window = RateWindow(APP_CALLS_PER_MINUTE, 60)
-        self.member_windows = (RateWindow(MEMBER_PER_MINUTE, 60), RateWindow(MEMBER_PER_HOUR, 3600))
+        self.member_windows = (
+            RateWindow(MEMBER_PER_MINUTE, 60),
+            RateWindow(MEMBER_PER_HOUR, 3600),
+        )
         self.crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
         self._ids = itertools.count(1)
         self.app.router.add_get("/cgi-bin/gettoken", self._gettoken)

@@ -4,7 +4,7 @@ every recipient gets exactly one copy and no fake answers a limit error (behavio
 
 from __future__ import annotations
 
-from bench._broadcast_mix import Limit, mix, minimum
+from bench._broadcast_mix import Limit, minimum, mix
 
 
 def test_the_physical_minimum_follows_the_published_limits() -> None:

@@ -85,7 +85,9 @@ async def test_a_slow_app_backlog_does_not_hold_robots_back(app: App) -> None:
     stop = asyncio.Event()
     running = asyncio.create_task(sender.run(stop))
     async with asyncio.timeout(10):
-        while len(sent) < len(targets):
+        while True:
+            if len(sent) == len(targets):
+                break
             await asyncio.sleep(0.02)
     stop.set()
     await running

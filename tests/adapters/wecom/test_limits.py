@@ -29,9 +29,7 @@ async def test_a_robot_over_20_a_minute_gets_45009_for_that_robot_only(
     assert len(wecom.texts("robot:robot-key-flood")) == 21
 
 
-async def test_a_member_over_30_a_minute_is_silently_dropped(
-    rig: Rig, wecom: FakeWeCom
-) -> None:
+async def test_a_member_over_30_a_minute_is_silently_dropped(rig: Rig, wecom: FakeWeCom) -> None:
     for i in range(31):
         await rig.adapter.send("zhangsan", Reply(f"第{i}条"))  # WeCom answers ok every time
     assert len(wecom.texts("zhangsan")) == 30 and wecom.dropped == 1
