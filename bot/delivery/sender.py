@@ -8,7 +8,9 @@ other chats' lanes, so one send's network wait and commit overlap the next one's
 for its chat's rate limit in place when the chat is free soon, and otherwise puts its rows back
 in the outbox until then. While a chat has a lane, its other rows are not claimed, and the loop
 claims more rows as soon as lanes finish instead of after a whole batch: a chat that is free
-never idles behind one that is waiting.
+never idles behind one that is waiting. Platforms, and a platform's app and its webhook robots,
+are separate lane classes (bot/delivery/limits.py): each claims its own batch and keeps its own
+limits, so a slow class never holds back a fast one.
 """
 
 from __future__ import annotations
