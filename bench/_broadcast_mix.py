@@ -26,30 +26,23 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench import _mix_setup as setup
+from bench._mix_setup import FIRST_CHAT, audience, said
 from bot.adapters import dingtalk, wecom
-from bot.adapters.telegram import TOKEN_ENV, build_telegram
-from bot.app import App, parse_config
-from bot.cli.demo import seed
+from bot.adapters.telegram import build_telegram
+from bot.app import App
 from bot.core.clock import SystemClock
-from bot.core.messages import ChatKind, IncomingMessage, Target
-from bot.core.roles import Role
 from bot.http.server import HttpServer
 from bot.testing import dingtalk as fake_dingtalk
 from bot.testing import wecom as fake_wecom
 from bot.testing.dingtalk import FakeDingTalk
-from bot.testing.telegram.local_bot import TELEGRAM_LIMITS, TOKEN, local_server
+from bot.testing.telegram.local_bot import local_server
 from bot.testing.wecom import FakeWeCom
-from models.directory import binding, groups
-from models.directory.users import add_user
 
 TEXT = "台风红色预警：请立即组织危险区域人员转移"
-FIRST_CHAT = 10_000
-# Published limits (docs/platforms.md §Telegram limits, §WeCom limits, §DingTalk limits).
-WECOM_APP = {"overall_per_second": 2000 / 60, "per_chat_per_second": 0.5}  # 30/min per member
 FULL = {"telegram": 560, "wecom_users": 300, "wecom_robots": 70, "dingtalk_robots": 70}
 QUICK = {"telegram": 40, "wecom_users": 20, "wecom_robots": 10, "dingtalk_robots": 10}
 
@@ -79,98 +72,6 @@ def minimum(per_target: list[int], overall: Limit | None, target: Limit | None) 
             default=0.0,
         )
     return max(spread, windows, 0.0)
-
-
-def _said(text: str, n: int) -> IncomingMessage:
-    return IncomingMessage(
-        platform="console",
-        chat_id="李明",
-        chat_kind=ChatKind.PRIVATE,
-        sender_id="李明",
-        text=text,
-        message_id=f"mix{n}",
-    )
-
-
-def _config(db: Path, tg: str, wc: str, dt: str, split: dict[str, int], driver: str) -> Any:
-    wecom_robots = {f"w{i}": f"W{i}" for i in range(split["wecom_robots"])}
-    dingtalk_robots = {f"d{i}": f"D{i}" for i in range(split["dingtalk_robots"])}
-    data = {
-        "database": {"url": f"sqlite+aiosqlite:///{db}"},
-        "data_dir": str(db.parent),
-        "audit": {"anchor_file": str(db.parent / "anchors.log")},
-        "http": {"enabled": True},
-        "channels": ["全体", "演练"],
-        "broadcast": {"channels": {"演练": {"orgs": ["演练单位"]}}},
-        "platforms": {
-            "console": {"enabled": False},
-            "telegram": {
-                "enabled": True,
-                "driver": driver,
-                "base_url": tg,
-                "register_commands": False,
-                "rate_limit": TELEGRAM_LIMITS,
-            },
-            "wecom": {
-                "enabled": True,
-                "api_base": wc,
-                "agent_id": 1000002,
-                "robots": wecom_robots,
-                "rate_limit": WECOM_APP,
-            },
-            "dingtalk": {
-                "enabled": True,
-                "api_base": dt,
-                "oapi_base": dt,
-                "robots": dingtalk_robots,
-                "rate_limit": None,  # the app robot carries nothing here
-            },
-        },
-    }
-    return parse_config(data, env={})
-
-
-def _env(split: dict[str, int], ding: FakeDingTalk) -> dict[str, str]:
-    env = {**fake_wecom.ENV, **fake_dingtalk.ENV, TOKEN_ENV: TOKEN}
-    for i in range(split["wecom_robots"]):
-        env[f"DUTYBOT_WECOM_ROBOT_W{i}"] = f"robot-key-w{i}"
-    for i in range(split["dingtalk_robots"]):
-        token, secret = f"robot-token-d{i}", f"SEC-d{i}"
-        env[f"DUTYBOT_DINGTALK_ROBOT_D{i}_TOKEN"], env[f"DUTYBOT_DINGTALK_ROBOT_D{i}_SECRET"] = (
-            token,
-            secret,
-        )
-        ding.add_robot(f"d{i}", token, secret)
-    return env
-
-
-async def _audience(app: App, split: dict[str, int]) -> None:
-    """The demo county, the channel's people (bound on Telegram or WeCom) and its robots."""
-    now = app.clock.now()
-    async with app.sessions.begin() as session:
-        await seed(session, now, timedelta(hours=1))
-        people = [("telegram", str(FIRST_CHAT + i)) for i in range(split["telegram"])]
-        people += [("wecom", f"u{i}") for i in range(split["wecom_users"])]
-        for i, (platform, address) in enumerate(people):
-            user = await add_user(
-                session,
-                name=f"员{i}",
-                org="演练单位",
-                roles={Role.LIAISON},
-                now=now,
-                new_unit=True,
-            )
-            await binding.bind_account(session, user, platform, address, now)
-        robots = [("wecom", f"w{i}") for i in range(split["wecom_robots"])]
-        robots += [("dingtalk", f"d{i}") for i in range(split["dingtalk_robots"])]
-        for platform, name in robots:
-            await groups.register(
-                session,
-                target=Target(platform, f"robot:{name}"),
-                title=f"{platform}-{name}群",
-                channels=["演练"],
-                now=now,
-            )
 
 
 @dataclass
@@ -260,8 +161,8 @@ async def mix(split: dict[str, int], driver: str = "ptb", within: float = 300) -
             FakeWeCom(SystemClock()) as wc,
             FakeDingTalk(SystemClock()) as dt,
         ):
-            env = _env(split, dt)
-            config = _config(Path(tmp) / "mix.db", tg.base_url, wc.url, dt.url, split, driver)
+            env = setup.env(split, dt)
+            config = setup.config(Path(tmp) / "mix.db", tg.base_url, wc.url, dt.url, split, driver)
             http = HttpServer("127.0.0.1", 0)  # never started: sending only
             adapters: dict[str, Any] = {
                 "telegram": build_telegram(config.platforms.telegram, None, env),
@@ -272,9 +173,9 @@ async def mix(split: dict[str, int], driver: str = "ptb", within: float = 300) -
             adapters["telegram"].dispatcher = app.dispatcher
             await adapters["telegram"].api.open()
             try:
-                await _audience(app, split)
-                await app.dispatcher.receive(_said(f"应急广播 演练 红色 {TEXT}", 1))
-                await app.dispatcher.receive(_said("确认广播 1", 2))
+                await audience(app, split)
+                await app.dispatcher.receive(said(f"应急广播 演练 红色 {TEXT}", 1))
+                await app.dispatcher.receive(said("确认广播 1", 2))
                 lanes = _lanes(split, tg, wc, dt)
                 started = await _send_all(app, lanes, within)
             finally:

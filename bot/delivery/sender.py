@@ -29,7 +29,8 @@ from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 from bot.core.metrics import Metrics
 from bot.core.ports import Adapter, Directory
-from bot.delivery.limits import PlatformLimits, class_filter, lane_class, lane_classes
+from bot.delivery.claims import ClassClaims
+from bot.delivery.limits import PlatformLimits, lane_class, lane_classes
 from bot.delivery.once import OnceTurns
 from bot.delivery.results import audit_outbound, failed_attempt, redacted
 from bot.store import outbox, outbox_files, outbox_once
@@ -65,22 +66,18 @@ class Sender:
             name: asyncio.Semaphore(outbox_config.send_concurrency) for name in self.limits
         }
         self._lanes: dict[str, asyncio.Task[None]] = {}  # target → the task sending its rows
-        self._held: dict[str, int] = defaultdict(int)  # class → rows claimed, not yet settled
+        self._claims = ClassClaims(list(self.limits), outbox_config)  # what each class holds
         self._held_back: dict[str, datetime] = {}  # target → its rows were put back until then
         self._halt = asyncio.Event()  # stopping: lanes put back what they have not sent
         self._wake = asyncio.Event()
         self._soonest: datetime | None = None  # earliest time a row was put back to
-        # Classes whose last claim found nothing, and when: not asked again until something is
-        # queued (wake), a put-back row falls due, or a poll interval has passed — a lane
-        # finishing elsewhere is no reason to query an empty class.
-        self._dry: dict[str, datetime] = {}
         # At-most-once rows (broadcasts) go one at a time per lane class (bot/delivery/once.py).
         self._once = OnceTurns(sessions, list(self.limits), self._record_sent)
         self.owner: str | None = None  # this instance, when it beats (bot/store/instances.py)
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
-        self._dry.clear()
+        self._claims.refresh()
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -118,7 +115,7 @@ class Sender:
         """Deliver everything due now (used by the piped console and tests)."""
         try:
             for _ in range(max_passes):
-                self._dry.clear()  # everything due now, whatever the last pass found
+                self._claims.refresh()  # everything due now, whatever the last pass found
                 claimed = await self.claim_once()
                 lanes = list(self._lanes.values())
                 if not claimed and not lanes:
@@ -139,46 +136,19 @@ class Sender:
         self.metrics.marks.last_send_pass = now  # /healthz: the sender is alive
         if self._soonest is not None and self._soonest <= now:
             self._soonest = None  # that row is due now: this pass claims it
-            self._dry.clear()
-        poll = timedelta(seconds=self.outbox_config.poll_seconds)
-        batch = self.outbox_config.batch_size
-        # A class is topped up once half its batch is out (not after every row: a claim per
-        # class per settled row would cost more than the sends), and not while it is dry.
-        rooms = {
-            name: batch - self._held[name]
-            for name in self.limits
-            if self._held[name] <= batch // 2 and now - self._dry.get(name, now - poll) >= poll
-        }
+            self._claims.refresh()
+        rooms = self._claims.rooms(now)
         if not rooms:
             return 0
-        rows: list[outbox.Claimed] = []
         async with self.sessions.begin() as session:
             for stuck in await outbox_once.settle_abandoned(session, now):
                 log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
                 await audit_outbound(session, now, stuck, "uncertain", outbox_once.UNCERTAIN_NOTE)
-            busy = list(self._lanes)
-            for name, room in rooms.items():  # each class its own batch: no head-of-line wait
-                prefix, not_prefix = class_filter(name, self.limits)
-                found = await outbox.claim(
-                    session,
-                    now,
-                    lease=timedelta(seconds=self.outbox_config.lease_seconds),
-                    limit=room,
-                    platforms=[name.partition(":")[0]],
-                    skip_targets=busy,
-                    owner=self.owner,
-                    prefix=prefix,
-                    not_prefix=not_prefix,
-                )
-                if found:
-                    self._dry.pop(name, None)
-                else:
-                    self._dry[name] = now
-                rows += found
+            rows = await self._claims.claim(session, now, rooms, list(self._lanes), self.owner)
         by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:  # claimed in (priority, id) order, which each lane keeps
             by_chat[str(row.target)].append(row)
-            self._held[lane_class(row.target, self.limits)] += 1
+            self._claims.held[lane_class(row.target, self.limits)] += 1
         for key, chat_rows in by_chat.items():
             self._lanes[key] = asyncio.create_task(self._lane(key, chat_rows, now))
         return len(rows)
@@ -199,7 +169,7 @@ class Sender:
         except Exception:
             log.exception("sending to %s failed; its rows are retried after their lease", key)
         finally:
-            self._held[lane] -= len(rows)
+            self._claims.held[lane] -= len(rows)
             self._lanes.pop(key, None)
             self._wake.set()
 
@@ -247,7 +217,7 @@ class Sender:
                 row = await redacted(
                     session, self.clock.now(), row, payload, set(self.adapters), self.directory
                 )
-            self._dry.clear()  # the admins are told: their rows are new
+            self._claims.refresh()  # the admins are told: their rows are new
         reply = Reply.from_payload(row.payload)
         edit_of = None
         if reply.attachment is not None:  # a file goes as a new message, with its bytes
@@ -309,7 +279,7 @@ class Sender:
 
     async def _failed(self, row: outbox.Claimed, exc: DeliveryError) -> None:
         self.metrics.send_failed(row.target.platform, self.clock.now())
-        self._dry.clear()  # the admins may be told: their rows are new
+        self._claims.refresh()  # the admins may be told: their rows are new
         async with self.sessions.begin() as session:
             await failed_attempt(
                 session,
