@@ -1,6 +1,8 @@
 """Emergency broadcast to 1,000 people through the Telegram adapter and the local Bot API server.
 
 Usage: python -m bench broadcast [RECIPIENTS] [--driver ptb|aiogram]
+       python -m bench broadcast --mix [--quick] … (Telegram, WeCom and DingTalk at once:
+       bench/_broadcast_mix.py)
 
 A leader's ``应急广播 演练 红色 …`` to a channel whose roster is N people bound on Telegram,
 then ``确认广播 1``: the dispatcher and handlers queue one at-most-once EMERGENCY row per person,
@@ -110,6 +112,10 @@ async def _broadcast(work: Path, driver: str, count: int, limited: bool) -> dict
 
 async def run(argv: list[str]) -> dict[str, Any]:
     """Run the baseline and the limited broadcast; print and return their figures."""
+    if "--mix" in argv:
+        from bench._broadcast_mix import run_mix
+
+        return await run_mix(argv)
     parser = argparse.ArgumentParser(prog="python -m bench broadcast")
     parser.add_argument("recipients", type=int, nargs="?", default=1000)
     parser.add_argument("--driver", choices=["ptb", "aiogram"], default="ptb")

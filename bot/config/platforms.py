@@ -15,9 +15,20 @@ Origin = Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
 
 
 class RateLimit(Section):
-    overall_per_second: PositiveFloat = 30
+    """Send limits of one lane class (a platform's app or bot, or its webhook robots).
+
+    ``overall_per_second`` None: no platform-wide limit (webhook robots are independent of each
+    other and of the app; only each robot's own limit applies).
+    """
+
+    overall_per_second: PositiveFloat | None = 30
     per_chat_per_second: PositiveFloat = 1
     per_group_per_minute: PositiveFloat = 20
+
+
+#: Webhook robots (``<platform>:robot:<name>``): 20 messages a minute each, published by WeCom
+#: and DingTalk (docs/platforms.md); no limit across robots is published.
+ROBOT_LIMIT = RateLimit(overall_per_second=None, per_chat_per_second=1, per_group_per_minute=20)
 
 
 class PlatformConfig(Section):
@@ -48,6 +59,8 @@ class WebhookPlatformConfig(PlatformConfig):
 
     callback_path: str = "/"
     robots: dict[str, EnvSuffix] = {}
+    # Robots are paced apart from the app: their own lanes, slots and limits (bot/delivery).
+    robot_rate_limit: RateLimit | None = ROBOT_LIMIT
     timeout_seconds: PositiveFloat = 10.0
     # Callbacks are a few KB; a longer body is refused (413) before it is read in full.
     max_body_kb: Annotated[int, Field(ge=16, le=2048)] = 256

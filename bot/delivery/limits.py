@@ -13,16 +13,50 @@ row back until then.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 from aiolimiter import AsyncLimiter
 
-from bot.config import RateLimit
+from bot.config import PlatformsConfig, RateLimit
 from bot.core.clock import Clock
+from bot.core.messages import Target
 
 _MAX_CHATS = 2048  # per-chat spacings kept; the least recently used are dropped beyond this
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _GROUP_WINDOW = timedelta(seconds=60)
+ROBOT = "robot:"  # ``<platform>:robot:<name>``: a webhook robot, paced apart from the app
+
+
+def lane_classes(
+    platforms: PlatformsConfig, names: list[str], clock: Clock
+) -> dict[str, PlatformLimits]:
+    """Limits per lane class: ``<platform>`` (its app or bot) and, where the platform has
+    webhook robots, ``<platform>:robot`` — robots do not share the app's overall limit (they
+    are separate endpoints, 20 messages a minute each), so they neither wait for it nor use
+    it up. Platforms without a config section (test fakes) get no limits.
+    """
+    classes: dict[str, PlatformLimits] = {}
+    for name in names:
+        section = getattr(platforms, name, None)
+        classes[name] = PlatformLimits(getattr(section, "rate_limit", None), clock)
+        if section is not None and hasattr(section, "robot_rate_limit"):
+            classes[f"{name}:robot"] = PlatformLimits(section.robot_rate_limit, clock)
+    return classes
+
+
+def lane_class(target: Target, classes: Collection[str]) -> str:
+    """The lane class ``target`` is paced in (see :func:`lane_classes`)."""
+    robots = f"{target.platform}:robot"
+    return robots if target.address.startswith(ROBOT) and robots in classes else target.platform
+
+
+def class_filter(name: str, classes: Collection[str]) -> tuple[str | None, str | None]:
+    """(prefix, not_prefix) of the targets a lane class claims (bot/store/outbox.claim)."""
+    platform, _, kind = name.partition(":")
+    if kind:
+        return f"{platform}:{ROBOT}", None
+    return None, (f"{platform}:{ROBOT}" if f"{platform}:robot" in classes else None)
 
 
 class PlatformLimits:
@@ -33,8 +67,9 @@ class PlatformLimits:
         self.clock = clock
         # The hard ceiling under the grid: a bucket of two lets one late send go without delaying
         # the next slot, and still keeps any second to N (+1) messages after a stall.
-        self.overall = AsyncLimiter(2, 2 / limit.overall_per_second) if limit else None
-        self._spacing = timedelta(seconds=1 / limit.overall_per_second if limit else 0)
+        rate = limit.overall_per_second if limit else None
+        self.overall = AsyncLimiter(2, 2 / rate) if rate else None
+        self._spacing = timedelta(seconds=1 / rate if rate else 0)
         self._chat_spacing = timedelta(seconds=1 / limit.per_chat_per_second if limit else 0)
         self._next_slot = _EPOCH
         self._free_at: OrderedDict[str, datetime] = OrderedDict()  # chat → next send allowed
@@ -67,12 +102,14 @@ class PlatformLimits:
         """When ``address`` may be sent to next (a platform-wide pause counts too)."""
         return max(self.paused_until, self._free_at.get(address, _EPOCH))
 
-    async def try_acquire(self, address: str, group: bool) -> datetime | None:
+    async def try_acquire(self, address: str, group: bool, cost: int = 1) -> datetime | None:
         """Take a send slot and return None, or return when the chat is free.
 
         Args:
             address: The chat.
             group: Whether it is a group chat.
+            cost: Platform calls the send makes (a WeCom text and its button card: 2); they
+                take as many slots of the overall grid.
         """
         now = self.clock.now()
         ready = self.ready(address)
@@ -83,12 +120,20 @@ class PlatformLimits:
         # The overall limit is a grid of send times 1/N s apart: the send gets the next free slot,
         # and its chat is reserved from that slot on, before any wait.
         slot = max(now, self._next_slot)
-        self._next_slot = slot + self._spacing
+        # A send less than its slots late (the loop or a commit held it up) does not push the
+        # grid back: the next slot stays on it, so the lateness is made up, never more than one
+        # send's worth, and after an idle spell the grid starts afresh — any second still holds
+        # N (+ that one send).
+        width = self._spacing * max(cost, 1)  # the slots this send takes
+        late = now - self._next_slot
+        self._next_slot = (self._next_slot if timedelta(0) < late < width else slot) + width
         self._free_at[address] = slot + self._chat_spacing
         if slot > now:
             await self.clock.sleep((slot - now).total_seconds())
         if self.overall is not None:
-            # Loop stalls can wake several slots at once: the bucket still spaces them out.
+            # Loop stalls can wake several slots at once: the bucket still spaces them out. One
+            # unit per send whatever its cost: the grid spaces the calls, and a send of two
+            # taking the whole bucket would leave no room to make up a late one.
             await self.overall.acquire()
         # The chat's next send is timed from when this one really goes (a late wake-up counts).
         self._sent(address, group, max(slot, self.clock.now()))

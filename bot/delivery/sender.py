@@ -8,7 +8,9 @@ other chats' lanes, so one send's network wait and commit overlap the next one's
 for its chat's rate limit in place when the chat is free soon, and otherwise puts its rows back
 in the outbox until then. While a chat has a lane, its other rows are not claimed, and the loop
 claims more rows as soon as lanes finish instead of after a whole batch: a chat that is free
-never idles behind one that is waiting.
+never idles behind one that is waiting. Platforms, and a platform's app and its webhook robots,
+are separate lane classes (bot/delivery/limits.py): each claims its own batch and keeps its own
+limits, so a slow class never holds back a fast one.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 from bot.core.metrics import Metrics
 from bot.core.ports import Adapter, Directory
-from bot.delivery.limits import PlatformLimits
+from bot.delivery.claims import ClassClaims
+from bot.delivery.limits import PlatformLimits, lane_class, lane_classes
+from bot.delivery.once import OnceTurns
 from bot.delivery.results import audit_outbound, failed_attempt, redacted
 from bot.store import outbox, outbox_files, outbox_once
+from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.sender")
 
@@ -53,29 +58,26 @@ class Sender:
         self.adapters = adapters
         self.outbox_config = outbox_config
         self.clock = clock
-        # Platforms without a config section (test fakes) get no limits.
-        settings = {name: getattr(platforms, name, None) for name in adapters}
         self.files = outbox_files.FileLimits(outbox_config.max_image_mb, outbox_config.max_file_mb)
-        self.limits = {
-            name: PlatformLimits(getattr(section, "rate_limit", None), clock)
-            for name, section in settings.items()
-        }
+        # Each lane class (a platform's app, its robots) has its own limits, send slots, batch
+        # room and at-most-once turn: a class that must go slowly never holds back another.
+        self.limits: dict[str, PlatformLimits] = lane_classes(platforms, list(adapters), clock)
         self._slots = {
-            name: asyncio.Semaphore(outbox_config.send_concurrency) for name in adapters
+            name: asyncio.Semaphore(outbox_config.send_concurrency) for name in self.limits
         }
         self._lanes: dict[str, asyncio.Task[None]] = {}  # target → the task sending its rows
-        self._held = 0  # rows claimed by lanes and not yet settled
+        self._claims = ClassClaims(list(self.limits), outbox_config)  # what each class holds
         self._held_back: dict[str, datetime] = {}  # target → its rows were put back until then
         self._halt = asyncio.Event()  # stopping: lanes put back what they have not sent
         self._wake = asyncio.Event()
         self._soonest: datetime | None = None  # earliest time a row was put back to
-        # At-most-once rows (broadcasts) go one at a time per platform: a crash then leaves at
-        # most one of them in doubt, instead of every send that happened to be in flight.
-        self._once = {name: asyncio.Lock() for name in adapters}
+        # At-most-once rows (broadcasts) go one at a time per lane class (bot/delivery/once.py).
+        self._once = OnceTurns(sessions, list(self.limits), self._record_sent)
         self.owner: str | None = None  # this instance, when it beats (bot/store/instances.py)
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
+        self._claims.refresh()
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -92,6 +94,7 @@ class Sender:
                     await self._idle(stop)
             self._halt.set()
             await asyncio.gather(*self._lanes.values())
+            await self._once.flush_all()
         finally:
             self._cancel_lanes()  # cancelled (killed): held rows are retried after their lease
 
@@ -112,11 +115,13 @@ class Sender:
         """Deliver everything due now (used by the piped console and tests)."""
         try:
             for _ in range(max_passes):
+                self._claims.refresh()  # everything due now, whatever the last pass found
                 claimed = await self.claim_once()
                 lanes = list(self._lanes.values())
                 if not claimed and not lanes:
                     return
                 await asyncio.gather(*lanes)
+                await self._once.flush_all()
         except BaseException:
             self._cancel_lanes()
             raise
@@ -131,26 +136,19 @@ class Sender:
         self.metrics.marks.last_send_pass = now  # /healthz: the sender is alive
         if self._soonest is not None and self._soonest <= now:
             self._soonest = None  # that row is due now: this pass claims it
-        room = self.outbox_config.batch_size - self._held
-        if room <= 0:
+            self._claims.refresh()
+        rooms = self._claims.rooms(now)
+        if not rooms:
             return 0
         async with self.sessions.begin() as session:
             for stuck in await outbox_once.settle_abandoned(session, now):
                 log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
                 await audit_outbound(session, now, stuck, "uncertain", outbox_once.UNCERTAIN_NOTE)
-            rows = await outbox.claim(
-                session,
-                now,
-                lease=timedelta(seconds=self.outbox_config.lease_seconds),
-                limit=room,
-                platforms=list(self.adapters),
-                skip_targets=list(self._lanes),
-                owner=self.owner,
-            )
+            rows = await self._claims.claim(session, now, rooms, list(self._lanes), self.owner)
         by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:  # claimed in (priority, id) order, which each lane keeps
             by_chat[str(row.target)].append(row)
-        self._held += len(rows)
+            self._claims.held[lane_class(row.target, self.limits)] += 1
         for key, chat_rows in by_chat.items():
             self._lanes[key] = asyncio.create_task(self._lane(key, chat_rows, now))
         return len(rows)
@@ -158,19 +156,20 @@ class Sender:
     async def _lane(self, key: str, rows: list[outbox.Claimed], claimed_at: datetime) -> None:
         """Send one chat's rows in order; put the rest back when the chat is not free soon."""
         platform = rows[0].target.platform
+        lane = lane_class(rows[0].target, self.limits)
         try:
             for i, row in enumerate(rows):
                 later = await self._chat_free(key, row, claimed_at, first=i == 0)
                 if later is None:
-                    async with self._slots[platform]:
-                        later = await self._deliver(platform, row)
+                    async with self._slots[lane]:
+                        later = await self._deliver(platform, lane, row)
                 if later is not None:
                     await self._put_back(key, rows[i:], later)
                     return
         except Exception:
             log.exception("sending to %s failed; its rows are retried after their lease", key)
         finally:
-            self._held -= len(rows)
+            self._claims.held[lane] -= len(rows)
             self._lanes.pop(key, None)
             self._wake.set()
 
@@ -178,7 +177,7 @@ class Sender:
         self, key: str, row: outbox.Claimed, claimed_at: datetime, first: bool
     ) -> datetime | None:
         """Wait until the chat may be sent to and return None, or return when to try again."""
-        limits = self.limits[row.target.platform]
+        limits = self.limits[lane_class(row.target, self.limits)]
         held_back = self._held_back.pop(key, None) if first else None
         if held_back is not None and held_back > claimed_at:
             # Older rows of this chat were put back until then and were not due at the claim:
@@ -210,18 +209,15 @@ class Sender:
         self._held_back[key] = max(until, self._held_back.get(key, until))
         self._soonest = until if self._soonest is None else min(self._soonest, until)
 
-    async def _deliver(self, platform: str, row: outbox.Claimed) -> datetime | None:
+    async def _deliver(self, platform: str, lane: str, row: outbox.Claimed) -> datetime | None:
         """Send ``row`` and record the result; or return when its chat is free (a pause)."""
-        adapter, limits = self.adapters[platform], self.limits[platform]
-        later = await limits.try_acquire(row.target.address, adapter.is_group(row.target.address))
-        if later is not None:
-            return later
         payload, _ = redaction.screen(row.payload)
         if redaction.FLAG in payload:  # it carries (or carried) a 密级 marking
             async with self.sessions.begin() as session:
                 row = await redacted(
                     session, self.clock.now(), row, payload, set(self.adapters), self.directory
                 )
+            self._claims.refresh()  # the admins are told: their rows are new
         reply = Reply.from_payload(row.payload)
         edit_of = None
         if reply.attachment is not None:  # a file goes as a new message, with its bytes
@@ -231,39 +227,59 @@ class Sender:
             async with self.sessions() as session:
                 edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
         if not row.at_most_once:
-            await self._send(platform, row, reply, edit_of)
-            return None
-        async with self._once[platform]:
+            return await self._send(platform, lane, row, reply, edit_of)
+        async with self._once.turn(lane):
+            if (ready := self.limits[lane].ready(row.target.address)) > self.clock.now():
+                return ready  # paused while waiting for the turn
             # Recorded before the platform sees it: after a crash this row is not sent again.
-            async with self.sessions.begin() as session:
-                await outbox_once.begin_send(session, row.id, self.clock.now())
-            await self._send(platform, row, reply, edit_of)
-        return None
+            # (Put back unsent, the row's mark_retry clears it again.)
+            await self._once.begin(lane, row.id, self.clock.now())
+            return await self._send(platform, lane, row, reply, edit_of)
 
     async def _send(
-        self, platform: str, row: outbox.Claimed, reply: Reply, edit_of: str | None
-    ) -> None:
-        adapter, limits = self.adapters[platform], self.limits[platform]
+        self, platform: str, lane: str, row: outbox.Claimed, reply: Reply, edit_of: str | None
+    ) -> datetime | None:
+        """Take a send slot, send, record the result; or return when the chat is free."""
+        adapter, limits = self.adapters[platform], self.limits[lane]
+        address = row.target.address
+        cost = getattr(adapter, "send_cost", None)
+        # The slot is taken just before the request, after any database work: what the
+        # platform sees is then spaced by the grid, not by how long commits happened to take.
+        later = await limits.try_acquire(
+            address, adapter.is_group(address), cost(address, reply) if cost else 1
+        )
+        if later is not None:
+            return later
         try:
             external_id = await adapter.send(row.target.address, reply, edit_of)
         except DeliveryError as exc:
             if exc.retry_after and exc.pause_platform:
                 limits.pause(exc.retry_after)
             await self._failed(row, exc)
-            return
+            return None
         except Exception as exc:  # an adapter bug must not lose the message
             log.exception("adapter %s raised while sending outbox row %s", platform, row.id)
             await self._failed(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
-            return
+            return None
+        if row.at_most_once:  # recorded with the next row's start (bot/delivery/once.py)
+            self._once.sent(lane, row, external_id, self.clock.now())
+            return None
         async with self.sessions.begin() as session:
-            now = self.clock.now()
-            await outbox.mark_sent(session, row.id, now, external_id)
-            await audit_outbound(session, now, row, "sent", external_id)
+            await attach_fast_path(session)
+            await self._record_sent(session, row, external_id, self.clock.now())
+        return None
+
+    async def _record_sent(
+        self, session: AsyncSession, row: outbox.Claimed, external_id: str, now: datetime
+    ) -> None:
+        await outbox.mark_sent(session, row.id, now, external_id)
+        await audit_outbound(session, now, row, "sent", external_id)
         waited = (now - row.created_at).total_seconds() if row.created_at else 0.0
-        self.metrics.sent(platform, row.kind, row.priority, waited, now)
+        self.metrics.sent(row.target.platform, row.kind, row.priority, waited, now)
 
     async def _failed(self, row: outbox.Claimed, exc: DeliveryError) -> None:
         self.metrics.send_failed(row.target.platform, self.clock.now())
+        self._claims.refresh()  # the admins may be told: their rows are new
         async with self.sessions.begin() as session:
             await failed_attempt(
                 session,

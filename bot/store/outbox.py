@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, Integer, String, Text, case, false, or_, select, true, update
+from sqlalchemy import (
+    Index,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    case,
+    false,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -192,9 +204,15 @@ async def claim(
     platforms: list[str],
     skip_targets: list[str] | None = None,
     owner: str | None = None,
+    prefix: str | None = None,
+    not_prefix: str | None = None,
 ) -> list[Claimed]:
     """Atomically take due rows (and rows whose sender died mid-send), most urgent first, then
     oldest first, leaving out ``skip_targets`` (chats the sender is still busy with).
+
+    ``prefix`` / ``not_prefix`` take only targets starting (or not starting) with it: the sender
+    claims each lane class (a platform's app, its webhook robots) on its own, so one class's
+    backlog never fills the batch another is waiting for.
 
     An at-most-once row is taken again after a crash only if its send never started. ``owner``
     (this instance) is recorded so a live instance can take the rows over at once if it dies.
@@ -214,6 +232,10 @@ async def claim(
     )
     if skip_targets:
         pick = pick.where(OutboxMessage.target.not_in(skip_targets))
+    if prefix is not None:
+        pick = pick.where(OutboxMessage.target.startswith(prefix, autoescape=True))
+    if not_prefix is not None:
+        pick = pick.where(~OutboxMessage.target.startswith(not_prefix, autoescape=True))
     if is_postgres(session):
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
@@ -246,18 +268,30 @@ async def _set(session: AsyncSession, row_id: int, **values: Any) -> None:
     )
 
 
-async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
-    """Delivered."""
-    await _set(
-        session,
-        row_id,
+_TABLE = table_of(OutboxMessage)
+# Once per sent row, at a broadcast's pace: compiled once (bot/store/sql.py).
+_MARK_SENT = Prepared(
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(
         status=OutboxStatus.SENT.value,
-        sent_at=now,
+        sent_at=bindparam("now", type_=_TABLE.c.sent_at.type),
         lease_until=None,
         claimed_by=None,
-        external_id=external_id,
-        attempts=OutboxMessage.attempts + 1,
+        external_id=bindparam("external_id", type_=_TABLE.c.external_id.type),
+        attempts=_TABLE.c.attempts + 1,
     )
+)
+BEGIN_SEND = Prepared(
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"))
+    .values(send_started_at=bindparam("now", type_=_TABLE.c.send_started_at.type))
+)
+
+
+async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:
+    """Delivered."""
+    await _MARK_SENT.execute(session, {"row_id": row_id, "now": now, "external_id": external_id})
 
 
 async def mark_retry(

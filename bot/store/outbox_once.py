@@ -14,19 +14,14 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import Target
-from bot.store.outbox import CLAIMED_COLUMNS, Claimed, OutboxMessage, OutboxStatus
+from bot.store.outbox import BEGIN_SEND, CLAIMED_COLUMNS, Claimed, OutboxMessage, OutboxStatus
 
 UNCERTAIN_NOTE = "发送中断（进程退出），是否送达不确定；不重发，由确认提醒跟进"
 
 
 async def begin_send(session: AsyncSession, row_id: int, now: datetime) -> None:
     """Note that an at-most-once row is being handed to the platform right now."""
-    await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
-        .values(send_started_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await BEGIN_SEND.execute(session, {"row_id": row_id, "now": now})
 
 
 async def settle_abandoned(session: AsyncSession, now: datetime) -> list[Claimed]:

@@ -1,6 +1,8 @@
 """A local fake of DingTalk's OpenAPI, oapi media uploads, custom robots and sessionWebhooks,
 plus a client that posts signed robot callbacks like DingTalk. Image and file messages must
-name uploaded media; webhooks (custom robots, sessionWebhooks) take no file messages."""
+name uploaded media; webhooks (custom robots, sessionWebhooks) take no file messages. A custom
+robot takes 20 messages in any minute; the 21st gets errcode 130101 and the robot is throttled
+for 10 minutes, as DingTalk publishes (docs/platforms.md §DingTalk limits and errors)."""
 
 from __future__ import annotations
 
@@ -15,13 +17,15 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.clock import Clock
-from bot.testing.fakes import FakeServer, Upload, read_form
+from bot.testing.fakes import FakeServer, RateWindow, Upload, read_form
 
 APP_KEY = "dingappkey0123"
 APP_SECRET = "this is a secret"
 ROBOT_TOKEN = "robot-token-flood"
 ROBOT_SECRET = "SEC0123456789abcdef/+="
 WEBHOOK_TYPES = ("text", "markdown", "actionCard", "link", "feedCard")  # no files
+ROBOT_PER_MINUTE, BAN_SECONDS = 20, 600
+TOO_FAST = {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}
 FILE_ENDINGS = ("doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "pdf", "rar")
 ENV = {
     "DUTYBOT_DINGTALK_APP_KEY": APP_KEY,
@@ -45,6 +49,9 @@ class FakeDingTalk(FakeServer):
         self.tokens = 0
         self.token = ""
         self.session_hits = 0
+        self.robots = {ROBOT_TOKEN: ("flood", ROBOT_SECRET)}  # access_token → (name, secret)
+        self.robot_window = RateWindow(ROBOT_PER_MINUTE, 60)
+        self.banned_until: dict[str, float] = {}  # robot token → end of its 10-minute throttle
         self._ids = itertools.count(1)
         r = self.app.router
         r.add_post("/v1.0/oauth2/accessToken", self._access_token)
@@ -150,7 +157,7 @@ class FakeDingTalk(FakeServer):
         if (unknown := self._unknown_media(body)) is not None:
             return unknown
         for user in body["userIds"]:
-            self.sent.append((user, body))
+            self.accept(user, body)
         return web.json_response({"processQueryKey": f"pq{next(self._ids)}"})
 
     async def _group_send(self, request: web.Request) -> web.Response:
@@ -159,21 +166,29 @@ class FakeDingTalk(FakeServer):
         body = await request.json()
         if (unknown := self._unknown_media(body)) is not None:
             return unknown
-        self.sent.append((f"group:{body['openConversationId']}", body))
+        self.accept(f"group:{body['openConversationId']}", body)
         return web.json_response({"processQueryKey": f"pq{next(self._ids)}"})
 
     async def _custom_robot(self, request: web.Request) -> web.Response:
         if (fault := await self.fault()) is not None:
             return fault
         q = request.query  # already URL-decoded once, as DingTalk decodes it
-        if q.get("access_token") != ROBOT_TOKEN:
+        token = q.get("access_token", "")
+        if token not in self.robots:
             return web.json_response({"errcode": 300001, "errmsg": "token is not exist"})
-        if q.get("sign") != _b64_hmac(ROBOT_SECRET, q.get("timestamp", "")):
+        name, secret = self.robots[token]
+        if q.get("sign") != _b64_hmac(secret, q.get("timestamp", "")):
             return web.json_response({"errcode": 310000, "errmsg": "sign not match"})
         body = await request.json()
         if (refused := self._webhook_type(body)) is not None:
             return refused
-        self.sent.append(("robot:flood", body))
+        now = self.now()
+        if now < self.banned_until.get(token, 0.0) or not self.robot_window.take(token, now):
+            self.throttled += 1
+            if now >= self.banned_until.get(token, 0.0):  # a new throttle starts
+                self.banned_until[token] = now + BAN_SECONDS
+            return web.json_response(TOO_FAST)
+        self.accept(f"robot:{name}", body)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _session(self, request: web.Request) -> web.Response:
@@ -183,7 +198,7 @@ class FakeDingTalk(FakeServer):
         if (refused := self._webhook_type(body)) is not None:
             return refused
         self.session_hits += 1
-        self.sent.append((request.match_info["chat"], body))
+        self.accept(request.match_info["chat"], body)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _open_stream(self, request: web.Request) -> web.Response:
@@ -246,6 +261,10 @@ class FakeDingTalk(FakeServer):
         assert answer["code"] == 200
         await old.close()
         self._closed(old)
+
+    def add_robot(self, name: str, token: str, secret: str) -> None:
+        """A custom robot this fake answers for (its messages show as ``robot:<name>``)."""
+        self.robots[token] = (name, secret)
 
     def texts(self, receiver: str) -> list[str]:
         """What ``receiver`` was sent (webhook bodies or OpenAPI msgParam)."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections import deque
+import time
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -27,6 +28,26 @@ class Fault:
     body: dict[str, Any] | None = None
     delay: float = 0.0
     headers: tuple[tuple[str, str], ...] = ()
+
+
+class RateWindow:
+    """A platform limit as the fakes enforce it: at most ``most`` calls per key in any
+    ``seconds``-long window. ``slack`` (< 1) shortens the window a little, so a sender that
+    keeps the limit exactly is not refused for a few milliseconds of network jitter."""
+
+    def __init__(self, most: int, seconds: float, slack: float = 0.98) -> None:
+        self.most, self.window = most, seconds * slack
+        self._stamps: dict[str, deque[float]] = defaultdict(deque)
+
+    def take(self, key: str, now: float) -> bool:
+        """Count a call to ``key`` at ``now``; False (not counted) when over the limit."""
+        stamps = self._stamps[key]
+        while stamps and stamps[0] <= now - self.window:
+            stamps.popleft()
+        if len(stamps) >= self.most:
+            return False
+        stamps.append(now)
+        return True
 
 
 @dataclass(frozen=True)
@@ -60,6 +81,10 @@ class FakeServer:
         self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
         self.faults: deque[Fault] = deque()
         self.sent: list[tuple[str, dict[str, Any]]] = []  # (receiver, body)
+        self._by_receiver: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.throttled = 0  # calls answered with the platform's rate-limit error
+        self.sent_at: dict[str, float] = {}  # receiver → time.monotonic() of its last message
+        self.first_sent: float | None = None  # time.monotonic() of the first message
         self.uploads: dict[str, Upload] = {}  # media id → the file uploaded under it
         self._media_ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -121,9 +146,16 @@ class FakeServer:
         ):
             return resp.status, await resp.text()
 
+    def accept(self, receiver: str, body: dict[str, Any]) -> None:
+        """A message now shows for ``receiver``."""
+        self.sent.append((receiver, body))
+        self._by_receiver[receiver].append(body)
+        self.sent_at[receiver] = time.monotonic()
+        self.first_sent = self.first_sent or self.sent_at[receiver]
+
     def to(self, receiver: str) -> list[dict[str, Any]]:
         """Bodies sent to ``receiver``, in order."""
-        return [body for who, body in self.sent if who == receiver]
+        return list(self._by_receiver.get(receiver, ()))
 
     def keep(self, upload: Upload, prefix: str) -> str:
         """Remember an uploaded file; returns the media id the platform would answer."""

@@ -40,6 +40,7 @@ class FakeFeishu(FakeServer):
         self.tokens = 0
         self.token = ""
         self.edits: list[tuple[str, dict[str, Any]]] = []
+        self.messages: dict[str, dict[str, Any]] = {}  # message id → the body it was sent with
         self._ids = itertools.count(1)
         r = self.app.router
         r.add_post("/open-apis/auth/v3/tenant_access_token/internal", self._token)
@@ -75,14 +76,22 @@ class FakeFeishu(FakeServer):
         if (unknown := self._unknown_key(body)) is not None:
             return unknown
         prefix = "chat:" if request.query.get("receive_id_type") == "chat_id" else ""
-        self.sent.append((prefix + body["receive_id"], body))
+        self.accept(prefix + body["receive_id"], body)
         message_id = f"om_{next(self._ids)}"
+        self.messages[message_id] = body
         return web.json_response({"code": 0, "msg": "success", "data": {"message_id": message_id}})
 
     async def _edit(self, request: web.Request) -> web.Response:
         if (refused := await self._authorised(request)) is not None:
             return refused
-        self.edits.append((request.match_info["id"], await request.json()))
+        message_id, body = request.match_info["id"], await request.json()
+        original = self.messages.get(message_id, {})
+        if request.method == "PATCH" and original.get("msg_type") == "interactive":
+            config = json.loads(original["content"]).get("config", {})
+            if not config.get("update_multi"):  # only a shared card may be updated
+                answer = {"code": 230001, "msg": "card is not shared (config.update_multi)"}
+                return web.json_response(answer, status=400)
+        self.edits.append((message_id, body))
         return web.json_response({"code": 0, "msg": "success", "data": {}})
 
     async def _hook(self, request: web.Request) -> web.Response:
@@ -97,7 +106,7 @@ class FakeFeishu(FakeServer):
             return web.json_response({"code": 19002, "msg": "msg_type invalid"})
         if (unknown := self._unknown_key(body)) is not None:
             return unknown
-        self.sent.append(("robot:flood", body))
+        self.accept("robot:flood", body)
         return web.json_response({"code": 0, "msg": "success", "data": {}})
 
     async def _image(self, request: web.Request) -> web.Response:

@@ -1,5 +1,11 @@
 """A local fake of qyapi.weixin.qq.com plus a client that posts encrypted callbacks like WeCom.
 
+It enforces WeCom's published send limits (docs/platforms.md §WeCom limits): a group robot
+takes 20 messages in any minute and answers 45009 beyond; the app's ``message/send`` (and
+``appchat/send``) take 2,000 calls a minute across the corp (45009 beyond); one member gets at
+most 30 app messages a minute and 1,000 an hour — more are silently dropped, as WeCom does
+(answered ok, counted in ``dropped``).
+
 It takes media uploads (app ``media/upload``, robot ``webhook/upload_media``) with WeCom's size
 and type rules, and checks that image and file messages name media it holds (or, for a robot's
 image, carry base64 whose MD5 matches, 2 MB at most). ``media/get`` serves what a person sent
@@ -18,7 +24,7 @@ from aiohttp import web
 
 from bot.adapters.wecom.crypto import WeComCrypto
 from bot.core.clock import Clock
-from bot.testing.fakes import FakeServer, Upload, read_form
+from bot.testing.fakes import FakeServer, RateWindow, Upload, read_form
 
 CORP_ID = "ww1436e0e65a779aee"
 SECRET = "app-secret-0123456789"
@@ -34,6 +40,10 @@ ENV = {
     "DUTYBOT_WECOM_AES_KEY": AES_KEY,
     "DUTYBOT_WECOM_ROBOT_FLOOD": "robot-key-flood",
 }
+ROBOT_PER_MINUTE = 20  # each group robot [official, doc 91770]
+APP_CALLS_PER_MINUTE = 2000  # one API, whole corp [3rd, doc 90236 mirror]
+MEMBER_PER_MINUTE, MEMBER_PER_HOUR = 30, 1000  # app messages to one member [3rd]
+FREQ = {"errcode": 45009, "errmsg": "api freq out of limit"}
 
 
 class FakeWeCom(FakeServer):
@@ -44,6 +54,14 @@ class FakeWeCom(FakeServer):
         self.tokens = 0
         self.token = ""
         self.unknown_users: set[str] = set()
+        self.robot_throttled = 0  # of ``throttled``: robots answered 45009
+        self.dropped = 0  # app messages over a member's limit: WeCom drops them silently
+        self.robot_window = RateWindow(ROBOT_PER_MINUTE, 60)
+        self.app_window = RateWindow(APP_CALLS_PER_MINUTE, 60)
+        self.member_windows = (
+            RateWindow(MEMBER_PER_MINUTE, 60),
+            RateWindow(MEMBER_PER_HOUR, 3600),
+        )
         self.crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
         self._ids = itertools.count(1)
         self.app.router.add_get("/cgi-bin/gettoken", self._gettoken)
@@ -73,13 +91,19 @@ class FakeWeCom(FakeServer):
         if request.query.get("access_token") != self.token:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
         body = await request.json()
+        if not self.app_window.take(request.path, self.now()):
+            self.throttled += 1
+            return web.json_response(FREQ)
         receiver = body.get("touser") or f"appchat:{body.get('chatid')}"
+        if not all(window.take(receiver, self.now()) for window in self.member_windows):
+            self.dropped += 1  # over the member's limit: "ok", and nothing arrives
+            return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": "dropped"})
         if receiver in self.unknown_users:
             return web.json_response({"errcode": 0, "errmsg": "ok", "invaliduser": receiver})
         kind = body.get("msgtype")
         if kind in ("image", "file") and body[kind].get("media_id") not in self.uploads:
             return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
-        self.sent.append((receiver, body))
+        self.accept(receiver, body)
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"msg{next(self._ids)}"})
 
     async def _robot(self, request: web.Request) -> web.Response:
@@ -89,13 +113,17 @@ class FakeWeCom(FakeServer):
         if not key.startswith("robot-key-"):
             return web.json_response({"errcode": 93000, "errmsg": "invalid webhook url"})
         body = await request.json()
+        if not self.robot_window.take(key, self.now()):
+            self.throttled += 1
+            self.robot_throttled += 1
+            return web.json_response(FREQ)
         if body.get("msgtype") == "image":
             data = base64.b64decode(body["image"]["base64"])
             if hashlib.md5(data).hexdigest() != body["image"]["md5"] or len(data) > 2 * MB:
                 return web.json_response({"errcode": 40009, "errmsg": "invalid image"})
         elif body.get("msgtype") == "file" and body["file"].get("media_id") not in self.uploads:
             return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
-        self.sent.append((f"robot:{key}", body))
+        self.accept(f"robot:{key}", body)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _upload(self, request: web.Request) -> web.Response:

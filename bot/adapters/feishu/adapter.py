@@ -64,7 +64,8 @@ def _card(text: str, reply: Reply, group: bool, buttons: bool) -> dict[str, Any]
                 for b in row
             ]
             elements.append({"tag": "action", "actions": actions})
-    return {"config": {"wide_screen_mode": True}, "elements": elements}
+    # update_multi: a shared card, the only kind a later PATCH of the message may update.
+    return {"config": {"wide_screen_mode": True, "update_multi": True}, "elements": elements}
 
 
 class FeishuAdapter:

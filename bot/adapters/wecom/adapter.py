@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("dutybot.wecom")
 
 TEXT_BYTES = 2048  # app and robot text: longer is truncated or refused
-MARKDOWN_BYTES = 4096
+MARKDOWN_BYTES = 4096  # a group robot's markdown
+APP_MARKDOWN_BYTES = 2048  # the app's markdown (message/send, appchat/send)
 CARD_BUTTONS = 6  # button_interaction cards hold at most six buttons
 APP_IMAGE_BYTES = 10 * 1024 * 1024  # media/upload takes images up to 10 MB (files 20 MB)
 ROBOT_IMAGE_BYTES = 2 * 1024 * 1024  # a robot's image message carries at most 2 MB
@@ -166,6 +167,24 @@ class WeComAdapter:
         user = ident if kind == "user" else address
         return await self._send_app("/cgi-bin/message/send", {"touser": user}, reply, True)
 
+    def send_cost(self, address: str, reply: Reply) -> int:
+        """Messages a send of ``reply`` to ``address`` makes (pieces, a button card, a file):
+        the sender takes as many slots of the app's overall limit (bot/delivery/limits.py)."""
+        kind = address.partition(":")[0]
+        if kind == "robot":
+            return 1  # robots are paced per robot, not against the app's limit
+        cards = self._cards(reply, person=kind != "appchat")
+        return len(self._bodies(reply, cards)) + cards + (reply.attachment is not None)
+
+    def _cards(self, reply: Reply, person: bool) -> bool:
+        """Whether the buttons go as a template card after the text (private chats only)."""
+        return (
+            person
+            and self.config.template_cards
+            and bool(reply.buttons)
+            and sum(len(row) for row in reply.buttons) <= CARD_BUTTONS
+        )
+
     def _bodies(self, reply: Reply, cards: bool) -> list[dict[str, Any]]:
         text = reply.text if cards else with_hints(reply)
         mentions = " ".join(f"@{m.name}" for m in reply.mentions)
@@ -175,7 +194,7 @@ class WeComAdapter:
         if reply.format is TextFormat.MARKDOWN:
             return [
                 {"msgtype": "markdown", "markdown": {"content": piece}}
-                for piece in split_bytes(text, MARKDOWN_BYTES)
+                for piece in split_bytes(text, APP_MARKDOWN_BYTES)
             ]
         return [{"msgtype": "text", "text": {"content": p}} for p in split_bytes(text, TEXT_BYTES)]
 
@@ -195,12 +214,7 @@ class WeComAdapter:
 
     async def _send_app(self, path: str, to: dict[str, Any], reply: Reply, person: bool) -> str:
         agent = self.config.agent_id
-        cards = (
-            person
-            and self.config.template_cards
-            and bool(reply.buttons)
-            and sum(len(row) for row in reply.buttons) <= CARD_BUTTONS
-        )
+        cards = self._cards(reply, person)
         extra: dict[str, Any] = {}
         if person:
             extra["agentid"] = agent

@@ -47,6 +47,8 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
         self.faults: deque[Fault] = deque()
         self.throttled = 0
         self.sent_count = 0
+        self.sent_at: dict[int, float] = {}  # chat → time.monotonic() of its last message
+        self.first_sent: float | None = None  # time.monotonic() of the first message
         self.webhook: Json | None = None
         self.commands: list[Json] = []
         self.answers: list[tuple[str, str | None]] = []
@@ -254,6 +256,8 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
         async with self._arrived:
             self.chats[sent.chat_id].append(sent)
             self.sent_count += 1
+            self.sent_at[sent.chat_id] = time.monotonic()
+            self.first_sent = self.first_sent or self.sent_at[sent.chat_id]
             self._arrived.notify_all()
 
     async def api_editMessageText(self, params: Json) -> Json:

@@ -90,6 +90,24 @@ async def test_edit_in_place_and_token_refresh(rig: Rig, feishu: FakeFeishu) -> 
     assert feishu.edits == [(first, {"msg_type": "text", "content": '{"text":"进度 2/3"}'})]
 
 
+async def test_cards_are_shared_so_a_later_patch_updates_them(
+    rig: Rig, feishu: FakeFeishu
+) -> None:
+    summary = Reply("**回执** 0/3", TextFormat.MARKDOWN, edit_key="s")
+    first = await rig.adapter.send("ou_zhangsan", summary)
+    card = json.loads(feishu.to("ou_zhangsan")[0]["content"])
+    assert card["config"]["update_multi"] is True
+    later = Reply("**回执** 2/3", TextFormat.MARKDOWN)
+    assert await rig.adapter.send("ou_zhangsan", later, edit_of=first) == first
+    assert [m for m, _ in feishu.edits] == [first]  # patched in place, no new message
+    assert len(feishu.to("ou_zhangsan")) == 1
+    # The fake refuses to update a card sent without it, as Feishu does.
+    unshared = {**feishu.messages[first]}
+    unshared["content"] = json.dumps({**card, "config": {"wide_screen_mode": True}})
+    feishu.messages[first] = unshared
+    assert await rig.adapter.send("ou_zhangsan", later, edit_of=first) != first
+
+
 async def test_custom_bot_signed_markdown_and_faults(rig: Rig, feishu: FakeFeishu) -> None:
     await rig.adapter.send(
         "robot:防汛群",

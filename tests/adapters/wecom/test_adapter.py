@@ -79,6 +79,23 @@ async def test_long_text_is_split_within_2048_bytes(rig: Rig, wecom: FakeWeCom) 
     assert "\n".join(pieces) == text
 
 
+async def test_app_markdown_is_split_at_2048_bytes_and_robot_markdown_at_4096(
+    rig: Rig, wecom: FakeWeCom
+) -> None:
+    text = "\n".join(f"**第{i}行**：防汛值班情况正常，无新增险情。" for i in range(200))
+    await rig.adapter.send("zhangsan", Reply(text, TextFormat.MARKDOWN))
+    await rig.adapter.send("appchat:c1", Reply(text, TextFormat.MARKDOWN))
+    await rig.adapter.send("robot:防汛群", Reply(text, TextFormat.MARKDOWN))
+    for receiver, limit in (("zhangsan", 2048), ("appchat:c1", 2048)):
+        pieces = wecom.texts(receiver)
+        assert {b["msgtype"] for b in wecom.to(receiver)} == {"markdown"}
+        assert all(len(p.encode()) <= limit for p in pieces) and "\n".join(pieces) == text
+    robot = wecom.texts("robot:robot-key-flood")
+    assert all(len(p.encode()) <= 4096 for p in robot)
+    assert max(len(p.encode()) for p in robot) > 2048  # the robot's own, larger limit
+    assert len(robot) < len(wecom.texts("zhangsan"))
+
+
 async def test_buttons_become_a_template_card_or_typed_hints(rig: Rig, wecom: FakeWeCom) -> None:
     reply = Reply("紧急通知：请确认收到", buttons=((Button("收到", "收到 12"),),))
     await rig.adapter.send("zhangsan", reply)
