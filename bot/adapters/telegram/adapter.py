@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
 
 log = logging.getLogger("dutybot.telegram")
+MENU_LIMIT = 100  # setMyCommands accepts at most 100 commands (Bot API)
 
 EXPIRED_BUTTON = "该按钮已失效，请重新发送命令。"
 _MAX_PROGRESS = 1000  # split messages whose first parts went out but not the rest
@@ -112,12 +113,15 @@ class TelegramAdapter:
         if self.dispatcher is None:
             return
         menu: dict[str, str] = {}
-        for route in self.dispatcher.table.routes:
+        # Telegram shows at most MENU_LIMIT commands: every feature's entry word first (task,
+        # doc, car …), then subcommands in table order; the rest still work typed and in /help.
+        routes = sorted(self.dispatcher.table.routes, key=lambda route: " " in route.name)
+        for route in routes:
             name = route.name.replace(" ", "_").lower()
             if name.isascii() and name.replace("_", "").isalnum() and len(name) <= 32:
                 menu.setdefault(name, (route.help or name)[:256])
         try:
-            await self.api.set_my_commands(list(menu.items())[:100])
+            await self.api.set_my_commands(list(menu.items())[:MENU_LIMIT])
         except ApiError as exc:
             log.warning("setMyCommands failed (%s); the menu stays as it was", exc)
 

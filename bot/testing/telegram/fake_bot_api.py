@@ -279,6 +279,8 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
         return True
 
     async def api_setMyCommands(self, params: Json) -> bool:
+        if len(params["commands"]) > 100:  # the Bot API's own limit
+            raise ApiReply(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
         for command in params["commands"]:
             name, description = command.get("command", ""), command.get("description", "")
             if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
