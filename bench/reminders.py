@@ -124,32 +124,53 @@ async def deliver(base_url: str, chat_id: int, text: str) -> None:
         response.raise_for_status()
 
 
-def _scheduler(store_url: str, blocking: bool) -> Any:
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+def _scheduler(store: Any) -> Any:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
-    from apscheduler.schedulers.background import BackgroundScheduler
 
-    kind = BackgroundScheduler if blocking else AsyncIOScheduler
     # No misfire grace limit: with the default 1 s a job run late would be dropped (lost).
     defaults = {"misfire_grace_time": None, "coalesce": False}
-    return kind(
-        jobstores={"default": SQLAlchemyJobStore(url=store_url)}, job_defaults=defaults, timezone=UTC
-    )
+    return AsyncIOScheduler(jobstores={"default": store}, job_defaults=defaults, timezone=UTC)
 
 
 def seed_apscheduler(store_url: str, base_url: str, dues: list[datetime]) -> None:
-    """10,000 DateTrigger jobs in the store, added through a paused scheduler."""
-    sched = _scheduler(store_url, blocking=True)
-    sched.start(paused=True)
+    """One DateTrigger job per reminder, written as the store's ``add_job`` writes each job but
+    in one transaction (one at a time takes longer than the lead on SQLite)."""
+    import pickle
+
+    from apscheduler.job import Job
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.triggers.date import DateTrigger
+
+    store = SQLAlchemyJobStore(url=store_url)
+    sched = _scheduler(store)  # never started: it lends the jobs its defaults
+    store.start(sched, "default")  # creates the table
+    rows = []
     for i, due_at in enumerate(dues):
-        chat = FIRST_CHAT + i
-        args = [base_url, chat, f"⏰ 提醒：基准提醒 {i}"]
-        sched.add_job(f"{__name__}:deliver", "date", run_date=due_at, args=args, id=f"r{i}")
-    sched.shutdown(wait=False)
+        job = Job(
+            sched,
+            id=f"r{i}",
+            func=f"{__name__}:deliver",
+            args=[base_url, FIRST_CHAT + i, f"⏰ 提醒：基准提醒 {i}"],
+            kwargs={},
+            trigger=DateTrigger(due_at, timezone=UTC),
+            executor="default",
+            name="deliver",
+            misfire_grace_time=None,
+            coalesce=False,
+            max_instances=1,
+            next_run_time=due_at,
+        )
+        state = pickle.dumps(job.__getstate__(), store.pickle_protocol)
+        rows.append({"id": job.id, "next_run_time": due_at.timestamp(), "job_state": state})
+    with store.engine.begin() as conn:
+        conn.execute(store.jobs_t.insert(), rows)
+    store.shutdown()
 
 
 async def _apscheduler_child(store_url: str) -> None:
-    sched = _scheduler(store_url, blocking=False)
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    sched = _scheduler(SQLAlchemyJobStore(url=store_url))
     sched.start()
     print(READY["apscheduler"], flush=True)
     try:
@@ -168,15 +189,16 @@ def spawn_apscheduler(work: Path, store_url: str, n: int) -> subprocess.Popen[st
 
 
 def _popen(cmd: list[str], work: Path, env: dict[str, str], err: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        cmd,
-        cwd=work,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=err.open("w"),
-        text=True,
-        encoding="utf-8",
-    )
+    with err.open("w") as stderr:  # the child has its own copy
+        return subprocess.Popen(
+            cmd,
+            cwd=work,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            encoding="utf-8",
+        )
 
 
 async def measure(
@@ -237,6 +259,8 @@ async def _stop(procs: list[subprocess.Popen[str]]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _ratio(ours: Any, theirs: Any) -> float | None:
