@@ -153,12 +153,16 @@ async def test_scheduler_registers_the_cron_jobs_and_leaves_the_due_scan_to_its_
     assert "cron:housekeeping" in ids and "due-scan" not in ids
 
 
-def _recording(fired: list[tuple[int, datetime]], clock: FakeClock) -> JobRegistry:
+def _recording(
+    fired: list[tuple[int, datetime]], clock: FakeClock, done: asyncio.Event | None = None
+) -> JobRegistry:
     jobs = JobRegistry("record")
 
     @jobs.due("record")
     async def record(ctx: JobContext, item: due.ClaimedItem) -> None:
         fired.append((item.id, clock.now()))
+        if done is not None:
+            done.set()
 
     return JobRegistry.merge([jobs])
 
@@ -171,7 +175,8 @@ async def test_the_due_scan_wakes_when_the_next_item_falls_due(app: App) -> None
     )
     config = app.config.model_copy(update={"scheduler": scheduler})
     fired: list[tuple[int, datetime]] = []
-    ticker = Ticker(app.sessions, _recording(fired, clock), config, clock)
+    done = asyncio.Event()
+    ticker = Ticker(app.sessions, _recording(fired, clock, done), config, clock)
     due_at = clock.now() + timedelta(seconds=0.5)
     async with app.sessions.begin() as session:
         await due.schedule(session, clock.now(), kind="record", due_at=due_at, payload={})
@@ -179,8 +184,7 @@ async def test_the_due_scan_wakes_when_the_next_item_falls_due(app: App) -> None
     loop = asyncio.create_task(ticker.run(stop))  # its first scan finds nothing due yet
     try:
         async with asyncio.timeout(5):
-            while not fired:
-                await asyncio.sleep(0.02)
+            await done.wait()
     finally:
         stop.set()
         await loop
