@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 from sqlalchemy.engine import make_url
 
+from bench import _apscheduler
 from bench.startup import _env, _until
 from bot.app import App, parse_config
 from bot.store import due
@@ -42,7 +43,7 @@ from bot.testing.telegram.fake_bot_api import FakeBotApi
 from bot.testing.telegram.local_bot import TOKEN, bot_settings, local_server
 
 FIRST_CHAT = 10_000
-READY = {"ours": "DutyBot 已启动", "apscheduler": "ready"}
+READY = {"ours": "DutyBot 已启动", "apscheduler": _apscheduler.READY}
 
 
 def due_times(count: int, start: datetime, window: float) -> list[datetime]:
@@ -115,81 +116,9 @@ def spawn_ours(work: Path, config: Path, n: int) -> subprocess.Popen[str]:
     return _popen([sys.executable, "-m", "bot", "run"], work, env, work / f"ours-{n}.err")
 
 
-# ---- baseline: APScheduler 3.11 with its SQLAlchemyJobStore ---------------------------------
-
-_http: Any = None
-
-
-async def deliver(base_url: str, chat_id: int, text: str) -> None:
-    """The baseline's job: the sendMessage call the adapter would make, straight over HTTP."""
-    global _http
-    if _http is None:
-        import aiohttp
-
-        _http = aiohttp.ClientSession()
-    url = f"{base_url}/bot{TOKEN}/sendMessage"
-    async with _http.post(url, json={"chat_id": chat_id, "text": text}) as response:
-        response.raise_for_status()
-
-
-def _scheduler(store: Any) -> Any:
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-    # No misfire grace limit: with the default 1 s a job run late would be dropped (lost).
-    defaults = {"misfire_grace_time": None, "coalesce": False}
-    return AsyncIOScheduler(jobstores={"default": store}, job_defaults=defaults, timezone=UTC)
-
-
-def seed_apscheduler(store_url: str, base_url: str, dues: list[datetime]) -> None:
-    """One DateTrigger job per reminder, written as the store's ``add_job`` writes each job but
-    in one transaction (one at a time takes longer than the lead on SQLite)."""
-    import pickle
-
-    from apscheduler.job import Job
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.triggers.date import DateTrigger
-
-    store = SQLAlchemyJobStore(url=store_url)
-    sched = _scheduler(store)  # never started: it lends the jobs its defaults
-    store.start(sched, "default")  # creates the table
-    rows = []
-    for i, due_at in enumerate(dues):
-        job = Job(
-            sched,
-            id=f"r{i}",
-            func=f"{__name__}:deliver",
-            args=[base_url, FIRST_CHAT + i, f"⏰ 提醒：基准提醒 {i}"],
-            kwargs={},
-            trigger=DateTrigger(due_at, timezone=UTC),
-            executor="default",
-            name="deliver",
-            misfire_grace_time=None,
-            coalesce=False,
-            max_instances=1,
-            next_run_time=due_at,
-        )
-        state = pickle.dumps(job.__getstate__(), store.pickle_protocol)
-        rows.append({"id": job.id, "next_run_time": due_at.timestamp(), "job_state": state})
-    with store.engine.begin() as conn:
-        conn.execute(store.jobs_t.insert(), rows)
-    store.shutdown()
-
-
-async def _apscheduler_child(store_url: str) -> None:
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-
-    sched = _scheduler(SQLAlchemyJobStore(url=store_url))
-    sched.start()
-    print(READY["apscheduler"], flush=True)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        sched.shutdown(wait=False)
-
-
 def spawn_apscheduler(work: Path, store_url: str, n: int) -> subprocess.Popen[str]:
-    """One process running an AsyncIOScheduler on the shared store."""
-    cmd = [sys.executable, "-m", "bench.reminders", "--apscheduler-child", store_url]
+    """One process running an AsyncIOScheduler on the shared store (bench/_apscheduler.py)."""
+    cmd = [sys.executable, "-m", "bench._apscheduler", store_url]
     return _popen(cmd, work, _env({}), work / f"apscheduler-{n}.err")
 
 
@@ -228,7 +157,10 @@ async def measure(
                     sync = make_url(db).set(drivername="postgresql+psycopg") if db else None
                     store = sync.render_as_string(False) if sync else f"sqlite:///{work}/aps.db"
                     dues = due_times(count, datetime.now(UTC) + timedelta(seconds=lead), window)
-                    await asyncio.to_thread(seed_apscheduler, store, fake.base_url, dues)
+                    sends = [
+                        (at, FIRST_CHAT + i, f"⏰ 提醒：基准提醒 {i}") for i, at in enumerate(dues)
+                    ]
+                    await asyncio.to_thread(_apscheduler.seed, store, fake.base_url, sends)
                     procs = [spawn_apscheduler(work, store, n) for n in range(processes)]
                 try:
                     for proc in procs:
@@ -327,8 +259,3 @@ async def run(argv: list[str]) -> dict[str, Any]:
             and ours["duplicates"] == 0
         )
     return result
-
-
-if __name__ == "__main__":
-    if sys.argv[1:2] == ["--apscheduler-child"]:
-        asyncio.run(_apscheduler_child(sys.argv[2]))
