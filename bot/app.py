@@ -275,6 +275,7 @@ class App:
         self._tasks.append(asyncio.create_task(self.sender.run(self._stop), name="sender"))
         self.start_checkpoints()
         if scheduler:
+            self._tasks.append(asyncio.create_task(self.ticker.run(self._stop), name="due-scan"))
             self._scheduler = self.ticker.scheduler()
             self._scheduler.start()
 

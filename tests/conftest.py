@@ -4,7 +4,6 @@ a fake clock, and a wired App whose console and fake platforms record what they 
 from __future__ import annotations
 
 import os
-import secrets
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -19,6 +18,7 @@ from bot.app import App, parse_config
 from bot.cli.demo import seed
 from bot.config import Config
 from bot.core.clock import FakeClock
+from bot.testing import postgres
 from models.deadlines import imported
 from models.deadlines.settings import CalendarConfig
 from tests.support import RecordingAdapter
@@ -46,31 +46,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 async def _pg_admin(statement: str) -> None:
     """Run one statement on the test server's maintenance database."""
-    import asyncpg
-
-    base = make_url(PG_URL)
-    admin = await asyncpg.connect(
-        host=base.host or "127.0.0.1",
-        port=base.port or 5432,
-        user=base.username or "postgres",
-        password=base.password,
-        database=base.database or "postgres",
-    )
-    try:
-        await admin.execute(statement)
-    finally:
-        await admin.close()
+    await postgres.admin(PG_URL, statement)
 
 
 async def _pg_database() -> str:
     """Create an empty database on the test server and return its URL."""
-    name = f"dutybot_t_{secrets.token_hex(4)}"
-    await _pg_admin(f'CREATE DATABASE "{name}"')
-    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    return await postgres.create_database(PG_URL)
 
 
 async def _pg_drop(url: str) -> None:
-    await _pg_admin(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+    await postgres.drop_database(PG_URL, url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

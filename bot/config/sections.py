@@ -58,7 +58,8 @@ class OutboxConfig(Section):
 
 
 class SchedulerConfig(Section):
-    due_scan_seconds: PositiveFloat = 2.0
+    due_scan_seconds: PositiveFloat = 2.0  # the longest the due scan sleeps (others' new items)
+    due_precision_seconds: PositiveFloat = 0.2  # the shortest: items due closer fire together
     batch_size: PositiveInt = 200
     lease_seconds: PositiveInt = 120
     late_after_seconds: PositiveInt = 60

@@ -1,11 +1,15 @@
 """The scheduler tick: fires due items exactly once and runs named cron jobs once per occurrence.
 
-APScheduler 3.11 (AsyncIOScheduler, in-memory job store) only provides the heartbeat and the
-cron arithmetic; what is due lives in the database, so nothing is lost across restarts.
+What is due lives in the database, so nothing is lost across restarts. The due scan is a loop
+that wakes when the next item falls due (and at least every ``due_scan_seconds``, for items other
+processes add); APScheduler 3.11 (AsyncIOScheduler, in-memory job store) provides the cron
+arithmetic and runs the cron jobs.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -93,13 +97,34 @@ class Ticker:
                     lease=timedelta(seconds=cfg.lease_seconds),
                     limit=cfg.batch_size,
                 )
+            fired = result.fired + result.failed
             for item in items:
                 await self._fire(item, result)
+            if result.fired + result.failed > fired:
+                self.notify()  # each batch's messages go out while the next batch fires
             if len(items) < cfg.batch_size:
                 break
-        if result.fired or result.failed:
-            self.notify()
         return result
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Tick until ``stop`` is set: when the next item falls due, but no sooner than
+        ``due_precision_seconds`` after the last tick (a stream of items fires in batches) and
+        no later than ``due_scan_seconds`` (items other processes added, leases run out)."""
+        cfg = self.config.scheduler
+        while not stop.is_set():
+            wait = cfg.due_scan_seconds
+            try:
+                await self.tick()
+                async with self.sessions() as session:
+                    upcoming = await due.next_due(session)
+                if upcoming is not None:
+                    until = (upcoming - self.clock.now()).total_seconds()
+                    wait = min(max(until, cfg.due_precision_seconds), cfg.due_scan_seconds)
+            except Exception:
+                log.exception("due scan failed; retrying")
+                self.metrics.errors.labels("due", "scan").inc()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), wait)
 
     async def _fire(self, item: due.ClaimedItem, result: TickResult) -> None:
         now = self.clock.now()
@@ -216,19 +241,12 @@ class Ticker:
         return ran
 
     def scheduler(self) -> AsyncIOScheduler:
-        """An APScheduler that ticks: a due scan every few seconds, plus each cron job."""
-        # With APScheduler's default grace of 1 s a tick started late is dropped with only a
-        # warning (docs/benchmarks.md §APScheduler pitfalls); a late tick should still run, once.
+        """An APScheduler that runs each cron job (the due scan is :meth:`run`)."""
+        # With APScheduler's default grace of 1 s a job started late is dropped with only a
+        # warning (docs/benchmarks.md §APScheduler pitfalls); a late run should still run, once.
         sched = AsyncIOScheduler(
             timezone=self.tz.tz,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
-        )
-        sched.add_job(
-            self.tick,
-            "interval",
-            seconds=self.config.scheduler.due_scan_seconds,
-            id="due-scan",
-            replace_existing=True,
         )
         for job in self.registry.cron_jobs:
             sched.add_job(

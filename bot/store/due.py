@@ -135,6 +135,16 @@ async def cancel(session: AsyncSession, key_prefix: str) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending item falls due (None: nothing is pending)."""
+    return await session.scalar(
+        select(DueItem.due_at)
+        .where(DueItem.status == DueStatus.PENDING.value)
+        .order_by(DueItem.due_at)
+        .limit(1)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimedItem:
     """A due item taken by one worker."""

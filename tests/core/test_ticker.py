@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import App
-from bot.core.clock import FakeClock
+from bot.core.clock import FakeClock, LiveClock
 from bot.core.jobs import JobContext, JobRegistry
+from bot.core.messages import Reply
 from bot.core.ticker import Ticker
 from bot.store import due
 from bot.store.due import CronRun, DueItem, DueStatus
 from bot.store.outbox import OutboxMessage
-from tests.conftest import PG_SKIP, PG_URL
+from tests.conftest import PG_SKIP, PG_URL, START
 from tests.support import RecordingAdapter
 
 REPO = Path(__file__).resolve().parents[2]
@@ -143,12 +144,76 @@ async def test_a_new_bot_catches_up_nothing_a_restarted_one_what_it_missed(
         ("report-week", date(2027, 3, 15), True),
     ]
     await app.sender.drain()
-    assert sum("督查通报" in text for text in console.texts("陈静")) == 2
+    pushes = [r for a, r in console.sent if a == "陈静" and "督查通报" in r.text]
+    # each caught-up run pushes once: the report (with its chart), then its numbered .docx
+    assert len([r for r in pushes if not _is_docx(r)]) == 2
+    assert len([r for r in pushes if _is_docx(r)]) == 2
 
 
-async def test_scheduler_registers_the_tick_and_cron_jobs(app: App) -> None:
-    sched = app.ticker.scheduler()
-    assert {j.id for j in sched.get_jobs()} >= {"due-scan", "cron:housekeeping"}
+async def test_scheduler_registers_the_cron_jobs_and_leaves_the_due_scan_to_its_loop(
+    app: App,
+) -> None:
+    ids = {j.id for j in app.ticker.scheduler().get_jobs()}
+    assert "cron:housekeeping" in ids and "due-scan" not in ids
+
+
+def _recording(
+    fired: list[tuple[int, datetime]], clock: FakeClock, done: asyncio.Event | None = None
+) -> JobRegistry:
+    jobs = JobRegistry("record")
+
+    @jobs.due("record")
+    async def record(ctx: JobContext, item: due.ClaimedItem) -> None:
+        fired.append((item.id, clock.now()))
+        if done is not None:
+            done.set()
+
+    return JobRegistry.merge([jobs])
+
+
+async def test_the_due_scan_wakes_when_the_next_item_falls_due(app: App) -> None:
+    """Not at the next scan (30 s here): an item due in 0.5 s fires about then."""
+    clock = LiveClock(START)
+    scheduler = app.config.scheduler.model_copy(
+        update={"due_scan_seconds": 30.0, "due_precision_seconds": 0.05}
+    )
+    config = app.config.model_copy(update={"scheduler": scheduler})
+    fired: list[tuple[int, datetime]] = []
+    done = asyncio.Event()
+    ticker = Ticker(app.sessions, _recording(fired, clock, done), config, clock)
+    due_at = clock.now() + timedelta(seconds=0.5)
+    async with app.sessions.begin() as session:
+        await due.schedule(session, clock.now(), kind="record", due_at=due_at, payload={})
+    stop = asyncio.Event()
+    loop = asyncio.create_task(ticker.run(stop))  # its first scan finds nothing due yet
+    try:
+        async with asyncio.timeout(5):
+            await done.wait()
+    finally:
+        stop.set()
+        await loop
+    assert len(fired) == 1 and timedelta(0) <= fired[0][1] - due_at < timedelta(seconds=3)
+
+
+async def test_the_sender_is_woken_after_each_batch_not_after_the_whole_tick(
+    app: App, clock: FakeClock
+) -> None:
+    scheduler = app.config.scheduler.model_copy(update={"batch_size": 2})
+    config = app.config.model_copy(update={"scheduler": scheduler})
+    fired: list[tuple[int, datetime]] = []
+    woken: list[int] = []
+    ticker = Ticker(
+        app.sessions,
+        _recording(fired, clock),
+        config,
+        clock,
+        notify=lambda: woken.append(len(fired)),
+    )
+    async with app.sessions.begin() as session:
+        for _ in range(5):
+            await due.schedule(session, clock.now(), kind="record", due_at=clock.now(), payload={})
+    assert (await ticker.tick()).fired == 5
+    assert woken == [2, 4, 5]
 
 
 WORKER = textwrap.dedent("""
@@ -246,3 +311,7 @@ async def test_reminder_outbox_rows_are_idempotent_per_item(app: App, clock: Fak
     async with app.sessions() as session:
         keys = list(await session.scalars(select(OutboxMessage.idempotency_key)))
     assert len(keys) == 1 and keys[0].startswith("due:")
+
+
+def _is_docx(reply: Reply) -> bool:
+    return reply.attachment is not None and reply.attachment.name.endswith(".docx")

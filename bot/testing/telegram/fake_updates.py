@@ -23,6 +23,8 @@ class Sent:
     edits: int = 0
     file: Any = None
     """The photo or document (an Upload) when the message carries one."""
+    at: float = field(default_factory=time.time)
+    """When the server accepted it (wall-clock seconds): benchmarks measure lateness by it."""
 
 
 class UpdateFactory:

@@ -45,12 +45,12 @@ async def local_server(limited: bool = True) -> AsyncIterator[FakeBotApi]:
         await fake.stop()
 
 
-def bot_config(
+def bot_settings(
     db_url: str, base_url: str, *, driver: str = "ptb", limited: bool = True, **sections: Any
-) -> Config:
-    """Telegram only, at ``base_url``, with Telegram's rate limits (or none); ``sections`` add
-    or replace top-level config sections."""
-    data: dict[str, Any] = {
+) -> dict[str, Any]:
+    """The config mapping (as a config file holds it) of Telegram only, at ``base_url``, with
+    Telegram's rate limits (or none); ``sections`` add or replace top-level config sections."""
+    return {
         "database": {"url": db_url},
         "platforms": {
             "console": {"enabled": False},
@@ -64,7 +64,15 @@ def bot_config(
         },
         **sections,
     }
-    return parse_config(data, env={})
+
+
+def bot_config(
+    db_url: str, base_url: str, *, driver: str = "ptb", limited: bool = True, **sections: Any
+) -> Config:
+    """:func:`bot_settings` validated."""
+    return parse_config(
+        bot_settings(db_url, base_url, driver=driver, limited=limited, **sections), env={}
+    )
 
 
 @asynccontextmanager
