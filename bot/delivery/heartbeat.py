@@ -80,7 +80,9 @@ class Heartbeat:
         return moved
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Beat until ``stop`` is set; a failed beat (database busy) is retried at the next."""
+        """Beat until ``stop`` is set; a failed beat (database busy or restarting) is retried at
+        the next, and the first beat that succeeds again says so (the pool has reconnected)."""
+        failed = 0
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.config.beat_seconds)
@@ -89,7 +91,16 @@ class Heartbeat:
             try:
                 await self.beat()
             except Exception:
-                log.warning("heartbeat failed; will retry", exc_info=True)
+                failed += 1
+                log.warning("heartbeat failed (%s in a row); will retry", failed, exc_info=True)
+                continue
+            if failed:
+                log.warning(
+                    "database reachable again after %s failed heartbeats; %s beats on",
+                    failed,
+                    self.me,
+                )
+                failed = 0
 
     async def leave(self) -> None:
         """A clean stop: remove this instance's row (its rows were already put back)."""

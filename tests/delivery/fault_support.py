@@ -28,8 +28,9 @@ TEXT = "【红色预警】台风登陆，请立即到岗并回复“收到”。
 FIRST_ID = 7_000_000  # recipients' Telegram chat ids: FIRST_ID, FIRST_ID + 1, …
 
 
-def config_data(url: str, base_url: str, home: Path) -> dict[str, Any]:
-    """One instance's config: Telegram only (no flood limits, the server has none either)."""
+def config_data(url: str, base_url: str, home: Path, **sections: Any) -> dict[str, Any]:
+    """One instance's config: Telegram only (no flood limits, the server has none either);
+    ``sections`` replace top-level sections."""
     return {
         "database": {"url": url},
         "data_dir": str(home),
@@ -46,14 +47,16 @@ def config_data(url: str, base_url: str, home: Path) -> dict[str, Any]:
             },
         },
         "outbox": {"backoff_base_seconds": 1, "backoff_max_seconds": 2},
+        **sections,
     }
 
 
-def spawn(url: str, base_url: str, home: Path) -> subprocess.Popen[bytes]:
+def spawn(url: str, base_url: str, home: Path, **sections: Any) -> subprocess.Popen[bytes]:
     """``dutybot run`` (``python -m bot run``) with its own config and data directory."""
     home.mkdir(parents=True, exist_ok=True)
     path = home / "config.yaml"
-    path.write_text(yaml.safe_dump(config_data(url, base_url, home)), encoding="utf-8")
+    data = config_data(url, base_url, home, **sections)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -107,17 +110,18 @@ async def wait_instances(app: App, procs: list[subprocess.Popen[bytes]], within:
             await asyncio.sleep(0.2)
 
 
-async def rows(app: App) -> list[Any]:
-    """Every broadcast row: target, status, owner, send started."""
+async def rows(app: App, kind: str = "broadcast") -> list[Any]:
+    """Every outbox row of ``kind``: key, target, status, owner, send started, resent."""
     async with app.sessions() as session:
         found = await session.execute(
             select(
+                OutboxMessage.idempotency_key,
                 OutboxMessage.target,
                 OutboxMessage.status,
                 OutboxMessage.claimed_by,
                 OutboxMessage.send_started_at,
                 OutboxMessage.resent,
-            ).where(OutboxMessage.kind == "broadcast")
+            ).where(OutboxMessage.kind == kind)
         )
         return list(found.all())
 
