@@ -28,7 +28,7 @@ from bot.core.messages import Reply
 from bot.core.metrics import Metrics
 from bot.core.ports import Adapter, Directory
 from bot.delivery.limits import PlatformLimits
-from bot.delivery.results import audit_outbound, failed_attempt, redacted
+from bot.delivery.results import audit_outbound, failed_attempt, record_sent, redacted
 from bot.store import outbox, outbox_files, outbox_once
 
 log = logging.getLogger("dutybot.sender")
@@ -236,7 +236,10 @@ class Sender:
         async with self._once[platform]:
             # Recorded before the platform sees it: after a crash this row is not sent again.
             async with self.sessions.begin() as session:
-                await outbox_once.begin_send(session, row.id, self.clock.now())
+                mine = await outbox_once.begin_send(session, row.id, self.clock.now(), self.owner)
+            if not mine:
+                log.warning("outbox row %s was taken over by another instance; not sent", row.id)
+                return None
             await self._send(platform, row, reply, edit_of)
         return None
 
@@ -255,10 +258,9 @@ class Sender:
             log.exception("adapter %s raised while sending outbox row %s", platform, row.id)
             await self._failed(row, DeliveryError(f"{type(exc).__name__}: {exc}"))
             return
-        async with self.sessions.begin() as session:
-            now = self.clock.now()
-            await outbox.mark_sent(session, row.id, now, external_id)
-            await audit_outbound(session, now, row, "sent", external_id)
+        # Within the row's lease: after it, another pass may claim the row and send it again.
+        patience = self.outbox_config.lease_seconds / 2
+        now = await record_sent(self.sessions, self.clock, row, external_id, patience)
         waited = (now - row.created_at).total_seconds() if row.created_at else 0.0
         self.metrics.sent(platform, row.kind, row.priority, waited, now)
 

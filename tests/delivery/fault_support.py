@@ -130,7 +130,9 @@ async def audited(app: App, command: str) -> Counter[str]:
     """Outcomes of the audited outbound sends of ``command`` (an outbox kind)."""
     async with app.sessions() as session:
         found = await session.scalars(
-            select(AuditLog.outcome).where(AuditLog.kind == "outbound", AuditLog.command == command)
+            select(AuditLog.outcome).where(
+                AuditLog.kind == "outbound", AuditLog.command == command
+            )
         )
         return Counter(found.all())
 
