@@ -11,6 +11,7 @@ platform one at a time, so a kill leaves at most one row in doubt.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import time
@@ -25,6 +26,7 @@ from tests.conftest import PG_SKIP, PG_URL, _pg_database, _pg_drop
 from tests.delivery import fault_support as fs
 
 pytestmark = pytest.mark.postgres
+log = logging.getLogger(__name__)  # the figures: pytest -o log_cli=true --log-cli-level=INFO
 RECIPIENTS, KILL_AT, INSTANCES = 1000, 300, 3
 RESUME_WITHIN = 10.0  # seconds from the kill to the first resent row of the dead one's
 
@@ -70,7 +72,9 @@ async def test_kill_9_mid_broadcast_every_recipient_one_copy_and_resumed_in_10s(
         assert resumed <= RESUME_WITHIN, f"resumed {resumed:.1f} s after the kill"
 
         async with asyncio.timeout(60):  # every row settled: sent, or uncertain
-            while any(r.status in ("pending", "sending") for r in await fs.rows(app)):
+            while True:
+                if all(r.status not in ("pending", "sending") for r in await fs.rows(app)):
+                    break
                 await asyncio.sleep(0.3)
         await asyncio.sleep(0.5)  # a second copy would arrive now
         final = {r.target: r for r in await fs.rows(app)}
@@ -89,8 +93,8 @@ async def test_kill_9_mid_broadcast_every_recipient_one_copy_and_resumed_in_10s(
             **({"uncertain": 1} if uncertain else {}),
         }
         assert len(await fs.instance_ids(app)) == INSTANCES - 1  # the dead one's row is gone
-        print(
-            f"\nkill -9 at {KILL_AT}/{RECIPIENTS}: victim held {len(mine)} rows "
+        log.info(
+            f"kill -9 at {KILL_AT}/{RECIPIENTS}: victim held {len(mine)} rows "
             f"({len(in_doubt)} in doubt); resumed after {resumed:.2f} s"
         )
     finally:

@@ -10,6 +10,7 @@ DUTYBOT_TEST_PG_URL, like every PostgreSQL test).
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import shutil
@@ -35,6 +36,7 @@ from tests.conftest import PG_SKIP, PG_URL
 from tests.delivery import fault_support as fs
 
 pytestmark = pytest.mark.postgres
+log = logging.getLogger(__name__)  # the figures: pytest -o log_cli=true --log-cli-level=INFO
 CHATS, EACH, REMINDERS, BROADCAST = 40, 10, 100, 100
 # A row whose result could not be recorded while the server was down waits out its lease
 # before it goes again; a short one keeps the test short (the default is 120 s).
@@ -61,8 +63,10 @@ def cluster() -> Iterator[tuple[str, str, int]]:
     version = sorted(os.listdir("/etc/postgresql"), key=int)[-1]
     name, port = f"dutybot_fault_{secrets.token_hex(3)}", _free_port()
     subprocess.run(
-        ["pg_createcluster", version, name, "-p", str(port), "--start"]
-        + ["--", "--auth-host=trust", "--auth-local=trust"],
+        [
+            *("pg_createcluster", version, name, "-p", str(port), "--start"),
+            *("--", "--auth-host=trust", "--auth-local=trust"),
+        ],
         check=True,
         capture_output=True,
     )
@@ -130,10 +134,10 @@ async def test_postgresql_restart_under_load_nothing_lost_or_doubled(
             await fake.wait_sent(total // 4)
         await app.engine.dispose()
         ctl = ["pg_ctlcluster", version, name]
-        subprocess.run([*ctl, "stop", "-m", "fast"], check=True, capture_output=True)
+        await asyncio.to_thread(subprocess.run, [*ctl, "stop", "-m", "fast"], check=True)
         stopped_at = fake.sent_count
         await asyncio.sleep(3)  # longer than a heartbeat: each instance misses at least one
-        subprocess.run([*ctl, "start"], check=True, capture_output=True)
+        await asyncio.to_thread(subprocess.run, [*ctl, "start"], check=True)
         up = time.monotonic()
         assert fake.sent_count < total, "the load was over before the restart"
 
@@ -192,8 +196,8 @@ async def test_postgresql_restart_under_load_nothing_lost_or_doubled(
         for home in homes:
             log = (home / "dutybot.log").read_text(encoding="utf-8")
             assert "database reachable again after" in log, home
-        print(
-            f"\nPostgreSQL restart at {stopped_at}/{total} sends: settled {settled:.1f} s after "
+        log.info(
+            f"PostgreSQL restart at {stopped_at}/{total} sends: settled {settled:.1f} s after "
             f"the start; ordinary rows sent twice (flagged resent): {len(doubled)}; "
             f"broadcast rows uncertain: {len(uncertain)}"
         )

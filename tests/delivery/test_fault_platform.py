@@ -14,10 +14,10 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
+from bot.app import App
 from bot.core.clock import FakeClock
 from bot.core.roles import Role
 from bot.store.outbox import OutboxMessage
-from bot.app import App
 from tests.adapters.telegram.harness import add_person, next_due, queue, running_bot
 
 ADMIN = 7000
@@ -80,3 +80,5 @@ async def test_every_row_is_sent_once_or_reported_failed(
                 assert chat.fake.texts(address) == []
                 assert [a for a in alerts if f"编号 {row.id}）" in a and "【投递失败】" in a]
         assert len(alerts) == sum(times == ATTEMPTS for _, times in FAULTS.values())
+        # Polling went on meanwhile; the heartbeat writes this down for the auditor.
+        assert chat.app.metrics.platform("telegram").last_polled is not None

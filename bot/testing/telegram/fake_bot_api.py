@@ -5,9 +5,8 @@ file uploads: fake_media), so both drivers are pointed at it through their base-
 It keeps updates until a higher getUpdates offset confirms them, enforces the flood limits
 (30/s overall, short bursts per chat, 20/min per group), checks text length, markup and
 callback_data size, and injects faults on demand: 429 with ``parameters.retry_after``, 5xx,
-timeouts (before or after carrying the call out), a connection closed without an answer, supergroup migration, a bot blocked by a user
-or kicked from a group, a chat that
-does not exist.
+timeouts (before or after carrying the call out), a connection closed without an answer,
+supergroup migration, a bot blocked by a user or kicked from a group, a chat that does not exist.
 """
 
 from __future__ import annotations
