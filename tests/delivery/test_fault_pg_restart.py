@@ -194,8 +194,8 @@ async def test_postgresql_restart_under_load_nothing_lost_or_doubled(
         assert set(doubled) <= resent_keys
         assert set(beats) == before  # the same two instances, beating again
         for home in homes:
-            log = (home / "dutybot.log").read_text(encoding="utf-8")
-            assert "database reachable again after" in log, home
+            logged = (home / "dutybot.log").read_text(encoding="utf-8")
+            assert "database reachable again after" in logged, home
         log.info(
             f"PostgreSQL restart at {stopped_at}/{total} sends: settled {settled:.1f} s after "
             f"the start; ordinary rows sent twice (flagged resent): {len(doubled)}; "
