@@ -14,8 +14,10 @@ never idles behind one that is waiting.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,6 +29,7 @@ from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
 from bot.core.metrics import Metrics
 from bot.core.ports import Adapter, Directory
+from bot.delivery.gate import TurnGate
 from bot.delivery.limits import PlatformLimits
 from bot.delivery.results import audit_outbound, failed_attempt, record_sent, redacted
 from bot.store import outbox, outbox_files, outbox_once
@@ -71,7 +74,9 @@ class Sender:
         self._soonest: datetime | None = None  # earliest time a row was put back to
         # At-most-once rows (broadcasts) go one at a time per platform: a crash then leaves at
         # most one of them in doubt, instead of every send that happened to be in flight.
-        self._once = {name: asyncio.Lock() for name in adapters}
+        # Oldest first (TurnGate): rows taken over from a dead instance do not queue behind
+        # every row claimed since.
+        self._once = {name: TurnGate() for name in adapters}
         self.owner: str | None = None  # this instance, when it beats (bot/store/instances.py)
 
     def wake(self) -> None:
@@ -162,7 +167,7 @@ class Sender:
             for i, row in enumerate(rows):
                 later = await self._chat_free(key, row, claimed_at, first=i == 0)
                 if later is None:
-                    async with self._slots[platform]:
+                    async with self._turn(row), self._slots[platform]:
                         later = await self._deliver(platform, row)
                 if later is not None:
                     await self._put_back(key, rows[i:], later)
@@ -233,15 +238,22 @@ class Sender:
         if not row.at_most_once:
             await self._send(platform, row, reply, edit_of)
             return None
-        async with self._once[platform]:
-            # Recorded before the platform sees it: after a crash this row is not sent again.
-            async with self.sessions.begin() as session:
-                mine = await outbox_once.begin_send(session, row.id, self.clock.now(), self.owner)
-            if not mine:
-                log.warning("outbox row %s was taken over by another instance; not sent", row.id)
-                return None
-            await self._send(platform, row, reply, edit_of)
+        # In its turn (_turn). Recorded before the platform sees it: after a crash this row is
+        # not sent again.
+        async with self.sessions.begin() as session:
+            mine = await outbox_once.begin_send(session, row.id, self.clock.now(), self.owner)
+        if not mine:
+            log.warning("outbox row %s was taken over by another instance; not sent", row.id)
+            return None
+        await self._send(platform, row, reply, edit_of)
         return None
+
+    def _turn(self, row: outbox.Claimed) -> AbstractAsyncContextManager[None]:
+        """At-most-once rows wait for their turn before a send slot, so the oldest goes next
+        (rows taken over from a dead instance) rather than whichever lane queued first."""
+        if not row.at_most_once:
+            return contextlib.nullcontext()
+        return self._once[row.target.platform].turn((row.priority, row.id))
 
     async def _send(
         self, platform: str, row: outbox.Claimed, reply: Reply, edit_of: str | None
