@@ -53,6 +53,7 @@ async def test_kill_9_mid_broadcast_every_recipient_one_copy_and_resumed_in_10s(
         owner = max(pids.values(), key=lambda i: sum(r.claimed_by == i for r in held))
         victim = next(p for p in procs if pids[p.pid] == owner)
         os.kill(victim.pid, signal.SIGSTOP)
+        await asyncio.sleep(0.5)  # a COMMIT it had already written reaches the server
         mine = [r for r in await fs.rows(app) if r.claimed_by == owner]
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait()
