@@ -231,7 +231,9 @@ class App:
         if config.instances.enabled:  # claims name this instance, so a live one can take over
             me = instances.new_id()
             sender.owner = ticker.worker = me
-            heartbeat = Heartbeat(sessions, config.instances, clock, me, notify=sender.wake)
+            heartbeat = Heartbeat(
+                sessions, config.instances, clock, me, notify=sender.wake, marks=metrics.marks
+            )
         health = Health(sessions, config, clock, metrics, tuple(adapters))
         http.observe(health.check, health.exposition)
         metrics.marks.started = clock.now()

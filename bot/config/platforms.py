@@ -47,6 +47,9 @@ class TelegramConfig(PlatformConfig):
     # Instances on one PostgreSQL database: how often a non-polling one tries the polling lock
     # (take-over within 10 s of the holder's death, docs/deploy.md).
     leader_retry_seconds: Annotated[float, Field(gt=0, le=8)] = 3.0
+    # No instance has had a getUpdates answer this long (a long poll answers within
+    # poll_timeout_seconds): the auditor tells the admins that polling is silent.
+    poll_silent_seconds: PositiveFloat = 180.0
     register_commands: bool = True
 
 

@@ -75,6 +75,9 @@ class InstancesConfig(Section):
     enabled: bool = True
     beat_seconds: PositiveFloat = 2.0
     stale_seconds: PositiveFloat = 6.0  # three missed beats: at most ~8 s to notice
+    # The auditor tells the admins about instances taken over within this window (it runs every
+    # 5 minutes; each instance is told once).
+    takeover_alert_seconds: PositiveInt = 900
 
     @model_validator(mode="after")
     def _stale_after_beats(self) -> InstancesConfig:

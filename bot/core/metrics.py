@@ -26,6 +26,7 @@ class PlatformMarks:
     last_sent: datetime | None = None
     last_error: datetime | None = None
     last_received: datetime | None = None  # a poller or webhook that falls silent shows here
+    last_polled: datetime | None = None  # this instance's poller last had an answer (Telegram)
 
     @property
     def state(self) -> str:

@@ -13,12 +13,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import InstancesConfig
 from bot.core.clock import Clock
+from bot.core.metrics import Marks
 from bot.delivery.results import audit_outbound
 from bot.store import audit, instances, outbox_once
 
@@ -35,8 +36,10 @@ class Heartbeat:
         clock: Clock,
         me: str,
         notify: Callable[[], None] = lambda: None,
+        marks: Marks | None = None,
     ) -> None:
         self.sessions = sessions
+        self.marks = marks or Marks()  # what the sender and pollers last did, written each beat
         self.config = config
         self.clock = clock
         self.me = me
@@ -47,7 +50,7 @@ class Heartbeat:
         stale = timedelta(seconds=self.config.stale_seconds)
         async with self.sessions.begin() as session:
             now = self.clock.now()
-            await instances.beat(session, self.me, now)
+            await instances.beat(session, self.me, now, *self._marks())
             moved = await instances.take_over(session, self.me, now, stale)
             for row in moved.uncertain:
                 await audit_outbound(session, now, row, "uncertain", outbox_once.UNCERTAIN_NOTE)
@@ -79,8 +82,15 @@ class Heartbeat:
             self.notify()
         return moved
 
+    def _marks(self) -> tuple[datetime | None, datetime | None]:
+        """The sender's last pass, and the latest answer any of this instance's pollers had."""
+        polled = [p.last_polled for p in self.marks.platforms.values() if p.last_polled]
+        return self.marks.last_send_pass, max(polled, default=None)
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Beat until ``stop`` is set; a failed beat (database busy) is retried at the next."""
+        """Beat until ``stop`` is set; a failed beat (database busy or restarting) is retried at
+        the next, and the first beat that succeeds again says so (the pool has reconnected)."""
+        failed = 0
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.config.beat_seconds)
@@ -89,7 +99,16 @@ class Heartbeat:
             try:
                 await self.beat()
             except Exception:
-                log.warning("heartbeat failed; will retry", exc_info=True)
+                failed += 1
+                log.warning("heartbeat failed (%s in a row); will retry", failed, exc_info=True)
+                continue
+            if failed:
+                log.warning(
+                    "database reachable again after %s failed heartbeats; %s beats on",
+                    failed,
+                    self.me,
+                )
+                failed = 0
 
     async def leave(self) -> None:
         """A clean stop: remove this instance's row (its rows were already put back)."""

@@ -11,7 +11,7 @@ nobody waiting for the turn, a result is recorded at once.
 
 from __future__ import annotations
 
-import asyncio
+import math
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,15 +19,17 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.delivery.gate import TurnGate
 from bot.store import outbox, outbox_once
 from bot.store.sql import attach_fast_path
 
+FIRST = (-math.inf, -math.inf)  # a flush goes before every row waiting for the turn
 Record = Callable[[AsyncSession, outbox.Claimed, str, datetime], Awaitable[None]]
 
 
 @dataclass
 class _Turn:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    gate: TurnGate = field(default_factory=TurnGate)
     waiting: int = 0
     unrecorded: tuple[outbox.Claimed, str, datetime] | None = None
 
@@ -43,28 +45,33 @@ class OnceTurns:
         self._turns = {name: _Turn() for name in names}
 
     @asynccontextmanager
-    async def turn(self, lane: str) -> AsyncIterator[None]:
-        """Hold ``lane``'s turn; after it, record a result nobody else's start will carry."""
+    async def turn(self, lane: str, key: tuple[int, int]) -> AsyncIterator[None]:
+        """Hold ``lane``'s turn, entering before every waiter with a higher ``key`` (priority,
+        row id: rows taken over from a dead instance are the oldest and go next); after it,
+        record a result nobody else's start will carry."""
         turn = self._turns[lane]
         turn.waiting += 1
+        entered = False
         try:
-            await turn.lock.acquire()
+            async with turn.gate.turn(key):
+                turn.waiting, entered = turn.waiting - 1, True
+                yield
         finally:
-            turn.waiting -= 1
-        try:
-            yield
-        finally:
-            turn.lock.release()
+            if not entered:
+                turn.waiting -= 1
         if turn.unrecorded is not None and not turn.waiting:
-            async with turn.lock:
+            async with turn.gate.turn(FIRST):
                 await self.flush(lane)
 
-    async def begin(self, lane: str, row_id: int, now: datetime) -> None:
-        """In one commit: the previous row's result, and that row ``row_id`` is being sent."""
+    async def begin(self, lane: str, row_id: int, now: datetime, owner: str | None) -> bool:
+        """In one commit: the previous row's result, and that row ``row_id`` is being sent.
+
+        False when the row is no longer ``owner``'s to send (another instance took it over).
+        """
         async with self.sessions.begin() as session:
             await attach_fast_path(session)
             await self._settle(session, lane)
-            await outbox_once.begin_send(session, row_id, now)
+            return await outbox_once.begin_send(session, row_id, now, owner)
 
     def sent(self, lane: str, row: outbox.Claimed, external_id: str, now: datetime) -> None:
         """The platform took ``row``: recorded with the next start, or when the turn ends."""
@@ -81,7 +88,7 @@ class OnceTurns:
     async def flush_all(self) -> None:
         """Record every pending result (the sender stops or drained)."""
         for lane, turn in self._turns.items():
-            async with turn.lock:
+            async with turn.gate.turn(FIRST):
                 await self.flush(lane)
 
     async def _settle(self, session: AsyncSession, lane: str) -> None:

@@ -3,21 +3,60 @@ redactions told to the admins."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxConfig
 from bot.core import privacy, redaction
+from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
 from bot.core.ports import Directory
 from bot.store import audit, outbox, outbox_admin, outbox_once
+from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.sender")
+RECORD_RETRY_SECONDS = 0.5  # how often a sent row's result is tried again while the DB is away
+
+
+async def record_sent(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    row: outbox.Claimed,
+    external_id: str,
+    patience: float,
+) -> datetime:
+    """Mark ``row`` sent and audit it; returns when.
+
+    The platform has the message by now: while the database is out of reach (restarting,
+    failing over) the result is tried again for up to ``patience`` seconds, instead of leaving
+    the row to be sent a second time once its lease runs out.
+    """
+    waited = 0.0
+    while True:
+        try:
+            async with sessions.begin() as session:
+                await attach_fast_path(session)  # mark_sent is a prepared statement
+                now = clock.now()
+                await outbox.mark_sent(session, row.id, now, external_id)
+                await audit_outbound(session, now, row, "sent", external_id)
+            return now
+        except (DBAPIError, OSError) as exc:
+            if waited >= patience:
+                raise
+            log.warning(
+                "outbox row %s was sent but not recorded (%s); trying again",
+                row.id,
+                type(exc).__name__,
+            )
+            await asyncio.sleep(RECORD_RETRY_SECONDS)
+            waited += RECORD_RETRY_SECONDS
 
 
 def backoff(cfg: OutboxConfig, attempts: int) -> timedelta:

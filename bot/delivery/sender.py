@@ -16,8 +16,10 @@ limits, so a slow class never holds back a fast one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,9 +34,8 @@ from bot.core.ports import Adapter, Directory
 from bot.delivery.claims import ClassClaims
 from bot.delivery.limits import PlatformLimits, lane_class, lane_classes
 from bot.delivery.once import OnceTurns
-from bot.delivery.results import audit_outbound, failed_attempt, redacted
+from bot.delivery.results import audit_outbound, failed_attempt, record_sent, redacted
 from bot.store import outbox, outbox_files, outbox_once
-from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.sender")
 
@@ -71,7 +72,9 @@ class Sender:
         self._halt = asyncio.Event()  # stopping: lanes put back what they have not sent
         self._wake = asyncio.Event()
         self._soonest: datetime | None = None  # earliest time a row was put back to
-        # At-most-once rows (broadcasts) go one at a time per lane class (bot/delivery/once.py).
+        # At-most-once rows (broadcasts) go one at a time per lane class, oldest first: a crash
+        # leaves at most one of them in doubt, and rows taken over from a dead instance do not
+        # queue behind every row claimed since (bot/delivery/once.py).
         self._once = OnceTurns(sessions, list(self.limits), self._record_sent)
         self.owner: str | None = None  # this instance, when it beats (bot/store/instances.py)
 
@@ -161,7 +164,7 @@ class Sender:
             for i, row in enumerate(rows):
                 later = await self._chat_free(key, row, claimed_at, first=i == 0)
                 if later is None:
-                    async with self._slots[lane]:
+                    async with self._turn(lane, row), self._slots[lane]:
                         later = await self._deliver(platform, lane, row)
                 if later is not None:
                     await self._put_back(key, rows[i:], later)
@@ -228,13 +231,22 @@ class Sender:
                 edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
         if not row.at_most_once:
             return await self._send(platform, lane, row, reply, edit_of)
-        async with self._once.turn(lane):
-            if (ready := self.limits[lane].ready(row.target.address)) > self.clock.now():
-                return ready  # paused while waiting for the turn
-            # Recorded before the platform sees it: after a crash this row is not sent again.
-            # (Put back unsent, the row's mark_retry clears it again.)
-            await self._once.begin(lane, row.id, self.clock.now())
-            return await self._send(platform, lane, row, reply, edit_of)
+        # In its turn (_turn).
+        if (ready := self.limits[lane].ready(row.target.address)) > self.clock.now():
+            return ready  # paused while waiting for the turn
+        # Recorded before the platform sees it: after a crash this row is not sent again.
+        # (Put back unsent, the row's mark_retry clears it again.) A row another instance took
+        # over while this one could not beat is no longer this one's to send.
+        if not await self._once.begin(lane, row.id, self.clock.now(), self.owner):
+            log.warning("outbox row %s was taken over by another instance; not sent", row.id)
+            return None
+        return await self._send(platform, lane, row, reply, edit_of)
+
+    def _turn(self, lane: str, row: outbox.Claimed) -> AbstractAsyncContextManager[None]:
+        """At-most-once rows wait for their lane class's turn before a send slot, oldest first."""
+        if not row.at_most_once:
+            return contextlib.nullcontext()
+        return self._once.turn(lane, (row.priority, row.id))
 
     async def _send(
         self, platform: str, lane: str, row: outbox.Claimed, reply: Reply, edit_of: str | None
@@ -264,16 +276,21 @@ class Sender:
         if row.at_most_once:  # recorded with the next row's start (bot/delivery/once.py)
             self._once.sent(lane, row, external_id, self.clock.now())
             return None
-        async with self.sessions.begin() as session:
-            await attach_fast_path(session)
-            await self._record_sent(session, row, external_id, self.clock.now())
+        # Within the row's lease: after it, another pass may claim the row and send it again.
+        patience = self.outbox_config.lease_seconds / 2
+        now = await record_sent(self.sessions, self.clock, row, external_id, patience)
+        self._count_sent(row, now)
         return None
 
     async def _record_sent(
         self, session: AsyncSession, row: outbox.Claimed, external_id: str, now: datetime
     ) -> None:
+        """An at-most-once row's result, in the commit that starts the next (OnceTurns)."""
         await outbox.mark_sent(session, row.id, now, external_id)
         await audit_outbound(session, now, row, "sent", external_id)
+        self._count_sent(row, now)
+
+    def _count_sent(self, row: outbox.Claimed, now: datetime) -> None:
         waited = (now - row.created_at).total_seconds() if row.created_at else 0.0
         self.metrics.sent(row.target.platform, row.kind, row.priority, waited, now)
 

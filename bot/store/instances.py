@@ -40,6 +40,10 @@ class Instance(Base):
     pid: Mapped[int]
     started_at: Mapped[datetime]
     heartbeat_at: Mapped[datetime]
+    # Its sender's last pass over the outbox, its poller's last answer from the platform
+    # (migration 0027): the auditor tells the admins when either falls silent.
+    sender_at: Mapped[datetime | None] = mapped_column(default=None)
+    polled_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 PREFIX = "i-"
@@ -63,11 +67,20 @@ class TakeOver:
         return bool(self.resent or self.uncertain or self.due or self.dead)
 
 
-async def beat(session: AsyncSession, me: str, now: datetime) -> None:
-    """Announce (first call) or refresh ``me``; a row deleted as stale is written again."""
-    touched = await session.execute(
-        update(Instance).where(Instance.id == me).values(heartbeat_at=now)
-    )
+async def beat(
+    session: AsyncSession,
+    me: str,
+    now: datetime,
+    sender_at: datetime | None = None,
+    polled_at: datetime | None = None,
+) -> None:
+    """Announce (first call) or refresh ``me``; a row deleted as stale is written again.
+
+    ``sender_at`` and ``polled_at``: when this instance's sender last looked at the outbox and
+    its poller last had an answer (None: not yet, or it does not poll).
+    """
+    marks = {"heartbeat_at": now, "sender_at": sender_at, "polled_at": polled_at}
+    touched = await session.execute(update(Instance).where(Instance.id == me).values(**marks))
     if int(touched.rowcount) == 0:  # type: ignore[attr-defined]
         await session.execute(
             insert_ignore(session, Instance).values(
@@ -75,7 +88,7 @@ async def beat(session: AsyncSession, me: str, now: datetime) -> None:
                 host=socket.gethostname()[:200],
                 pid=os.getpid(),
                 started_at=now,
-                heartbeat_at=now,
+                **marks,
             )
         )
 

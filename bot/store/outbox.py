@@ -282,11 +282,6 @@ _MARK_SENT = Prepared(
         attempts=_TABLE.c.attempts + 1,
     )
 )
-BEGIN_SEND = Prepared(
-    update(_TABLE)
-    .where(_TABLE.c.id == bindparam("row_id"))
-    .values(send_started_at=bindparam("now", type_=_TABLE.c.send_started_at.type))
-)
 
 
 async def mark_sent(session: AsyncSession, row_id: int, now: datetime, external_id: str) -> None:

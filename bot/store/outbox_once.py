@@ -14,14 +14,35 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import Target
-from bot.store.outbox import BEGIN_SEND, CLAIMED_COLUMNS, Claimed, OutboxMessage, OutboxStatus
+from bot.store.outbox import CLAIMED_COLUMNS, Claimed, OutboxMessage, OutboxStatus
 
 UNCERTAIN_NOTE = "发送中断（进程退出），是否送达不确定；不重发，由确认提醒跟进"
 
 
-async def begin_send(session: AsyncSession, row_id: int, now: datetime) -> None:
-    """Note that an at-most-once row is being handed to the platform right now."""
-    await BEGIN_SEND.execute(session, {"row_id": row_id, "now": now})
+async def begin_send(
+    session: AsyncSession, row_id: int, now: datetime, owner: str | None = None
+) -> bool:
+    """Note that an at-most-once row is being handed to the platform right now.
+
+    Returns False when the row is no longer this sender's (``owner``'s) to send: another
+    instance took it over while this one could not beat (a database outage longer than
+    ``instances.stale_seconds``) and may be sending it already; this one must not.
+    """
+    held = (
+        OutboxMessage.claimed_by.is_(None) if owner is None else OutboxMessage.claimed_by == owner
+    )
+    started = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+            OutboxMessage.send_started_at.is_(None),
+            held,
+        )
+        .values(send_started_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(started.rowcount) == 1  # type: ignore[attr-defined]
 
 
 async def settle_abandoned(session: AsyncSession, now: datetime) -> list[Claimed]:

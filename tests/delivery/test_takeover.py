@@ -40,7 +40,7 @@ async def _dead_instance_holding(app: App, clock: FakeClock, *, at_most_once: bo
         [row] = await outbox.claim(
             session, clock.now(), lease=LEASE, limit=10, platforms=["fake"], owner=DEAD
         )
-        await outbox_once.begin_send(session, row.id, clock.now())
+        assert await outbox_once.begin_send(session, row.id, clock.now(), DEAD)
         [item] = await due.claim(session, clock.now(), worker=DEAD, lease=LEASE, limit=10)
     assert item.kind == "reminder"
 
@@ -183,3 +183,34 @@ async def test_an_exited_process_on_this_host_is_taken_over_without_waiting(
     assert app.heartbeat is not None
     moved = await app.heartbeat.beat()  # no time has passed: only the pid tells
     assert (moved.resent, moved.due, moved.dead) == (1, 1, [DEAD])
+
+
+async def test_a_row_taken_over_from_a_live_instance_is_not_sent_by_it(
+    app: App, fake: RecordingAdapter, clock: FakeClock
+) -> None:
+    """A database outage longer than ``stale_seconds``: another instance declared this one
+    dead and took its claims; this one, still holding an at-most-once row, must not send it."""
+    assert app.heartbeat is not None and app.sender.owner is not None
+    await app.heartbeat.beat()
+    async with app.sessions.begin() as session:
+        await outbox.enqueue(
+            session, clock.now(), TO, Reply("紧急通知"), key="bc:1", at_most_once=True
+        )
+        [row] = await outbox.claim(
+            session, clock.now(), lease=LEASE, limit=1, platforms=["fake"], owner=app.sender.owner
+        )
+    clock.advance(seconds=app.config.instances.stale_seconds + 1)  # this one could not beat
+    async with app.sessions.begin() as session:
+        await instances.beat(session, DEAD, clock.now())  # "DEAD" is the live one here
+        moved = await instances.take_over(
+            session, DEAD, clock.now(), timedelta(seconds=app.config.instances.stale_seconds)
+        )
+    assert moved.resent == 1
+    assert await app.sender._deliver("fake", "fake", row) is None  # lane class = the platform
+    assert fake.texts() == []
+    async with app.sessions.begin() as session:  # the other instance sends it, once
+        [again] = await outbox.claim(
+            session, clock.now(), lease=LEASE, limit=1, platforms=["fake"], owner=DEAD
+        )
+        assert await outbox_once.begin_send(session, again.id, clock.now(), DEAD)
+        assert not await outbox_once.begin_send(session, again.id, clock.now(), DEAD)

@@ -128,6 +128,9 @@ class Poller:
         updates = await self.adapter.api.get_updates(
             self.offset, self.adapter.config.poll_timeout_seconds
         )
+        dispatcher = self.adapter.dispatcher
+        if dispatcher is not None:  # the heartbeat writes it down: the auditor's poller check
+            dispatcher.metrics.platform("telegram").last_polled = dispatcher.clock.now()
         accepted: list[Accepted] = []
         for update in updates:
             accepted.append(await self.adapter.accept(update))

@@ -5,9 +5,8 @@ file uploads: fake_media), so both drivers are pointed at it through their base-
 It keeps updates until a higher getUpdates offset confirms them, enforces the flood limits
 (30/s overall, short bursts per chat, 20/min per group), checks text length, markup and
 callback_data size, and injects faults on demand: 429 with ``parameters.retry_after``, 5xx,
-timeouts (before or after carrying the call out), supergroup migration, a bot blocked by a user
-or kicked from a group, a chat that
-does not exist.
+timeouts (before or after carrying the call out), a connection closed without an answer,
+supergroup migration, a bot blocked by a user or kicked from a group, a chat that does not exist.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from aiohttp import web
 
 from bot.testing.fakes import read_form
 from bot.testing.telegram.fake_media import JPEG, MediaMethods, message_json
-from bot.testing.telegram.fake_rules import ApiReply, Fault, FaultInjection, Limits
+from bot.testing.telegram.fake_rules import ApiReply, Dropped, Fault, FaultInjection, Limits
 from bot.testing.telegram.fake_updates import Json, Sent, UpdateFactory
 from bot.testing.telegram.markup import visible_text
 
@@ -127,6 +126,10 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
                 self.polls.pop(id(request), None)
         except ApiReply as exc:
             return web.json_response(exc.body, status=exc.status)
+        except Dropped:
+            if request.transport is not None:
+                request.transport.close()  # no status line, no body: the client sees a reset
+            return web.Response(status=500)
         if late:
             await asyncio.sleep(self.timeout_delay)  # carried out; the answer comes too late
         return web.json_response({"ok": True, "result": result})

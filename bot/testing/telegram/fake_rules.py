@@ -35,8 +35,14 @@ class Fault:
     """One injected failure for the next matching call."""
 
     method: str
-    kind: str  # "429", "500", "timeout" (no answer), "late" (carried out, answered too late)
+    # "429", "500", "timeout" (no answer), "late" (carried out, answered too late), "drop" (the
+    # connection is closed without an answer, the call not carried out)
+    kind: str
     chat_id: int | None = None
+
+
+class Dropped(Exception):
+    """The server hangs up on the call (a "drop" fault)."""
 
 
 class FaultInjection:
@@ -61,6 +67,8 @@ class FaultInjection:
             return False
         if fault.kind == "late":
             return True
+        if fault.kind == "drop":
+            raise Dropped(method)
         if fault.kind == "429":
             self.throttled += 1
             retry = self.limits.retry_after
