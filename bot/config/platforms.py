@@ -1,5 +1,5 @@
-"""Configuration sections of the platforms: rate limits, Telegram, WeCom, DingTalk, Feishu, and
-the outside systems the ``webhook`` platform posts to."""
+"""Configuration sections of the platforms: Telegram, WeCom, DingTalk, Feishu, SMS and voice
+(bot/config/phone_platforms.py), and the outside systems the ``webhook`` platform posts to."""
 
 from __future__ import annotations
 
@@ -9,20 +9,11 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from bot.config.addresses import check_url
 from bot.config.base import EnvSuffix, PositiveFloat, Section
+from bot.config.phone_platforms import SmsConfig, VoiceConfig
+from bot.config.platform_base import PlatformConfig, RateLimit
 
 #: Where a URL may point: ``scheme://host[:port]``, nothing after it.
 Origin = Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")]
-
-
-class RateLimit(Section):
-    overall_per_second: PositiveFloat = 30
-    per_chat_per_second: PositiveFloat = 1
-    per_group_per_minute: PositiveFloat = 20
-
-
-class PlatformConfig(Section):
-    enabled: bool = False
-    rate_limit: RateLimit | None = RateLimit()
 
 
 class TelegramConfig(PlatformConfig):
@@ -103,6 +94,8 @@ class PlatformsConfig(Section):
     wecom: WeComConfig = WeComConfig()
     dingtalk: DingTalkConfig = DingTalkConfig()
     feishu: FeishuConfig = FeishuConfig()
+    sms: SmsConfig = SmsConfig()
+    voice: VoiceConfig = VoiceConfig()
 
 
 class WebhookTarget(Section):
