@@ -3,6 +3,7 @@
 from bot.core.jobs import JobRegistry
 from schedules.admin import audit_anchor, auditor, housekeeping
 from schedules.broadcast import jobs as broadcast
+from schedules.broadcast import ladder as broadcast_ladder
 from schedules.deadlines import jobs as deadlines
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
@@ -29,6 +30,7 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     petitions.jobs,
     reports.jobs,
     broadcast.jobs,
+    broadcast_ladder.jobs,
     tickets.jobs,
     deadlines.jobs,
     vehicles.jobs,

@@ -32,13 +32,13 @@ from bot.config.base import (
     Section,
     load_yaml,
 )
+from bot.config.phone_platforms import PhoneTemplate, SmsConfig, VoiceConfig
+from bot.config.platform_base import PlatformConfig, RateLimit
 from bot.config.platforms import (
     ConsoleConfig,
     DingTalkConfig,
     FeishuConfig,
-    PlatformConfig,
     PlatformsConfig,
-    RateLimit,
     TelegramConfig,
     WebhookPlatformConfig,
     WebhookTarget,
@@ -266,6 +266,7 @@ __all__ = [
     "InstancesConfig",
     "NonNegativeFloat",
     "OutboxConfig",
+    "PhoneTemplate",
     "PlatformConfig",
     "PlatformsConfig",
     "PositiveFloat",
@@ -273,7 +274,9 @@ __all__ = [
     "RateLimit",
     "SchedulerConfig",
     "Section",
+    "SmsConfig",
     "TelegramConfig",
+    "VoiceConfig",
     "WeComConfig",
     "WebhookPlatformConfig",
     "WebhookTarget",

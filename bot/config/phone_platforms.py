@@ -35,13 +35,15 @@ class PhoneTemplate(Section):
     def misfit(self, values: dict[str, str]) -> str | None:
         """Why ``values`` cannot fill this template (Chinese), or None when they fit."""
         if set(values) != set(self.params):
-            return f"模板参数应为 {'、'.join(self.params) or '无'}，收到 {'、'.join(values) or '无'}"
+            wanted, got = "、".join(self.params) or "无", "、".join(values) or "无"
+            return f"模板参数应为 {wanted}，收到 {got}"
         for name in self.params:
             value = values[name]
             if not value.strip():
                 return f"模板参数「{name}」为空"
             if len(value) > self.max_param_chars:
-                return f"模板参数「{name}」有 {len(value)} 字，超过模板允许的 {self.max_param_chars} 字"
+                limit = self.max_param_chars
+                return f"模板参数「{name}」有 {len(value)} 字，超过模板允许的 {limit} 字"
             if _URL.search(value):
                 return f"模板参数「{name}」含网址，短信服务商不允许"
         return None

@@ -51,7 +51,9 @@ class PhoneMessage:
             params = {str(k): str(v) for k, v in dict(document["params"]).items()}
             return cls(str(document["phone"]), str(document["template"]), params)
         except (ValueError, KeyError, TypeError):
-            raise ValueError("短信/语音行的内容不是模板消息（应含 phone、template、params）") from None
+            raise ValueError(
+                "短信/语音行的内容不是模板消息（应含 phone、template、params）"
+            ) from None
 
 
 def address(user_id: int) -> str:

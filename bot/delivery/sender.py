@@ -236,7 +236,10 @@ class Sender:
         async with self._once[platform]:
             # Recorded before the platform sees it: after a crash this row is not sent again.
             async with self.sessions.begin() as session:
-                await outbox_once.begin_send(session, row.id, self.clock.now())
+                started = await outbox_once.begin_send(session, row.id, self.clock.now())
+            if not started:  # withdrawn while claimed (acknowledged meanwhile): not sent
+                log.info("outbox row %s was withdrawn before its send", row.id)
+                return None
             await self._send(platform, row, reply, edit_of)
         return None
 

@@ -19,14 +19,42 @@ from bot.store.outbox import CLAIMED_COLUMNS, Claimed, OutboxMessage, OutboxStat
 UNCERTAIN_NOTE = "发送中断（进程退出），是否送达不确定；不重发，由确认提醒跟进"
 
 
-async def begin_send(session: AsyncSession, row_id: int, now: datetime) -> None:
-    """Note that an at-most-once row is being handed to the platform right now."""
-    await session.execute(
+async def begin_send(session: AsyncSession, row_id: int, now: datetime) -> bool:
+    """Note that an at-most-once row is being handed to the platform right now.
+
+    Returns False when the row is no longer ours to send: it was withdrawn while claimed (an
+    acknowledgement cancels the SMS and calls still queued for that person, see
+    :func:`withdraw`). Both are single-row updates, so one of them wins.
+    """
+    result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id)
+        .where(
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == OutboxStatus.SENDING.value,
+        )
         .values(send_started_at=now)
         .execution_options(synchronize_session=False)
     )
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
+async def withdraw(session: AsyncSession, key_prefix: str) -> int:
+    """Cancel the rows under ``key_prefix`` not yet handed to a platform, claimed ones too.
+
+    A row already handed over (its send started) cannot be called back and is left alone.
+    Returns how many were cancelled.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True),
+            OutboxMessage.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)),
+            OutboxMessage.send_started_at.is_(None),
+        )
+        .values(status=OutboxStatus.CANCELLED.value, lease_until=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def settle_abandoned(session: AsyncSession, now: datetime) -> list[Claimed]:

@@ -192,9 +192,7 @@ class FakeTencent(FakeServer):
                 }
             )
         self.calls.append({"action": "SendSms", "body": data})
-        return _answer(
-            {"Response": {"SendStatusSet": statuses, "RequestId": _rid()}}
-        )
+        return _answer({"Response": {"SendStatusSet": statuses, "RequestId": _rid()}})
 
     def _send_voice(self, data: dict[str, Any]) -> web.Response:
         if data.get("VoiceSdkAppid") != self.voice_app:

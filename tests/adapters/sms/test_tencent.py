@@ -125,7 +125,9 @@ async def test_voice_throttle_and_bad_number(server: FakeTencent) -> None:
         await call.send("u1", message.to_reply())
     assert caught.value.retry_after == 60.0 and not caught.value.permanent
     with pytest.raises(DeliveryError) as extension:
-        await call.send("u1", PhoneMessage("0571-87654321-8", "red_call", {"title": "x"}).to_reply())
+        await call.send(
+            "u1", PhoneMessage("0571-87654321-8", "red_call", {"title": "x"}).to_reply()
+        )
     assert extension.value.permanent and server.sends("SendTtsVoice") == []
 
 
