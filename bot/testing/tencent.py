@@ -85,6 +85,7 @@ class FakeTencent(FakeServer):
         self.scripted: dict[str, list[str]] = defaultdict(list)  # phone → codes, in order
         self.calls: list[dict[str, Any]] = []  # every accepted request: action + body
         self.refused: list[str] = []  # every error code answered
+        self.texted: list[str] = []  # numbers an SMS was accepted for, in order
         self._last: dict[tuple[str, str], float] = {}  # (service, phone) → last accepted send
         self._ids = itertools.count(1)
         self.app.router.add_post("/", self._handle)
@@ -180,6 +181,8 @@ class FakeTencent(FakeServer):
                 code = self._frequency("sms", phone) or "Ok"
             if code != "Ok":
                 self.refused.append(code)
+            else:
+                self.texted.append(phone)
             statuses.append(
                 {
                     "SerialNo": f"2028:{next(self._ids):012d}" if code == "Ok" else "",

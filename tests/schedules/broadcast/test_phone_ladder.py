@@ -40,7 +40,7 @@ PHONES[NO_PHONE] = ""
 PHONES[LANDLINE] = "0571-87654321"
 
 
-def phone_config(fake: FakeTencent, **escalation: Any) -> dict[str, Any]:
+def phone_config(fake: FakeTencent, sms_max: int = 12, **escalation: Any) -> dict[str, Any]:
     host = fake.url.removeprefix("http://")
     common = {"enabled": True, "endpoint": host, "scheme": "http"}
     return {
@@ -50,7 +50,9 @@ def phone_config(fake: FakeTencent, **escalation: Any) -> dict[str, Any]:
                 **common,
                 "app_id": fake.sms_app,
                 "sign_name": "某县应急办",
-                "templates": {"red": {"id": "1000001", "params": ["level", "title"]}},
+                "templates": {
+                    "red": {"id": "1000001", "params": ["level", "title"], "max_param_chars": sms_max}
+                },
             },
             "voice": {
                 **common,
@@ -86,7 +88,7 @@ class Rig:
     drill: ConsoleDrill
 
     def texted(self) -> list[str]:
-        return [b["PhoneNumberSet"][0] for b in self.fake.sends("SendSms")]
+        return list(self.fake.texted)
 
     def called(self) -> list[str]:
         return [b["CalledNumber"] for b in self.fake.sends("SendTtsVoice")]
@@ -97,10 +99,11 @@ def plus(name: str) -> str:
 
 
 async def make_rig(
-    db_url: str, clock: FakeClock, console: RecordingAdapter, **escalation: Any
+    db_url: str, clock: FakeClock, console: RecordingAdapter, sms_max: int = 12, **escalation: Any
 ) -> AsyncIterator[Rig]:
+    """The demo county and its roster, 测试乡's people with PHONES, 腾讯云 faked on a port."""
     async with FakeTencent(clock) as fake:
-        config = make_config(db_url, **phone_config(fake, **escalation))
+        config = make_config(db_url, **phone_config(fake, sms_max, **escalation))
         adapters: dict[str, Any] = {
             "console": console,
             "sms": TencentSms(config.platforms.sms, SECRET_ID, SECRET_KEY),
