@@ -26,7 +26,7 @@ from models.duty.records import slots_at
 from tests.broadcast_drill import SENDER, enlist
 from tests.conftest import make_config
 from tests.schedules.broadcast.test_broadcast_chase import ConsoleDrill
-from tests.support import RecordingAdapter, incoming
+from tests.support import RecordingAdapter
 
 PROMPT = ["甲", "乙"]  # acknowledge at once
 IN_FLIGHT = "丙"  # acknowledges while the sender holds their SMS
@@ -51,7 +51,11 @@ def phone_config(fake: FakeTencent, sms_max: int = 12, **escalation: Any) -> dic
                 "app_id": fake.sms_app,
                 "sign_name": "某县应急办",
                 "templates": {
-                    "red": {"id": "1000001", "params": ["level", "title"], "max_param_chars": sms_max}
+                    "red": {
+                        "id": "1000001",
+                        "params": ["level", "title"],
+                        "max_param_chars": sms_max,
+                    }
                 },
             },
             "voice": {
