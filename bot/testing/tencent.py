@@ -16,7 +16,7 @@ import itertools
 import json
 import re
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -77,11 +77,15 @@ class FakeTencent(FakeServer):
         voice_app: str = "1400000002",
         templates: Templates | None = None,
         phone_spacing_seconds: float = 30.0,
+        max_per_second: float | None = None,
     ) -> None:
         super().__init__(clock)
         self.sms_app, self.voice_app = sms_app, voice_app
         self.templates = templates or Templates({"1000001": 2}, {"2000001": 1})
         self.spacing = phone_spacing_seconds
+        # The account's request rate per service, over any one-second window (None: no limit).
+        self.max_per_second = max_per_second
+        self._recent: dict[str, deque[float]] = defaultdict(deque)
         self.scripted: dict[str, list[str]] = defaultdict(list)  # phone → codes, in order
         self.calls: list[dict[str, Any]] = []  # every accepted request: action + body
         self.refused: list[str] = []  # every error code answered
@@ -110,6 +114,8 @@ class FakeTencent(FakeServer):
         service, problem = self._check_signature(request, body)
         if problem:
             return self._error(*problem)
+        if self._over_rate(service):
+            return self._error("RequestLimitExceeded", "请求的次数超过了频率限制")
         action = request.headers.get("X-TC-Action", "")
         version = request.headers.get("X-TC-Version", "")
         data = json.loads(body)
@@ -147,6 +153,18 @@ class FakeTencent(FakeServer):
         if not hmac.compare_digest(expected, signature):
             return service, ("AuthFailure.SignatureFailure", "签名错误")
         return service, None
+
+    def _over_rate(self, service: str) -> bool:
+        """Whether this request is one too many in the last second (it is counted if not)."""
+        if self.max_per_second is None:
+            return False
+        now, recent = self.now(), self._recent[service]
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= self.max_per_second:
+            return True
+        recent.append(now)
+        return False
 
     def _frequency(self, service: str, phone: str) -> str | None:
         """A scripted code, or the per-number limit; records the send when neither applies."""
@@ -194,7 +212,7 @@ class FakeTencent(FakeServer):
                     "IsoCode": "CN",
                 }
             )
-        self.calls.append({"action": "SendSms", "body": data})
+        self.calls.append({"action": "SendSms", "body": data, "at": self.now()})
         return _answer({"Response": {"SendStatusSet": statuses, "RequestId": _rid()}})
 
     def _send_voice(self, data: dict[str, Any]) -> web.Response:
@@ -210,7 +228,7 @@ class FakeTencent(FakeServer):
             return self._error("InvalidParameterValue.CalledNumberVerifyFail", "被叫号码校验失败")
         if code := self._frequency("vms", phone):
             return self._error(code, "呼叫频率受限" if code.startswith("Limit") else code)
-        self.calls.append({"action": "SendTtsVoice", "body": data})
+        self.calls.append({"action": "SendTtsVoice", "body": data, "at": self.now()})
         call = {"CallId": f"call-{next(self._ids)}", "SessionContext": data.get("SessionContext")}
         return _answer({"Response": {"SendStatus": call, "RequestId": _rid()}})
 
