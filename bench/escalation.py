@@ -95,8 +95,7 @@ async def _deliver(app: App, fake: FakeTencent, action: str, count: int) -> floa
     sender = asyncio.create_task(app.sender.run(stop))
     try:
         async with asyncio.timeout(max(120.0, count)):
-            while len(fake.sends(action)) < count:
-                await asyncio.sleep(0.05)
+            await fake.wait_sends(action, count)
         return time.monotonic() - started
     except TimeoutError:
         return None
@@ -186,11 +185,11 @@ async def run(argv: list[str]) -> dict[str, Any]:
         for p in ("sms", "voice")
     )
     for platform, _, _ in RUNGS:
-        figures = result[platform]
+        got = result[platform]
         print(
-            f"{platform:<6} {figures['first_to_last_s']} s first→last "
-            f"(minimum {figures['physical_minimum_s']} s), {figures['achieved_per_second']}/s, "
-            f"{figures['below_limit_pct']} % under the limit, per number {figures['sends_per_number']}"
+            f"{platform:<6} {got['first_to_last_s']} s first→last "
+            f"(minimum {got['physical_minimum_s']} s), {got['achieved_per_second']}/s, "
+            f"{got['below_limit_pct']} % under the limit, per number {got['sends_per_number']}"
         )
     print(f"throttling answers {result['throttled']}  target met {result['target_met']}")
     return result

@@ -10,6 +10,7 @@ answering ``LimitExceeded.PhoneNumberThirtySecondLimit`` as 腾讯云 does.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -92,6 +93,7 @@ class FakeTencent(FakeServer):
         self.texted: list[str] = []  # numbers an SMS was accepted for, in order
         self._last: dict[tuple[str, str], float] = {}  # (service, phone) → last accepted send
         self._ids = itertools.count(1)
+        self._accepted = asyncio.Event()  # set at every accepted request
         self.app.router.add_post("/", self._handle)
 
     def fail(self, phone: str, *codes: str) -> None:
@@ -101,6 +103,12 @@ class FakeTencent(FakeServer):
     def sends(self, action: str) -> list[dict[str, Any]]:
         """Bodies of the accepted requests of ``action`` (``SendSms`` / ``SendTtsVoice``)."""
         return [c["body"] for c in self.calls if c["action"] == action]
+
+    async def wait_sends(self, action: str, count: int) -> None:
+        """Return once ``count`` requests of ``action`` have been accepted in all."""
+        while len(self.sends(action)) < count:
+            self._accepted.clear()
+            await self._accepted.wait()
 
     def _error(self, code: str, message: str) -> web.Response:
         self.refused.append(code)
@@ -213,6 +221,7 @@ class FakeTencent(FakeServer):
                 }
             )
         self.calls.append({"action": "SendSms", "body": data, "at": self.now()})
+        self._accepted.set()
         return _answer({"Response": {"SendStatusSet": statuses, "RequestId": _rid()}})
 
     def _send_voice(self, data: dict[str, Any]) -> web.Response:
@@ -229,6 +238,7 @@ class FakeTencent(FakeServer):
         if code := self._frequency("vms", phone):
             return self._error(code, "呼叫频率受限" if code.startswith("Limit") else code)
         self.calls.append({"action": "SendTtsVoice", "body": data, "at": self.now()})
+        self._accepted.set()
         call = {"CallId": f"call-{next(self._ids)}", "SessionContext": data.get("SessionContext")}
         return _answer({"Response": {"SendStatus": call, "RequestId": _rid()}})
 
