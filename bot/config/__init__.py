@@ -32,14 +32,17 @@ from bot.config.base import (
     Section,
     load_yaml,
 )
-from bot.config.phone_platforms import PhoneTemplate, SmsConfig, VoiceConfig
-from bot.config.platform_base import PlatformConfig, RateLimit
 from bot.config.platforms import (
     ConsoleConfig,
     DingTalkConfig,
     FeishuConfig,
+    PhoneTemplate,
+    PlatformConfig,
     PlatformsConfig,
+    RateLimit,
+    SmsConfig,
     TelegramConfig,
+    VoiceConfig,
     WebhookPlatformConfig,
     WebhookTarget,
     WeComConfig,

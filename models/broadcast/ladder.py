@@ -16,7 +16,7 @@ from sqlalchemy import ForeignKey, Index, String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.config.phone_platforms import PhoneTemplate
+from bot.config.platforms import PhoneTemplate
 from bot.core import phone_messages
 from bot.core.clock import LocalTime
 from bot.core.phone_messages import PhoneMessage

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.adapters.common.secrets import Secrets
 from bot.adapters.sms.tencent import TencentSms, TencentVoice
 from bot.config import Config, ConfigError
-from bot.config.phone_platforms import PhonePlatformConfig
+from bot.config.platforms import PhonePlatformConfig
 
 __all__ = ["TencentSms", "TencentVoice", "create_sms", "create_voice"]
 

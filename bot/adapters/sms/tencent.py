@@ -22,7 +22,7 @@ from tencentcloud.sms.v20210111.sms_client import SmsClient
 from tencentcloud.vms.v20200902 import models as vms_models
 from tencentcloud.vms.v20200902.vms_client import VmsClient
 
-from bot.config.phone_platforms import PhonePlatformConfig, SmsConfig, VoiceConfig
+from bot.config.platforms import PhonePlatformConfig, SmsConfig, VoiceConfig
 from bot.core import phone_messages
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply

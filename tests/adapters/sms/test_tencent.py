@@ -10,7 +10,7 @@ import pytest
 from bot.adapters.sms import TencentSms, TencentVoice, create_sms
 from bot.app import parse_config
 from bot.config import ConfigError
-from bot.config.phone_platforms import PhoneTemplate, SmsConfig, VoiceConfig
+from bot.config.platforms import PhoneTemplate, SmsConfig, VoiceConfig
 from bot.core.errors import DeliveryError
 from bot.core.phone_messages import PhoneMessage
 from bot.testing.tencent import SECRET_ID, SECRET_KEY, FakeTencent
