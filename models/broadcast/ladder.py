@@ -203,6 +203,21 @@ async def withdraw_for(session: AsyncSession, broadcast_id: int, user_id: int | 
     return await outbox_once.withdraw(session, key_prefix(broadcast_id, user_id))
 
 
+async def pending(session: AsyncSession, broadcast_id: int) -> bool:
+    """Whether any of the broadcast's phone rows could still be withdrawn."""
+    row = outbox.OutboxMessage
+    found = await session.scalar(
+        select(row.id)
+        .where(
+            row.idempotency_key.startswith(key_prefix(broadcast_id), autoescape=True),
+            row.status.in_((outbox.OutboxStatus.PENDING.value, outbox.OutboxStatus.SENDING.value)),
+            row.send_started_at.is_(None),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def monthly_counts(
     session: AsyncSession, start: datetime, end: datetime
 ) -> list[tuple[str, str, int]]:

@@ -141,6 +141,8 @@ async def record_ack(
     # Nothing goes by phone after an acknowledgement, not even a row the sender has claimed;
     # once nobody is silent, the 带班领导's calls are withdrawn too.
     await ladder.withdraw_for(session, broadcast.id, user_id)
-    if not any(s.waiting for s in await progress(session, broadcast.id)):
+    if await ladder.pending(session, broadcast.id) and not any(
+        s.waiting for s in await progress(session, broadcast.id)
+    ):
         await ladder.withdraw_for(session, broadcast.id, None)
     return ack, int(inserted.rowcount) == 1  # type: ignore[attr-defined]

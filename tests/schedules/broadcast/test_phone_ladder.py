@@ -223,3 +223,27 @@ async def test_a_withdrawn_broadcast_stops_the_ladder(rig: Rig) -> None:
     await rig.drill.say("取消广播 1")
     await rig.drill.tick(30)
     assert rig.fake.calls == []
+
+
+async def test_the_last_acknowledgement_withdraws_the_leaders_queued_call(
+    rig: Rig, clock: FakeClock
+) -> None:
+    async with rig.app.sessions.begin() as session:
+        await session.execute(
+            update(User).where(User.name.in_(["李明", "王刚"])).values(phone="13700000001")
+        )
+    await start(rig)
+    await rig.drill.ack([n for n in PEOPLE if n not in PROMPT and n != SILENT[0]])
+    await rig.drill.tick(10)
+    assert rig.called() == [plus(SILENT[0])]
+    clock.advance(minutes=5)
+    await rig.app.ticker.tick()  # the 带班领导's call is queued …
+    await rig.drill.ack([SILENT[0]])  # … and withdrawn before the sender takes it
+    assert rig.called() == [plus(SILENT[0])]
+    async with rig.app.sessions() as session:
+        statuses = set(
+            await session.scalars(
+                select(OutboxMessage.status).where(OutboxMessage.idempotency_key.like("bcx:1:L%"))
+            )
+        )
+    assert statuses == {OutboxStatus.CANCELLED.value}
