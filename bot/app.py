@@ -130,6 +130,14 @@ def build_adapters(
         from bot.adapters.feishu import create_adapter as create_feishu
 
         adapters["feishu"] = create_feishu(config, http, clock=clock)
+    if config.platforms.sms.enabled:
+        from bot.adapters.sms import create_sms
+
+        adapters["sms"] = create_sms(config)
+    if config.platforms.voice.enabled:
+        from bot.adapters.sms import create_voice
+
+        adapters["voice"] = create_voice(config)
     return adapters
 
 

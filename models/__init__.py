@@ -13,6 +13,7 @@ from bot.store import (
     sightings,
 )
 from bot.store.base import Base
+from models.broadcast import ladder as phone_contacts
 from models.broadcast import records as broadcast
 from models.deadlines import estimates as estimated_deadlines
 from models.deadlines import imported as calendar_notices
@@ -63,6 +64,7 @@ __all__ = [
     "outbox",
     "outbox_files",
     "petitions",
+    "phone_contacts",
     "proposals",
     "sightings",
     "submissions",

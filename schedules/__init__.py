@@ -3,6 +3,7 @@
 from bot.core.jobs import JobRegistry
 from schedules.admin import audit_anchor, auditor, housekeeping
 from schedules.broadcast import jobs as broadcast
+from schedules.broadcast import ladder as broadcast_ladder
 from schedules.deadlines import jobs as deadlines
 from schedules.documents import jobs as documents
 from schedules.duty import daily as duty_daily
@@ -34,6 +35,7 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     reports.jobs,
     broadcast.jobs,
     meetings.jobs,
+    broadcast_ladder.jobs,
     tickets.jobs,
     deadlines.jobs,
     vehicles.jobs,

@@ -1,10 +1,11 @@
-"""`dutybot status`: how full the queues are, what waits longest, the running instances and
-each platform's state, read from the database (works whether or not the bot is running)."""
+"""`dutybot status`: how full the queues are, what waits longest, the running instances,
+each platform's state and this month's SMS and calls per unit, read from the database (works
+whether or not the bot is running)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from rich.table import Table
@@ -14,6 +15,7 @@ from bot.cli.common import clock, config, console, in_transaction, run
 from bot.core.clock import LocalTime
 from bot.store import observe
 from bot.store.outbox import Priority
+from models.broadcast import ladder
 
 STATUS = {
     "pending": "待发送",
@@ -40,6 +42,7 @@ class Snapshot:
     depths: observe.Depths
     platforms: dict[str, observe.PlatformQueue]
     instances: list[dict[str, Any]]
+    phone_counts: list[tuple[str, str, int]]
 
 
 def _age(now: datetime, then: datetime | None) -> str:
@@ -54,11 +57,17 @@ def status() -> None:
     cfg = config()
     tz = LocalTime(cfg.timezone)
 
+    month = tz.local(clock.now()).date().replace(day=1)
+    following = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
     async def work(session: AsyncSession) -> Snapshot:
         return Snapshot(
             await observe.depths(session, clock.now()),
             await observe.platforms(session),
             await observe.instances(session),
+            await ladder.monthly_counts(
+                session, tz.start_of_day(month), tz.start_of_day(following)
+            ),
         )
 
     snap = run(in_transaction(cfg, work))
@@ -82,7 +91,7 @@ def status() -> None:
     )
     _instances(snap.instances)
     platforms = Table("平台", "配置", "最近发出", "待发", "失败", title="平台")
-    names = ("console", "telegram", "wecom", "dingtalk", "feishu")
+    names = ("console", "telegram", "wecom", "dingtalk", "feishu", "sms", "voice")
     for name in sorted(set(names) | set(snap.platforms)):
         section = getattr(cfg.platforms, name, None)
         enabled = "已启用" if section is not None and section.enabled else "未启用"
@@ -90,6 +99,18 @@ def status() -> None:
         last = tz.fmt(seen.last_sent) if seen.last_sent else "无"
         platforms.add_row(name, enabled, last, str(seen.unsent), str(seen.failed))
     console.print(platforms)
+    _phone_counts(month, snap.phone_counts)
+
+
+def _phone_counts(month: date, rows: list[tuple[str, str, int]]) -> None:
+    """SMS and calls the providers accepted this month, per unit of the person reached."""
+    if not rows:
+        console.print(f"{month:%Y 年 %m 月}短信/语音升级：无")
+        return
+    table = Table("单位", "渠道", "条数", title=f"{month:%Y 年 %m 月}短信/语音升级（按单位）")
+    for unit, channel, count in rows:
+        table.add_row(unit, {"sms": "短信", "voice": "语音电话"}.get(channel, channel), str(count))
+    console.print(table)
 
 
 def _instances(rows: list[dict[str, Any]]) -> None:

@@ -236,9 +236,10 @@ class Sender:
             return ready  # paused while waiting for the turn
         # Recorded before the platform sees it: after a crash this row is not sent again.
         # (Put back unsent, the row's mark_retry clears it again.) A row another instance took
-        # over while this one could not beat is no longer this one's to send.
+        # over while this one could not beat is no longer this one's to send, nor is a row
+        # withdrawn while claimed (an acknowledgement cancels that person's SMS and calls).
         if not await self._once.begin(lane, row.id, self.clock.now(), self.owner):
-            log.warning("outbox row %s was taken over by another instance; not sent", row.id)
+            log.info("outbox row %s was withdrawn or taken over before its send", row.id)
             return None
         return await self._send(platform, lane, row, reply, edit_of)
 

@@ -45,6 +45,25 @@ async def begin_send(
     return int(started.rowcount) == 1  # type: ignore[attr-defined]
 
 
+async def withdraw(session: AsyncSession, key_prefix: str) -> int:
+    """Cancel the rows under ``key_prefix`` not yet handed to a platform, claimed ones too.
+
+    A row already handed over (its send started) cannot be called back and is left alone.
+    Returns how many were cancelled.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True),
+            OutboxMessage.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)),
+            OutboxMessage.send_started_at.is_(None),
+        )
+        .values(status=OutboxStatus.CANCELLED.value, lease_until=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def settle_abandoned(session: AsyncSession, now: datetime) -> list[Claimed]:
     """Mark at-most-once rows whose send started but whose sender died as uncertain.
 

@@ -11,7 +11,9 @@ from bot.store import live
 from bot.store.outbox import OutboxStatus
 from models.broadcast import records as bc
 from models.broadcast.chase import Escalation
+from models.broadcast.ladder import Reached
 from models.broadcast.send import Signers
+from models.broadcast.settings import LadderStep
 from models.broadcast.state import DELIVERY_LABELS, RecipientState, counted
 from models.broadcast.summary import edit_key
 
@@ -125,3 +127,23 @@ def revoked_notice(broadcast: bc.Broadcast, person: str, note: str) -> Reply:
         f"【广播回执变更】{person}已被停用{note}。\n{broadcast.title}"
         f"　详情：/broadcast_status {broadcast.id}"
     )
+
+
+_BY = {"sms": "短信", "voice": "语音电话"}
+
+
+def ladder_notice(
+    broadcast: bc.Broadcast, step: LadderStep, reached: Reached, problem: str | None = None
+) -> Reply | None:
+    """To the sender: what a phone rung did, who could not be reached, or why nothing went."""
+    by = _BY[step.by]
+    whom = "带班领导" if step.to == "duty_leader" else "未确认人员"
+    head = f"【{by}升级】{broadcast.title} 发出 {step.after_minutes} 分钟"
+    if problem is not None:
+        return Reply(f"{head}，未发送{by}：{problem}。请核对配置或电话联系{whom}。")
+    if not reached.skipped and not reached.queued:
+        return None
+    lines = [f"{head}，已向{whom}发送{by}：{'、'.join(reached.queued) or '无'}"]
+    lines += [f"未能发送给 {name}：{why}" for name, why in reached.skipped]
+    lines.append(f"详情：/broadcast_status {broadcast.id}")
+    return Reply("\n".join(lines))

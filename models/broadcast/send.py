@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.messages import Target
 from bot.store import due, outbox
+from models.broadcast import ladder
 from models.broadcast import records as bc
 from models.broadcast.audience import current_addresses
 from models.broadcast.settings import BroadcastConfig
@@ -60,6 +61,7 @@ async def launch(
         payload={"broadcast_id": broadcast.id, "round": 1},
         key=f"bc:{broadcast.id}:renotify",
     )
+    await ladder.plan(session, now, broadcast, config.escalation)
     await queue_summary(session, now, broadcast, config)
 
 
@@ -109,6 +111,7 @@ async def cancel(session: AsyncSession, now: datetime, broadcast: bc.Broadcast, 
     broadcast.cancelled_at = now
     broadcast.cancelled_by = by
     await due.cancel(session, f"bc:{broadcast.id}:")
+    await ladder.withdraw_for(session, broadcast.id, None)  # SMS and calls, claimed ones too
     mine = or_(
         outbox.OutboxMessage.idempotency_key.startswith(f"bc:{broadcast.id}:"),
         outbox.OutboxMessage.idempotency_key.startswith(f"bcr:{broadcast.id}:"),

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.base import insert_ignore
 from bot.store.outbox import OutboxMessage, OutboxStatus
+from models.broadcast import ladder
 from models.broadcast import records as bc
 
 # Best first: what a recipient with several accounts counts as.
@@ -116,6 +117,8 @@ async def record_ack(
 ) -> tuple[bc.BroadcastAck, bool]:
     """Record ``user_id``'s acknowledgement once.
 
+    SMS and calls of the escalation ladder not yet handed to the provider are withdrawn.
+
     Returns:
         The acknowledgement that counts (perhaps an earlier one) and whether it is new.
     """
@@ -135,4 +138,11 @@ async def record_ack(
         )
     )
     assert ack is not None  # just inserted, or there before
+    # Nothing goes by phone after an acknowledgement, not even a row the sender has claimed;
+    # once nobody is silent, the 带班领导's calls are withdrawn too.
+    await ladder.withdraw_for(session, broadcast.id, user_id)
+    if await ladder.pending(session, broadcast.id) and not any(
+        s.waiting for s in await progress(session, broadcast.id)
+    ):
+        await ladder.withdraw_for(session, broadcast.id, None)
     return ack, int(inserted.rowcount) == 1  # type: ignore[attr-defined]

@@ -17,6 +17,8 @@ from bot.store import outbox
 from bot.store.due import DueItem
 from bot.store.engine import make_engine, make_sessionmaker
 from bot.store.outbox import OutboxMessage, Priority
+from models.broadcast.ladder import PhoneContact
+from models.directory.users import OrgUnit, User
 from tests.cli.conftest import CLI_START
 
 NOW = datetime.fromisoformat(CLI_START)
@@ -86,3 +88,43 @@ def test_status_lists_the_running_instances(env: dict[str, str]) -> None:
     assert result.exit_code == 0, result.output
     assert _row(result.output, "a1b2", "host-a", "4242"), result.output
     assert "没有机器人在运行" not in result.output
+
+
+async def _texted(url: str) -> str:
+    """One SMS the provider accepted this month and one it refused; returns the person's unit."""
+    engine = make_engine(url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            user = (await session.scalars(select(User).order_by(User.id).limit(1))).one()
+            for key, state in (("bcx:9:u1:0", "sent"), ("bcx:9:u1:1", "failed")):
+                await outbox.enqueue(
+                    session, NOW, Target("sms", f"u{user.id}"), Reply("{}"), key=key
+                )
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.idempotency_key == key)
+                    .values(status=state, sent_at=NOW)
+                )
+                session.add(
+                    PhoneContact(
+                        outbox_key=key,
+                        channel="sms",
+                        user_id=user.id,
+                        org_id=user.org_id,
+                        step=0,
+                        created_at=NOW,
+                    )
+                )
+            unit = await session.get(OrgUnit, user.org_id)
+            assert unit is not None
+            return unit.name
+    finally:
+        await engine.dispose()
+
+
+def test_status_counts_this_months_sms_per_unit(env: dict[str, str]) -> None:
+    unit = asyncio.run(_texted(env["DUTYBOT_DATABASE_URL"]))
+    result = CliRunner().invoke(app, ["status"], env={**env, "COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "短信/语音升级" in result.output
+    assert _row(result.output, unit, "短信", "1"), result.output  # the refused one is not counted
