@@ -91,5 +91,9 @@ class AdvisoryLock:
     async def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
+            # A connection whose server end was terminated cannot be checked in cleanly; left to
+            # the garbage collector it warns later, in whatever code runs then.
+            with contextlib.suppress(Exception):
+                await conn.invalidate()
             with contextlib.suppress(Exception):
                 await conn.close()
