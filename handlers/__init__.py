@@ -38,6 +38,7 @@ from handlers.reminders import commands as remind
 from handlers.reports import commands as reports
 from handlers.reports import document as reports_document
 from handlers.submissions import commands as submissions
+from handlers.submissions import submit as submissions_submit
 from handlers.supervision import commands as supervision
 from handlers.supervision import flow as supervision_flow
 from handlers.supervision import instructions
@@ -95,6 +96,7 @@ ROUTERS: tuple[Router, ...] = (
     vehicles.router,
     vehicles_fleet.router,
     submissions.router,
+    submissions_submit.router,
 )
 
 REVOKE_HOOKS: tuple[RevokeHook, ...] = (
