@@ -32,6 +32,7 @@ from handlers.petitions import commands as petitions
 from handlers.petitions import review as petitions_review
 from handlers.petitions import routes as petitions_routes
 from handlers.petitions import view as petitions_view
+from handlers.proposals import assign as proposals_assign
 from handlers.proposals import commands as proposals
 from handlers.proposals import view as proposals_view
 from handlers.reminders import commands as remind
@@ -74,6 +75,7 @@ ROUTERS: tuple[Router, ...] = (
     supervision_notice.router,
     reports.router,
     reports_document.router,
+    proposals_assign.router,
     proposals.router,
     proposals_view.router,
     petitions.router,
