@@ -164,6 +164,14 @@ def params_of(func: Callable[..., Any]) -> list[Param]:
     return params
 
 
+def first_word(text: str) -> tuple[str, str]:
+    """The first word and the rest, whose line breaks stay as typed."""
+    parts = text.split(maxsplit=1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
 def bind_args(params: list[Param], text: str, today: date, usage: str) -> dict[str, Any]:
     """Parse ``text`` into keyword arguments for ``params``.
 
@@ -183,8 +191,7 @@ def bind_args(params: list[Param], text: str, today: date, usage: str) -> dict[s
                 raise UserError(f"缺少参数「{param.label}」。用法：{usage}")
             remaining = ""
             continue
-        token, _, remaining = remaining.partition(" ")
-        remaining = remaining.strip()
+        token, remaining = first_word(remaining)
         if not token:
             if param.required:
                 raise UserError(f"缺少参数「{param.label}」。用法：{usage}")

@@ -4,17 +4,19 @@ matches text to a command with or without a slash and suggests one for near miss
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import segment
-from bot.core.args import Param, params_of
+from bot.core.args import Param, first_word, params_of
 from bot.core.dialogs import DialogStep
 from bot.core.messages import ChatKind
 from bot.core.roles import Role, UserInfo, labels
 from bot.core.scope import Scope
 
+_FIRST_WORD = re.compile(r"\s+")
 BIND_HINT = (
     "您好！您的账号尚未绑定，暂时无法使用此功能。\n"
     "请向管理员索取绑定码，然后发送：/bind 绑定码（或「绑定 绑定码」）。\n"
@@ -188,7 +190,7 @@ class CommandTable:
         """Find the command at the start of ``text``; None when it starts with none."""
         text = text.replace("\u3000", " ").strip()
         if text.startswith("/"):
-            first, _, tail = text[1:].partition(" ")
+            first, tail = first_word(text[1:])
             # Telegram: /group_register@DutyBot → group register
             words = [*first.split("@", 1)[0].split("_"), *tail.split()]
             if not words or not words[0]:
@@ -197,7 +199,8 @@ class CommandTable:
             if found is None:
                 return None
             route, size = found
-            return Match(route, " ".join(words[size:]))
+            parts = len(first.split("@", 1)[0].split("_"))
+            return Match(route, tail.strip() if size <= parts else after_words(tail, size - parts))
         if not text or text.split()[0].isascii():
             return None  # bare English words are ordinary chat, not commands
         return self._match_chinese(text)
@@ -206,7 +209,7 @@ class CommandTable:
         found = self._lookup(text.split())
         if found is not None:
             route, size = found
-            return Match(route, " ".join(text.split()[size:]))
+            return Match(route, after_words(text, size))
         # No spaces after the command word ("值班今天", "工单12345-…"): use word boundaries.
         spans = segment.spans(text)
         found = self._lookup([w for w, _, _ in spans])
@@ -241,3 +244,13 @@ class CommandTable:
             if route not in picked:
                 picked.append(route)
         return picked[:limit]
+
+
+def after_words(text: str, count: int) -> str:
+    """What follows the first ``count`` words of ``text``, with the line breaks and spacing the
+    sender typed (a multi-line 报送 or 日志 keeps its lines)."""
+    rest = text.strip()
+    for _ in range(count):
+        parts = _FIRST_WORD.split(rest, maxsplit=1)
+        rest = parts[1] if len(parts) > 1 else ""
+    return rest.strip()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from bot.core.args import Arg
+from bot.core.args import Arg, first_word
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import ChatKind
@@ -33,7 +33,7 @@ _STAND_IN = re.compile(r"(?:代参人|代参|代会人)\s*[=＝:：]?\s*(\S+)")
 
 async def _find(ctx: HandlerContext, text: str) -> tuple[Invitation | None, str]:
     """The invitation meant (by code, or the one open) and the rest of the text."""
-    first, _, rest = text.strip().partition(" ")
+    first, rest = first_word(text)
     if _CODE.fullmatch(first.upper()):
         row = await invites.by_code(ctx.session, first)
         if row is None:

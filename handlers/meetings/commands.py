@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from bot.core.args import Arg
+from bot.core.args import Arg, first_word
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.messages import ChatKind
@@ -92,7 +92,7 @@ async def meeting_decision(
     """Add one decision; a leading date or amount is its 期限."""
     meeting = await meetings.get(ctx.session, meeting_id)
     org = await org_units.find_org(ctx.session, unit)
-    due, _, content = text.partition(" ")
+    due, content = first_word(text)
     try:
         due_from(due, ctx.now, ctx.tz, WorkCalendar(CALENDAR.of(ctx.config)))
     except UserError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from bot.core.args import Arg, parse_date, parse_int
+from bot.core.args import Arg, first_word, parse_date, parse_int
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
 from bot.core.fields import Form
@@ -123,8 +123,8 @@ async def list_tasks(
     """The newest tasks, a liaison's own unit's only with its standing; ``进度 <编号>`` (or a
     bare number) shows one task's progress, as /submission_progress does."""
     if more:
-        word, _, number = more.partition(" ")
-        number = number.strip() if word == "进度" else more
+        word, number = first_word(more)
+        number = number if word == "进度" else more
         if not number.isdigit():
             raise UserError("用法：/submission 查看任务列表；/submission 进度 编号 查看进度")
         return str(await show_progress(ctx, task_id=parse_int(number, 1)))

@@ -3,7 +3,6 @@ bare /submit that asks for the content in the next message (models/submissions S
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from bot.core import dialogs
@@ -50,7 +49,7 @@ async def submit(
             else ""
         )
         return f"请发送{ctx.me.org}对 {task.label} 的报送内容（可多行）；发送「取消」放弃。{form}"
-    return await _submit(ctx, task, _as_typed(ctx.msg.text, task_id, text))
+    return await _submit(ctx, task, text)
 
 
 @router.dialog(DIALOG)
@@ -101,11 +100,3 @@ async def _keep(
         "（已过截止时间，记为迟报）" if taken.late else "；截止前可再次报送以更正，以最后一次为准"
     )
     return f"✅ {ctx.me.org} {verb} {task.label}：{what}{note}"
-
-
-def _as_typed(raw: str, task_id: int, text: str) -> str:
-    """The content with the line breaks the sender typed (the command table joins words with
-    single spaces); ``text`` itself when the raw message does not end with those words."""
-    found = re.search(rf"(?<!\d){task_id}(?!\d)", raw)
-    typed = raw[found.end() :].strip() if found else ""
-    return typed if typed.split() == text.split() else text

@@ -30,6 +30,15 @@ async def register(
 ) -> None: ...
 
 
+@router.command("note", aliases=("记录",), help="多行记录")
+async def note(
+    ctx: HandlerContext,
+    *,
+    number: Annotated[int, Arg("编号")],
+    text: Annotated[str, Arg("内容", rest=True)],
+) -> None: ...
+
+
 @router.command("ticket", aliases=("工单",), help="工单")
 async def ticket(
     ctx: HandlerContext,
@@ -92,6 +101,23 @@ def test_duplicate_phrases_are_refused() -> None:
 def _args(route_name: str, text: str) -> dict[str, object]:
     route = next(r for r in TABLE.routes if r.name == route_name)
     return bind_args(list(params_of(route.func)), text, TODAY, route.usage)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/note 3 第一行\n  第二行：缩进保留\n\n第四行",
+        "/note\n3\n第一行\n  第二行：缩进保留\n\n第四行",
+        "记录 3 第一行\n  第二行：缩进保留\n\n第四行",
+        "记录\t3\t第一行\n  第二行：缩进保留\n\n第四行",
+    ],
+)
+def test_multi_line_arguments_keep_their_lines(text: str) -> None:
+    """A 报送 or 日志 typed over several lines reaches the handler as typed, not joined."""
+    found = TABLE.match(text)
+    assert found is not None and found.route.name == "note"
+    values = bind_args(found.route.params, found.rest, TODAY, found.route.usage)
+    assert values == {"number": 3, "text": "第一行\n  第二行：缩进保留\n\n第四行"}
 
 
 def test_typed_arguments() -> None:
