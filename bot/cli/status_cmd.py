@@ -89,7 +89,7 @@ def status() -> None:
     console.print(
         f"到期未执行延迟：{_age(now, lag)}" + (f"（应于 {tz.fmt(lag)} 执行）" if lag else "")
     )
-    _instances(snap.instances)
+    _instances(snap.instances, tz, now, timedelta(seconds=cfg.instances.stale_seconds))
     platforms = Table("平台", "配置", "最近发出", "待发", "失败", title="平台")
     names = ("console", "telegram", "wecom", "dingtalk", "feishu", "sms", "voice")
     for name in sorted(set(names) | set(snap.platforms)):
@@ -113,14 +113,24 @@ def _phone_counts(month: date, rows: list[tuple[str, str, int]]) -> None:
     console.print(table)
 
 
-def _instances(rows: list[dict[str, Any]]) -> None:
-    """The running bots and their heartbeats (the ``instances`` table, migration 0018)."""
+def _instances(rows: list[dict[str, Any]], tz: LocalTime, now: datetime, stale: timedelta) -> None:
+    """The running bots (the ``instances`` table, migration 0018): heartbeat, sender and poller
+    in local time, and 失联 for one whose heartbeat is older than ``instances.stale_seconds``."""
     if not rows:
         console.print("实例：无（没有机器人在运行）")
         return
-    table = Table(*(str(k) for k in rows[0]), title="实例（心跳）")
+    table = Table("状态", *(str(k) for k in rows[0]), title="实例（心跳）")
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row.values()))
+        alive = row["心跳于"] is not None and now - row["心跳于"] <= stale
+        shown = [
+            tz.fmt(v, with_seconds=True)
+            if isinstance(v, datetime)
+            else "—"
+            if v is None
+            else str(v)
+            for v in row.values()
+        ]
+        table.add_row("运行中" if alive else "失联", *shown)
     console.print(table)
 
 

@@ -136,7 +136,8 @@ async def overdue_due(session: AsyncSession, now: datetime, after: timedelta) ->
 
 
 async def instances(session: AsyncSession) -> list[dict[str, Any]]:
-    """Every bot that has announced itself (migration 0018), oldest first, with its heartbeat."""
+    """Every bot that has announced itself (migration 0018), oldest first, with its heartbeat,
+    when its sender last looked at the outbox and when its Telegram poller last had an answer."""
     rows = await session.scalars(select(Instance).order_by(Instance.started_at, Instance.id))
     return [
         {
@@ -145,6 +146,8 @@ async def instances(session: AsyncSession) -> list[dict[str, Any]]:
             "进程": row.pid,
             "启动于": row.started_at,
             "心跳于": row.heartbeat_at,
+            "发送于": row.sender_at,
+            "轮询于": row.polled_at,
         }
         for row in rows
     ]

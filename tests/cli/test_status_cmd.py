@@ -82,11 +82,26 @@ def test_status_lists_the_running_instances(env: dict[str, str]) -> None:
     with sqlite3.connect(path) as db:
         db.execute(
             "INSERT INTO instances (id, host, pid, started_at, heartbeat_at) "
-            "VALUES ('a1b2', 'host-a', 4242, '2026-11-26 02:00:00', '2026-11-26 02:29:50')"
+            "VALUES ('a1b2', 'host-a', 4242, '2026-11-26 02:00:00', '2026-11-26 02:29:58')"
         )
-    result = CliRunner().invoke(app, ["status"], env={**env, "COLUMNS": "160"})
+        db.execute(  # silent for a minute: past instances.stale_seconds
+            "INSERT INTO instances "
+            "(id, host, pid, started_at, heartbeat_at, sender_at, polled_at) VALUES "
+            "('c3d4', 'host-b', 77, '2026-11-26 01:00:00', '2026-11-26 02:29:00', "
+            "'2026-11-26 02:28:30', '2026-11-26 02:28:45')"
+        )
+    result = CliRunner().invoke(app, ["status"], env={**env, "COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert _row(result.output, "a1b2", "host-a", "4242"), result.output
+    day = "2026-11-26 "
+    assert _row(
+        result.output, "运行中", "a1b2", "host-a", "4242", day + "10:00:00", day + "10:29:58"
+    )
+    # Shown in Beijing time, with when its sender and its poller were last heard of.
+    assert _row(
+        result.output,
+        *("失联", "c3d4", "host-b", "77", day + "09:00:00"),
+        *(day + "10:29:00", day + "10:28:30", day + "10:28:45"),
+    )
     assert "没有机器人在运行" not in result.output
 
 
