@@ -14,16 +14,19 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import phone_messages
 from bot.core.clock import LocalTime
 from models.broadcast import records as bc
 from models.broadcast.settings import LadderStep, PhoneEscalation
 from models.directory import ladder as shared
-from models.directory.ladder import PhoneContact, Reached, contacts_since, monthly_counts
+from models.directory import phone_contacts
+from models.directory.ladder import Reached
 from models.directory.ladder_settings import quiet_until as quiet_span
+from models.directory.phone_contacts import PhoneContact, monthly_counts
 from models.directory.users import User
 from models.duty.phone import leaders_on_duty
 
-__all__ = ["PhoneContact", "Reached", "contacts_since", "monthly_counts"]
+__all__ = ["PhoneContact", "Reached", "monthly_counts"]
 
 LADDER = "broadcast.ladder"
 
@@ -93,6 +96,11 @@ async def people(
         return []
     found = await session.scalars(select(User).where(User.id.in_(waiting)).order_by(User.id))
     return [u for u in found if u.active]
+
+
+async def contacts_since(session: AsyncSession, user_id: int, since: datetime) -> int:
+    """SMS and calls queued to ``user_id`` since then, by every ladder (the per-person limit)."""
+    return await phone_contacts.contacts_since(session, phone_messages.address(user_id), since)
 
 
 async def withdraw_for(session: AsyncSession, broadcast_id: int, user_id: int | None) -> int:

@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, func, select
-from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.config.platforms import PlatformsConfig
 from bot.core import phone_messages
@@ -27,37 +25,9 @@ from bot.core.messages import Target
 from bot.core.phone_messages import PhoneMessage
 from bot.core.privacy import mask_phone
 from bot.store import audit, due, outbox, outbox_once
-from bot.store.base import Base
 from models.directory.ladder_settings import LadderStep, quiet_until
+from models.directory.phone_contacts import PhoneContact, contacts_since
 from models.directory.users import OrgUnit, User
-
-
-def _person_address(context: DefaultExecutionContext) -> str:
-    # One row per INSERT (the ORM adds contacts one by one), so these are this row's values.
-    values = context.current_parameters or {}
-    return phone_messages.address(int(values["user_id"]))
-
-
-class PhoneContact(Base):
-    """One SMS or call a ladder queued (whether it went: its outbox row says)."""
-
-    __tablename__ = "phone_contacts"
-    __table_args__ = (
-        Index("ix_phone_contacts_user_id_created_at", "user_id", "created_at"),
-        Index("ix_phone_contacts_address_created_at", "address", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    outbox_key: Mapped[str] = mapped_column(String(200), unique=True)
-    channel: Mapped[str] = mapped_column(String(10))
-    # The outbox address: ``u<user id>`` for a person, ``o<unit id>`` for a unit's 值班电话;
-    # left out, a person's (as every contact written before unit lines were reached).
-    address: Mapped[str] = mapped_column(String(40), default=_person_address)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
-    org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), default=None)
-    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), default=None)
-    step: Mapped[int]
-    created_at: Mapped[datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,16 +232,6 @@ async def _queue(
     return True
 
 
-async def contacts_since(session: AsyncSession, address: str, since: datetime) -> int:
-    """SMS and calls queued to one person (or unit line) since then, by every ladder."""
-    found = await session.scalar(
-        select(func.count(PhoneContact.id)).where(
-            PhoneContact.address == address, PhoneContact.created_at >= since
-        )
-    )
-    return int(found or 0)
-
-
 async def withdraw(session: AsyncSession, prefix: str) -> int:
     """Cancel a chase's phone rows under ``prefix`` not yet handed to the provider."""
     return await outbox_once.withdraw(session, prefix)
@@ -290,23 +250,3 @@ async def pending(session: AsyncSession, prefix: str) -> bool:
         .limit(1)
     )
     return found is not None
-
-
-async def monthly_counts(
-    session: AsyncSession, start: datetime, end: datetime
-) -> list[tuple[str, str, int]]:
-    """(unit, channel, count) of the SMS and calls the providers accepted in [start, end)."""
-    row = outbox.OutboxMessage
-    rows = await session.execute(
-        select(OrgUnit.name, PhoneContact.channel, func.count(PhoneContact.id))
-        .join(row, row.idempotency_key == PhoneContact.outbox_key)
-        .outerjoin(OrgUnit, OrgUnit.id == PhoneContact.org_id)
-        .where(
-            row.status == outbox.OutboxStatus.SENT.value,
-            row.sent_at >= start,
-            row.sent_at < end,
-        )
-        .group_by(OrgUnit.name, PhoneContact.channel)
-        .order_by(OrgUnit.name, PhoneContact.channel)
-    )
-    return [(str(unit or "—"), str(channel), int(n)) for unit, channel, n in rows]

@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from bot.core.clock import FakeClock
 from bot.store.outbox import OutboxMessage, OutboxStatus
 from bot.testing.tencent import FakeTencent, Templates
-from models.directory.ladder import monthly_counts
+from models.directory.phone_contacts import monthly_counts
 from models.directory.users import User
 from models.duty.records import DutySlot
 from tests.conftest import make_config
