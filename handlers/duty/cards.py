@@ -174,5 +174,5 @@ def phone_notice(rung: Rung, reached: Reached) -> Reply | None:
         return Reply(f"{head}未发送：{reached.problem}。请核对配置或电话联系{whom}。")
     lines = [f"{head}：已向{whom}发送 {'、'.join(reached.queued) or '无'}"]
     lines += [f"未能发送给 {name}：{why}" for name, why in reached.skipped]
-    lines.append("请在通讯录中补登电话，或直接电话联系。")
+    lines.append("请补登电话（个人：通讯录；单位：「值班电话 单位 号码」），或直接电话联系。")
     return Reply("\n".join(lines))

@@ -221,6 +221,7 @@ async def test_a_unit_check_rings_the_line_texts_the_liaison_and_reports_the_unr
     (note,) = admin_notes(console, "短信升级")
     assert "【县级查岗未应答】河口乡" in note
     assert "未能发送给 河口乡值班电话：通讯录中没有电话" in note
+    assert "「值班电话 单位 号码」" in note  # how to fix it
     await later(app, clock, minutes=2)
     assert rig.called() == ["+8657187654321"]
     ask = [r for a, r in console.sent if a == "吴磊" and "【县级查岗】城关镇" in r.text][-1]
