@@ -9,6 +9,7 @@ from schedules.documents import jobs as documents
 from schedules.duty import daily as duty_daily
 from schedules.duty import incident as duty_incident
 from schedules.duty import jobs as duty
+from schedules.duty import phone as duty_phone
 from schedules.duty import rollcall as duty_rollcall
 from schedules.meetings import jobs as meetings
 from schedules.petitions import jobs as petitions
@@ -27,6 +28,7 @@ REGISTRIES: tuple[JobRegistry, ...] = (
     auditor.jobs,
     duty.jobs,
     duty_rollcall.jobs,
+    duty_phone.jobs,
     duty_incident.jobs,
     duty_daily.jobs,
     supervision.jobs,

@@ -15,7 +15,7 @@ from bot.cli.common import clock, config, console, in_transaction, run
 from bot.core.clock import LocalTime
 from bot.store import observe
 from bot.store.outbox import Priority
-from models.broadcast import ladder
+from models.directory import phone_contacts
 
 STATUS = {
     "pending": "待发送",
@@ -65,7 +65,7 @@ def status() -> None:
             await observe.depths(session, clock.now()),
             await observe.platforms(session),
             await observe.instances(session),
-            await ladder.monthly_counts(
+            await phone_contacts.monthly_counts(
                 session, tz.start_of_day(month), tz.start_of_day(following)
             ),
         )

@@ -1,5 +1,6 @@
-"""值班 in words: the 查岗 messages the officer, the asking leader and the escalation get, and the
-县级查岗 of townships and departments with its monthly 查岗通报 (chat and jobs alike)."""
+"""值班 in words: the 查岗 messages the officer, the asking leader and the escalation get, the
+县级查岗 of townships and departments with its monthly 查岗通报, and what a phone rung could not
+do (chat and jobs alike)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from bot.core.clock import LocalTime
 from bot.core.messages import Attachment, Button, Reply
 from bot.core.official_doc import MIME, OfficialDoc, Section, render
 from handlers.duty.bulletin_cards import daily_reply as daily_reply  # for the shift-end job
+from models.directory.ladder import Reached, Rung
 from models.duty.rollcall import RollCall
 from models.duty.unitcheck import UnitCheck, UnitMonth
 
@@ -148,3 +150,29 @@ def unit_month_doc(
             elsewhere=UNIT_ELSEWHERE,
         ),
     )
+
+
+_BY = {"sms": "短信", "voice": "语音电话"}
+_CHASED = {
+    "checkin": "【未接班】{names} 未接班（{shift}，应于 {start} 到岗）",
+    "rollcall": "【查岗未应答】{name}（{asked} 查岗）",
+    "unitcheck": "【县级查岗未应答】{unit}（{asked} 查岗）",
+}
+
+
+def phone_notice(rung: Rung, reached: Reached) -> Reply | None:
+    """To the admins: a duty phone rung could not reach someone, or sent nothing, and why.
+
+    None when it reached everyone it meant to (the audit log and counts keep those).
+    """
+    if reached.problem is None and not reached.skipped:
+        return None
+    by, step = _BY[rung.step.by], rung.step
+    whom = "带班领导" if rung.leader else "相关人员"
+    head = f"{_CHASED[rung.topic].format(**rung.values)}，{step.after_minutes} 分钟{by}升级"
+    if reached.problem is not None:
+        return Reply(f"{head}未发送：{reached.problem}。请核对配置或电话联系{whom}。")
+    lines = [f"{head}：已向{whom}发送 {'、'.join(reached.queued) or '无'}"]
+    lines += [f"未能发送给 {name}：{why}" for name, why in reached.skipped]
+    lines.append("请补登电话（个人：通讯录；单位：「值班电话 单位 号码」），或直接电话联系。")
+    return Reply("\n".join(lines))

@@ -25,7 +25,10 @@ router = Router("duty-rollcall", UNSCOPED)
 async def rollcall(ctx: HandlerContext) -> str:
     """A leader's roll call of everyone on duty now."""
     settings = DUTY.of(ctx.config).rollcall
-    calls = await duty_rollcall.call_on_duty(ctx.session, ctx.now, settings, ctx.me.id)
+    rungs = DUTY.of(ctx.config).escalation.rollcall
+    calls = await duty_rollcall.call_on_duty(
+        ctx.session, ctx.now, settings, ctx.me.id, rungs=rungs
+    )
     if not calls:
         raise UserError("当前没有值班班次或值班员，无法查岗。")
     minutes = settings.answer_minutes

@@ -41,7 +41,8 @@ async def unitcheck_cmd(
         orgs = [org for org in orgs if org.name != ctx.me.org]  # the county room checks others
     if not orgs:
         raise UserError("没有可查岗的单位；请写出单位名称，例如：县级查岗 城关镇")
-    checks = await unitcheck.call(ctx.session, ctx.now, cfg, orgs, ctx.me.id)
+    rungs = DUTY.of(ctx.config).escalation.unitcheck
+    checks = await unitcheck.call(ctx.session, ctx.now, cfg, orgs, ctx.me.id, rungs=rungs)
     for check in checks:
         await duty_notify.tell(
             ctx.session,

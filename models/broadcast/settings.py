@@ -9,6 +9,18 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from bot.config import FeatureSection, PositiveInt, Section, kernel_of
 from bot.core.roles import Role
+from models.directory.ladder_settings import LadderStep, PhoneLimits, check_ladder
+
+__all__ = [
+    "BROADCAST",
+    "LADDER_FIELDS",
+    "BroadcastConfig",
+    "BroadcastLevel",
+    "BroadcastRoster",
+    "LadderStep",
+    "LevelName",
+    "PhoneEscalation",
+]
 
 
 class BroadcastLevel(Section):
@@ -36,56 +48,18 @@ LADDER_FIELDS = ("title", "level", "minutes", "waiting", "code")
 LevelName = Literal["red", "orange", "yellow", "blue"]
 
 
-class LadderStep(Section):
-    """One rung: so many minutes after sending, the still-silent are texted or called.
-
-    ``to: duty_leader`` calls (or texts) the 带班领导 on duty at that time instead.
-    """
-
-    after_minutes: PositiveInt
-    by: Literal["sms", "voice"]
-    template: str
-    to: Literal["recipients", "duty_leader"] = "recipients"
-
-
-class PhoneEscalation(Section):
-    """SMS and voice rungs after chat (issue 18), with what keeps them from becoming a storm."""
+class PhoneEscalation(PhoneLimits):
+    """SMS and voice rungs after chat (issue 18), per level; the quiet hours hold back the
+    ``quiet_levels`` only (a red alert is never held back by default)."""
 
     ladders: dict[LevelName, tuple[LadderStep, ...]] = {}
-    # Local HH:MM–HH:MM when the listed levels wait (a red alert is never held back by default).
-    quiet_hours: tuple[Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")], ...] = ()
     quiet_levels: tuple[LevelName, ...] = ("orange", "yellow", "blue")
-    max_per_person_per_day: Annotated[int, Field(ge=1, le=50)] = 6
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _a_span(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if value and (len(value) != 2 or value[0] == value[1]):
-            raise ValueError('quiet_hours 写作 ["22:00", "07:00"]（开始、结束，不同时刻）')
-        return value
 
     @model_validator(mode="after")
     def _templates_exist(self, info: ValidationInfo) -> PhoneEscalation:
-        kernel = kernel_of(info)
         for level, steps in self.ladders.items():
-            for step in steps:
-                where = f"broadcast.escalation.ladders.{level}"
-                if kernel is None:
-                    continue
-                templates = getattr(kernel.platforms, step.by).templates
-                if step.template not in templates:
-                    raise ValueError(
-                        f"{where}：platforms.{step.by}.templates 中没有「{step.template}」"
-                    )
-                unknown = set(templates[step.template].params) - set(LADDER_FIELDS)
-                if unknown:
-                    raise ValueError(
-                        f"{where}：模板参数 {'、'.join(sorted(unknown))} 无法填写，"
-                        f"可用 {'、'.join(LADDER_FIELDS)}"
-                    )
-            minutes = [s.after_minutes for s in steps]
-            if minutes != sorted(minutes):
-                raise ValueError(f"broadcast.escalation.ladders.{level}：after_minutes 须递增")
+            where = f"broadcast.escalation.ladders.{level}"
+            check_ladder(kernel_of(info), where, steps, LADDER_FIELDS)
         return self
 
 

@@ -15,6 +15,8 @@ from bot.core.clock import LocalTime
 from bot.core.errors import UserError
 from bot.store import due, outbox
 from bot.store.base import Base
+from models.directory import ladder
+from models.directory.ladder_settings import LadderStep
 from models.directory.users import User
 from models.duty import due as duty_due
 from models.duty import notify as duty_notify
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from bot.core.messages import Reply
 
 ESCALATE = "duty-rollcall"
+PHONE = "duty-rollcall-phone"  # schedules/duty/phone.py
 
 
 class RollCall(Base):
@@ -55,14 +58,27 @@ def prefix(call_id: int) -> str:
     return f"duty:rollcall:{call_id}:"
 
 
+def phone_prefix(call_id: int) -> str:
+    """Key prefix of one roll call's SMS and calls."""
+    return f"{prefix(call_id)}phone:"
+
+
+def phone_key(call_id: int, index: int) -> str:
+    """The due item of one phone rung (under :func:`prefix`: the answer cancels it)."""
+    return f"{prefix(call_id)}phone{index}"
+
+
 async def call(
     session: AsyncSession,
     now: datetime,
     cfg: RollCallConfig,
     slot: duty.DutySlot,
     by_user_id: int | None,
+    *,
+    rungs: tuple[LadderStep, ...] = (),
 ) -> list[RollCall]:
-    """Ask every officer of ``slot``; escalations are planned for each."""
+    """Ask every officer of ``slot``; escalations (chat, then the phone ``rungs``) are planned
+    for each."""
     if not slot.officer_ids:
         raise UserError("当前班次没有排值班员，无法查岗。")
     calls = [
@@ -82,6 +98,14 @@ async def call(
             payload={"rollcall_id": item.id},
             tiers={"leader": cfg.answer_minutes, "admin": cfg.admin_after_minutes},
         )
+        await ladder.plan(
+            session,
+            now,
+            rungs,
+            kind=PHONE,
+            key=f"{prefix(item.id)}phone",
+            payload={"rollcall_id": item.id},
+        )
     return calls
 
 
@@ -97,18 +121,24 @@ async def answer(
         return None
     item.answered_at = now
     await due.cancel(session, prefix(item.id))
+    await ladder.withdraw(session, phone_prefix(item.id))  # even an SMS being sent
     await session.flush()
     return item
 
 
 async def call_on_duty(
-    session: AsyncSession, now: datetime, cfg: RollCallConfig, by_user_id: int | None
+    session: AsyncSession,
+    now: datetime,
+    cfg: RollCallConfig,
+    by_user_id: int | None,
+    *,
+    rungs: tuple[LadderStep, ...] = (),
 ) -> list[RollCall]:
     """Roll-call every officer on duty now; [] when nobody is on. The caller :func:`ask` s each."""
     calls = []
     for slot in await duty.slots_at(session, now):
         if slot.officer_ids:
-            calls += await call(session, now, cfg, slot, by_user_id)
+            calls += await call(session, now, cfg, slot, by_user_id, rungs=rungs)
     return calls
 
 

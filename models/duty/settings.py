@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import time
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from bot.config import FeatureSection, PositiveInt, Section
+from bot.config import FeatureSection, PositiveInt, Section, kernel_of
+from models.directory.ladder_settings import LadderStep, PhoneLimits, check_ladder
 
 
 class ShiftDef(Section):
@@ -52,6 +53,37 @@ class RollCallConfig(Section):
             if not ok:
                 raise ValueError(f"「{window}」应为 HH:MM-HH:MM 且开始早于结束，例如 09:00-11:30")
         return value
+
+
+#: What each duty ladder's templates may ask for: filled from the shift, 查岗 or unit chased.
+DUTY_LADDER_FIELDS: dict[str, tuple[str, ...]] = {
+    "checkin": ("names", "shift", "start", "minutes"),
+    "rollcall": ("name", "asked", "minutes"),
+    "unitcheck": ("unit", "asked", "minutes"),
+}
+DutyLadder = Literal["checkin", "rollcall", "unitcheck"]
+
+
+class DutyEscalation(PhoneLimits):
+    """SMS and voice rungs for a missed check-in (from the shift start), an unanswered 查岗 and
+    an unanswered 县级查岗 (from the question), beside the chat escalations; the quiet hours
+    hold back the ``quiet_ladders`` only."""
+
+    checkin: tuple[LadderStep, ...] = ()
+    rollcall: tuple[LadderStep, ...] = ()
+    unitcheck: tuple[LadderStep, ...] = ()
+    quiet_ladders: tuple[DutyLadder, ...] = ()
+
+    @model_validator(mode="after")
+    def _templates_exist(self, info: ValidationInfo) -> DutyEscalation:
+        for name, fields in DUTY_LADDER_FIELDS.items():
+            steps = getattr(self, name)
+            check_ladder(kernel_of(info), f"duty.escalation.{name}", steps, fields)
+        return self
+
+    def quiet_for(self, ladder: DutyLadder) -> tuple[str, ...]:
+        """The quiet hours that hold back ``ladder`` (none when it is not listed)."""
+        return self.quiet_hours if ladder in self.quiet_ladders else ()
 
 
 class CasualtyThresholds(Section):
@@ -121,6 +153,7 @@ class DutyConfig(Section):
     dialog_minutes: PositiveInt = 15
     staffing: StaffingConfig = StaffingConfig()
     rollcall: RollCallConfig = RollCallConfig()
+    escalation: DutyEscalation = DutyEscalation()
     triage: TriageConfig = TriageConfig()
     incident_remind_minutes: PositiveInt = 10
     incident_limits: dict[Literal["一般", "较大", "重大", "特别重大"], IncidentLimit] = {}

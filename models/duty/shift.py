@@ -73,10 +73,9 @@ async def check_in(session: AsyncSession, slot: DutySlot, user_id: int, now: dat
         raise UserError("您已接班，无需重复操作。交班时发送 /handover 遗留事项。")
     session.add(DutyCheckin(slot_id=slot.id, user_id=user_id, at=now))
     await session.flush()
-    if set(slot.officer_ids) <= done | {user_id}:
-        await duty_due.checked_in(session, slot.id)
-        return True
-    return False
+    everyone = set(slot.officer_ids) <= done | {user_id}
+    await duty_due.checked_in(session, slot.id, user_id, everyone)
+    return everyone
 
 
 async def hand_over(

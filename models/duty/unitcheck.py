@@ -17,6 +17,8 @@ from bot.core.errors import UserError
 from bot.core.roles import Role
 from bot.store import due
 from bot.store.base import Base
+from models.directory import ladder
+from models.directory.ladder_settings import LadderStep
 from models.directory.units import find_org, unit_people
 from models.directory.users import OrgUnit
 from models.duty import due as duty_due
@@ -24,6 +26,7 @@ from models.duty.rollcall import month_window, response_figures
 from models.duty.settings import RollCallConfig
 
 ESCALATE = "duty-unitcheck"
+PHONE = "duty-unitcheck-phone"  # schedules/duty/phone.py
 
 
 class UnitCheck(Base):
@@ -64,6 +67,16 @@ def prefix(check_id: int) -> str:
     return f"duty:unitcheck:{check_id}:"
 
 
+def phone_prefix(check_id: int) -> str:
+    """Key prefix of one check's SMS and calls."""
+    return f"{prefix(check_id)}phone:"
+
+
+def phone_key(check_id: int, index: int) -> str:
+    """The due item of one phone rung (under :func:`prefix`: the answer cancels it)."""
+    return f"{prefix(check_id)}phone{index}"
+
+
 async def set_phone(session: AsyncSession, unit: str, phone: str) -> tuple[OrgUnit, str]:
     """Record ``unit``'s 值班电话 (validated, written in its plain form)."""
     org = await find_org(session, unit)
@@ -99,8 +112,11 @@ async def call(
     cfg: RollCallConfig,
     orgs: list[OrgUnit],
     by_user_id: int | None,
+    *,
+    rungs: tuple[LadderStep, ...] = (),
 ) -> list[UnitCheck]:
-    """Ask each unit's 联络员 (its people on duty for the county) and plan the no-answer alert."""
+    """Ask each unit's 联络员 (its people on duty for the county) and plan the no-answer alert
+    and the phone ``rungs``."""
     checks = []
     for org in orgs:
         people = await unit_people(session, org.id, Role.LIAISON)
@@ -125,6 +141,14 @@ async def call(
             payload={"check_id": check.id},
             tiers={"caller": cfg.unit_answer_minutes},
         )
+        await ladder.plan(
+            session,
+            now,
+            rungs,
+            kind=PHONE,
+            key=f"{prefix(check.id)}phone",
+            payload={"check_id": check.id},
+        )
     return checks
 
 
@@ -140,6 +164,7 @@ async def answer(
         return None
     check.answered_at, check.answered_by = now, user_id
     await due.cancel(session, prefix(check.id))
+    await ladder.withdraw(session, phone_prefix(check.id))  # even a call being placed
     await session.flush()
     return check
 

@@ -9,13 +9,13 @@ an acknowledgement that comes later withdraws the rows not yet handed to the pro
 from __future__ import annotations
 
 from bot.core.jobs import JobContext, JobRegistry
-from bot.store import due
 from bot.store.due import ClaimedItem
 from handlers.broadcast import cards
 from models.broadcast import chase, ladder
 from models.broadcast import records as bc
 from models.broadcast.settings import BROADCAST
 from models.broadcast.state import progress
+from models.directory import ladder as shared
 
 jobs = JobRegistry("broadcast-ladder")
 
@@ -32,45 +32,29 @@ async def ladder_step(ctx: JobContext, item: ClaimedItem) -> None:
     if index >= len(steps):
         return  # the ladder was shortened since the broadcast went out
     step = steps[index]
-    if (resume := ladder.quiet_until(cfg, broadcast.level, ctx.now, ctx.tz)) is not None:
-        await due.schedule(
+    if ladder.quiet_until(cfg, broadcast.level, ctx.now, ctx.tz) is not None:
+        await shared.wait_out_quiet(
             ctx.session,
             ctx.now,
+            ctx.tz,
+            cfg.quiet_hours,
             kind=ladder.LADDER,
-            due_at=resume,
+            key=ladder.due_key(broadcast.id, index),
             payload=dict(item.payload),
-            key=f"bc:{broadcast.id}:ladder:{index}",
         )
         return
     states = await progress(ctx.session, broadcast.id)
     waiting = [s.recipient.user_id for s in states if s.waiting and s.recipient.user_id]
     if not waiting:
         return  # everyone has acknowledged: nothing is sent
-    platform = getattr(ctx.config.platforms, step.by)
-    template = platform.templates.get(step.template)
-    values = ladder.fields(broadcast, step, len(waiting))
-    problem = None
-    if not platform.enabled or template is None:
-        problem = f"platforms.{step.by} 未启用"
-    elif misfit := template.misfit({name: values[name] for name in template.params}):
-        problem = f"内容不符合已审核的模板「{step.template}」（{misfit}）"
-    reached = ladder.Reached()
-    if problem is None and template is not None:
-        people = await ladder.people(ctx.session, ctx.now, step, waiting)
-        if not people and step.to == "duty_leader":
-            problem = "当前值班表中没有带班领导"
-        reached = await ladder.reach(
-            ctx.session,
-            ctx.now,
-            broadcast,
-            index,
-            step,
-            template,
-            people,
-            values=values,
-            cfg=cfg,
-            leader=step.to == "duty_leader",
-        )
-    notice = cards.ladder_notice(broadcast, step, reached, problem)
+    people = await ladder.people(ctx.session, ctx.now, step, waiting)
+    reached = await shared.fire(
+        ctx.session,
+        ctx.now,
+        ctx.config.platforms,
+        ladder.rung(broadcast, index, step, len(waiting), cfg),
+        [shared.person(u) for u in people],
+    )
+    notice = cards.ladder_notice(broadcast, step, reached, reached.problem)
     if notice is not None:
         await chase.tell(ctx.session, ctx.now, broadcast, notice, topic=f"bcl{index}")

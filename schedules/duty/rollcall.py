@@ -56,8 +56,8 @@ async def plan_random(ctx: JobContext) -> None:
 @jobs.due(RANDOM)
 async def random_rollcall(ctx: JobContext, item: ClaimedItem) -> None:
     """A spot check of whoever is on duty now (nothing to do when nobody is)."""
-    cfg = DUTY.of(ctx.config).rollcall
-    for call in await duty_rollcall.call_on_duty(ctx.session, ctx.now, cfg, None):
+    cfg, rungs = DUTY.of(ctx.config).rollcall, DUTY.of(ctx.config).escalation.rollcall
+    for call in await duty_rollcall.call_on_duty(ctx.session, ctx.now, cfg, None, rungs=rungs):
         question = cards.rollcall_question(call, cfg.answer_minutes, ctx.tz, ctx.now)
         await duty_rollcall.ask(ctx.session, ctx.now, call, question)
 

@@ -35,3 +35,46 @@ def test_committed_duty_section_loads() -> None:
 def test_mistakes_are_named(duty: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_config({"duty": duty}, env={})
+
+
+CALL = {"voice": {"templates": {"call": {"id": "1", "params": ["unit", "minutes"]}}}}
+
+
+def _escalation(**ladders: object) -> dict[str, object]:
+    return {"platforms": CALL, "duty": {"escalation": ladders}}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (  # 「unit」 is a 县级查岗's value, not a check-in's
+            _escalation(checkin=[{"after_minutes": 5, "by": "voice", "template": "call"}]),
+            r"duty.escalation.checkin：模板参数 unit 无法填写，可用 names、shift、start、minutes",
+        ),
+        (
+            _escalation(rollcall=[{"after_minutes": 5, "by": "sms", "template": "call"}]),
+            "duty.escalation.rollcall：platforms.sms.templates 中没有「call」",
+        ),
+        (
+            _escalation(
+                unitcheck=[
+                    {"after_minutes": 10, "by": "voice", "template": "call"},
+                    {"after_minutes": 5, "by": "voice", "template": "call"},
+                ]
+            ),
+            "duty.escalation.unitcheck：after_minutes 须递增",
+        ),
+        (_escalation(quiet_ladders=["broadcast"]), "quiet_ladders"),
+    ],
+)
+def test_a_bad_duty_ladder_stops_start_up(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_config(data, env={})
+
+
+def test_a_duty_ladder_with_its_templates_loads() -> None:
+    step = {"after_minutes": 10, "by": "voice", "template": "call", "to": "duty_leader"}
+    config = parse_config(_escalation(unitcheck=[step], quiet_ladders=["unitcheck"]), env={})
+    escalation = DUTY.of(config).escalation
+    assert escalation.unitcheck[0].to == "duty_leader"
+    assert escalation.quiet_for("rollcall") == () and escalation.quiet_ladders == ("unitcheck",)

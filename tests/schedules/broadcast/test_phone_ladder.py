@@ -12,19 +12,17 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from bot.adapters.sms import TencentSms, TencentVoice
 from bot.app import App
-from bot.cli.demo import seed, seed_roster
 from bot.core.clock import FakeClock
-from bot.store import outbox
 from bot.store.audit import AuditLog
 from bot.store.outbox import OutboxMessage, OutboxStatus
-from bot.testing.tencent import SECRET_ID, SECRET_KEY, FakeTencent
+from bot.testing.tencent import FakeTencent
 from models.broadcast import ladder
 from models.directory.users import User
 from models.duty.records import slots_at
 from tests.broadcast_drill import SENDER, enlist
 from tests.conftest import make_config
+from tests.phone_support import PhoneRig, claim_sms, phone_app
 from tests.schedules.broadcast.test_broadcast_chase import ConsoleDrill
 from tests.support import RecordingAdapter
 
@@ -86,16 +84,8 @@ def phone_config(fake: FakeTencent, sms_max: int = 12, **escalation: Any) -> dic
 
 
 @dataclass
-class Rig:
-    app: App
-    fake: FakeTencent
+class Rig(PhoneRig):
     drill: ConsoleDrill
-
-    def texted(self) -> list[str]:
-        return list(self.fake.texted)
-
-    def called(self) -> list[str]:
-        return [b["CalledNumber"] for b in self.fake.sends("SendTtsVoice")]
 
 
 def plus(name: str) -> str:
@@ -108,25 +98,14 @@ async def make_rig(
     """The demo county and its roster, 测试乡's people with PHONES, 腾讯云 faked on a port."""
     async with FakeTencent(clock) as fake:
         config = make_config(db_url, **phone_config(fake, sms_max, **escalation))
-        adapters: dict[str, Any] = {
-            "console": console,
-            "sms": TencentSms(config.platforms.sms, SECRET_ID, SECRET_KEY),
-            "voice": TencentVoice(config.platforms.voice, SECRET_ID, SECRET_KEY),
-        }
-        app = await App.create(config, clock=clock, adapters=adapters, auto_upgrade=True)
-        async with app.sessions.begin() as session:
-            await seed(session, clock.now(), timedelta(hours=24))
-            await seed_roster(session, clock.now(), config, days=1)
-        await enlist(app, lambda name: ("console", name), PEOPLE)
-        async with app.sessions.begin() as session:
-            for name, phone in PHONES.items():
-                await session.execute(
-                    update(User).where(User.name == name).values(phone=phone or None)
-                )
-        try:
+        async for app in phone_app(config, clock, console, roster_days=1):
+            await enlist(app, lambda name: ("console", name), PEOPLE)
+            async with app.sessions.begin() as session:
+                for name, phone in PHONES.items():
+                    await session.execute(
+                        update(User).where(User.name == name).values(phone=phone or None)
+                    )
             yield Rig(app, fake, ConsoleDrill(app, console, clock))
-        finally:
-            await app.engine.dispose()
 
 
 @pytest.fixture
@@ -158,15 +137,7 @@ async def test_each_rung_at_its_time_and_nothing_after_an_acknowledgement(
     # claimed 丙's SMS when 丙 acknowledges.
     clock.advance(minutes=1)
     await app.ticker.tick()
-    async with app.sessions.begin() as session:
-        claimed = await outbox.claim(
-            session,
-            clock.now(),
-            lease=timedelta(seconds=60),
-            limit=100,
-            platforms=["sms"],
-            owner=app.sender.owner,  # as this instance's sender claims (begin_send checks it)
-        )
+    claimed = await claim_sms(app, clock)
     in_flight = [r for r in claimed if r.target.address == f"u{await user_id(app, IN_FLIGHT)}"]
     await rig.drill.ack([IN_FLIGHT])
     for row in claimed:
