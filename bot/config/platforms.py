@@ -28,6 +28,10 @@ class RateLimit(Section):
     overall_per_second: PositiveFloat | None = 30
     per_chat_per_second: PositiveFloat = 1
     per_group_per_minute: PositiveFloat = 20
+    # The provider refuses a request over overall_per_second arriving within any one second
+    # (腾讯云 RequestLimitExceeded): a request then counts from its start to a second after its
+    # answer, so late wake-ups cannot bunch arrivals (bot/delivery/limits.py).
+    strict_second: bool = False
 
 
 #: Webhook robots (``<platform>:robot:<name>``): 20 messages a minute each, published by WeCom
@@ -80,7 +84,9 @@ class WeComConfig(WebhookPlatformConfig):
     agent_id: int | None = None
     callback_path: str = "/wecom/callback"
     template_cards: bool = True
-    duplicate_check_seconds: Annotated[int, Field(ge=0, le=14400)] = 600
+    # A row sent again after an attempt that may have delivered it asks WeCom to drop a copy
+    # sent since it was queued, this far back at most (0: off; bot/adapters/wecom/outbound.py).
+    duplicate_check_seconds: Annotated[int, Field(ge=0, le=14400)] = 14400
     # WeCom states no window; it is assumed to retry within seconds, as WeChat does (5 s timeout,
     # 3 retries: docs/platforms.md §WeCom not verified here).
     callback_window_seconds: Annotated[int, Field(ge=60, le=3600)] = 300
@@ -174,7 +180,10 @@ class SmsConfig(PhonePlatformConfig):
     sign_name: str = ""  # the approved 签名
     # 腾讯云's default per-number frequency limit: one SMS per 30 s (then 5 an hour, 10 a day).
     rate_limit: RateLimit | None = RateLimit(
-        overall_per_second=20, per_chat_per_second=1 / 30, per_group_per_minute=1
+        overall_per_second=20,
+        per_chat_per_second=1 / 30,
+        per_group_per_minute=1,
+        strict_second=True,
     )
 
 
@@ -186,7 +195,10 @@ class VoiceConfig(PhonePlatformConfig):
     )
     play_times: Annotated[int, Field(ge=1, le=3)] = 2
     rate_limit: RateLimit | None = RateLimit(
-        overall_per_second=20, per_chat_per_second=1 / 60, per_group_per_minute=1
+        overall_per_second=20,
+        per_chat_per_second=1 / 60,
+        per_group_per_minute=1,
+        strict_second=True,
     )
 
 
