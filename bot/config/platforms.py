@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from bot.config.addresses import check_url
+from bot.config.addresses import check_base, check_url
 from bot.config.base import EnvSuffix, PositiveFloat, PositiveInt, Section
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -68,6 +68,8 @@ class WebhookPlatformConfig(PlatformConfig):
     suffix: the robot's key or token comes from ``DUTYBOT_<PLATFORM>_ROBOT_<SUFFIX>…``.
     """
 
+    # Tests only: API bases (and DingTalk's webhook origins) may be plain http, for local fakes.
+    allow_plain_http: bool = False
     callback_path: str = "/"
     robots: dict[str, EnvSuffix] = {}
     # Robots are paced apart from the app: their own lanes, slots and limits (bot/delivery).
@@ -75,6 +77,12 @@ class WebhookPlatformConfig(PlatformConfig):
     timeout_seconds: PositiveFloat = 10.0
     # Callbacks are a few KB; a longer body is refused (413) before it is read in full.
     max_body_kb: Annotated[int, Field(ge=16, le=2048)] = 256
+
+    @field_validator("api_base", "oapi_base", check_fields=False)
+    @classmethod
+    def _platform_host(cls, value: str, info: ValidationInfo) -> str:
+        """The public cloud by default; 政务微信 / 专有钉钉 / 浙政钉 on hosts of their own."""
+        return check_base(value, allow_http=bool(info.data.get("allow_plain_http")))
 
 
 class WeComConfig(WebhookPlatformConfig):
@@ -104,6 +112,12 @@ class DingTalkConfig(WebhookPlatformConfig):
     # A callback's body is not signed, so its sessionWebhook is used only on these origins
     # (scheme://host[:port]); other replies go through the OpenAPI.
     session_webhook_origins: tuple[Origin, ...] = ("https://oapi.dingtalk.com",)
+
+    @field_validator("session_webhook_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        allow = bool(info.data.get("allow_plain_http"))
+        return tuple(check_base(origin, allow_http=allow, path=False) for origin in value)
 
 
 class FeishuConfig(WebhookPlatformConfig):

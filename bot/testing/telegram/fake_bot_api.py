@@ -27,6 +27,9 @@ from bot.testing.telegram.fake_settings import BotSettings
 from bot.testing.telegram.fake_updates import Json, Sent, UpdateFactory
 from bot.testing.telegram.markup import visible_text
 
+# What tests import from here (the rules and objects live in the fake_* modules beside it).
+__all__ = ["ApiReply", "FakeBotApi", "Json", "Limits", "Sent"]
+
 _INT_FIELDS = ("chat_id", "message_id", "offset", "limit", "timeout")
 _JSON_FIELDS = ("reply_markup", "allowed_updates", "commands")
 
