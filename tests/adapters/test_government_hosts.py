@@ -132,3 +132,20 @@ async def test_dingtalk_government_cloud_gets_every_call_and_only_its_webhooks(
     }
     assert any(p.startswith("/files/") for _, p in seen)  # the download URL it named
     assert any(p.startswith("/session/") for _, p in seen)
+
+
+async def test_dingtalk_stream_mode_opens_at_the_government_gateway(
+    db_url: str, clock: FakeClock, zwding: tuple[dingtalk.FakeDingTalk, list[tuple[str, str]]]
+) -> None:
+    fake, seen = zwding
+    section = {"api_base": fake.url, "oapi_base": fake.url, "mode": "stream"}
+    async with await make_rig(
+        db_url, clock, "dingtalk", section, create_dingtalk, dingtalk.ENV, "zhangsan"
+    ) as rig:
+        body = fake.message("zhangsan", "/whoami", "st1")  # its sessionWebhook: not allowed
+        answer = await fake.push("CALLBACK", "/v1.0/im/bot/messages/get", body)
+        assert answer["code"] == 200
+        await rig.settle()
+    assert _hosts(fake, seen) == {fake.url.removeprefix("http://")}
+    assert [path for _, path in seen][:2] == ["/v1.0/gateway/connections/open", "/stream"]
+    assert fake.session_hits == 0 and "角色：值班员" in fake.texts("zhangsan")[0]
