@@ -56,6 +56,7 @@ def config(db: Path, tg: str, wc: str, dt: str, split: dict[str, int], driver: s
             },
             "wecom": {
                 "enabled": True,
+                "allow_plain_http": True,  # the local fakes
                 "api_base": wc,
                 "agent_id": 1000002,
                 "robots": wecom_robots,
@@ -63,6 +64,7 @@ def config(db: Path, tg: str, wc: str, dt: str, split: dict[str, int], driver: s
             },
             "dingtalk": {
                 "enabled": True,
+                "allow_plain_http": True,
                 "api_base": dt,
                 "oapi_base": dt,
                 "robots": dingtalk_robots,

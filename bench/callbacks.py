@@ -105,7 +105,12 @@ async def run(argv: list[str]) -> dict[str, Any]:
                 "database": {"url": f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"},
                 "http": {"enabled": True},
                 "platforms": {
-                    "wecom": {"enabled": True, "agent_id": 1, "api_base": "http://127.0.0.1:9"}
+                    "wecom": {
+                        "enabled": True,
+                        "agent_id": 1,
+                        "allow_plain_http": True,
+                        "api_base": "http://127.0.0.1:9",
+                    }
                 },
             },
             env={},

@@ -7,8 +7,9 @@ Usage: python -m bench escalation [RECIPIENTS] [--rate PER_SECOND] [--margin PER
 (so nobody waits minutes), then the real sender delivers the rung's N rows through the 腾讯云
 adapters and the official SDK to the local fake (bot/testing/tencent.py), which refuses anything
 over RATE requests in any one second per service with ``RequestLimitExceeded``; the sender's
-``rate_limit.overall_per_second`` is set MARGIN % under RATE (2 %: jitter between the sender's
-slots and the arrivals must not put a 21st request into a second). Reported from the
+``rate_limit.overall_per_second`` is set MARGIN % under RATE (default 0: with ``strict_second``
+a request counts until a second after its answer, so late arrivals cannot put a 21st request
+into a second, bot/delivery/limits.py). Reported from the
 fake's own record: per rung, elapsed from the sender's start to the last accepted request, the
 physical minimum (N − 1) ÷ RATE, the achieved rate and its shortfall against RATE, throttling
 answers (must be 0), and sends per number (must be exactly 1).
@@ -41,7 +42,12 @@ RUNGS = (("sms", "SendSms", 5), ("voice", "SendTtsVoice", 10))
 
 def _config(db: Path, fake: FakeTencent, pace: float) -> Any:
     host = fake.url.removeprefix("http://")
-    limit = {"overall_per_second": pace, "per_chat_per_second": 1 / 60, "per_group_per_minute": 1}
+    limit = {
+        "overall_per_second": pace,
+        "per_chat_per_second": 1 / 60,
+        "per_group_per_minute": 1,
+        "strict_second": True,  # as config.yaml sets for 腾讯云
+    }
     common = {"enabled": True, "endpoint": host, "scheme": "http", "rate_limit": limit}
     return parse_config(
         {
@@ -172,7 +178,7 @@ async def run(argv: list[str]) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m bench escalation")
     parser.add_argument("recipients", type=int, nargs="?", default=1000)
     parser.add_argument("--rate", type=float, default=20.0)
-    parser.add_argument("--margin", type=float, default=2.0, help="sender's pace under RATE, %%")
+    parser.add_argument("--margin", type=float, default=0.0, help="sender's pace under RATE, %%")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         result = await _escalate(Path(tmp), args.recipients, args.rate, args.margin)

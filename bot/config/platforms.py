@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from bot.config.addresses import check_url
+from bot.config.addresses import check_base, check_url
 from bot.config.base import EnvSuffix, PositiveFloat, PositiveInt, Section
 
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -28,6 +28,10 @@ class RateLimit(Section):
     overall_per_second: PositiveFloat | None = 30
     per_chat_per_second: PositiveFloat = 1
     per_group_per_minute: PositiveFloat = 20
+    # The provider refuses a request over overall_per_second arriving within any one second
+    # (腾讯云 RequestLimitExceeded): a request then counts from its start to a second after its
+    # answer, so late wake-ups cannot bunch arrivals (bot/delivery/limits.py).
+    strict_second: bool = False
 
 
 #: Webhook robots (``<platform>:robot:<name>``): 20 messages a minute each, published by WeCom
@@ -64,6 +68,8 @@ class WebhookPlatformConfig(PlatformConfig):
     suffix: the robot's key or token comes from ``DUTYBOT_<PLATFORM>_ROBOT_<SUFFIX>…``.
     """
 
+    # Tests only: API bases (and DingTalk's webhook origins) may be plain http, for local fakes.
+    allow_plain_http: bool = False
     callback_path: str = "/"
     robots: dict[str, EnvSuffix] = {}
     # Robots are paced apart from the app: their own lanes, slots and limits (bot/delivery).
@@ -71,6 +77,12 @@ class WebhookPlatformConfig(PlatformConfig):
     timeout_seconds: PositiveFloat = 10.0
     # Callbacks are a few KB; a longer body is refused (413) before it is read in full.
     max_body_kb: Annotated[int, Field(ge=16, le=2048)] = 256
+
+    @field_validator("api_base", "oapi_base", check_fields=False)
+    @classmethod
+    def _platform_host(cls, value: str, info: ValidationInfo) -> str:
+        """The public cloud by default; 政务微信 / 专有钉钉 / 浙政钉 on hosts of their own."""
+        return check_base(value, allow_http=bool(info.data.get("allow_plain_http")))
 
 
 class WeComConfig(WebhookPlatformConfig):
@@ -80,7 +92,9 @@ class WeComConfig(WebhookPlatformConfig):
     agent_id: int | None = None
     callback_path: str = "/wecom/callback"
     template_cards: bool = True
-    duplicate_check_seconds: Annotated[int, Field(ge=0, le=14400)] = 600
+    # A row sent again after an attempt that may have delivered it asks WeCom to drop a copy
+    # sent since it was queued, this far back at most (0: off; bot/adapters/wecom/outbound.py).
+    duplicate_check_seconds: Annotated[int, Field(ge=0, le=14400)] = 14400
     # WeCom states no window; it is assumed to retry within seconds, as WeChat does (5 s timeout,
     # 3 retries: docs/platforms.md §WeCom not verified here).
     callback_window_seconds: Annotated[int, Field(ge=60, le=3600)] = 300
@@ -98,6 +112,12 @@ class DingTalkConfig(WebhookPlatformConfig):
     # A callback's body is not signed, so its sessionWebhook is used only on these origins
     # (scheme://host[:port]); other replies go through the OpenAPI.
     session_webhook_origins: tuple[Origin, ...] = ("https://oapi.dingtalk.com",)
+
+    @field_validator("session_webhook_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        allow = bool(info.data.get("allow_plain_http"))
+        return tuple(check_base(origin, allow_http=allow, path=False) for origin in value)
 
 
 class FeishuConfig(WebhookPlatformConfig):
@@ -174,7 +194,10 @@ class SmsConfig(PhonePlatformConfig):
     sign_name: str = ""  # the approved 签名
     # 腾讯云's default per-number frequency limit: one SMS per 30 s (then 5 an hour, 10 a day).
     rate_limit: RateLimit | None = RateLimit(
-        overall_per_second=20, per_chat_per_second=1 / 30, per_group_per_minute=1
+        overall_per_second=20,
+        per_chat_per_second=1 / 30,
+        per_group_per_minute=1,
+        strict_second=True,
     )
 
 
@@ -186,7 +209,10 @@ class VoiceConfig(PhonePlatformConfig):
     )
     play_times: Annotated[int, Field(ge=1, le=3)] = 2
     rate_limit: RateLimit | None = RateLimit(
-        overall_per_second=20, per_chat_per_second=1 / 60, per_group_per_minute=1
+        overall_per_second=20,
+        per_chat_per_second=1 / 60,
+        per_group_per_minute=1,
+        strict_second=True,
     )
 
 

@@ -3,7 +3,8 @@ a leadership says whether this instance may do what only one instance at a time 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.core.messages import Reply
 from bot.core.roles import UserInfo
@@ -40,6 +41,18 @@ class Adapter(Protocol):
 
     async def stop(self) -> None:
         """Stop receiving and release connections."""
+        ...
+
+
+@runtime_checkable
+class Resends(Protocol):
+    """An adapter that sends a row differently when an earlier attempt may have delivered it
+    (the attempt failed without a definite refusal, or its sender's lease ran out)."""
+
+    async def send_again(
+        self, address: str, reply: Reply, edit_of: str | None, since: datetime | None
+    ) -> str:
+        """As :meth:`Adapter.send`, for a row queued at ``since`` and tried before."""
         ...
 
 

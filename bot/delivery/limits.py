@@ -8,13 +8,24 @@ messages in any 60 s window (20 on Telegram) — a window, not a 3 s spacing, so
 burst to a group goes out at the per-chat pace. Both are kept on the sender's clock: a row that
 comes too early is told the exact time its chat is free, and the sender waits for it or puts the
 row back until then.
+
+A provider that refuses the request over N arriving within any one second (腾讯云's
+``RequestLimitExceeded``; ``rate_limit.strict_second``) sees arrivals, not our slots: a slot
+taken on time may arrive late (a loaded event loop, a thread hop, the network) and bunch up with
+the next. There a request counts from its start until one second after its answer
+(:class:`SecondWindow`) — it reached the provider somewhere in between — so no second of
+arrivals can hold more than N however late anything runs; the price is that the pace drops to
+N ÷ (1 s + a request's round trip) when requests are slow.
 """
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections import OrderedDict, deque
-from collections.abc import Collection
+from collections.abc import Awaitable, Collection
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from aiolimiter import AsyncLimiter
 
@@ -22,9 +33,11 @@ from bot.config import PlatformsConfig, RateLimit
 from bot.core.clock import Clock
 from bot.core.messages import Target
 
+T = TypeVar("T")
 _MAX_CHATS = 2048  # per-chat spacings kept; the least recently used are dropped beyond this
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _GROUP_WINDOW = timedelta(seconds=60)
+_SECOND = timedelta(seconds=1)
 ROBOT = "robot:"  # ``<platform>:robot:<name>``: a webhook robot, paced apart from the app
 
 
@@ -59,6 +72,44 @@ def class_filter(name: str, classes: Collection[str]) -> tuple[str | None, str |
     return None, (f"{platform}:{ROBOT}" if f"{platform}:robot" in classes else None)
 
 
+class SecondWindow:
+    """At most ``most`` requests in flight or answered within the last second.
+
+    A request reaches the provider between its start and its answer, so a new one that starts a
+    second after the ``most``-th latest answer cannot share any one-second window of arrivals
+    with it (the provider's window: bot/testing/fakes.RateWindow with ``slack=1``).
+    """
+
+    def __init__(self, most: int, clock: Clock) -> None:
+        self.most, self.clock = most, clock
+        self.flying = 0
+        self._answers: deque[datetime] = deque()
+        self._answered = asyncio.Event()
+
+    async def enter(self, cost: int) -> None:
+        """Wait until ``cost`` more requests fit, then count them as in flight."""
+        while True:
+            now = self.clock.now()
+            while self._answers and self._answers[0] <= now - _SECOND:
+                self._answers.popleft()
+            if self.flying + len(self._answers) + cost <= max(self.most, cost):
+                break
+            if not self._answers:  # all in flight: the first answer makes room
+                self._answered.clear()
+                await self._answered.wait()
+                continue
+            await self.clock.sleep((self._answers[0] + _SECOND - now).total_seconds())
+            if self.clock.now() == now:  # a clock that only moves by hand: as the grid does
+                break
+        self.flying += cost
+
+    def leave(self, cost: int) -> None:
+        """``cost`` requests were answered (or failed) now."""
+        self.flying = max(self.flying - cost, 0)
+        self._answers.extend([self.clock.now()] * cost)
+        self._answered.set()
+
+
 class PlatformLimits:
     """Rate limits for one platform."""
 
@@ -69,6 +120,8 @@ class PlatformLimits:
         # the next slot, and still keeps any second to N (+1) messages after a stall.
         rate = limit.overall_per_second if limit else None
         self.overall = AsyncLimiter(2, 2 / rate) if rate else None
+        strict = rate is not None and limit is not None and limit.strict_second
+        self.second = SecondWindow(max(math.floor(rate or 1), 1), clock) if strict else None
         self._spacing = timedelta(seconds=1 / rate if rate else 0)
         self._chat_spacing = timedelta(seconds=1 / limit.per_chat_per_second if limit else 0)
         self._next_slot = _EPOCH
@@ -135,6 +188,17 @@ class PlatformLimits:
             # unit per send whatever its cost: the grid spaces the calls, and a send of two
             # taking the whole bucket would leave no room to make up a late one.
             await self.overall.acquire()
+        if self.second is not None:
+            await self.second.enter(max(cost, 1))
         # The chat's next send is timed from when this one really goes (a late wake-up counts).
         self._sent(address, group, max(slot, self.clock.now()))
         return None
+
+    async def answering(self, sending: Awaitable[T], cost: int = 1) -> T:
+        """Await the send that took a slot (:meth:`try_acquire` returned None); with
+        ``strict_second`` its requests count until a second after it answers or fails."""
+        try:
+            return await sending
+        finally:
+            if self.second is not None:
+                self.second.leave(max(cost, 1))

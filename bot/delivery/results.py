@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,12 +18,23 @@ from bot.core import privacy, redaction
 from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
-from bot.core.ports import Directory
+from bot.core.ports import Adapter, Directory, Resends
 from bot.store import audit, outbox, outbox_admin, outbox_once
 from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.sender")
 RECORD_RETRY_SECONDS = 0.5  # how often a sent row's result is tried again while the DB is away
+
+
+def send_call(
+    adapter: Adapter, row: outbox.Claimed, reply: Reply, edit_of: str | None
+) -> Awaitable[str]:
+    """The adapter's send of ``row``: a row tried before (a failed attempt, or a lease that ran
+    out) goes through ``send_again`` where the adapter has one — WeCom then asks for its
+    duplicate check, which a first attempt must not (bot/adapters/wecom/outbound.py)."""
+    if (row.attempts or row.resent) and isinstance(adapter, Resends):
+        return adapter.send_again(row.target.address, reply, edit_of, row.created_at)
+    return adapter.send(row.target.address, reply, edit_of)
 
 
 async def record_sent(

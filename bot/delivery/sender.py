@@ -34,7 +34,7 @@ from bot.core.ports import Adapter, Directory
 from bot.delivery.claims import ClassClaims
 from bot.delivery.limits import PlatformLimits, lane_class, lane_classes
 from bot.delivery.once import OnceTurns
-from bot.delivery.results import audit_outbound, failed_attempt, record_sent, redacted
+from bot.delivery.results import audit_outbound, failed_attempt, record_sent, redacted, send_call
 from bot.store import outbox, outbox_files, outbox_once
 
 log = logging.getLogger("dutybot.sender")
@@ -258,13 +258,13 @@ class Sender:
         cost = getattr(adapter, "send_cost", None)
         # The slot is taken just before the request, after any database work: what the
         # platform sees is then spaced by the grid, not by how long commits happened to take.
-        later = await limits.try_acquire(
-            address, adapter.is_group(address), cost(address, reply) if cost else 1
-        )
+        calls = cost(address, reply) if cost else 1
+        later = await limits.try_acquire(address, adapter.is_group(address), calls)
         if later is not None:
             return later
         try:
-            external_id = await adapter.send(row.target.address, reply, edit_of)
+            sending = send_call(adapter, row, reply, edit_of)
+            external_id = await limits.answering(sending, calls)
         except DeliveryError as exc:
             if exc.retry_after and exc.pause_platform:
                 limits.pause(exc.retry_after)

@@ -1,12 +1,12 @@
 """A local fake of DingTalk's OpenAPI, oapi media uploads, custom robots and sessionWebhooks,
-plus a client that posts signed robot callbacks like DingTalk. Image and file messages must
-name uploaded media; webhooks (custom robots, sessionWebhooks) take no file messages. A custom
-robot takes 20 messages in any minute; the 21st gets errcode 130101 and the robot is throttled
-for 10 minutes, as DingTalk publishes (docs/platforms.md §DingTalk limits and errors)."""
+plus a client that posts signed robot callbacks like DingTalk (its Stream gateway:
+bot/testing/dingtalk_stream.py). Image and file messages must name uploaded media; webhooks
+(custom robots, sessionWebhooks) take no file messages. A custom robot takes 20 messages in any
+minute; the 21st gets errcode 130101 and the robot is throttled for 10 minutes, as DingTalk
+publishes (docs/platforms.md §DingTalk limits and errors)."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -17,7 +17,8 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.clock import Clock
-from bot.testing.fakes import FakeServer, RateWindow, Upload, read_form
+from bot.testing.dingtalk_stream import FakeStreamGateway
+from bot.testing.fakes import RateWindow, Upload, read_form
 
 APP_KEY = "dingappkey0123"
 APP_SECRET = "this is a secret"
@@ -40,11 +41,11 @@ def _b64_hmac(secret: str, stamp: str) -> str:
     return base64.b64encode(digest).decode()
 
 
-class FakeDingTalk(FakeServer):
+class FakeDingTalk(FakeStreamGateway):
     """api.dingtalk.com (token, 1:1 and group robot sends), oapi robot/send, sessionWebhooks."""
 
     def __init__(self, clock: Clock | None = None) -> None:
-        super().__init__(clock)
+        super().__init__(clock, APP_KEY, APP_SECRET)
         self._last_ms = 0
         self.tokens = 0
         self.token = ""
@@ -62,13 +63,6 @@ class FakeDingTalk(FakeServer):
         r.add_post("/v1.0/robot/messageFiles/download", self._download_url)
         r.add_get("/files/{code}", self._file)
         r.add_post("/session/{chat}", self._session)
-        r.add_post("/v1.0/gateway/connections/open", self._open_stream)
-        r.add_get("/stream", self._stream)
-        self.gateway_faults: list[int] = []  # HTTP statuses for the next connection requests
-        self.stream_opens = 0
-        self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
-        self._ws: web.WebSocketResponse | None = None
-        self.connected = asyncio.Event()
 
     async def _access_token(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -200,67 +194,6 @@ class FakeDingTalk(FakeServer):
         self.session_hits += 1
         self.accept(request.match_info["chat"], body)
         return web.json_response({"errcode": 0, "errmsg": "ok"})
-
-    async def _open_stream(self, request: web.Request) -> web.Response:
-        if self.gateway_faults:
-            return web.json_response({"code": "x"}, status=self.gateway_faults.pop(0))
-        body = await request.json()
-        if (body.get("clientId"), body.get("clientSecret")) != (APP_KEY, APP_SECRET):
-            return web.json_response({"code": "invalidClient"}, status=401)
-        assert {"type": "CALLBACK", "topic": "/v1.0/im/bot/messages/get"} in body["subscriptions"]
-        self.stream_opens += 1
-        ws_url = self.url.replace("http://", "ws://") + "/stream"
-        return web.json_response({"endpoint": ws_url, "ticket": f"t+{self.stream_opens}/="})
-
-    async def _stream(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        if request.query.get("ticket") != f"t+{self.stream_opens}/=":
-            await ws.close()
-            return ws
-        self._ws = ws
-        self.connected.set()
-        async for frame in ws:
-            answer = json.loads(frame.data)
-            waiter = self.acks.pop(answer["headers"]["messageId"], None)
-            if waiter is not None:
-                waiter.set_result(answer)
-        self._closed(ws)
-        return ws
-
-    def _closed(self, ws: web.WebSocketResponse) -> None:
-        if self._ws is ws:
-            self._ws = None
-            self.connected.clear()
-
-    async def push(self, kind: str, topic: str, data: dict[str, Any]) -> dict[str, Any]:
-        """Send a frame down the stream and wait for the bot's acknowledgement."""
-        await asyncio.wait_for(self.connected.wait(), 5)
-        assert self._ws is not None
-        message_id = f"frame-{next(self._ids)}"
-        waiter = self.acks[message_id] = asyncio.get_running_loop().create_future()
-        frame = {
-            "specVersion": "1.0",
-            "type": kind,
-            "headers": {
-                "messageId": message_id,
-                "topic": topic,
-                "contentType": "application/json",
-            },
-            "data": json.dumps(data),
-        }
-        await self._ws.send_str(json.dumps(frame))
-        return await asyncio.wait_for(waiter, 5)
-
-    async def disconnect(self) -> None:
-        """Ask the bot to reconnect, as DingTalk does before maintenance."""
-        await asyncio.wait_for(self.connected.wait(), 5)
-        old = self._ws
-        assert old is not None
-        answer = await self.push("SYSTEM", "disconnect", {"reason": "maintenance"})
-        assert answer["code"] == 200
-        await old.close()
-        self._closed(old)
 
     def add_robot(self, name: str, token: str, secret: str) -> None:
         """A custom robot this fake answers for (its messages show as ``robot:<name>``)."""

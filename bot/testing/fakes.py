@@ -74,7 +74,14 @@ async def read_form(request: web.Request) -> tuple[dict[str, str], dict[str, Upl
 
 class FakeServer:
     """Base for the platform fakes: lifecycle, fault injection, a record of sends, and callbacks
-    posted to the bot as the platform would, stamped by ``clock`` (the bot's, in tests)."""
+    posted to the bot as the platform would, stamped by ``clock`` (the bot's, in tests).
+
+    ``host`` is the loopback address it listens on; a test of a government deployment sets
+    another one (``127.0.0.2``) before :meth:`start`: 政务微信 and 专有钉钉 have hosts of their
+    own.
+    """
+
+    host = "127.0.0.1"
 
     def __init__(self, clock: Clock | None = None) -> None:
         self.clock = clock or SystemClock()
@@ -111,9 +118,9 @@ class FakeServer:
         """Listen on a free port; returns the base URL."""
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, self.host, 0).start()
         port = int(self._runner.addresses[0][1])  # the port the system picked
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"http://{self.host}:{port}"
         return self.url
 
     async def stop(self) -> None:

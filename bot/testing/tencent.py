@@ -15,9 +15,10 @@ import hashlib
 import hmac
 import itertools
 import json
+import math
 import re
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.core.clock import Clock
-from bot.testing.fakes import FakeServer
+from bot.testing.fakes import FakeServer, RateWindow
 
 SECRET_ID = "AKIDfake0000000000000000000000000000"
 SECRET_KEY = "fakeTencentSecretKey000000000000"
@@ -85,8 +86,9 @@ class FakeTencent(FakeServer):
         self.templates = templates or Templates({"1000001": 2}, {"2000001": 1})
         self.spacing = phone_spacing_seconds
         # The account's request rate per service, over any one-second window (None: no limit).
+        # No slack: a request over the rate in any one second of arrivals is refused.
         self.max_per_second = max_per_second
-        self._recent: dict[str, deque[float]] = defaultdict(deque)
+        self.window = RateWindow(math.ceil(max_per_second or 1), 1.0, slack=1.0)
         self.scripted: dict[str, list[str]] = defaultdict(list)  # phone → codes, in order
         self.calls: list[dict[str, Any]] = []  # every accepted request: action + body
         self.refused: list[str] = []  # every error code answered
@@ -164,15 +166,7 @@ class FakeTencent(FakeServer):
 
     def _over_rate(self, service: str) -> bool:
         """Whether this request is one too many in the last second (it is counted if not)."""
-        if self.max_per_second is None:
-            return False
-        now, recent = self.now(), self._recent[service]
-        while recent and recent[0] <= now - 1.0:
-            recent.popleft()
-        if len(recent) >= self.max_per_second:
-            return True
-        recent.append(now)
-        return False
+        return self.max_per_second is not None and not self.window.take(service, self.now())
 
     def _frequency(self, service: str, phone: str) -> str | None:
         """A scripted code, or the per-number limit; records the send when neither applies."""

@@ -4,7 +4,10 @@ It enforces WeCom's published send limits (docs/platforms.md §WeCom limits): a 
 takes 20 messages in any minute and answers 45009 beyond; the app's ``message/send`` (and
 ``appchat/send``) take 2,000 calls a minute across the corp (45009 beyond); one member gets at
 most 30 app messages a minute and 1,000 an hour — more are silently dropped, as WeCom does
-(answered ok, counted in ``dropped``).
+(answered ok, counted in ``dropped``). An app message sent with ``enable_duplicate_check: 1``
+whose request (less the two check fields) equals one delivered to the same receiver within
+``duplicate_check_interval`` seconds is answered ok and not delivered (``deduplicated``) —
+our reading of "同样内容(请求json)的消息" (docs/platforms.md §WeCom duplicate check).
 
 It takes media uploads (app ``media/upload``, robot ``webhook/upload_media``) with WeCom's size
 and type rules, and checks that image and file messages name media it holds (or, for a robot's
@@ -18,6 +21,7 @@ import base64
 import hashlib
 import itertools
 import json
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -44,6 +48,7 @@ ROBOT_PER_MINUTE = 20  # each group robot [official, doc 91770]
 APP_CALLS_PER_MINUTE = 2000  # one API, whole corp [3rd, doc 90236 mirror]
 MEMBER_PER_MINUTE, MEMBER_PER_HOUR = 30, 1000  # app messages to one member [3rd]
 FREQ = {"errcode": 45009, "errmsg": "api freq out of limit"}
+CHECK_FIELDS = ("enable_duplicate_check", "duplicate_check_interval")
 
 
 class FakeWeCom(FakeServer):
@@ -56,6 +61,9 @@ class FakeWeCom(FakeServer):
         self.unknown_users: set[str] = set()
         self.robot_throttled = 0  # of ``throttled``: robots answered 45009
         self.dropped = 0  # app messages over a member's limit: WeCom drops them silently
+        self.deduplicated = 0  # app messages dropped by the duplicate check
+        self.checks: list[int] = []  # duplicate_check_interval of each checked app message
+        self._delivered: dict[tuple[str, str], float] = {}  # (receiver, content) → last sent
         self.robot_window = RateWindow(ROBOT_PER_MINUTE, 60)
         self.app_window = RateWindow(APP_CALLS_PER_MINUTE, 60)
         self.member_windows = (
@@ -86,11 +94,11 @@ class FakeWeCom(FakeServer):
         )
 
     async def _app_send(self, request: web.Request) -> web.Response:
+        body = await request.json()  # first: a delay fault then carries the call out late
         if (fault := await self.fault()) is not None:
             return fault
         if request.query.get("access_token") != self.token:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
-        body = await request.json()
         if not self.app_window.take(request.path, self.now()):
             self.throttled += 1
             return web.json_response(FREQ)
@@ -103,8 +111,25 @@ class FakeWeCom(FakeServer):
         kind = body.get("msgtype")
         if kind in ("image", "file") and body[kind].get("media_id") not in self.uploads:
             return web.json_response({"errcode": 40007, "errmsg": "invalid media_id"})
+        if self._duplicate(receiver, body):
+            self.deduplicated += 1
+            return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": "duplicate"})
         self.accept(receiver, body)
         return web.json_response({"errcode": 0, "errmsg": "ok", "msgid": f"msg{next(self._ids)}"})
+
+    def _duplicate(self, receiver: str, body: dict[str, Any]) -> bool:
+        """Whether the duplicate check drops ``body``; records it as delivered if not."""
+        content = json.dumps(
+            {k: v for k, v in body.items() if k not in CHECK_FIELDS}, sort_keys=True
+        )
+        last, now = self._delivered.get((receiver, content)), self.now()
+        interval = int(body.get("duplicate_check_interval", 1800))
+        if body.get("enable_duplicate_check") == 1:
+            self.checks.append(interval)
+            if last is not None and now - last < interval:
+                return True
+        self._delivered[(receiver, content)] = now
+        return False
 
     async def _robot(self, request: web.Request) -> web.Response:
         if (fault := await self.fault()) is not None:

@@ -61,7 +61,10 @@ async def make_rig(
     """Config with ``platforms.<platform>`` = ``section``; adapter built by ``create``."""
     config = make_config(
         db_url,
-        platforms={platform: {"enabled": True, "rate_limit": None, **section}},
+        # The fakes listen on plain http (127.0.0.1); a deployment must use https.
+        platforms={
+            platform: {"enabled": True, "rate_limit": None, "allow_plain_http": True, **section}
+        },
         http={"enabled": True},
     )
     http = HttpServer("127.0.0.1", 0)

@@ -38,6 +38,22 @@ def test_committed_defaults_load() -> None:
             "platforms.wecom.callback_window_seconds",
         ),
         ({"platforms": {"feishu": {"max_body_kb": 4}}}, "platforms.feishu.max_body_kb"),
+        (  # a government host is still https, unless a test sets allow_plain_http
+            {"platforms": {"wecom": {"api_base": "http://zwwx.example.gov.cn"}}},
+            "platforms.wecom.api_base：须使用 https://",
+        ),
+        (
+            {"platforms": {"dingtalk": {"oapi_base": "https://oapi.example.gov.cn/?k=1"}}},
+            "platforms.dingtalk.oapi_base：只写协议、主机和端口",
+        ),
+        (
+            {"platforms": {"dingtalk": {"api_base": "https://zwding_api.example.gov.cn"}}},
+            "platforms.dingtalk.api_base：主机名或端口不合法",
+        ),
+        (
+            {"platforms": {"dingtalk": {"session_webhook_origins": ["http://10.1.2.3:8080"]}}},
+            "platforms.dingtalk.session_webhook_origins",
+        ),
         (
             {"calendar": {"overrides": {2027: {"holidays": ["2027-13-01"]}}}},
             "calendar.overrides.2027.holidays.0",
@@ -48,6 +64,24 @@ def test_errors_name_the_key(data: dict[str, object], expected: str) -> None:
     with pytest.raises(ConfigError) as caught:
         parse_config(data, env={})
     assert expected in str(caught.value)
+
+
+def test_government_hosts_load_and_plain_http_is_for_tests_only() -> None:
+    platforms = {
+        "wecom": {"api_base": "https://10.8.1.2:8443/zwwx/"},
+        "dingtalk": {
+            "api_base": "https://api.zwding.example.gov.cn",
+            "oapi_base": "https://oapi.zwding.example.gov.cn",
+            "session_webhook_origins": ["https://oapi.zwding.example.gov.cn"],
+        },
+    }
+    config = parse_config({"platforms": platforms}, env={})
+    assert config.platforms.wecom.api_base == "https://10.8.1.2:8443/zwwx"  # private: allowed
+    assert config.platforms.dingtalk.session_webhook_origins == (
+        "https://oapi.zwding.example.gov.cn",
+    )
+    local = {"allow_plain_http": True, "api_base": "http://127.0.0.1:9"}
+    assert parse_config({"platforms": {"wecom": local}}, env={}).platforms.wecom.api_base
 
 
 def test_audit_retention_is_counted_in_months_and_can_be_raised() -> None:

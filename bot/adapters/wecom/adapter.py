@@ -17,6 +17,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -24,7 +25,7 @@ from aiohttp import web
 from bot.adapters.common.api import FilePart, JsonClient, MediaCache
 from bot.adapters.common.guard import CallbackGuard, Refused
 from bot.adapters.common.intake import Intake
-from bot.adapters.common.text import button_hint, split_bytes, with_hints
+from bot.adapters.common.text import button_hint
 from bot.adapters.wecom.api import WeComApi
 from bot.adapters.wecom.crypto import WeComCrypto, WeComCryptoError
 from bot.adapters.wecom.inbound import (
@@ -34,10 +35,17 @@ from bot.adapters.wecom.inbound import (
     parse_message,
     to_incoming,
 )
+from bot.adapters.wecom.outbound import (
+    CARD_BUTTONS,
+    app_bodies,
+    card,
+    duplicate_check,
+    robot_bodies,
+)
 from bot.config import WeComConfig
 from bot.core.clock import Clock, SystemClock
 from bot.core.errors import DeliveryError
-from bot.core.messages import Attachment, InboundFile, Reply, TextFormat
+from bot.core.messages import Attachment, InboundFile, Reply
 
 if TYPE_CHECKING:
     from bot.core.dispatcher import Dispatcher
@@ -45,10 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("dutybot.wecom")
 
-TEXT_BYTES = 2048  # app and robot text: longer is truncated or refused
-MARKDOWN_BYTES = 4096  # a group robot's markdown
-APP_MARKDOWN_BYTES = 2048  # the app's markdown (message/send, appchat/send)
-CARD_BUTTONS = 6  # button_interaction cards hold at most six buttons
 APP_IMAGE_BYTES = 10 * 1024 * 1024  # media/upload takes images up to 10 MB (files 20 MB)
 ROBOT_IMAGE_BYTES = 2 * 1024 * 1024  # a robot's image message carries at most 2 MB
 MEDIA_SECONDS = 2.5 * 86400  # uploaded media last three days
@@ -71,6 +75,7 @@ class WeComAdapter:
         clock: Clock | None = None,
     ) -> None:
         self.config = config
+        self.clock = clock or SystemClock()
         self.http = http
         self.crypto = crypto
         self.robot_keys = robot_keys
@@ -79,7 +84,7 @@ class WeComAdapter:
         self.media = MediaCache(MEDIA_SECONDS)
         self.guard = CallbackGuard(
             PLATFORM,
-            clock or SystemClock(),
+            self.clock,
             window_seconds=config.callback_window_seconds,
             max_bytes=config.max_body_kb * 1024,
         )
@@ -159,13 +164,25 @@ class WeComAdapter:
 
     async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
         """Send ``reply``; WeCom cannot edit text messages, so an edit is a new message."""
+        return await self._send(address, reply, {})
+
+    async def send_again(
+        self, address: str, reply: Reply, edit_of: str | None, since: datetime | None
+    ) -> str:
+        """Send a row again after an attempt that may have delivered it (queued at ``since``):
+        a person's app messages ask WeCom to drop what that attempt delivered (outbound.py)."""
+        most = self.config.duplicate_check_seconds
+        return await self._send(address, reply, duplicate_check(since, self.clock.now(), most))
+
+    async def _send(self, address: str, reply: Reply, check: dict[str, Any]) -> str:
         kind, _, ident = address.partition(":")
         if kind == "robot":
             return await self._send_robot(ident, reply)
         if kind == "appchat":
-            return await self._send_app("/cgi-bin/appchat/send", {"chatid": ident}, reply, False)
+            return await self._send_app("/cgi-bin/appchat/send", {"chatid": ident}, reply, {})
         user = ident if kind == "user" else address
-        return await self._send_app("/cgi-bin/message/send", {"touser": user}, reply, True)
+        to = {"touser": user, "agentid": self.config.agent_id}
+        return await self._send_app("/cgi-bin/message/send", to, reply, check)
 
     def send_cost(self, address: str, reply: Reply) -> int:
         """Messages a send of ``reply`` to ``address`` makes (pieces, a button card, a file):
@@ -174,7 +191,7 @@ class WeComAdapter:
         if kind == "robot":
             return 1  # robots are paced per robot, not against the app's limit
         cards = self._cards(reply, person=kind != "appchat")
-        return len(self._bodies(reply, cards)) + cards + (reply.attachment is not None)
+        return len(app_bodies(reply, cards)) + cards + (reply.attachment is not None)
 
     def _cards(self, reply: Reply, person: bool) -> bool:
         """Whether the buttons go as a template card after the text (private chats only)."""
@@ -185,44 +202,12 @@ class WeComAdapter:
             and sum(len(row) for row in reply.buttons) <= CARD_BUTTONS
         )
 
-    def _bodies(self, reply: Reply, cards: bool) -> list[dict[str, Any]]:
-        text = reply.text if cards else with_hints(reply)
-        mentions = " ".join(f"@{m.name}" for m in reply.mentions)
-        text = f"{mentions}\n{text}" if mentions else text
-        if not text.strip():  # a file sent without words
-            return []
-        if reply.format is TextFormat.MARKDOWN:
-            return [
-                {"msgtype": "markdown", "markdown": {"content": piece}}
-                for piece in split_bytes(text, APP_MARKDOWN_BYTES)
-            ]
-        return [{"msgtype": "text", "text": {"content": p}} for p in split_bytes(text, TEXT_BYTES)]
-
-    def _card(self, reply: Reply) -> dict[str, Any]:
-        buttons = [b for row in reply.buttons for b in row]
-        return {
-            "msgtype": "template_card",
-            "template_card": {
-                "card_type": "button_interaction",
-                "main_title": {"title": "请选择操作", "desc": reply.text.splitlines()[0][:40]},
-                "task_id": f"dutybot-{secrets.token_hex(12)}",
-                "button_list": [
-                    {"text": b.label[:10], "style": 1, "key": b.command} for b in buttons
-                ],
-            },
-        }
-
-    async def _send_app(self, path: str, to: dict[str, Any], reply: Reply, person: bool) -> str:
-        agent = self.config.agent_id
-        cards = self._cards(reply, person)
-        extra: dict[str, Any] = {}
-        if person:
-            extra["agentid"] = agent
-            if self.config.duplicate_check_seconds:
-                # A retry after a timeout that did deliver is then dropped by WeCom, not doubled.
-                extra["enable_duplicate_check"] = 1
-                extra["duplicate_check_interval"] = self.config.duplicate_check_seconds
-        bodies = self._bodies(reply, cards)
+    async def _send_app(
+        self, path: str, to: dict[str, Any], reply: Reply, extra: dict[str, Any]
+    ) -> str:
+        """To a person (``touser``) or an app chat, with ``extra`` (a duplicate check)."""
+        cards = self._cards(reply, person="touser" in to)
+        bodies = app_bodies(reply, cards)
         if reply.attachment is not None:
             bodies.append(await self._app_file(reply.attachment))
         ids = []
@@ -236,7 +221,7 @@ class WeComAdapter:
             ids.append(str(answer.get("msgid", "")))
         if cards:
             try:
-                await self.api.call(path, {**to, **extra, **self._card(reply)})
+                await self.api.call(path, {**to, **extra, **card(reply)})
             except DeliveryError as exc:
                 if not exc.permanent:
                     raise
@@ -275,21 +260,7 @@ class WeComAdapter:
                 "中添加并设置对应环境变量",
                 permanent=True,
             )
-        text = with_hints(reply)
-        users = [m.user_id for m in reply.mentions]
-        if reply.format is TextFormat.MARKDOWN:
-            # Markdown robots mention with <@userid> inside the content.
-            tags = " ".join(f"<@{u}>" for u in users)
-            bodies: list[dict[str, Any]] = [
-                {"msgtype": "markdown", "markdown": {"content": p}}
-                for p in split_bytes(f"{text}\n{tags}" if tags else text, MARKDOWN_BYTES)
-            ]
-        else:  # mention once, on the first piece
-            bodies = [
-                {"msgtype": "text", "text": {"content": p, "mentioned_list": [] if i else users}}
-                for i, p in enumerate(split_bytes(text, TEXT_BYTES))
-            ]
-        bodies = [b for b in bodies if b[b["msgtype"]]["content"].strip()]
+        bodies = robot_bodies(reply)
         if reply.attachment is not None:
             bodies.append(await self._robot_file(key, reply.attachment))
         for body in bodies:

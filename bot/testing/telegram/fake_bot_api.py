@@ -23,14 +23,18 @@ from aiohttp import web
 from bot.testing.fakes import read_form
 from bot.testing.telegram.fake_media import JPEG, MediaMethods, message_json
 from bot.testing.telegram.fake_rules import ApiReply, Dropped, Fault, FaultInjection, Limits
+from bot.testing.telegram.fake_settings import BotSettings
 from bot.testing.telegram.fake_updates import Json, Sent, UpdateFactory
 from bot.testing.telegram.markup import visible_text
+
+# What tests import from here (the rules and objects live in the fake_* modules beside it).
+__all__ = ["ApiReply", "FakeBotApi", "Json", "Limits", "Sent"]
 
 _INT_FIELDS = ("chat_id", "message_id", "offset", "limit", "timeout")
 _JSON_FIELDS = ("reply_markup", "allowed_updates", "commands")
 
 
-class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
+class FakeBotApi(MediaMethods, BotSettings, UpdateFactory, FaultInjection):
     """The server. ``base_url`` is what the drivers' base-URL settings get."""
 
     def __init__(self, token: str, username: str = "DutyTestBot", limits: Limits | None = None):
@@ -48,9 +52,6 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
         self.sent_count = 0
         self.sent_at: dict[int, float] = {}  # chat → time.monotonic() of its last message
         self.first_sent: float | None = None  # time.monotonic() of the first message
-        self.webhook: Json | None = None
-        self.commands: list[Json] = []
-        self.answers: list[tuple[str, str | None]] = []
         self.migrated: dict[int, int] = {}
         self.blocked: set[int] = set()
         self.unknown: set[int] = set()
@@ -218,17 +219,6 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
                     pass
         return self.updates[:limit]
 
-    async def api_getMe(self, params: Json) -> Json:
-        return {
-            "id": self.bot_id,
-            "is_bot": True,
-            "first_name": "值班助手",
-            "username": self.username,
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-        }
-
     def _validate(self, params: Json) -> tuple[str, list[list[Json]]]:
         text = visible_text(str(params.get("text", "")), params.get("parse_mode"))
         if not text.strip():
@@ -276,35 +266,6 @@ class FakeBotApi(MediaMethods, UpdateFactory, FaultInjection):
         self._throttle(chat_id)
         sent.text, sent.keyboard, sent.edits = text, keyboard, sent.edits + 1
         return message_json(self, sent)
-
-    async def api_answerCallbackQuery(self, params: Json) -> bool:
-        self.answers.append((str(params["callback_query_id"]), params.get("text")))
-        return True
-
-    async def api_setMyCommands(self, params: Json) -> bool:
-        if len(params["commands"]) > 100:  # the Bot API's own limit
-            raise ApiReply(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
-        for command in params["commands"]:
-            name, description = command.get("command", ""), command.get("description", "")
-            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()):
-                raise ApiReply(400, "Bad Request: BOT_COMMAND_INVALID")
-            if not 1 <= len(description) <= 256:
-                raise ApiReply(400, "Bad Request: command description is empty")
-        self.commands = list(params["commands"])
-        return True
-
-    async def api_setWebhook(self, params: Json) -> bool:
-        secret = str(params.get("secret_token", ""))
-        if secret and not secret.replace("_", "").replace("-", "").isalnum():
-            raise ApiReply(400, "Bad Request: secret token contains unallowed characters")
-        self.webhook = {"url": params["url"], "secret_token": secret}
-        return True
-
-    async def api_deleteWebhook(self, params: Json) -> bool:
-        self.webhook = None
-        if params.get("drop_pending_updates"):
-            self.updates.clear()
-        return True
 
     def texts(self, chat_id: int) -> list[str]:
         """Visible texts in ``chat_id``, in order (edited messages show their last text)."""
