@@ -192,7 +192,7 @@ class PhonePlatformConfig(PlatformConfig):
 
 
 class SmsConfig(PhonePlatformConfig):
-    """短信 through 腾讯云 SMS (``SendSms``, API 2021-01-11) or 阿里云 (``SendSms``, 2017-05-25)."""
+    """短信 through 腾讯云 SMS (``SendSms``, 2021-01-11) or 阿里云 (``SendSms``, 2017-05-25)."""
 
     sign_name: str = ""  # the approved 签名
     # 腾讯云's default per-number frequency limit: one SMS per 30 s (then 5 an hour, 10 a day);

@@ -240,12 +240,13 @@ class FakeAliyun(FakeServer):
         return web.json_response(answer, dumps=_dumps)
 
     async def push_reply(
-        self, url: str, number: str, content: str, sequence: int
+        self, url: str, number: str, content: str, sequence: int, age: float = 0.0
     ) -> tuple[int, str]:
-        """POST an ``SmsUp`` batch of one reply to ``url``, stamped now on the fake's clock."""
+        """POST an ``SmsUp`` batch of one reply to ``url``, sent ``age`` seconds ago on the
+        fake's clock."""
         item = {
             "phone_number": number,
-            "send_time": _beijing(self.now()),
+            "send_time": _beijing(self.now() - age),
             "content": content,
             "sign_name": self.sign_name,
             "dest_code": "1234",

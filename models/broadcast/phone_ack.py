@@ -1,6 +1,6 @@
 """Acknowledging a broadcast from the phone: an SMS reply or a key pressed on the call.
 
-Rules (docs/platforms.md §Replies and key presses):
+Rules (docs/platforms.md §SMS replies and call key presses):
 
 - An SMS reply counts when it says so: ``1``, ``ok``, or it begins with 收到 / 已收到 / 确认 /
   明白 / 好的 / 知道了 / 到岗 (punctuation and spaces ignored). It acknowledges the sender's

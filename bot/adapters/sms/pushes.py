@@ -1,6 +1,6 @@
 """The providers' pushes of SMS replies and call key presses, as neutral phone events.
 
-Shapes (docs/platforms.md §Replies and key presses, with what was verified):
+Shapes (docs/platforms.md §SMS replies and call key presses, with what was verified):
 
 - 阿里云 SMS ``SmsUp`` (HTTP 批量推送): a JSON array of ``{phone_number, send_time, content,
   sign_name, dest_code, sequence_id}``, ``send_time`` as ``YYYY-MM-DD HH:MM:SS`` Beijing time;
