@@ -120,9 +120,16 @@ async def _ack(
 async def _pressed(
     session: AsyncSession, now: datetime, config: Config, event: KeyPress
 ) -> Handled:
+    # From the ladder's own (small) table to the outbox by its unique key: the outbox has no
+    # index on the provider's id, and a call is only answered while its broadcast is open.
+    since = now - timedelta(hours=BROADCAST.of(config).open_hours)
     key = await session.scalar(
-        select(OutboxMessage.idempotency_key).where(
-            OutboxMessage.platform == event.platform, OutboxMessage.external_id == event.call_id
+        select(PhoneContact.outbox_key)
+        .join(OutboxMessage, OutboxMessage.idempotency_key == PhoneContact.outbox_key)
+        .where(
+            PhoneContact.channel == event.platform,
+            PhoneContact.created_at >= since,
+            OutboxMessage.external_id == event.call_id,
         )
     )
     parsed = _ROW_KEY.fullmatch(key or "")

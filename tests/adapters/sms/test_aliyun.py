@@ -16,6 +16,7 @@ from bot.config import ConfigError
 from bot.config.platforms import PhoneTemplate, SmsConfig, VoiceConfig
 from bot.core.errors import DeliveryError
 from bot.core.phone_messages import PhoneMessage
+from bot.http.server import HttpServer
 from bot.testing.aliyun import KEY_ID, KEY_SECRET, FakeAliyun
 from bot.testing.fakes import Fault
 
@@ -183,3 +184,24 @@ def test_provider_aliyun_reads_its_own_variables() -> None:
     assert isinstance(create_voice(config, env=env), AliyunVoice)
     assert config.platforms.sms.host == "dysmsapi.aliyuncs.com"
     assert config.platforms.voice.host == "dyvmsapi.aliyuncs.com"
+
+
+def test_a_callback_path_needs_the_http_server_and_a_long_token() -> None:
+    section = {
+        "enabled": True,
+        "provider": "aliyun",
+        "sign_name": "某县应急办",
+        "callback_path": "/sms/up",
+        "templates": {"red_alert": {"id": "SMS_1", "params": ["title"]}},
+    }
+    keys = {"DUTYBOT_SMS_ACCESS_KEY_ID": "a", "DUTYBOT_SMS_ACCESS_KEY_SECRET": "b"}
+    off = parse_config({"platforms": {"sms": section}})
+    with pytest.raises(ConfigError, match=r"http\.enabled"):
+        create_sms(off, HttpServer(), env=keys)
+    on = parse_config({"platforms": {"sms": section}, "http": {"enabled": True}})
+    with pytest.raises(ConfigError, match="DUTYBOT_SMS_CALLBACK_TOKEN"):
+        create_sms(on, HttpServer(), env=keys)
+    with pytest.raises(ConfigError, match="至少 16 位"):
+        create_sms(on, HttpServer(), env={**keys, "DUTYBOT_SMS_CALLBACK_TOKEN": "short"})
+    adapter = create_sms(on, HttpServer(), env={**keys, "DUTYBOT_SMS_CALLBACK_TOKEN": "a" * 16})
+    assert adapter.callbacks is not None and adapter.callbacks.path == "/sms/up"
