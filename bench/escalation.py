@@ -1,12 +1,15 @@
 """A red broadcast nobody acknowledges, 1,000 recipients: the ladder's SMS and calls at the limit.
 
 Usage: python -m bench escalation [RECIPIENTS] [--rate PER_SECOND] [--margin PERCENT]
+       [--provider tencent|aliyun]
 
 李明's red broadcast to a channel of N people, none of whom acknowledges; the ladder is SMS at
 5 minutes and a voice call at 10. The clock is a live one that the benchmark jumps to each rung
 (so nobody waits minutes), then the real sender delivers the rung's N rows through the 腾讯云
 adapters and the official SDK to the local fake (bot/testing/tencent.py), which refuses anything
-over RATE requests in any one second per service with ``RequestLimitExceeded``; the sender's
+over RATE requests in any one second per service with ``RequestLimitExceeded`` — or, with
+``--provider aliyun``, through the 阿里云 adapters to bot/testing/aliyun.py, which answers
+``Throttling.User`` over RATE requests in any one second on the account; the sender's
 ``rate_limit.overall_per_second`` is set MARGIN % under RATE (default 0: with ``strict_second``
 a request counts until a second after its answer, so late arrivals cannot put a 21st request
 into a second, bot/delivery/limits.py). Reported from the
@@ -26,29 +29,46 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.sms import TencentSms, TencentVoice
+from bot.adapters.sms import AliyunSms, AliyunVoice, TencentSms, TencentVoice
 from bot.app import App, parse_config
 from bot.cli.demo import seed
 from bot.core.clock import LiveClock
 from bot.core.messages import ChatKind, IncomingMessage
 from bot.core.roles import Role
+from bot.testing import aliyun
 from bot.testing.tencent import SECRET_ID, SECRET_KEY, FakeTencent
 from models.directory import binding
 from models.directory.users import add_user
 
 START = datetime.fromisoformat("2026-11-26T09:00:00+08:00")
-RUNGS = (("sms", "SendSms", 5), ("voice", "SendTtsVoice", 10))
+#: Per provider: the (sms, voice) actions, how a request names its number, the template ids.
+ACTIONS = {"tencent": ("SendSms", "SendTtsVoice"), "aliyun": ("SendSms", "SingleCallByTts")}
+NUMBER = {
+    "SendSms": lambda b: b.get("PhoneNumbers") or b["PhoneNumberSet"][0],
+    "SendTtsVoice": lambda b: b["CalledNumber"],
+    "SingleCallByTts": lambda b: b["CalledNumber"],
+}
+TEMPLATES = {"tencent": ("1000001", "2000001"), "aliyun": ("SMS_460001", "TTS_270001")}
+Fake = FakeTencent | aliyun.FakeAliyun
 
 
-def _config(db: Path, fake: FakeTencent, pace: float) -> Any:
+def _config(db: Path, fake: Fake, pace: float, provider: str) -> Any:
     host = fake.url.removeprefix("http://")
     limit = {
         "overall_per_second": pace,
         "per_chat_per_second": 1 / 60,
         "per_group_per_minute": 1,
-        "strict_second": True,  # as config.yaml sets for 腾讯云
+        "strict_second": True,  # as config.yaml sets for the SMS and voice providers
     }
-    common = {"enabled": True, "endpoint": host, "scheme": "http", "rate_limit": limit}
+    common = {
+        "enabled": True,
+        "provider": provider,
+        "endpoint": host,
+        "scheme": "http",
+        "rate_limit": limit,
+    }
+    sms_app, voice_app = ("1400000001", "1400000002") if provider == "tencent" else ("", "")
+    sms_id, voice_id = TEMPLATES[provider]
     return parse_config(
         {
             "database": {"url": f"sqlite+aiosqlite:///{db}"},
@@ -56,14 +76,14 @@ def _config(db: Path, fake: FakeTencent, pace: float) -> Any:
             "platforms": {
                 "sms": {
                     **common,
-                    "app_id": fake.sms_app,
+                    "app_id": sms_app,
                     "sign_name": "某县应急办",
-                    "templates": {"red": {"id": "1000001", "params": ["level", "title"]}},
+                    "templates": {"red": {"id": sms_id, "params": ["level", "title"]}},
                 },
                 "voice": {
                     **common,
-                    "app_id": fake.voice_app,
-                    "templates": {"call": {"id": "2000001", "params": ["title"]}},
+                    "app_id": voice_app,
+                    "templates": {"call": {"id": voice_id, "params": ["title"]}},
                 },
             },
             "broadcast": {
@@ -94,7 +114,7 @@ def _said(text: str, n: int) -> IncomingMessage:
     )
 
 
-async def _deliver(app: App, fake: FakeTencent, action: str, count: int) -> float | None:
+async def _deliver(app: App, fake: Fake, action: str, count: int) -> float | None:
     """Run the sender until the fake accepted ``count`` requests of ``action``; seconds taken."""
     stop = asyncio.Event()
     started = time.monotonic()
@@ -111,14 +131,32 @@ async def _deliver(app: App, fake: FakeTencent, action: str, count: int) -> floa
         await sender
 
 
-async def _escalate(work: Path, count: int, rate: float, margin: float) -> dict[str, Any]:
-    clock = LiveClock(START)
-    async with FakeTencent(clock, max_per_second=rate, phone_spacing_seconds=1.0) as fake:
-        config = _config(work / "bench.db", fake, rate * (1 - margin / 100))
-        adapters: dict[str, Any] = {
-            "sms": TencentSms(config.platforms.sms, SECRET_ID, SECRET_KEY),
-            "voice": TencentVoice(config.platforms.voice, SECRET_ID, SECRET_KEY),
+def _fake(clock: LiveClock, rate: float, provider: str) -> Fake:
+    if provider == "aliyun":
+        return aliyun.FakeAliyun(clock, max_per_second=int(rate), phone_spacing_seconds=1.0)
+    return FakeTencent(clock, max_per_second=rate, phone_spacing_seconds=1.0)
+
+
+def _adapters(config: Any, provider: str) -> dict[str, Any]:
+    sms, voice = config.platforms.sms, config.platforms.voice
+    if provider == "aliyun":
+        return {
+            "sms": AliyunSms(sms, aliyun.KEY_ID, aliyun.KEY_SECRET),
+            "voice": AliyunVoice(voice, aliyun.KEY_ID, aliyun.KEY_SECRET),
         }
+    return {
+        "sms": TencentSms(sms, SECRET_ID, SECRET_KEY),
+        "voice": TencentVoice(voice, SECRET_ID, SECRET_KEY),
+    }
+
+
+async def _escalate(
+    work: Path, count: int, rate: float, margin: float, provider: str
+) -> dict[str, Any]:
+    clock = LiveClock(START)
+    async with _fake(clock, rate, provider) as fake:
+        config = _config(work / "bench.db", fake, rate * (1 - margin / 100), provider)
+        adapters = _adapters(config, provider)
         app = await App.create(config, clock=clock, adapters=adapters, auto_upgrade=True)
         try:
             async with app.sessions.begin() as session:
@@ -139,7 +177,8 @@ async def _escalate(work: Path, count: int, rate: float, margin: float) -> dict[
             await app.dispatcher.receive(_said("确认广播 1", 2))
             sent = clock.now()  # the ladder counts from here
             result: dict[str, Any] = {}
-            for platform, action, minutes in RUNGS:
+            rungs = zip(("sms", "voice"), ACTIONS[provider], (5, 10), strict=True)
+            for platform, action, minutes in rungs:
                 clock.set(max(clock.now(), sent + timedelta(minutes=minutes, seconds=1)))
                 queued = time.monotonic()
                 await app.ticker.tick()
@@ -153,12 +192,9 @@ async def _escalate(work: Path, count: int, rate: float, margin: float) -> dict[
 
 
 def _figures(
-    fake: FakeTencent, action: str, count: int, rate: float, elapsed: float | None, queue_s: float
+    fake: Fake, action: str, count: int, rate: float, elapsed: float | None, queue_s: float
 ) -> dict[str, Any]:
-    bodies = fake.sends(action)
-    numbers = [
-        b["PhoneNumberSet"][0] if action == "SendSms" else b["CalledNumber"] for b in bodies
-    ]
+    numbers = [NUMBER[action](b) for b in fake.sends(action)]
     times = [c["at"] for c in fake.calls if c["action"] == action]
     span = (times[-1] - times[0]) if len(times) > 1 else None
     achieved = (len(times) - 1) / span if span else None
@@ -179,9 +215,11 @@ async def run(argv: list[str]) -> dict[str, Any]:
     parser.add_argument("recipients", type=int, nargs="?", default=1000)
     parser.add_argument("--rate", type=float, default=20.0)
     parser.add_argument("--margin", type=float, default=0.0, help="sender's pace under RATE, %%")
+    parser.add_argument("--provider", choices=tuple(ACTIONS), default="tencent")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        result = await _escalate(Path(tmp), args.recipients, args.rate, args.margin)
+        result = await _escalate(Path(tmp), args.recipients, args.rate, args.margin, args.provider)
+    result["provider"] = args.provider
     result["recipients"], result["rate_limit_per_second"] = args.recipients, args.rate
     result["configured_pace_per_second"] = round(args.rate * (1 - args.margin / 100), 3)
     result["target_met"] = result["throttled"] == 0 and all(
@@ -190,7 +228,7 @@ async def run(argv: list[str]) -> dict[str, Any]:
         and result[p]["sends_per_number"] == {1: args.recipients}
         for p in ("sms", "voice")
     )
-    for platform, _, _ in RUNGS:
+    for platform in ("sms", "voice"):
         got = result[platform]
         print(
             f"{platform:<6} {got['first_to_last_s']} s first→last "

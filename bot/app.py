@@ -35,6 +35,7 @@ from bot.store.audit_key import load_key
 from bot.store.engine import checkpoint, make_engine, make_sessionmaker
 from bot.store.leader import AdvisoryLock, uses_locks
 from bot.store.migrate import current_revision, head_revision, upgrade
+from models.broadcast import phone_ack
 from models.broadcast import records as broadcast
 from models.broadcast.settings import BROADCAST
 from models.deadlines import imported
@@ -133,11 +134,11 @@ def build_adapters(
     if config.platforms.sms.enabled:
         from bot.adapters.sms import create_sms
 
-        adapters["sms"] = create_sms(config)
+        adapters["sms"] = create_sms(config, http, clock=clock)
     if config.platforms.voice.enabled:
         from bot.adapters.sms import create_voice
 
-        adapters["voice"] = create_voice(config)
+        adapters["voice"] = create_voice(config, http, clock=clock)
     return adapters
 
 
@@ -233,6 +234,7 @@ class App:
             notify=sender.wake,
             on_chat_moved=(groups.move, broadcast.follow_chat),
             metrics=metrics,
+            on_phone=(phone_ack.acknowledge,),
         )
         ticker = Ticker(sessions, registry, config, clock, notify=sender.wake, metrics=metrics)
         heartbeat = None

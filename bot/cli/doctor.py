@@ -37,6 +37,26 @@ PLATFORM_ENV: dict[str, dict[str, str]] = {
 }
 
 
+#: SMS and voice: the variables by provider (bot/adapters/sms/__init__.py), and the push token.
+PHONE_ENV = {
+    "tencent": {"SECRET_ID": r"^AKID", "SECRET_KEY": r".{16,}"},
+    "aliyun": {"ACCESS_KEY_ID": r"^[A-Za-z0-9]{12,}$", "ACCESS_KEY_SECRET": r".{16,}"},
+}
+
+
+def _phone_env(cfg: Config) -> dict[str, dict[str, str]]:
+    """What the ``sms`` and ``voice`` platforms need, by their provider and callback setting."""
+    needs = {}
+    for name in ("sms", "voice"):
+        section = getattr(cfg.platforms, name)
+        prefix = f"DUTYBOT_{name.upper()}_"
+        wanted = {prefix + var: pattern for var, pattern in PHONE_ENV[section.provider].items()}
+        if section.callback_path:
+            wanted[prefix + "CALLBACK_TOKEN"] = r"^[A-Za-z0-9]{16,}$"
+        needs[name] = wanted
+    return needs
+
+
 def _report(ok: bool, text: str, fix: str = "") -> int:
     mark = "[green]✓[/green]" if ok else "[red]✗[/red]"
     console.print(f"{mark} {text}" + ("" if ok or not fix else f"\n    处理：{fix}"))
@@ -180,7 +200,7 @@ def _telegram_webhook(cfg: Config) -> int:
 
 def _platforms(cfg: Config) -> int:
     problems = 0
-    for name, needs in PLATFORM_ENV.items():
+    for name, needs in {**PLATFORM_ENV, **_phone_env(cfg)}.items():
         if not getattr(cfg.platforms, name).enabled:
             continue
         for var, pattern in needs.items():

@@ -172,27 +172,51 @@ class PhoneTemplate(Section):
         return [values[name] for name in self.params]
 
 
-class PhonePlatformConfig(PlatformConfig):
-    """What SMS and voice share: the provider, where its API is, and the templates."""
+#: A provider's API host (``host[:port]``); tests point it at a local fake with scheme http.
+Host = Annotated[str, Field(pattern=r"^([A-Za-z0-9.-]+(:[0-9]{1,5})?)?$")]
+#: The public hosts of each platform's API by provider, used when ``endpoint`` is empty.
+PROVIDER_HOSTS = {
+    ("sms", "tencent"): "sms.tencentcloudapi.com",
+    ("voice", "tencent"): "vms.tencentcloudapi.com",
+    ("sms", "aliyun"): "dysmsapi.aliyuncs.com",
+    ("voice", "aliyun"): "dyvmsapi.aliyuncs.com",
+}
 
-    provider: Literal["tencent"] = "tencent"
-    region: str = "ap-guangzhou"
-    # The provider's API host; tests point it at bot/testing/tencent.py with scheme http.
-    endpoint: Annotated[str, Field(pattern=r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$")] = ""
+
+class PhonePlatformConfig(PlatformConfig):
+    """What SMS and voice share: the provider, where its API is, the templates, and where the
+    provider pushes replies and key presses (``callback_path``; empty: not received).
+
+    The pushes are not signed by either provider: the URL ends in a secret token
+    (``DUTYBOT_SMS_CALLBACK_TOKEN`` / ``DUTYBOT_VOICE_CALLBACK_TOKEN``), docs/platforms.md.
+    """
+
+    provider: Literal["tencent", "aliyun"] = "tencent"
+    region: str = "ap-guangzhou"  # 腾讯云; 阿里云 takes ``cn-hangzhou``
+    endpoint: Host = ""  # empty: the provider's public host (PROVIDER_HOSTS)
     scheme: Literal["https", "http"] = "https"
     timeout_seconds: PositiveInt = 10
-    app_id: str = ""  # SmsSdkAppId / VoiceSdkAppid
+    app_id: str = ""  # 腾讯云 SmsSdkAppId / VoiceSdkAppid (阿里云 has none)
     templates: dict[str, PhoneTemplate] = {}
+    callback_path: Annotated[str, Field(pattern=r"^(/[A-Za-z0-9/_-]*)?$")] = ""
+    # A push older than this (its own send time) is dropped: 阿里云 re-pushes after 1, 5 and
+    # 10 minutes, so the window keeps the last re-push.
+    callback_window_seconds: Annotated[int, Field(ge=60, le=86400)] = 1800
+    max_body_kb: Annotated[int, Field(ge=4, le=1024)] = 64
+
+    @property
+    def host(self) -> str:
+        """The API host requests go to."""
+        kind = "voice" if isinstance(self, VoiceConfig) else "sms"
+        return self.endpoint or PROVIDER_HOSTS[(kind, self.provider)]
 
 
 class SmsConfig(PhonePlatformConfig):
-    """短信 through 腾讯云 SMS (``SendSms``, API 2021-01-11)."""
+    """短信 through 腾讯云 SMS (``SendSms``, 2021-01-11) or 阿里云 (``SendSms``, 2017-05-25)."""
 
-    endpoint: Annotated[str, Field(pattern=r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$")] = (
-        "sms.tencentcloudapi.com"
-    )
     sign_name: str = ""  # the approved 签名
-    # 腾讯云's default per-number frequency limit: one SMS per 30 s (then 5 an hour, 10 a day).
+    # 腾讯云's default per-number frequency limit: one SMS per 30 s (then 5 an hour, 10 a day);
+    # 阿里云's is one a minute (set per_chat_per_second: 0.0167 there).
     rate_limit: RateLimit | None = RateLimit(
         overall_per_second=20,
         per_chat_per_second=1 / 30,
@@ -202,12 +226,12 @@ class SmsConfig(PhonePlatformConfig):
 
 
 class VoiceConfig(PhonePlatformConfig):
-    """语音通知 calls through 腾讯云 VMS (``SendTtsVoice``, API 2020-09-02)."""
+    """语音通知 calls through 腾讯云 VMS (``SendTtsVoice``, API 2020-09-02) or 阿里云 语音服务
+    (``SingleCallByTts``, 2017-05-25)."""
 
-    endpoint: Annotated[str, Field(pattern=r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$")] = (
-        "vms.tencentcloudapi.com"
-    )
     play_times: Annotated[int, Field(ge=1, le=3)] = 2
+    # 阿里云: the 被叫显示号 bought for a 专属号码 template; empty for a 公共模式 template.
+    show_number: str = ""
     rate_limit: RateLimit | None = RateLimit(
         overall_per_second=20,
         per_chat_per_second=1 / 60,

@@ -20,6 +20,7 @@ from bot.core.context import HandlerContext
 from bot.core.errors import ReplayedRequest, UserError
 from bot.core.messages import ChatKind, IncomingMessage, Reply
 from bot.core.metrics import Metrics
+from bot.core.phone_inbound import PhoneInbound, PhoneListener
 from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
 from bot.core.roles import UserInfo
@@ -68,8 +69,11 @@ class Dispatcher:
         notify: Callable[[], None] = lambda: None,
         on_chat_moved: Sequence[ChatMoved] = (),
         metrics: Metrics | None = None,
+        on_phone: Sequence[PhoneListener] = (),
     ) -> None:
         self.sessions = sessions
+        # SMS replies and key presses: not chat messages (bot/core/phone_inbound.py).
+        self.phone = PhoneInbound(sessions, clock, config, on_phone, notify)
         self.metrics = metrics or Metrics()
         self.directory = directory
         self.chats = ChatServices(sessions, clock, on_chat_moved)

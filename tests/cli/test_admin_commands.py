@@ -194,6 +194,17 @@ def test_doctor_reports_config_errors_and_missing_secrets(
     monkeypatch.setenv("DUTYBOT_TELEGRAM_TOKEN", "not-a-token")
     code, out = invoke("doctor")
     assert code == 1 and "DUTYBOT_TELEGRAM_TOKEN 的格式不对" in out
+    sms = tmp_path / "sms.yaml"
+    sms.write_text(
+        f"database:\n  url: sqlite+aiosqlite:///{tmp_path / 'bot.db'}\n"
+        "platforms:\n  sms: {enabled: true, provider: aliyun, callback_path: /sms/up}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DUTYBOT_CONFIG", str(sms))
+    monkeypatch.setenv("DUTYBOT_SMS_CALLBACK_TOKEN", "short")
+    code, out = invoke("doctor")
+    assert "缺少环境变量 DUTYBOT_SMS_ACCESS_KEY_ID" in out
+    assert "DUTYBOT_SMS_CALLBACK_TOKEN 的格式不对" in out
 
 
 def test_a_second_demo_says_how_to_get_the_unbound_persons_code(invoke) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ The adapter only translates: a row's template message (bot/core/phone_messages.p
 SDK request, and the provider's answer a message id or a :class:`DeliveryError` the sender acts
 on. The SDK is synchronous, so each request runs on a worker thread. Its endpoint and scheme
 come from config (``platforms.sms.endpoint``), which is how tests reach bot/testing/tencent.py.
+Replies and key presses come in through bot/adapters/sms/callbacks.py.
 """
 
 from __future__ import annotations
@@ -22,85 +23,56 @@ from tencentcloud.sms.v20210111.sms_client import SmsClient
 from tencentcloud.vms.v20200902 import models as vms_models
 from tencentcloud.vms.v20200902.vms_client import VmsClient
 
-from bot.config.platforms import PhonePlatformConfig, SmsConfig, VoiceConfig
+from bot.adapters.sms.base import PhoneAdapter
+from bot.adapters.sms.refusals import RefusalTable
+from bot.config.platforms import PhonePlatformConfig, PhoneTemplate, SmsConfig, VoiceConfig
 from bot.core import phone_messages
 from bot.core.errors import DeliveryError
-from bot.core.messages import Reply
-from bot.core.phone_messages import PhoneMessage
 
 if TYPE_CHECKING:
-    from bot.core.dispatcher import Dispatcher
+    from bot.adapters.sms.callbacks import PhoneCallbacks
 
 log = logging.getLogger("dutybot.phone")
 
-#: Per-number and per-account frequency limits: the send may go later (seconds to wait).
-THROTTLED = {
-    "LimitExceeded.PhoneNumberThirtySecondLimit": 30.0,
-    "LimitExceeded.DeliveryFrequencyLimit": 60.0,
-    "LimitExceeded.PhoneNumberOneHourLimit": 3600.0,
-}
-#: The whole account is asked to slow down: every send to the platform waits.
-PAUSE_ALL = {"RequestLimitExceeded": 1.0, "RequestLimitExceeded.GlobalRegionUinLimit": 1.0}
-#: The provider's side failed: try again with backoff.
-TRANSIENT_PREFIXES = ("InternalError", "ServerNetworkError", "FailedOperation.AccessUpstream")
+TENCENT = RefusalTable(
+    provider="腾讯云",
+    # Per-number and per-account frequency limits: the send may go later (seconds to wait).
+    throttled={
+        "LimitExceeded.PhoneNumberThirtySecondLimit": 30.0,
+        "LimitExceeded.DeliveryFrequencyLimit": 60.0,
+        "LimitExceeded.PhoneNumberOneHourLimit": 3600.0,
+    },
+    # The whole account is asked to slow down: every send to the platform waits.
+    pause_all={"RequestLimitExceeded": 1.0, "RequestLimitExceeded.GlobalRegionUinLimit": 1.0},
+    transient_prefixes=("InternalError", "ServerNetworkError", "FailedOperation.AccessUpstream"),
+)
 
 
 def refusal(code: str, message: str) -> DeliveryError:
     """The sender's reading of a 腾讯云 error code (retry, wait, or permanent)."""
-    text = f"腾讯云拒绝 {code}"
-    if code in THROTTLED:
-        return DeliveryError(f"{text}（频率限制，稍后重试）", retry_after=THROTTLED[code])
-    if code in PAUSE_ALL:
-        return DeliveryError(text, retry_after=PAUSE_ALL[code], pause_platform=True)
-    if code.startswith(TRANSIENT_PREFIXES):
-        return DeliveryError(f"{text}（服务商暂时故障）")
-    if code == "ClientNetworkError":
-        # The request may have reached 腾讯云 (a read timeout): an at-most-once row is not resent.
-        timed_out = "timed out" in message.lower() or "timeout" in message.lower()
-        return DeliveryError("腾讯云接口连接失败", uncertain=timed_out)
-    hint = "（核对号码、模板与签名配置）"
-    return DeliveryError(f"{text}：{message[:80]}{hint}", permanent=True)
+    return TENCENT.read(code, message)
 
 
-class TencentPhone:
+class TencentPhone(PhoneAdapter):
     """One of the two phone platforms on 腾讯云; :class:`TencentSms` and :class:`TencentVoice`."""
 
-    platform = ""
-
-    def __init__(self, config: PhonePlatformConfig, secret_id: str, secret_key: str) -> None:
-        self.config = config
+    def __init__(
+        self,
+        config: PhonePlatformConfig,
+        secret_id: str,
+        secret_key: str,
+        callbacks: PhoneCallbacks | None = None,
+    ) -> None:
+        super().__init__(config, callbacks)
         http = HttpProfile(
-            protocol=config.scheme, endpoint=config.endpoint, reqTimeout=config.timeout_seconds
+            protocol=config.scheme, endpoint=config.host, reqTimeout=config.timeout_seconds
         )
         self.profile = ClientProfile(httpProfile=http)
         self.credential = Credential(secret_id, secret_key)
 
-    def is_group(self, address: str) -> bool:
-        """A phone is one person."""
-        return False
-
-    async def start(self, dispatcher: Dispatcher) -> None:
-        """Nothing is received (replies and key presses are not reported here)."""
-
-    async def stop(self) -> None:
-        """No connection is kept between requests."""
-
-    async def send(self, address: str, reply: Reply, edit_of: str | None = None) -> str:
-        """Send the row's template message; returns the provider's serial number or call id."""
-        try:
-            message = PhoneMessage.from_reply(reply)
-            number = phone_messages.e164(message.phone, self.platform)
-        except ValueError as exc:
-            raise DeliveryError(str(exc), permanent=True) from None
-        template = self.config.templates.get(message.template)
-        if template is None:
-            raise DeliveryError(
-                f"platforms.{self.platform}.templates 中没有模板「{message.template}」",
-                permanent=True,
-            )
-        if problem := template.misfit(message.params):
-            raise DeliveryError(f"不符合模板「{message.template}」：{problem}", permanent=True)
-        values = template.ordered(message.params)
+    async def request(self, template: PhoneTemplate, number: str, params: dict[str, str]) -> str:
+        """One SDK request on a worker thread (the SDK is synchronous)."""
+        values = template.ordered(params)
         try:
             return await asyncio.to_thread(self._request, template.id, number, values)
         except TencentCloudSDKException as exc:
@@ -116,8 +88,14 @@ class TencentSms(TencentPhone):
 
     platform = phone_messages.SMS
 
-    def __init__(self, config: SmsConfig, secret_id: str, secret_key: str) -> None:
-        super().__init__(config, secret_id, secret_key)
+    def __init__(
+        self,
+        config: SmsConfig,
+        secret_id: str,
+        secret_key: str,
+        callbacks: PhoneCallbacks | None = None,
+    ) -> None:
+        super().__init__(config, secret_id, secret_key, callbacks)
         self.sign_name = config.sign_name
         self.client = SmsClient(self.credential, config.region, self.profile)
 
@@ -140,8 +118,14 @@ class TencentVoice(TencentPhone):
 
     platform = phone_messages.VOICE
 
-    def __init__(self, config: VoiceConfig, secret_id: str, secret_key: str) -> None:
-        super().__init__(config, secret_id, secret_key)
+    def __init__(
+        self,
+        config: VoiceConfig,
+        secret_id: str,
+        secret_key: str,
+        callbacks: PhoneCallbacks | None = None,
+    ) -> None:
+        super().__init__(config, secret_id, secret_key, callbacks)
         self.play_times = config.play_times
         self.client = VmsClient(self.credential, config.region, self.profile)
 
