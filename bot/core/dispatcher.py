@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
-from bot.core import dialogs, inbound_files, privacy, secrecy
+from bot.core import answers, dialogs, inbound_files, privacy, secrecy
 from bot.core.args import bind_args
 from bot.core.chats import ChatMoved, ChatServices
 from bot.core.clock import Clock, LocalTime
@@ -25,35 +25,10 @@ from bot.core.ports import Directory
 from bot.core.renders import draw_deferred
 from bot.core.roles import UserInfo
 from bot.core.routing import CommandTable, Route
-from bot.store import audit, inbox, outbox, sightings
+from bot.store import inbox, sightings
 from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.dispatch")
-
-
-def _error_reply(ref: str) -> Reply:
-    return Reply(
-        f"抱歉，处理您的消息时出错了（参考编号 {ref}），我们已记录。"
-        "请稍后重试，或把编号告诉管理员。"
-    )
-
-
-def _as_replies(result: Any) -> list[Reply]:
-    if result is None:
-        return []
-    items = result if isinstance(result, list | tuple) else [result]
-    return [item if isinstance(item, Reply) else Reply(str(item)) for item in items]
-
-
-class _Refused(Exception):
-    """A handler refused (UserError): undo its changes, then answer and audit on their own."""
-
-    def __init__(
-        self, command: str, message: str, detail: dict[str, Any], outcome: str = "rejected"
-    ) -> None:
-        super().__init__(message)
-        self.command, self.message, self.detail = command, message, detail
-        self.outcome = outcome
 
 
 class Dispatcher:
@@ -76,6 +51,7 @@ class Dispatcher:
         self.phone = PhoneInbound(sessions, clock, config, on_phone, notify)
         self.metrics = metrics or Metrics()
         self.directory = directory
+        self.answers = answers.Answers(sessions, directory, self.metrics)
         self.chats = ChatServices(sessions, clock, on_chat_moved)
         self.table = table
         self.config = config
@@ -109,7 +85,9 @@ class Dispatcher:
                     await self._classified(session, msg, now, finding)
                 elif too_long is not None:  # the audit keeps its length, never the text
                     outcome, detail, reply = too_long
-                    await self._finish(session, msg, now, None, "", outcome, detail, [reply])
+                    await self.answers.finish(
+                        session, msg, now, None, "", outcome, detail, [reply]
+                    )
         self.notify()
         return None
 
@@ -134,7 +112,7 @@ class Dispatcher:
         committed = None
         msg, too_long = inbound_files.at_edge(msg, self.config.inbox)
         if too_long is not None:
-            await self._record(msg, now, "", *too_long)
+            await self.answers.record(msg, now, "", *too_long)
             self.notify()
             return
         try:
@@ -144,85 +122,27 @@ class Dispatcher:
                     return  # handled before (platform retry) or by another worker just now
                 await self._process(session, msg, now)
             committed = session
-        except _Refused as refused:
+        except answers.Refused as refused:
             # The handler's changes are gone with the rollback; record the refusal on its own.
-            await self._record(
+            await self.answers.record(
                 msg, now, refused.command, refused.outcome, refused.detail, Reply(refused.message)
             )
         except Exception:
             log.exception("handling %s:%s failed, ref %s", msg.platform, msg.message_id, ref)
-            await self._record(msg, now, "", "error", {"ref": ref}, _error_reply(ref))
+            await self.answers.record(
+                msg, now, "", "error", {"ref": ref}, answers.error_reply(ref)
+            )
         self.notify()
         # Files the replies carry are drawn now, with no database lock held while drawing.
         if committed is not None and await draw_deferred(self.sessions, committed, self.clock):
             self.notify()
-
-    async def _record(
-        self,
-        msg: IncomingMessage,
-        now: datetime,
-        command: str,
-        outcome: str,
-        detail: dict[str, Any] | None,
-        reply: Reply,
-    ) -> None:
-        """Answer and audit a message whose handling was undone, in a transaction of its own."""
-        try:
-            async with self.sessions.begin() as session:
-                await attach_fast_path(session)
-                if not await inbox.take(session, msg, now):
-                    return
-                user = await self.directory.resolve(session, msg.platform, msg.sender_id)
-                await self._finish(session, msg, now, user, command, outcome, detail, [reply])
-        except Exception:
-            log.exception(
-                "could not record the %s outcome of %s:%s", outcome, msg.platform, msg.message_id
-            )
-
-    async def _finish(
-        self,
-        session: AsyncSession,
-        msg: IncomingMessage,
-        now: datetime,
-        user: UserInfo | None,
-        command: str,
-        outcome: str,
-        detail: dict[str, Any] | None,
-        replies: Sequence[Reply],
-    ) -> None:
-        self.metrics.command(command, outcome, msg.platform, now)
-        for i, reply in enumerate(replies):
-            await outbox.enqueue(
-                session,
-                now,
-                msg.chat_target,
-                reply,
-                key=f"reply:{msg.platform}:{msg.message_id}:{i}",
-                priority=outbox.Priority.INTERACTIVE,
-                kind="reply",
-            )
-        await audit.append(
-            session,
-            now,
-            audit.Entry(
-                kind="command",
-                command=command,
-                outcome=outcome,
-                actor_user_id=user.id if user else None,
-                actor=user.name if user else f"{msg.platform}:{msg.sender_id}",
-                roles=",".join(sorted(user.roles)) if user else "",
-                platform=msg.platform,
-                chat=str(msg.chat_target),
-                detail=privacy.mask_json(detail) if detail else None,  # ID numbers, phones
-            ),
-        )
 
     async def _classified(
         self, session: AsyncSession, msg: IncomingMessage, now: datetime, found: secrecy.Finding
     ) -> None:
         """Refuse a message with a 密级 marking: the audit says which form, never the text."""
         reply = Reply(secrecy.refusal(found, self.config.inbox.classified_channel))
-        await self._finish(session, msg, now, None, "", "classified", found.detail, [reply])
+        await self.answers.finish(session, msg, now, None, "", "classified", found.detail, [reply])
 
     async def _process(self, session: AsyncSession, msg: IncomingMessage, now: datetime) -> None:
         marked = secrecy.in_message(msg)
@@ -247,23 +167,27 @@ class Dispatcher:
             reply = (
                 self._suggestion(msg.text, roles) if msg.file is None else inbound_files.FILE_ALONE
             )
-            await self._finish(session, msg, now, user, head, "unknown", None, [reply])
+            await self.answers.finish(session, msg, now, user, head, "unknown", None, [reply])
             return
         route = found.route
         refusal = route.refusal(user, msg.chat_kind)
         if refusal is not None:
             outcome, text = refusal
-            await self._finish(session, msg, now, user, route.name, outcome, None, [Reply(text)])
+            await self.answers.finish(
+                session, msg, now, user, route.name, outcome, None, [Reply(text)]
+            )
             return
         ctx = self._context(session, msg, now, user)
         try:
             kwargs = bind_args(list(route.params), found.rest, ctx.today, route.usage)
-            replies = _as_replies(await route.func(ctx, **kwargs))
+            replies = answers.as_replies(await route.func(ctx, **kwargs))
         except UserError as exc:
             detail = self._detail(ctx, route, found.rest)
-            raise _Refused(route.name, exc.message, detail, exc.outcome) from None
+            raise answers.Refused(route.name, exc.message, detail, exc.outcome) from None
         detail = self._detail(ctx, route, found.rest)
-        await self._finish(session, msg, now, user, route.name, ctx.outcome, detail, replies)
+        await self.answers.finish(
+            session, msg, now, user, route.name, ctx.outcome, detail, replies
+        )
 
     @staticmethod
     def _detail(ctx: HandlerContext, route: Route, rest: str) -> dict[str, Any]:
@@ -298,14 +222,16 @@ class Dispatcher:
             return False
         try:
             async with session.begin_nested():  # a refused answer keeps the previous state
-                replies = _as_replies(
+                replies = answers.as_replies(
                     await dialogs.advance(ctx, row, self.table.dialogs[row.kind])
                 )
             outcome = ctx.outcome
         except UserError as exc:
             replies, outcome = [Reply(exc.message)], "rejected"
         command = f"dialog {row.kind}"
-        await self._finish(session, msg, now, user, command, outcome, ctx.audit_detail, replies)
+        await self.answers.finish(
+            session, msg, now, user, command, outcome, ctx.audit_detail, replies
+        )
         return True
 
     def _suggestion(self, text: str, roles: Any) -> Reply:
