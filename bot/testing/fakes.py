@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import time
 from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -28,6 +29,24 @@ class Fault:
     body: dict[str, Any] | None = None
     delay: float = 0.0
     headers: tuple[tuple[str, str], ...] = ()
+    # Hang up without a status line (a "silent drop": the call is not carried out).
+    drop: bool = False
+
+
+class HangUp(Exception):
+    """Raised by :meth:`FakeServer.fault` for a ``drop``: the connection is closed unanswered."""
+
+
+@web.middleware
+async def _hang_up(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except HangUp:
+        if request.transport is not None:
+            request.transport.close()  # no status line, no body: the client sees a reset
+        return web.Response(status=500)
 
 
 class RateWindow:
@@ -85,7 +104,7 @@ class FakeServer:
 
     def __init__(self, clock: Clock | None = None) -> None:
         self.clock = clock or SystemClock()
-        self.app = web.Application(client_max_size=64 * 1024 * 1024)  # uploads
+        self.app = web.Application(client_max_size=64 * 1024 * 1024, middlewares=[_hang_up])
         self.faults: deque[Fault] = deque()
         self.sent: list[tuple[str, dict[str, Any]]] = []  # (receiver, body)
         self._by_receiver: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -106,6 +125,8 @@ class FakeServer:
         if not self.faults:
             return None
         fault = self.faults.popleft()
+        if fault.drop:
+            raise HangUp
         if fault.delay:
             await asyncio.sleep(fault.delay)
         if fault.body is None and fault.status == 200:
