@@ -1,4 +1,4 @@
-"""督查通报 as files: the xlsx workbook (分单位, 超期事项, 建议提案, 12345工单 sheets), and the
+"""督查通报 as files: the xlsx workbook (分单位, 超期事项, 建议提案, 12345工单, 短信语音), and the
 chart or the workbook as a chat attachment drawn after the transaction that read the report."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Literal
 from bot.core import exports
 from bot.core.messages import Attachment
 from bot.core.privacy import mask_text
-from models.reports.report import Period, Report
+from models.reports.report import CHANNELS, Period, Report
 from models.tickets import kpi as tickets_kpi
 
 FileFormat = Literal["png", "xlsx"]
@@ -19,7 +19,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_xlsx(report: Report, today: date) -> bytes:
-    """The workbook: sheets 分单位, 超期事项, 建议提案 and 12345工单."""
+    """The workbook: sheets 分单位, 超期事项, 建议提案, 12345工单 and 短信语音."""
     from openpyxl import Workbook  # only when a workbook is asked for
 
     book = Workbook()
@@ -72,6 +72,10 @@ def render_xlsx(report: Report, today: date) -> bytes:
     tickets = book.create_sheet("12345工单")
     for line in tickets_kpi.table(report.tickets):
         tickets.append(exports.row(line))
+    phone = book.create_sheet("短信语音")
+    phone.append(exports.row(["单位", *CHANNELS.values()]))
+    for unit, counts in report.phone.items():
+        phone.append(exports.row([unit, *(counts.get(c, 0) for c in CHANNELS)]))
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -102,7 +106,7 @@ def attachment(report: Report, kind: Period, today: date, fmt: FileFormat) -> At
 def caption(report: Report, fmt: FileFormat) -> str:
     """The few lines sent with the file: what it is and the county line."""
     total = report.total
-    what = "图表" if fmt == "png" else "表格（分单位、超期事项、建议提案、12345工单）"
+    what = "图表" if fmt == "png" else "表格（分单位、超期事项、建议提案、12345工单、短信语音）"
     return (
         f"📊 {report.title}{what}\n"
         f"全县：到期 {total.due} 项，按期办结率 {total.rate}；在办 {total.open} 项，"

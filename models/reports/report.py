@@ -1,11 +1,12 @@
 """督查通报: per-unit on-time rate for items due in a period, the overdue list with cards and
-escalation (items at 通报 or beyond are named), the 建议提案 KPIs and the 12345 ticket KPIs of
-the tickets received in the period — one structure that chat, markdown and xlsx all render."""
+escalation (items at 通报 or beyond are named), the 建议提案 KPIs, the 12345 ticket KPIs of
+the tickets received in the period and the SMS and calls the escalation ladders made — one
+structure that chat, markdown and xlsx all render."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.core.privacy import mask_text
 from models.deadlines.rates import Rate
+from models.directory import phone_contacts
 from models.proposals.kpi import ProposalKpis, kpis
 from models.proposals.records import all_items
 from models.proposals.settings import PROPOSALS
@@ -54,6 +56,8 @@ class Report:
     named: list[SupervisionItem]
     proposals: ProposalKpis
     tickets: list[tickets_kpi.UnitKpi] = field(default_factory=list)
+    # SMS and calls the escalation ladders had accepted in the period: unit → channel → count.
+    phone: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def total(self) -> UnitRow:
@@ -108,7 +112,28 @@ async def build(
     ranked = sorted(rows.values(), key=lambda r: (-(r.rate.value or 0), -r.due, r.unit))
     proposal_kpis = kpis(await all_items(session), today, PROPOSALS.of(config))
     tickets = await tickets_kpi.period_kpis(session, config, tz, start, end, now)
-    return Report(title, start, end, ranked, overdue, named, proposal_kpis, tickets)
+    phone: dict[str, dict[str, int]] = {}
+    since, until = (datetime.combine(d, time(0), tz) for d in (start, end + timedelta(days=1)))
+    for unit, channel, count in await phone_contacts.monthly_counts(session, since, until):
+        phone.setdefault(unit, {})[channel] = count
+    return Report(title, start, end, ranked, overdue, named, proposal_kpis, tickets, phone)
+
+
+CHANNELS = {"sms": "短信", "voice": "语音电话"}
+
+
+def phone_lines(report: Report) -> list[str]:
+    """The 短信/语音 paragraph: what the escalation ladders cost, county and per unit."""
+    if not report.phone:
+        return ["短信/语音升级：本期无"]
+    total = {c: sum(u.get(c, 0) for u in report.phone.values()) for c in CHANNELS}
+    lines = ["短信/语音升级：" + _counts(total)]
+    lines += [f"  {unit}：{_counts(counts)}" for unit, counts in report.phone.items()]
+    return lines
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return f"短信 {counts.get('sms', 0)} 条，语音电话 {counts.get('voice', 0)} 次"
 
 
 def as_text(report: Report, today: date) -> str:
@@ -139,6 +164,7 @@ def as_text(report: Report, today: date) -> str:
             for i in report.overdue
         ]
     lines.append("建议提案：" + "；".join(report.proposals.lines()))
+    lines += phone_lines(report)
     lines.append(f"12345 工单（{report.start} 至 {report.end} 受理，口径见 docs/tickets.md）：")
     if not report.tickets:
         lines.append("  此期间没有已派单的工单")

@@ -50,7 +50,7 @@ async def test_report_as_text_and_xlsx(sqlite_url: str, tmp_path: Path) -> None:
     done = _cli("report", "--format", "xlsx", "-o", str(book), env=env)
     assert done.returncode == 0, done.stderr
     sheets = load_workbook(book)
-    assert sheets.sheetnames == ["分单位", "超期事项", "建议提案", "12345工单"]
+    assert sheets.sheetnames == ["分单位", "超期事项", "建议提案", "12345工单", "短信语音"]
     tickets = list(sheets["12345工单"].iter_rows(values_only=True))
     assert tickets[0][:5] == ("单位", "受理工单", "按时签收率", "按时签收件数", "按时签收基数")
     # Never signed, and its 24-hour 签收 limit has passed.

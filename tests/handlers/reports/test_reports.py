@@ -87,14 +87,14 @@ async def test_report_as_chart_and_workbook_in_chat(
     assert chart.name == "督查通报_2026-12-07_2026-12-13.png" and chart.is_photo
     with Image.open(io.BytesIO(chart.data)) as image:
         assert image.format == "PNG" and image.width == 1080
-    assert "表格（分单位、超期事项、建议提案、12345工单）" in await say(
+    assert "表格（分单位、超期事项、建议提案、12345工单、短信语音）" in await say(
         app, console, "陈静", "/report xlsx month"
     )
     table = _last_file(console, "陈静")
     assert table.name == "督查通报_2026-11-01_2026-11-30.xlsx"
     assert table.mime.endswith("spreadsheetml.sheet")
     book = load_workbook(io.BytesIO(table.data))
-    assert book.sheetnames == ["分单位", "超期事项", "建议提案", "12345工单"]
+    assert book.sheetnames == ["分单位", "超期事项", "建议提案", "12345工单", "短信语音"]
     overdue = list(book["超期事项"].iter_rows(values_only=True))
     assert overdue[1][:3] == (2, "补种树苗", "县林业局")
     assert "督查通报（2026年11月）图表" in await say(app, console, "李明", "通报 图表 月")
