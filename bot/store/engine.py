@@ -114,6 +114,21 @@ async def checkpoint(engine: AsyncEngine, mode: str = "PASSIVE") -> bool:
     return True
 
 
+def own_pool(sessions: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    """Sessions like ``sessions`` (same database, same audit keys) on a pool of their own, for a
+    task that must not queue behind the busy path for a connection: the heartbeat. When every
+    pooled connection waits (on a row lock, a slow commit), a beat that waits with them can miss
+    ``instances.stale_seconds``, and a peer takes the live instance's rows over and sends them
+    a second time. SQLite (one process, one connection) shares its pool: returned unchanged.
+    """
+    engine = sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    if engine.dialect.name == "sqlite":
+        return sessions
+    own = create_async_engine(engine.url, pool_pre_ping=True, pool_size=1, max_overflow=1)
+    return async_sessionmaker(own, expire_on_commit=False, info=dict(sessions.kw.get("info", {})))
+
+
 def make_sessionmaker(
     engine: AsyncEngine, audit_key: bytes | None = None, old_keys: tuple[bytes, ...] = ()
 ) -> async_sessionmaker[AsyncSession]:
