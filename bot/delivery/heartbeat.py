@@ -42,7 +42,6 @@ class Heartbeat:
         # With ``own_pool`` the beats have their own connection (bot/store/engine.py:own_pool):
         # a busy instance's beat never waits for the connections its sends hold.
         self.sessions = engine.own_pool(sessions) if own_pool else sessions
-        self._own = self.sessions is not sessions
         self.marks = marks or Marks()  # what the sender and pollers last did, written each beat
         self.config = config
         self.clock = clock
@@ -121,9 +120,5 @@ class Heartbeat:
 
     async def leave(self) -> None:
         """A clean stop: remove this instance's row (its rows were already put back)."""
-        try:
-            async with self.sessions.begin() as session:
-                await instances.leave(session, self.me)
-        finally:
-            if self._own:
-                await self.sessions.kw["bind"].dispose()
+        async with self.sessions.begin() as session:
+            await instances.leave(session, self.me)

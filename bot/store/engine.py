@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 from bot.core.private_files import private_dir, private_file, sqlite_files, touch_private
 from bot.store import audit
@@ -125,7 +126,9 @@ def own_pool(sessions: async_sessionmaker[AsyncSession]) -> async_sessionmaker[A
     assert isinstance(engine, AsyncEngine)
     if engine.dialect.name == "sqlite":
         return sessions
-    own = create_async_engine(engine.url, pool_pre_ping=True, pool_size=1, max_overflow=1)
+    # A connection per beat (every few seconds), closed after it: nothing pooled to dispose of
+    # or to find dead after a database restart.
+    own = create_async_engine(engine.url, poolclass=NullPool)
     return async_sessionmaker(own, expire_on_commit=False, info=dict(sessions.kw.get("info", {})))
 
 
