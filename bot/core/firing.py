@@ -25,6 +25,7 @@ from bot.core.jobs import JobContext, JobRegistry
 from bot.core.metrics import Metrics
 from bot.core.renders import draw_deferred
 from bot.store import audit, due, outbox_files
+from bot.store.sql import attach_fast_path
 
 log = logging.getLogger("dutybot.ticker")
 Context = Callable[..., JobContext]  # (session, now, late=…, scheduled_for=…) → JobContext
@@ -105,6 +106,7 @@ class Firing:
         session = self.sessions()
         try:
             async with session, session.begin():
+                await attach_fast_path(session)  # the outbox rows and audit rows: prepared
                 lateness = [(item.id, self._late(item, now)) for item in items]
                 held = await due.complete_many(session, lateness, worker=worker, now=now)
                 entries = []

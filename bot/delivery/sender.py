@@ -72,6 +72,8 @@ class Sender:
         self._halt = asyncio.Event()  # stopping: lanes put back what they have not sent
         self._wake = asyncio.Event()
         self._soonest: datetime | None = None  # earliest time a row was put back to
+        self._settled_at: datetime | None = None  # abandoned at-most-once rows last looked for
+        self._poll = timedelta(seconds=outbox_config.poll_seconds)
         # Ordinary rows' results: a batch per commit, one lock of the audit chain's tip.
         patience = outbox_config.lease_seconds / 2  # within the lease, or it could go twice
         self._recorder = Recorder(sessions, clock, patience, self._count_sent)
@@ -147,9 +149,13 @@ class Sender:
         if not rooms:
             return 0
         async with self.sessions.begin() as session:
-            for stuck in await outbox_once.settle_abandoned(session, now):
-                log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
-                await audit_outbound(session, now, stuck, "uncertain", outbox_once.UNCERTAIN_NOTE)
+            # Leases run out on the scale of minutes: looked for once a poll, not every pass.
+            if self._settled_at is None or now - self._settled_at >= self._poll:
+                self._settled_at = now
+                for stuck in await outbox_once.settle_abandoned(session, now):
+                    log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
+                    note = outbox_once.UNCERTAIN_NOTE
+                    await audit_outbound(session, now, stuck, "uncertain", note)
             rows = await self._claims.claim(session, now, rooms, list(self._lanes), self.owner)
         by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:  # claimed in (priority, id) order, which each lane keeps
