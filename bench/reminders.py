@@ -64,6 +64,10 @@ def figures(fake: FakeBotApi, dues: list[datetime]) -> dict[str, Any]:
         again += sum("补发" in m.text for m in got[1:])  # a taken-over item says so
         if got:
             late.append(got[0].at - due_at.timestamp())
+    # The worst lateness in each tenth of the window (by due time): a backlog that grows shows
+    # as a rising row, a stall as one high tenth.
+    tenth = max(len(late) // 10, 1)
+    by_tenth = [round(max(late[i : i + tenth]), 3) for i in range(0, len(late), tenth)][:10]
     late.sort()
     cut = statistics.quantiles(late, n=100, method="inclusive") if len(late) > 1 else late * 99
     return {
@@ -75,6 +79,7 @@ def figures(fake: FakeBotApi, dues: list[datetime]) -> dict[str, Any]:
         "lateness_p99_s": round(cut[98], 3) if late else None,
         "lateness_max_s": round(late[-1], 3) if late else None,
         "early": sum(t < 0 for t in late),  # delivered before due: a bug
+        "lateness_max_by_tenth_s": by_tenth,
     }
 
 
