@@ -81,8 +81,9 @@ async def _run(cfg: Config, user: str | None, group: str | None, with_demo: bool
     try:
         await app.start()
         # What start-up loaded lives as long as the process: out of the collector's sight, a
-        # full collection walks only what was made since — it paused the loop up to 0.4 s at
-        # 10,000 reminders a minute (docs/benchmarks.md §reminders), now about 10 ms.
+        # full collection walks only what was made since — at 10,000 reminders a minute it
+        # paused the loop up to 0.4 s, now about 10 ms. See
+        # docs/benchmarks.md §Batched audit appends and records
         gc.freeze()
         if "console" in app.adapters:
             if not user:
