@@ -242,7 +242,7 @@ class App:
             me = instances.new_id()
             sender.owner = ticker.worker = me
             heartbeat = Heartbeat(
-                sessions, config.instances, clock, me, notify=sender.wake, marks=metrics.marks
+                sessions, config.instances, clock, me, sender.wake, metrics.marks, own_pool=True
             )
         health = Health(sessions, config, clock, metrics, tuple(adapters))
         http.observe(health.check, health.exposition)

@@ -13,7 +13,6 @@ import contextlib
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,26 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from bot.core.clock import Clock, LocalTime
+from bot.core.firing import Firing, TickResult
 from bot.core.jobs import CronJob, JobContext, JobRegistry
 from bot.core.metrics import Metrics
 from bot.core.renders import draw_deferred
-from bot.store import audit, due
+from bot.store import due
 
 log = logging.getLogger("dutybot.ticker")
-
-
-@dataclass
-class TickResult:
-    """What one tick did."""
-
-    fired: int = 0
-    late: int = 0
-    failed: int = 0
-    retried: int = 0
-
-
-class _LostClaim(Exception):
-    """Another worker took the item over (our lease ran out); roll back."""
 
 
 def latest_fire_time(trigger: Any, now: datetime, lookback: timedelta) -> datetime | None:
@@ -74,6 +60,7 @@ class Ticker:
         self.tz = LocalTime(config.timezone)
         self.notify = notify
         self.worker = f"w-{secrets.token_hex(6)}"
+        self.firing = Firing(sessions, registry, config, clock, self.metrics, self._context)
         self.triggers = {
             job.name: CronTrigger.from_crontab(job.crontab, timezone=self.tz.tz)
             for job in registry.cron_jobs
@@ -98,8 +85,7 @@ class Ticker:
                     limit=cfg.batch_size,
                 )
             fired = result.fired + result.failed
-            for item in items:
-                await self._fire(item, result)
+            await self.firing.fire(items, self.worker, result)
             if result.fired + result.failed > fired:
                 self.notify()  # each batch's messages go out while the next batch fires
             if len(items) < cfg.batch_size:
@@ -125,71 +111,6 @@ class Ticker:
                 self.metrics.errors.labels("due", "scan").inc()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), wait)
-
-    async def _fire(self, item: due.ClaimedItem, result: TickResult) -> None:
-        now = self.clock.now()
-        late = (now - item.due_at).total_seconds() > self.config.scheduler.late_after_seconds
-        handler = self.registry.due_handlers.get(item.kind)
-        try:
-            if handler is None:
-                raise LookupError(f"no job handles due items of kind {item.kind!r}")
-            async with self.sessions.begin() as session:
-                await handler(
-                    self._context(session, now, late=late, scheduled_for=item.due_at), item
-                )
-                if not await due.complete(
-                    session, item.id, worker=self.worker, now=now, late=late
-                ):
-                    raise _LostClaim
-                if late or item.resumed:  # what it sent says 补发; the audit says why
-                    await audit.append(
-                        session,
-                        now,
-                        audit.Entry(
-                            kind="system",
-                            command=f"due:{item.kind}",
-                            outcome="late" if late else "after_restart",
-                            detail={"due_item": item.id, "due_at": item.due_at.isoformat()},
-                        ),
-                    )
-            await draw_deferred(self.sessions, session, self.clock)
-            result.fired += 1
-            result.late += late
-            self.metrics.fired(item.kind, (now - item.due_at).total_seconds())
-        except _LostClaim:
-            log.warning("due item %s was taken over by another worker", item.id)
-        except Exception as exc:
-            log.exception("due item %s (%s) failed", item.id, item.kind)
-            self.metrics.errors.labels("due", item.kind).inc()
-            await self._record_failure(item, now, exc, result)
-
-    async def _record_failure(
-        self, item: due.ClaimedItem, now: datetime, exc: Exception, result: TickResult
-    ) -> None:
-        cfg = self.config.scheduler
-        attempts = item.attempts + 1
-        retry_at = None
-        if attempts < cfg.max_attempts:
-            retry_at = now + timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
-        async with self.sessions.begin() as session:
-            await due.fail(
-                session, item.id, now=now, error=f"{type(exc).__name__}: {exc}", retry_at=retry_at
-            )
-            if retry_at is None:
-                await audit.append(
-                    session,
-                    now,
-                    audit.Entry(
-                        kind="system",
-                        command=f"due:{item.kind}",
-                        outcome="failed",
-                        detail={"due_item": item.id, "error": str(exc)[:300]},
-                    ),
-                )
-        if retry_at is None:
-            result.failed += 1
-        else:
-            result.retried += 1
 
     async def run_cron(self, name: str, *, since: datetime | None = None) -> bool:
         """Run the latest occurrence of cron job ``name`` if nobody has; True if it ran here.

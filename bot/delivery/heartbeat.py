@@ -21,7 +21,7 @@ from bot.config import InstancesConfig
 from bot.core.clock import Clock
 from bot.core.metrics import Marks
 from bot.delivery.results import audit_outbound
-from bot.store import audit, instances, outbox_once
+from bot.store import audit, engine, instances, outbox_once
 
 log = logging.getLogger("dutybot.heartbeat")
 
@@ -37,8 +37,11 @@ class Heartbeat:
         me: str,
         notify: Callable[[], None] = lambda: None,
         marks: Marks | None = None,
+        own_pool: bool = False,
     ) -> None:
-        self.sessions = sessions
+        # With ``own_pool`` the beats have their own connection (bot/store/engine.py:own_pool):
+        # a busy instance's beat never waits for the connections its sends hold.
+        self.sessions = engine.own_pool(sessions) if own_pool else sessions
         self.marks = marks or Marks()  # what the sender and pollers last did, written each beat
         self.config = config
         self.clock = clock
@@ -46,11 +49,16 @@ class Heartbeat:
         self.notify = notify
 
     async def beat(self) -> instances.TakeOver:
-        """One beat: refresh this instance, take over stale ones' claims, audit what moved."""
+        """One beat: refresh this instance, take over stale ones' claims, audit what moved.
+
+        The beat commits on its own first: a takeover waiting for row locks (rows a sender
+        holds) or for the audit chain's tip never holds this instance's own beat back.
+        """
         stale = timedelta(seconds=self.config.stale_seconds)
         async with self.sessions.begin() as session:
+            await instances.beat(session, self.me, self.clock.now(), *self._marks())
+        async with self.sessions.begin() as session:
             now = self.clock.now()
-            await instances.beat(session, self.me, now, *self._marks())
             moved = await instances.take_over(session, self.me, now, stale)
             for row in moved.uncertain:
                 await audit_outbound(session, now, row, "uncertain", outbox_once.UNCERTAIN_NOTE)

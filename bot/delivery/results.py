@@ -3,27 +3,22 @@ redactions told to the admins."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import OutboxConfig
 from bot.core import privacy, redaction
-from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply, Target
 from bot.core.ports import Adapter, Directory, Resends
-from bot.store import audit, outbox, outbox_admin, outbox_once
-from bot.store.sql import attach_fast_path
+from bot.store import audit, outbox, outbox_admin, outbox_once, outbox_results
 
 log = logging.getLogger("dutybot.sender")
-RECORD_RETRY_SECONDS = 0.5  # how often a sent row's result is tried again while the DB is away
 
 
 def send_call(
@@ -37,50 +32,14 @@ def send_call(
     return adapter.send(row.target.address, reply, edit_of)
 
 
-async def record_sent(
-    sessions: async_sessionmaker[AsyncSession],
-    clock: Clock,
-    row: outbox.Claimed,
-    external_id: str,
-    patience: float,
-) -> datetime:
-    """Mark ``row`` sent and audit it; returns when.
-
-    The platform has the message by now: while the database is out of reach (restarting,
-    failing over) the result is tried again for up to ``patience`` seconds, instead of leaving
-    the row to be sent a second time once its lease runs out.
-    """
-    waited = 0.0
-    while True:
-        try:
-            async with sessions.begin() as session:
-                await attach_fast_path(session)  # mark_sent is a prepared statement
-                now = clock.now()
-                await outbox.mark_sent(session, row.id, now, external_id)
-                await audit_outbound(session, now, row, "sent", external_id)
-            return now
-        except (DBAPIError, OSError) as exc:
-            if waited >= patience:
-                raise
-            log.warning(
-                "outbox row %s was sent but not recorded (%s); trying again",
-                row.id,
-                type(exc).__name__,
-            )
-            await asyncio.sleep(RECORD_RETRY_SECONDS)
-            waited += RECORD_RETRY_SECONDS
-
-
 def backoff(cfg: OutboxConfig, attempts: int) -> timedelta:
     """Delay before attempt ``attempts + 1``: base·2^(attempts−1), capped."""
     seconds = cfg.backoff_base_seconds * 2 ** max(attempts - 1, 0)
     return timedelta(seconds=min(seconds, cfg.backoff_max_seconds))
 
 
-async def audit_outbound(
-    session: AsyncSession, now: datetime, row: outbox.Claimed, outcome: str, note: str
-) -> None:
-    """One audit row per outbound result: sent, failed or uncertain; personal data masked.
+def outbound_entry(row: outbox.Claimed, outcome: str, note: str) -> audit.Entry:
+    """The audit row of one outbound result: sent, failed or uncertain; personal data masked.
 
     A row sent again after its sender died says so (``resent``): it may have arrived twice.
     """
@@ -92,18 +51,21 @@ async def audit_outbound(
     }
     if row.resent:
         detail["resent"] = "after_restart"
-    await audit.append(
-        session,
-        now,
-        audit.Entry(
-            kind="outbound",
-            command=row.kind,
-            outcome=outcome,
-            platform=row.target.platform,
-            chat=str(row.target),
-            detail=detail,
-        ),
+    return audit.Entry(
+        kind="outbound",
+        command=row.kind,
+        outcome=outcome,
+        platform=row.target.platform,
+        chat=str(row.target),
+        detail=detail,
     )
+
+
+async def audit_outbound(
+    session: AsyncSession, now: datetime, row: outbox.Claimed, outcome: str, note: str
+) -> None:
+    """Append :func:`outbound_entry` to the audit chain."""
+    await audit.append(session, now, outbound_entry(row, outcome, note))
 
 
 async def failed_attempt(
@@ -133,14 +95,14 @@ async def failed_attempt(
         await audit_outbound(session, now, row, "uncertain", note)
     elif exc.permanent or attempts >= cfg.max_attempts:
         reason = str(exc) if exc.permanent else f"重试 {attempts} 次仍失败：{exc}"
-        await outbox.mark_failed(session, row.id, now, reason)
+        await outbox_results.mark_failed(session, row.id, now, reason)
         await audit_outbound(session, now, row, "failed", reason)
         if row.notify_on_failure:
             await _alert_admins(session, now, row, reason, platforms, directory)
         log.warning("outbox row %s to %s failed for good: %s", row.id, row.target, reason)
     else:
         delay = timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(cfg, attempts)
-        await outbox.mark_retry(session, row.id, now + delay, str(exc))
+        await outbox_results.mark_retry(session, row.id, now + delay, str(exc))
 
 
 def _which(row: outbox.Claimed) -> str:
@@ -179,7 +141,7 @@ async def redacted(
     redacted now. The notice names the row and its key (where it came from), never the text.
     """
     if payload is not row.payload:
-        await outbox.replace_payload(session, row.id, payload)
+        await outbox_results.replace_payload(session, row.id, payload)
     text = (
         f"【密级标识】{_which(row)}含密级标识（{payload.get(redaction.FLAG)}），"
         "相关内容已隐去后发送。\n"

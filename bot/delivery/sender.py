@@ -4,13 +4,12 @@ Nothing is silently dropped: a row is sent, retried with exponential backoff (or
 the platform asked for), or marked failed, audited, and reported to the administrators.
 
 Each chat's claimed rows go out in order on a lane of their own (a task), side by side with
-other chats' lanes, so one send's network wait and commit overlap the next one's. A lane waits
-for its chat's rate limit in place when the chat is free soon, and otherwise puts its rows back
-in the outbox until then. While a chat has a lane, its other rows are not claimed, and the loop
-claims more rows as soon as lanes finish instead of after a whole batch: a chat that is free
-never idles behind one that is waiting. Platforms, and a platform's app and its webhook robots,
-are separate lane classes (bot/delivery/limits.py): each claims its own batch and keeps its own
-limits, so a slow class never holds back a fast one.
+other chats' lanes; a lane waits for its chat's rate limit in place when the chat is free soon,
+and otherwise puts its rows back until then. Lanes' results are committed together, a batch at
+a time (bot/delivery/recorder.py). The loop claims more rows as soon as lanes finish: a chat
+that is free never idles behind one that is waiting. Platforms, and a platform's app and its
+webhook robots, are separate lane classes (bot/delivery/limits.py), each with its own claims
+and limits, so a slow class never holds back a fast one.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import OutboxConfig, PlatformsConfig
-from bot.core import redaction
 from bot.core.clock import Clock
 from bot.core.errors import DeliveryError
 from bot.core.messages import Reply
@@ -34,8 +32,10 @@ from bot.core.ports import Adapter, Directory
 from bot.delivery.claims import ClassClaims
 from bot.delivery.limits import PlatformLimits, lane_class, lane_classes
 from bot.delivery.once import OnceTurns
-from bot.delivery.results import audit_outbound, failed_attempt, record_sent, redacted, send_call
-from bot.store import outbox, outbox_files, outbox_once
+from bot.delivery.prepare import outgoing
+from bot.delivery.recorder import Recorder
+from bot.delivery.results import audit_outbound, failed_attempt, send_call
+from bot.store import outbox, outbox_files, outbox_once, outbox_results
 
 log = logging.getLogger("dutybot.sender")
 
@@ -72,10 +72,15 @@ class Sender:
         self._halt = asyncio.Event()  # stopping: lanes put back what they have not sent
         self._wake = asyncio.Event()
         self._soonest: datetime | None = None  # earliest time a row was put back to
+        self._settled_at: datetime | None = None  # abandoned at-most-once rows last looked for
+        self._poll = timedelta(seconds=outbox_config.poll_seconds)
+        # Ordinary rows' results: a batch per commit, one lock of the audit chain's tip.
+        patience = outbox_config.lease_seconds / 2  # within the lease, or it could go twice
+        self._recorder = Recorder(sessions, clock, patience, self._count_sent)
         # At-most-once rows (broadcasts) go one at a time per lane class, oldest first: a crash
         # leaves at most one of them in doubt, and rows taken over from a dead instance do not
         # queue behind every row claimed since (bot/delivery/once.py).
-        self._once = OnceTurns(sessions, list(self.limits), self._record_sent)
+        self._once = OnceTurns(sessions, list(self.limits), self._recorder.record_one)
         self.owner: str | None = None  # this instance, when it beats (bot/store/instances.py)
 
     def wake(self) -> None:
@@ -144,9 +149,13 @@ class Sender:
         if not rooms:
             return 0
         async with self.sessions.begin() as session:
-            for stuck in await outbox_once.settle_abandoned(session, now):
-                log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
-                await audit_outbound(session, now, stuck, "uncertain", outbox_once.UNCERTAIN_NOTE)
+            # Leases run out on the scale of minutes: looked for once a poll, not every pass.
+            if self._settled_at is None or now - self._settled_at >= self._poll:
+                self._settled_at = now
+                for stuck in await outbox_once.settle_abandoned(session, now):
+                    log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
+                    note = outbox_once.UNCERTAIN_NOTE
+                    await audit_outbound(session, now, stuck, "uncertain", note)
             rows = await self._claims.claim(session, now, rooms, list(self._lanes), self.owner)
         by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
         for row in rows:  # claimed in (priority, id) order, which each lane keeps
@@ -166,6 +175,7 @@ class Sender:
                 if later is None:
                     async with self._turn(lane, row), self._slots[lane]:
                         later = await self._deliver(platform, lane, row)
+                    await self._recorder.wait(row.id)  # its send slot is free meanwhile
                 if later is not None:
                     await self._put_back(key, rows[i:], later)
                     return
@@ -208,32 +218,23 @@ class Sender:
         """Rows that came before their chat is free wait (uncounted) until it is, in one go."""
         async with self.sessions.begin() as session:
             for row in rows:
-                await outbox.mark_retry(session, row.id, until, None, counted=False)
+                await outbox_results.mark_retry(session, row.id, until, None, counted=False)
         self._held_back[key] = max(until, self._held_back.get(key, until))
         self._soonest = until if self._soonest is None else min(self._soonest, until)
 
     async def _deliver(self, platform: str, lane: str, row: outbox.Claimed) -> datetime | None:
         """Send ``row`` and record the result; or return when its chat is free (a pause)."""
-        payload, _ = redaction.screen(row.payload)
-        if redaction.FLAG in payload:  # it carries (or carried) a 密级 marking
-            async with self.sessions.begin() as session:
-                row = await redacted(
-                    session, self.clock.now(), row, payload, set(self.adapters), self.directory
-                )
+        ready = await outgoing(
+            self.sessions, self.clock, row, set(self.adapters), self.directory, self.files
+        )
+        if ready.alerted:
             self._claims.refresh()  # the admins are told: their rows are new
-        reply = Reply.from_payload(row.payload)
-        edit_of = None
-        if reply.attachment is not None:  # a file goes as a new message, with its bytes
-            async with self.sessions() as session:
-                reply = await outbox_files.with_data(session, row.id, row.payload, self.files)
-        elif reply.edit_key:
-            async with self.sessions() as session:
-                edit_of = await outbox.edited_message(session, row.target, reply.edit_key)
+        row, reply, edit_of = ready.row, ready.reply, ready.edit_of
         if not row.at_most_once:
             return await self._send(platform, lane, row, reply, edit_of)
         # In its turn (_turn).
-        if (ready := self.limits[lane].ready(row.target.address)) > self.clock.now():
-            return ready  # paused while waiting for the turn
+        if (free := self.limits[lane].ready(row.target.address)) > self.clock.now():
+            return free  # paused while waiting for the turn
         # Recorded before the platform sees it: after a crash this row is not sent again.
         # (Put back unsent, the row's mark_retry clears it again.) A row another instance took
         # over while this one could not beat is no longer this one's to send, nor is a row
@@ -277,19 +278,8 @@ class Sender:
         if row.at_most_once:  # recorded with the next row's start (bot/delivery/once.py)
             self._once.sent(lane, row, external_id, self.clock.now())
             return None
-        # Within the row's lease: after it, another pass may claim the row and send it again.
-        patience = self.outbox_config.lease_seconds / 2
-        now = await record_sent(self.sessions, self.clock, row, external_id, patience)
-        self._count_sent(row, now)
+        self._recorder.add(row, external_id)  # committed with others; the lane waits for it
         return None
-
-    async def _record_sent(
-        self, session: AsyncSession, row: outbox.Claimed, external_id: str, now: datetime
-    ) -> None:
-        """An at-most-once row's result, in the commit that starts the next (OnceTurns)."""
-        await outbox.mark_sent(session, row.id, now, external_id)
-        await audit_outbound(session, now, row, "sent", external_id)
-        self._count_sent(row, now)
 
     def _count_sent(self, row: outbox.Claimed, now: datetime) -> None:
         waited = (now - row.created_at).total_seconds() if row.created_at else 0.0

@@ -120,13 +120,14 @@ class Entry:
     detail: Any = None
 
 
-# Taking the next number locks the chain's tip row until commit (PostgreSQL row lock; SQLite
-# transactions are already exclusive), so concurrent writers append one after another.
+# Taking the next numbers locks the chain's tip row until commit (PostgreSQL row lock; SQLite
+# transactions are already exclusive), so concurrent writers append one after another — one
+# batch at a time: a sender pass takes the lock once for all its deliveries, not once each.
 _HEAD = table_of(AuditHead)
 _NEXT = Prepared(
     update(_HEAD)
     .where(_HEAD.c.id == 1)
-    .values(last_seq=_HEAD.c.last_seq + 1)
+    .values(last_seq=_HEAD.c.last_seq + bindparam("n", type_=Integer))
     .returning(_HEAD.c.last_seq, _HEAD.c.last_hash)
 )
 _TIP = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(last_hash=bindparam("tip")))
@@ -139,14 +140,40 @@ _ROW = Prepared(
 
 async def append(session: AsyncSession, now: datetime, entry: Entry) -> int:
     """Add one row at the tip of the chain, inside the caller's transaction; returns its number."""
-    tip = (await _NEXT.execute(session, {})).first()
+    return (await append_many(session, now, [entry]))[0]
+
+
+async def append_many(session: AsyncSession, now: datetime, entries: list[Entry]) -> list[int]:
+    """Add ``entries`` at the tip of the chain, in order, inside the caller's transaction.
+
+    The tip is locked and moved once for all of them, the rows go in with one executemany:
+    the chain is the same as appending them one by one, but the lock that serialises every
+    writer is taken once per batch. Returns their numbers.
+    """
+    if not entries:
+        return []
+    n = len(entries)
+    tip = (await _NEXT.execute(session, {"n": n})).first()
     if tip is None:  # the initial migration creates the tip; only a hand-made schema lacks it
         session.add(AuditHead(id=1, last_seq=0, last_hash=GENESIS))
         await session.flush()
-        tip = (await _NEXT.execute(session, {})).first()
+        tip = (await _NEXT.execute(session, {"n": n})).first()
         assert tip is not None
-    seq, prev_hash = int(tip[0]), str(tip[1])
-    fields: dict[str, Any] = {
+    first, prev_hash = int(tip[0]) - n + 1, str(tip[1])
+    key = session_key(session)
+    rows = []
+    for seq, entry in enumerate(entries, start=first):
+        fields = _fields(seq, now, entry)
+        digest = row_hash(prev_hash, fields, key)
+        rows.append({**fields, "prev_hash": prev_hash, "hash": digest})
+        prev_hash = digest
+    await _ROW.execute_many(session, rows)
+    await _TIP.execute(session, {"tip": prev_hash})
+    return list(range(first, first + n))
+
+
+def _fields(seq: int, now: datetime, entry: Entry) -> dict[str, Any]:
+    return {
         "seq": seq,
         "ts": now,
         "kind": entry.kind,
@@ -159,10 +186,6 @@ async def append(session: AsyncSession, now: datetime, entry: Entry) -> int:
         "outcome": entry.outcome[:30],
         "detail": entry.detail,
     }
-    digest = row_hash(prev_hash, fields, session_key(session))
-    await _ROW.execute(session, {**fields, "prev_hash": prev_hash, "hash": digest})
-    await _TIP.execute(session, {"tip": digest})
-    return seq
 
 
 async def keep_months(session: AsyncSession, months: int) -> None:

@@ -217,6 +217,37 @@ async def complete(
     return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
 
+async def complete_many(
+    session: AsyncSession, items: list[tuple[int, bool]], *, worker: str, now: datetime
+) -> set[int]:
+    """Mark done those of ``items`` (id, late) that ``worker`` still holds; returns their ids
+    (the others were taken over by another worker)."""
+    held: set[int] = set()
+    for late in (False, True):
+        ids = [item_id for item_id, is_late in items if is_late is late]
+        if not ids:
+            continue
+        result = await session.execute(
+            update(DueItem)
+            .where(
+                DueItem.id.in_(ids),
+                DueItem.claimed_by == worker,
+                DueItem.status == DueStatus.CLAIMED.value,
+            )
+            .values(
+                status=DueStatus.DONE.value,
+                fired_at=now,
+                late=late,
+                lease_until=None,
+                attempts=DueItem.attempts + 1,
+            )
+            .returning(DueItem.id)
+            .execution_options(synchronize_session=False)
+        )
+        held.update(result.scalars().all())
+    return held
+
+
 async def fail(
     session: AsyncSession, item_id: int, *, now: datetime, error: str, retry_at: datetime | None
 ) -> None:

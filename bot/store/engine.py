@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import NullPool
 
 from bot.core.private_files import private_dir, private_file, sqlite_files, touch_private
 from bot.store import audit
@@ -112,6 +113,23 @@ async def checkpoint(engine: AsyncEngine, mode: str = "PASSIVE") -> bool:
         return False
     await asyncio.to_thread(_checkpoint, str(engine.url.database), mode)
     return True
+
+
+def own_pool(sessions: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:
+    """Sessions like ``sessions`` (same database, same audit keys) on a pool of their own, for a
+    task that must not queue behind the busy path for a connection: the heartbeat. When every
+    pooled connection waits (on a row lock, a slow commit), a beat that waits with them can miss
+    ``instances.stale_seconds``, and a peer takes the live instance's rows over and sends them
+    a second time. SQLite (one process, one connection) shares its pool: returned unchanged.
+    """
+    engine = sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    if engine.dialect.name == "sqlite":
+        return sessions
+    # A connection per beat (every few seconds), closed after it: nothing pooled to dispose of
+    # or to find dead after a database restart.
+    own = create_async_engine(engine.url, poolclass=NullPool)
+    return async_sessionmaker(own, expire_on_commit=False, info=dict(sessions.kw.get("info", {})))
 
 
 def make_sessionmaker(

@@ -77,16 +77,36 @@ class Prepared:
             conn = await session.connection()
             result = await conn.execute(self.statement(conn.dialect.name), params)
             return Rows([tuple(r) for r in result.fetchall()] if result.returns_rows else [])
-        compiled = self._sqlite
-        if compiled is None:
-            compiled = self._sqlite = self._compile(session.get_bind().dialect)
+        compiled = self._compiled(session)
+        return Rows(raw.execute(compiled.sql, self._args(compiled, params)).fetchall())
+
+    async def execute_many(self, session: AsyncSession, params: list[dict[str, Any]]) -> None:
+        """Run once per item of ``params`` (no rows returned): one executemany, one round trip
+        where the driver allows (SQLAlchemy's insertmanyvalues, asyncpg's executemany)."""
+        if not params:
+            return
+        raw: sqlite3.Connection | None = session.info.get(_RAW)
+        if raw is None:
+            conn = await session.connection()
+            await conn.execute(self.statement(conn.dialect.name), params)
+            return
+        compiled = self._compiled(session)
+        raw.executemany(compiled.sql, [self._args(compiled, p) for p in params])
+
+    def _compiled(self, session: AsyncSession) -> _Compiled:
+        if self._sqlite is None:
+            self._sqlite = self._compile(session.get_bind().dialect)
+        return self._sqlite
+
+    @staticmethod
+    def _args(compiled: _Compiled, params: dict[str, Any]) -> list[Any]:
         args = []
         for name, default, process in zip(
             compiled.names, compiled.defaults, compiled.processors, strict=True
         ):
             value = params.get(name, default)
             args.append(process(value) if process is not None else value)
-        return Rows(raw.execute(compiled.sql, args).fetchall())
+        return args
 
 
 async def attach_fast_path(session: AsyncSession) -> None:
