@@ -191,6 +191,7 @@ class App:
         routers: Any = None,
         registries: Any = None,
         http: HttpServer | None = None,
+        web_pages: Any = None,
     ) -> App:
         """Wire everything; upgrades an embedded SQLite database on the way."""
         import handlers
@@ -215,6 +216,12 @@ class App:
             from handlers.tickets.api import TicketsApi, api_keys
 
             TicketsApi(sessions, config, clock, api_keys(config)).register(http)
+            if config.web.enabled:
+                from bot.web.runtime import WebRuntime
+                from models.directory.people import Directory
+
+                pages = web_pages if web_pages is not None else handlers.WEB_PAGES
+                WebRuntime(sessions, config, clock, Directory(), pages).mount(http)
         directory = Accounts()
         metrics = Metrics()
         sender = Sender(

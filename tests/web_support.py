@@ -1,0 +1,115 @@
+"""Web dashboard test support: the real App (SQLite, demo county and roster, a clock from the
+test) serving HTTP on 127.0.0.1 at a free port, a way to get a sign-in link from the console
+chat, and a cookie-keeping HTTP client. Browser tests (tests/web/test_browser.py) reuse it.
+
+Use it from a test package's conftest::
+
+    from tests.web_support import site  # noqa: F401  (the fixture)
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.app import App
+from bot.cli.demo import seed, seed_roster
+from bot.core.clock import FakeClock
+from bot.http.server import HttpServer
+from tests.conftest import make_config
+from tests.support import RecordingAdapter, incoming
+
+LINK = re.compile(r"(http://\S+/web/login\?t=[A-Za-z]+)")
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the link in chat names it, so it is fixed before start)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Site:
+    """A started App with its dashboard at ``url``."""
+
+    app: App
+    url: str
+    console: RecordingAdapter
+    clock: FakeClock
+
+    async def say(self, who: str, text: str, *, group: str | None = None) -> str:
+        """``who`` sends ``text`` in the console chat (privately, or in ``group``); returns what
+        the bot answered there."""
+        before = len(self.console.sent)
+        msg = incoming(text, sender=who, chat=group, group=group is not None)
+        await self.app.dispatcher.receive(msg)
+        await self.app.sender.drain()
+        return "\n".join(r.text for _, r in self.console.sent[before:])
+
+    async def link(self, who: str) -> str:
+        """A fresh one-time sign-in link, asked for with /web in ``who``'s private chat."""
+        answer = await self.say(who, "/web")
+        found = LINK.search(answer)
+        assert found, answer
+        return found.group(1)
+
+    def client(self) -> aiohttp.ClientSession:
+        """An HTTP client keeping cookies (Secure ones too: 127.0.0.1 is this test's origin)."""
+        jar = aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=self.url)
+        return aiohttp.ClientSession(self.url, cookie_jar=jar)
+
+    async def sign_in(self, client: aiohttp.ClientSession, who: str) -> str:
+        """Sign ``client`` in as ``who`` through a link; returns the home page's HTML."""
+        page = await (await client.get(await self.link(who))).text()
+        fields = dict(re.findall(r'name="(csrf|t|next)" value="([^"]*)"', page))
+        async with client.post("/web/login", data=fields) as response:
+            assert response.status == 200, await response.text()
+            return await response.text()
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a rendered page carries in its forms."""
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
+@asynccontextmanager
+async def web_site(
+    db_url: str, clock: FakeClock, console: RecordingAdapter, **overrides: Any
+) -> AsyncIterator[Site]:
+    """The demo county with a fortnight's roster, its HTTP server started."""
+    port = free_port()
+    web = {"link_minutes": 10, **overrides.pop("web", {})}
+    config = make_config(
+        db_url, http={"enabled": True, "host": "127.0.0.1", "port": port}, web=web, **overrides
+    )
+    http = HttpServer("127.0.0.1", port)
+    app = await App.create(
+        config, clock=clock, adapters={"console": console}, auto_upgrade=True, http=http
+    )
+    try:
+        async with app.sessions.begin() as session:
+            await seed(session, clock.now(), timedelta(hours=24))
+            await seed_roster(session, clock.now(), app.config, 14)
+        await http.start()
+        yield Site(app, http.url, console, clock)
+    finally:
+        await http.stop()
+        await app.engine.dispose()
+
+
+@pytest.fixture
+async def site(db_url: str, clock: FakeClock, console: RecordingAdapter) -> AsyncIterator[Site]:
+    """The dashboard of the demo county on 127.0.0.1 (fake clock: time moves when told)."""
+    async with web_site(db_url, clock, console) as running:
+        yield running
