@@ -25,6 +25,7 @@ from bot.cli.demo import seed, seed_roster
 from bot.core.clock import FakeClock
 from bot.http.server import HttpServer
 from tests.conftest import make_config
+from tests.duty_support import committed_duty
 from tests.support import RecordingAdapter, incoming
 
 LINK = re.compile(r"(http://\S+/web/login\?t=[A-Za-z]+)")
@@ -87,9 +88,11 @@ def csrf_of(html: str) -> str:
 async def web_site(
     db_url: str, clock: FakeClock, console: RecordingAdapter, **overrides: Any
 ) -> AsyncIterator[Site]:
-    """The demo county with a fortnight's roster, its HTTP server started."""
+    """The demo county with a fortnight's roster and the committed duty config, its HTTP
+    server started; ``overrides`` are config sections (``web={"idle_minutes": 5}``)."""
     port = free_port()
     web = {"link_minutes": 10, **overrides.pop("web", {})}
+    overrides.setdefault("duty", committed_duty())  # incident limits, shifts as committed
     config = make_config(
         db_url, http={"enabled": True, "host": "127.0.0.1", "port": port}, web=web, **overrides
     )

@@ -98,7 +98,7 @@ class WebRuntime:
             {"title": "首页"},
             user=seen.user,
             menu=self.pages,
-            csrf=seen.session.csrf,
+            csrf=seen.csrf,
             path="/web/",
         )
 
@@ -138,7 +138,7 @@ class WebRuntime:
                     user=user,
                     detail={"title": page.title, **refused.detail},
                 )
-            csrf = seen.session.csrf if seen else ""
+            csrf = seen.csrf if seen else ""
             return self.renderer.error(
                 refused.status,
                 refused.message,
@@ -155,7 +155,7 @@ class WebRuntime:
                 status=result.status,
                 user=seen.user,
                 menu=self.pages,
-                csrf=seen.session.csrf,
+                csrf=seen.csrf,
                 path=request.path,
             )
         return result
@@ -182,8 +182,12 @@ class WebRuntime:
                 "denied",
             )
         if request.method == "POST":
-            check_csrf(form, seen.session.csrf)
-        fields = {**dict(request.query), **{k: v for k, v in form.items() if k != CSRF_FIELD}}
+            check_csrf(form, seen.csrf)
+        fields = {
+            **dict(request.match_info),
+            **dict(request.query),
+            **{k: v for k, v in form.items() if k != CSRF_FIELD},
+        }
         check_secrecy(fields, self.config.inbox.classified_channel)
         ctx = PageContext(
             session=db,
@@ -195,7 +199,7 @@ class WebRuntime:
             user=user,
             sessions=self.sessions,
             form=form,
-            csrf=seen.session.csrf,
+            csrf=seen.csrf,
         )
         try:
             result = await page.handler(ctx)
