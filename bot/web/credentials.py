@@ -38,9 +38,12 @@ def digest(token: str) -> str:
 
 
 async def issue_link(session: AsyncSession, user_id: int, now: datetime, ttl: timedelta) -> str:
-    """A fresh one-time link token for ``user_id``; their earlier unused links stop working."""
+    """A fresh one-time link token for ``user_id``; their earlier unused links stop working,
+    and everyone's expired ones are cleared."""
     await session.execute(
-        delete(WebLink).where(WebLink.user_id == user_id, WebLink.used_at.is_(None))
+        delete(WebLink).where(
+            (WebLink.user_id == user_id) & WebLink.used_at.is_(None) | (WebLink.expires_at <= now)
+        )
     )
     # Letters only: a chat shows the link whole, and no run of digits in it can look like a
     # phone or ID number to the masking of outbound text. 40 letters carry 228 bits.
@@ -82,7 +85,9 @@ async def open_session(
     address: str,
     via: str,
 ) -> tuple[str, str]:
-    """Start a session; returns the cookie's token and the session's CSRF token."""
+    """Start a session; returns the cookie's token and the session's CSRF token. Sessions past
+    their end are cleared on the way (one idle too long is cleared when next presented)."""
+    await session.execute(delete(WebSession).where(WebSession.expires_at <= now))
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
         WebSession(

@@ -9,7 +9,6 @@ update made by any instance sharing it reaches every open board.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -72,6 +71,6 @@ async def run_stream(
                 await response.write(b": still here\n\n")  # keeps proxies from closing it
             await clock.sleep(stream.every)
             waited += stream.every
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:
         pass  # the reader closed the page
     return response

@@ -184,3 +184,17 @@ async def test_a_page_without_a_session_goes_to_sign_in_and_back(site: Site) -> 
         assert response.url.path == "/web/login"
         page = await response.text()
         assert 'name="next" value="/web/duty/roster?month=2026-12"' in page
+
+
+async def test_expired_links_and_sessions_are_cleared(site: Site) -> None:
+    await site.link("张三")
+    async with site.client() as client:
+        await site.sign_in(client, "赵丽")
+    site.clock.advance(hours=13)
+    await site.link("李明")  # a new link clears expired ones …
+    async with site.client() as client:
+        await site.sign_in(client, "李明")  # … and a new session expired sessions
+    async with site.app.sessions() as db:
+        links = await db.scalar(select(func.count()).select_from(WebLink))
+        sessions = await db.scalar(select(func.count()).select_from(WebSession))
+    assert (links, sessions) == (1, 1)  # 李明's own, used or not
