@@ -9,6 +9,7 @@ import aiohttp
 from sqlalchemy import func, select, update
 
 from bot.cli.users_cmd import revoke_person
+from bot.store.audit import AuditLog
 from bot.web import credentials
 from bot.web.tables import WebLink, WebSession
 from models.directory.users import User
@@ -43,6 +44,14 @@ async def test_a_link_from_a_private_chat_signs_in_once(site: Site) -> None:
         assert again.status == 400
         assert "已使用" in await again.text() and "/web" in await again.text()
         assert not await _signed_in(second)
+
+
+async def test_the_links_token_is_never_audited(site: Site) -> None:
+    token = (await site.link("张三")).split("t=")[1]
+    async with site.app.sessions() as db:
+        rows = [str(r.detail) for r in await db.scalars(select(AuditLog))]
+    assert any("/web/login?…" in row for row in rows)  # the delivery, its query left out
+    assert not any(token in row for row in rows)
 
 
 async def test_an_expired_link_is_refused(site: Site) -> None:
