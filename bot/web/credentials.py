@@ -121,6 +121,17 @@ async def current_session(
     return row
 
 
+async def purge(session: AsyncSession, now: datetime, idle: timedelta) -> int:
+    """Clear expired links and ended sessions (nightly housekeeping); returns how many rows."""
+    links = await session.execute(delete(WebLink).where(WebLink.expires_at <= now))
+    ended = await session.execute(
+        delete(WebSession).where(
+            (WebSession.expires_at <= now) | (WebSession.seen_at <= now - idle)
+        )
+    )
+    return int(links.rowcount) + int(ended.rowcount)  # type: ignore[attr-defined]
+
+
 async def close_session(session: AsyncSession, token: str) -> None:
     """Sign out: the cookie's session ends."""
     await session.execute(delete(WebSession).where(WebSession.token_hash == digest(token)))

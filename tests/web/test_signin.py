@@ -207,3 +207,17 @@ async def test_expired_links_and_sessions_are_cleared(site: Site) -> None:
         links = await db.scalar(select(func.count()).select_from(WebLink))
         sessions = await db.scalar(select(func.count()).select_from(WebSession))
     assert (links, sessions) == (1, 1)  # 李明's own, used or not
+
+
+async def test_housekeeping_clears_ended_sessions_and_expired_links(site: Site) -> None:
+    await site.link("张三")
+    async with site.client() as client:
+        await site.sign_in(client, "赵丽")
+        site.clock.advance(hours=18, minutes=31)  # 03:31 the next day: never presented again
+        assert await site.app.ticker.run_cron("housekeeping")
+    async with site.app.sessions() as db:
+        links = await db.scalar(select(func.count()).select_from(WebLink))
+        sessions = await db.scalar(select(func.count()).select_from(WebSession))
+        (row,) = await db.scalars(select(AuditLog).where(AuditLog.command == "housekeeping"))
+    assert (links, sessions) == (0, 0)
+    assert row.detail["web_sign_ins"] == 3  # 张三's unused link, 赵丽's used one and session
