@@ -1,5 +1,6 @@
-"""Server-sent events (bot/web/sse.py): a part is sent at once and again when it changes, only to
-a signed-in reader the page admits; in a browser, static/app.js swaps it in without reload."""
+"""Probe pages of the runtime itself. Server-sent events (bot/web/sse.py): a part is sent at once
+and again when it changes, only to a signed-in reader the page admits; in a browser,
+static/app.js swaps it in without reload. A download keeps its Chinese file name."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from aiohttp import web
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import LiveClock
 from bot.core.roles import Role
+from bot.store.audit import AuditLog
 from bot.web.pages import PageContext, Rendered, WebPages
 from bot.web.sse import EventStream, event
 from models.directory.users import OrgUnit
@@ -39,6 +42,11 @@ async def live(ctx: PageContext) -> Rendered:
 @probe.page("/web/probe/stream", "实时数据", roles={Role.LEADER, Role.OFFICER})
 async def stream(ctx: PageContext) -> EventStream:
     return EventStream(_units, every=0.05, lasting=5)
+
+
+@probe.page("/web/probe/file", "导出", roles={Role.LEADER}, personal=True)
+async def download(ctx: PageContext) -> web.Response:
+    return ctx.download("督办台账 2026-11.xlsx", b"PK\x03\x04 not really a workbook")
 
 
 @pytest.fixture
@@ -76,6 +84,22 @@ async def test_a_stream_checks_the_reader_like_any_page(probed: Site) -> None:
         await probed.sign_in(client, "孙伟")  # 联络员: not admitted
         refused = await client.get("/web/probe/stream")
         assert refused.status == 403
+
+
+async def test_a_download_keeps_its_chinese_name_and_is_audited(probed: Site) -> None:
+    async with probed.client() as client:
+        await probed.sign_in(client, "李明")
+        response = await client.get("/web/probe/file")
+        assert await response.read() == b"PK\x03\x04 not really a workbook"
+        disposition = response.headers["Content-Disposition"]
+        assert disposition.startswith("attachment;")
+        assert (
+            "filename*=UTF-8''%E7%9D%A3%E5%8A%9E%E5%8F%B0%E8%B4%A6%202026-11.xlsx" in disposition
+        )
+        assert response.headers["Cache-Control"] == "no-store"
+    async with probed.app.sessions() as db:
+        row = await db.scalar(select(AuditLog).where(AuditLog.command == "/web/probe/file"))
+    assert row is not None and row.detail["file"] == "督办台账 2026-11.xlsx"
 
 
 async def test_the_browser_swaps_the_part_in_without_reload(
