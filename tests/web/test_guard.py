@@ -88,6 +88,15 @@ async def test_a_marking_in_any_field_is_refused_without_quoting_it(site: Site) 
     assert "★" not in str(rows[0].detail)
 
 
+async def test_a_marking_in_a_repeated_field_is_refused(site: Site) -> None:
+    async with site.client() as client:
+        home = await site.sign_in(client, "刘洋")
+        query = [("kind", "web"), ("kind", "【机密】")]
+        assert (await client.get("/web/audit", params=query)).status == 400
+        form = [("csrf", csrf_of(home)), ("note", "无"), ("note", "秘密★1年")]
+        assert (await client.post("/web/audit/verify", data=form)).status == 400
+
+
 async def test_a_marking_in_the_sign_in_form_is_refused(site: Site) -> None:
     async with site.client() as client:
         page = await (await client.get("/web/login")).text()
