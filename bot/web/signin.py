@@ -75,6 +75,10 @@ class SignIn:
     async def form(self, request: web.Request) -> web.StreamResponse:
         """GET /web/login: the link's confirmation button, or the password form."""
         now = self.clock.now()
+        try:  # ``next`` is shown again in the form: a marking in it goes no further
+            check_secrecy(every_value(request.query), self._channel)
+        except Refusal as refused:
+            return self.renderer.error(refused.status, refused.message)
         async with self.sessions.begin() as db:
             seen = await visitor(db, self.people, request, now, self._idle)
         link = request.query.get(LINK_FIELD, "")

@@ -103,6 +103,8 @@ async def test_a_marking_in_the_sign_in_form_is_refused(site: Site) -> None:
         form = {"csrf": csrf_of(page), "name": "【绝密】张三", "password": "x"}
         response = await client.post("/web/login", data=form)
         assert response.status == 400 and "含密级标识" in await response.text()
+        shown = await client.get("/web/login", params={"next": "/web/绝密★长期"})
+        assert shown.status == 400 and "绝密★长期" not in await shown.text()
 
 
 async def test_every_view_of_personal_data_is_audited_masked(site: Site) -> None:
