@@ -55,6 +55,8 @@ class PageContext(WorkContext):
         form: The POST form's fields (already past the CSRF and secrecy checks); empty on GET.
         csrf: This session's CSRF token, for forms a page renders itself.
         audit_detail: Added to the audit row of the view.
+        fragment: ``fragment("duty/now.html", **values)`` renders a template without the layout,
+            to a string: a live part's HTML in an :class:`EventStream`'s ``produce``.
     """
 
     request: web.Request
@@ -63,6 +65,7 @@ class PageContext(WorkContext):
     form: dict[str, str] = field(default_factory=dict)
     csrf: str = ""
     audit_detail: dict[str, Any] = field(default_factory=dict)
+    fragment: Callable[..., str] = field(default=lambda template, **values: "")
 
     @property
     def query(self) -> dict[str, str]:

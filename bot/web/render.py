@@ -40,6 +40,10 @@ class Renderer:
     def _local(self, when: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
         return self.tz.local(when).strftime(fmt) if when is not None else "—"
 
+    def fragment(self, template: str, **values: Any) -> str:
+        """A template rendered alone (no layout): a part a live page sends again."""
+        return self.env.get_template(template).render(values)
+
     def html(
         self,
         template: str,

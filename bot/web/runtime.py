@@ -3,6 +3,7 @@ every feature's pages, each behind the same checks (docs/web.md §Security)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
@@ -68,6 +69,7 @@ class WebRuntime:
         self.renderer = Renderer(features, self.tz)
         self.pages: list[Page] = [page for pages in features for page in pages.pages]
         self.signin = SignIn(sessions, config, clock, people, self.renderer)
+        self._streams: set[asyncio.Task[Any]] = set()
         self.static = {p.name: p.read_bytes() for p in (HERE / "static").iterdir() if p.is_file()}
 
     def mount(self, http: HttpServer) -> None:
@@ -81,6 +83,13 @@ class WebRuntime:
         for page in self.pages:
             http.add_route(page.method, page.path, self._guarded(partial(self.serve, page)))
         http.add_route("*", "/web/{tail:.*}", self._missing)
+        http.app.on_shutdown.append(self._end_streams)
+
+    async def _end_streams(self, app: web.Application) -> None:
+        """Stopping: open live parts end now (the browser reconnects to whoever serves next),
+        rather than hold the stop for aiohttp's shutdown timeout."""
+        for task in list(self._streams):
+            task.cancel()
 
     def _guarded(self, handler: Route) -> Route:
         """``handler`` answering a crash with a Chinese page; the traceback goes to the log."""
@@ -163,7 +172,13 @@ class WebRuntime:
                 csrf=csrf,
             )
         if isinstance(result, EventStream):  # after the checks committed: no open transaction
-            return await run_stream(request, result, self.sessions, self.clock)
+            task = asyncio.current_task()
+            assert task is not None
+            self._streams.add(task)
+            try:
+                return await run_stream(request, result, self.sessions, self.clock)
+            finally:
+                self._streams.discard(task)
         if isinstance(result, Rendered):
             return self.renderer.html(
                 result.template,
@@ -215,6 +230,7 @@ class WebRuntime:
             sessions=self.sessions,
             form=form,
             csrf=seen.csrf,
+            fragment=self.renderer.fragment,
         )
         try:
             result = await page.handler(ctx)
