@@ -41,7 +41,7 @@ from models.broadcast.settings import BROADCAST
 from models.deadlines import imported
 from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
-from models.directory.binding import Accounts
+from models.directory.binding import Accounts, WebPeople
 from models.documents.settings import DOCUMENTS
 from models.duty.bulletin_settings import BULLETIN
 from models.duty.settings import DUTY
@@ -192,6 +192,7 @@ class App:
         routers: Any = None,
         registries: Any = None,
         http: HttpServer | None = None,
+        web_pages: Any = None,
     ) -> App:
         """Wire everything; upgrades an embedded SQLite database on the way."""
         import handlers
@@ -216,6 +217,11 @@ class App:
             from handlers.tickets.api import TicketsApi, api_keys
 
             TicketsApi(sessions, config, clock, api_keys(config)).register(http)
+            if config.web.enabled:
+                from bot.web.runtime import WebRuntime
+
+                pages = web_pages if web_pages is not None else handlers.WEB_PAGES
+                WebRuntime(sessions, config, clock, WebPeople(), pages).mount(http)
         directory = Accounts()
         metrics = Metrics()
         sender = Sender(

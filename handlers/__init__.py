@@ -1,14 +1,17 @@
 """Chat use cases, one module per feature. ROUTERS is the one ordered list the bot serves;
-REVOKE_HOOKS settle, per feature, what still names a person who is revoked."""
+REVOKE_HOOKS settle, per feature, what still names a person who is revoked; WEB_PAGES are the
+features' web dashboard pages, in menu order (docs/web.md)."""
 
 from bot.core.routing import Router
+from bot.web.pages import WebPages
 from handlers.admin import outbox
+from handlers.admin import web as admin_web
 from handlers.broadcast import ack as broadcast_ack
 from handlers.broadcast import commands as broadcast
 from handlers.broadcast import manage as broadcast_manage
 from handlers.broadcast.revoke import settle_broadcasts
 from handlers.deadlines import commands as deadlines
-from handlers.directory import bind, groups
+from handlers.directory import bind, groups, weblink
 from handlers.documents import circulate as documents_circulate
 from handlers.documents import commands as documents
 from handlers.documents import register as documents_register
@@ -22,6 +25,10 @@ from handlers.duty import roster as duty
 from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
 from handlers.duty import unitcheck as duty_unitcheck
+from handlers.duty import web as duty_web
+from handlers.duty import web_log as duty_web_log
+from handlers.duty import web_roster as duty_web_roster
+from handlers.duty import web_units as duty_web_units
 from handlers.duty.revoke import settle_duty
 from handlers.help import commands as help
 from handlers.meetings import answer as meetings_answer
@@ -56,6 +63,7 @@ from models.directory.revoke import RevokeHook
 ROUTERS: tuple[Router, ...] = (
     help.router,
     bind.router,
+    weblink.router,
     groups.router,
     remind.router,
     outbox.router,
@@ -108,4 +116,13 @@ REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     settle_documents,
     remind.settle_reminders,
     settle_vehicles,
+    weblink.settle_web,
+)
+
+WEB_PAGES: tuple[WebPages, ...] = (
+    duty_web.pages,
+    duty_web_roster.pages,
+    duty_web_log.pages,
+    duty_web_units.pages,
+    admin_web.pages,
 )

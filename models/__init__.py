@@ -13,6 +13,7 @@ from bot.store import (
     sightings,
 )
 from bot.store.base import Base
+from bot.web import tables as web
 from models.broadcast import ladder as phone_contacts
 from models.broadcast import records as broadcast
 from models.deadlines import estimates as estimated_deadlines
@@ -74,4 +75,5 @@ __all__ = [
     "tickets",
     "users",
     "vehicles",
+    "web",
 ]

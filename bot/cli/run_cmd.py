@@ -85,6 +85,12 @@ async def _run(cfg: Config, user: str | None, group: str | None, with_demo: bool
         # paused the loop up to 0.4 s, now about 10 ms. See
         # docs/benchmarks.md §Batched audit appends and records
         gc.freeze()
+        if cfg.http.enabled and cfg.web.enabled:
+            from bot.web.signin import base_url
+
+            console.print(
+                f"网页版：{base_url(cfg)}/web/ （在与机器人的私聊中发送 /web 获取一次性登录链接）"
+            )
         if "console" in app.adapters:
             if not user:
                 async with app.sessions() as session:

@@ -57,6 +57,7 @@ from bot.config.sections import (
     InstancesConfig,
     OutboxConfig,
     SchedulerConfig,
+    WebConfig,
 )
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
@@ -73,6 +74,7 @@ class Config(Section):
     database: DatabaseConfig = DatabaseConfig()
     platforms: PlatformsConfig = PlatformsConfig()
     http: HttpConfig = HttpConfig()
+    web: WebConfig = WebConfig()
     bind: BindConfig = BindConfig()
     outbox: OutboxConfig = OutboxConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
@@ -281,6 +283,7 @@ __all__ = [
     "TelegramConfig",
     "VoiceConfig",
     "WeComConfig",
+    "WebConfig",
     "WebhookPlatformConfig",
     "WebhookTarget",
     "kernel_of",

@@ -33,6 +33,28 @@ class HttpConfig(Section):
     port: Annotated[int, Field(ge=1, le=65535)] = 8080
 
 
+class WebConfig(Section):
+    """The web dashboard (bot/web, docs/web.md): sign-in links, sessions, sign-in limits."""
+
+    enabled: bool = True  # pages are served whenever http.enabled
+    base_url: str = ""  # the address people open (https://…); empty: http://host:port
+    link_minutes: Annotated[int, Field(ge=1, le=60)] = 10
+    session_hours: Annotated[int, Field(ge=1, le=72)] = 12
+    idle_minutes: Annotated[int, Field(ge=1, le=720)] = 30
+    max_failures: PositiveInt = 5  # failed sign-ins per account …
+    address_max_failures: PositiveInt = 20  # … and per address (an office shares one) …
+    failure_window_minutes: PositiveInt = 15  # … within this window
+    # Cookies without the Secure flag: only for plain-http development and tests on 127.0.0.1.
+    insecure_cookies: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("应为完整地址，例如 https://duty.example.gov.cn")
+        return value.rstrip("/")
+
+
 class BindConfig(Section):
     code_ttl_hours: PositiveInt = 24
     max_failures: PositiveInt = 5

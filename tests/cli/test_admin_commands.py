@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,19 @@ def test_outbox_and_db_and_doctor(invoke) -> None:  # type: ignore[no-untyped-de
     assert code == 0 and "全部检查通过" in out
 
 
+def test_doctor_checks_the_web_dashboards_address(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "config.yaml"
+    base = config.read_text(encoding="utf-8")
+    invoke("demo")
+    config.write_text(base + "http:\n  enabled: true\n  host: 0.0.0.0\n", encoding="utf-8")
+    code, out = invoke("doctor")
+    assert code == 1 and "浏览器只在 HTTPS 下保存登录 Cookie" in out
+    web = "web:\n  base_url: https://duty.example.gov.cn\n"
+    config.write_text(base + "http:\n  enabled: true\n  host: 0.0.0.0\n" + web, encoding="utf-8")
+    code, out = invoke("doctor")
+    assert code == 0 and "网页版地址 https://duty.example.gov.cn/web/ 可保存登录 Cookie" in out
+
+
 def test_a_bad_feature_section_stops_doctor_and_run_before_anything(
     invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -215,3 +229,18 @@ def test_a_second_demo_says_how_to_get_the_unbound_persons_code(invoke) -> None:
     assert "dutybot users code 钱芳" in out
     code, out = invoke("users", "code", "钱芳")
     assert code == 0 and "一次性绑定码" in out
+
+
+def test_an_admin_sets_a_web_password_asked_twice_and_hashed(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer", "--new-unit")
+    short = runner.invoke(app, ["users", "password", "张三"], input="abc\nabc\n")
+    assert short.exit_code == 1 and "密码至少 10 位" in short.output
+    good = "duty-room-2026"
+    result = runner.invoke(app, ["users", "password", "张三"], input=f"{good}\n{good}\n")
+    assert result.exit_code == 0, result.output
+    assert "已设置 张三 的网页版登录密码" in result.output and good not in result.output
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        (stored,) = db.execute("SELECT hash FROM web_passwords").fetchone()
+        audited = [row[0] for row in db.execute("SELECT command FROM audit_log")]
+    assert stored.startswith("scrypt$") and good not in stored
+    assert "users password" in audited

@@ -26,6 +26,7 @@ EXAMPLES: dict[str, str] = {
     "start": "",
     "bind": "000000",
     "whoami": "",
+    "web": "",
     "group register": "全体",
     "group remove": "全体",
     "group list": "",
