@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,24 +16,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import config as kernel
 from bot.adapters.webhook.adapter import create_webhook
-from bot.config import Config, ConfigError, FeatureSection
+from bot.config import Config, FeatureSection
 from bot.core.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.health import Health
 from bot.core.jobs import JobRegistry
 from bot.core.metrics import Metrics
-from bot.core.ports import Adapter, Leadership
-from bot.core.private_files import private_dir
+from bot.core.ports import Adapter
 from bot.core.routing import CommandTable
 from bot.core.ticker import Ticker
 from bot.delivery.heartbeat import Heartbeat
 from bot.delivery.sender import Sender
 from bot.http.server import HttpServer
 from bot.store import audit, instances
-from bot.store.audit_key import load_key
-from bot.store.engine import checkpoint, make_engine, make_sessionmaker
-from bot.store.leader import AdvisoryLock, uses_locks
-from bot.store.migrate import current_revision, head_revision, upgrade
+from bot.store.audit_key import keyed_sessions
+from bot.store.engine import checkpoints, make_engine
+from bot.store.leader import leaders_for
+from bot.store.migrate import prepare
 from models.broadcast import phone_ack
 from models.broadcast import records as broadcast
 from models.broadcast.settings import BROADCAST
@@ -85,14 +83,6 @@ def parse_config(data: dict[str, Any], env: dict[str, str] | None = None) -> Con
     return kernel.parse_config(data, env, SECTIONS)
 
 
-def leaders(config: Config) -> Callable[[str], Leadership] | None:
-    """Leadership by name for instances sharing PostgreSQL; None on SQLite (one instance)."""
-    url = config.database.url
-    if not uses_locks(url):
-        return None
-    return lambda name: AdvisoryLock(url, name)
-
-
 def build_adapters(
     config: Config,
     http: HttpServer | None = None,
@@ -117,7 +107,7 @@ def build_adapters(
     if config.platforms.telegram.enabled:
         from bot.adapters.telegram import create_adapter as create_telegram
 
-        adapters["telegram"] = create_telegram(config, http, leaders(config))
+        adapters["telegram"] = create_telegram(config, http, leaders_for(config.database.url))
     # Webhook platforms register their callback routes on ``http``.
     if config.platforms.wecom.enabled:
         from bot.adapters.wecom import create_adapter as create_wecom
@@ -140,26 +130,6 @@ def build_adapters(
 
         adapters["voice"] = create_voice(config, http, clock=clock)
     return adapters
-
-
-async def prepare_database(engine: AsyncEngine, auto_upgrade: bool) -> None:
-    """Upgrade the schema (embedded SQLite) or insist it is current (PostgreSQL)."""
-    current, head = await current_revision(engine), head_revision()
-    if current == head:
-        return  # the usual start: Alembic is not even imported
-    if auto_upgrade:
-        await upgrade(engine)
-        return
-    raise ConfigError(
-        f"数据库结构版本为 {current or '空'}，需要 {head}。请先运行：dutybot db upgrade"
-    )
-
-
-def audit_sessions(config: Config, engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions carrying the audit key (DUTYBOT_AUDIT_KEY, else the key file; never the DB)."""
-    private_dir(Path(config.data_dir))
-    key = load_key(config.audit.key_path(config.data_dir))
-    return make_sessionmaker(engine, key.key, key.old)
 
 
 @dataclass
@@ -206,8 +176,9 @@ class App:
         )
         if auto_upgrade is None:
             auto_upgrade = config.database.url.startswith("sqlite")
-        await prepare_database(engine, auto_upgrade)
-        sessions = audit_sessions(config, engine)
+        await prepare(engine, auto_upgrade)
+        key_file = config.audit.key_path(config.data_dir)
+        sessions = keyed_sessions(engine, Path(config.data_dir), key_file)
         async with sessions.begin() as session:
             await audit.keep_months(session, config.audit.retention_months)
             await imported.load(session)  # holiday notices imported earlier, for the calendar
@@ -300,16 +271,9 @@ class App:
     def start_checkpoints(self) -> None:
         """Checkpoint an inline SQLite database's WAL periodically, off the event loop."""
         if self.config.database.sqlite_driver == "inline" and self.engine.dialect.name == "sqlite":
-            self._tasks.append(asyncio.create_task(self._checkpoints(), name="checkpoints"))
-
-    async def _checkpoints(self) -> None:
-        while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), self.config.database.checkpoint_seconds)
-            try:
-                await checkpoint(self.engine, "TRUNCATE" if self._stop.is_set() else "PASSIVE")
-            except Exception:  # a busy database now is no reason to stop checkpointing later
-                log.warning("WAL checkpoint failed; will retry", exc_info=True)
+            seconds = self.config.database.checkpoint_seconds
+            checkpointing = checkpoints(self.engine, self._stop, seconds)
+            self._tasks.append(asyncio.create_task(checkpointing, name="checkpoints"))
 
     async def stop(self) -> None:
         """Stop receiving, deliver what is due, and close the database."""

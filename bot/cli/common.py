@@ -145,12 +145,14 @@ async def in_transaction(
     detail: dict[str, Any] | None = None,
 ) -> T:
     """Run ``work`` in one transaction on a schema-checked database; audit it when ``command``."""
-    from bot.app import audit_sessions, prepare_database
+    from bot.store.audit_key import keyed_sessions
+    from bot.store.migrate import prepare
 
     engine = make_engine(cfg.database.url)
     try:
-        await prepare_database(engine, auto_upgrade=cfg.database.url.startswith("sqlite"))
-        async with audit_sessions(cfg, engine).begin() as session:
+        await prepare(engine, auto_upgrade=cfg.database.url.startswith("sqlite"))
+        key_file = cfg.audit.key_path(cfg.data_dir)
+        async with keyed_sessions(engine, Path(cfg.data_dir), key_file).begin() as session:
             await imported.load(session)  # imported holiday notices, for every calendar used
             result = await work(session)
             if command:

@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.private_files import FILE_MODE, private_file
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.core.private_files import FILE_MODE, private_dir, private_file
+from bot.store.engine import make_sessionmaker
 
 ENV = "DUTYBOT_AUDIT_KEY"
 # After a rotation: the keys used before, oldest first, comma-separated.
@@ -86,3 +89,12 @@ def load_key(
         _generate(key_file)
     text = key_file.read_text(encoding="ascii").strip()
     return AuditKey(_checked(text, f"密钥文件 {key_file} "), str(key_file), old)
+
+
+def keyed_sessions(
+    engine: AsyncEngine, data_dir: Path, key_file: Path
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions carrying the audit key (DUTYBOT_AUDIT_KEY, else ``key_file``; never the DB)."""
+    private_dir(data_dir)
+    key = load_key(key_file)
+    return make_sessionmaker(engine, key.key, key.old)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from sqlalchemy.pool import NullPool
 from bot.core.private_files import private_dir, private_file, sqlite_files, touch_private
 from bot.store import audit
 from bot.store.sqlite_inline import creator
+
+log = logging.getLogger("dutybot.store")
 
 
 def ensure_sqlite_dir(url: str) -> None:
@@ -113,6 +117,17 @@ async def checkpoint(engine: AsyncEngine, mode: str = "PASSIVE") -> bool:
         return False
     await asyncio.to_thread(_checkpoint, str(engine.url.database), mode)
     return True
+
+
+async def checkpoints(engine: AsyncEngine, stop: asyncio.Event, seconds: float) -> None:
+    """Checkpoint every ``seconds`` until ``stop``, then once more emptying the WAL."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+        try:
+            await checkpoint(engine, "TRUNCATE" if stop.is_set() else "PASSIVE")
+        except Exception:  # a busy database now is no reason to stop checkpointing later
+            log.warning("WAL checkpoint failed; will retry", exc_info=True)
 
 
 def own_pool(sessions: async_sessionmaker[AsyncSession]) -> async_sessionmaker[AsyncSession]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
@@ -97,3 +98,10 @@ class AdvisoryLock:
                 await conn.invalidate()
             with contextlib.suppress(Exception):
                 await conn.close()
+
+
+def leaders_for(url: str) -> Callable[[str], AdvisoryLock] | None:
+    """Leadership by name for instances sharing PostgreSQL; None on SQLite (one instance)."""
+    if not uses_locks(url):
+        return None
+    return lambda name: AdvisoryLock(url, name)

@@ -15,6 +15,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.config.base import ConfigError
+
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
@@ -121,3 +123,20 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     async with engine.connect() as conn:
         await conn.run_sync(_upgrade)
         await conn.commit()
+
+
+async def prepare(engine: AsyncEngine, auto_upgrade: bool) -> None:
+    """Upgrade the schema (embedded SQLite) or insist it is current (PostgreSQL).
+
+    Raises:
+        ConfigError: the schema is behind and ``auto_upgrade`` is off, saying what to run.
+    """
+    current, head = await current_revision(engine), head_revision()
+    if current == head:
+        return  # the usual start: Alembic is not even imported
+    if auto_upgrade:
+        await upgrade(engine)
+        return
+    raise ConfigError(
+        f"数据库结构版本为 {current or '空'}，需要 {head}。请先运行：dutybot db upgrade"
+    )

@@ -10,10 +10,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from bot.app import prepare_database
 from bot.config import ConfigError
 from bot.store.engine import make_engine
-from bot.store.migrate import _alembic_config, current_revision, head_revision
+from bot.store.migrate import _alembic_config, current_revision, head_revision, prepare
 
 
 def test_heads_are_alembics() -> None:
@@ -27,15 +26,15 @@ async def test_current_revision_empty_then_heads_then_behind(tmp_path: Path) -> 
     try:
         assert await current_revision(engine) is None
         with pytest.raises(ConfigError, match="dutybot db upgrade"):
-            await prepare_database(engine, auto_upgrade=False)
-        await prepare_database(engine, auto_upgrade=True)
+            await prepare(engine, auto_upgrade=False)
+        await prepare(engine, auto_upgrade=True)
         assert await current_revision(engine) == head_revision()
-        await prepare_database(engine, auto_upgrade=False)  # current: no error
+        await prepare(engine, auto_upgrade=False)  # current: no error
         async with engine.begin() as conn:  # before merge 0015 of 0002 and 0003
             await conn.execute(text("DELETE FROM alembic_version WHERE version_num = '0015'"))
             await conn.execute(text("INSERT INTO alembic_version VALUES ('0002'), ('0003')"))
         assert await current_revision(engine) != head_revision()
         with pytest.raises(ConfigError, match="需要"):
-            await prepare_database(engine, auto_upgrade=False)
+            await prepare(engine, auto_upgrade=False)
     finally:
         await engine.dispose()
