@@ -56,6 +56,7 @@ from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
 from handlers.vehicles import commands as vehicles
+from handlers.vehicles import dispatch as vehicles_dispatch
 from handlers.vehicles import fleet as vehicles_fleet
 from handlers.vehicles.revoke import settle_vehicles
 from models.directory.revoke import RevokeHook
@@ -104,6 +105,7 @@ ROUTERS: tuple[Router, ...] = (
     tickets_flow.router,
     tickets_stats.router,
     vehicles.router,
+    vehicles_dispatch.router,
     vehicles_fleet.router,
     submissions.router,
     submissions_submit.router,
