@@ -32,6 +32,13 @@ def send_call(
     return adapter.send(row.target.address, reply, edit_of)
 
 
+async def settle_abandoned(session: AsyncSession, now: datetime) -> None:
+    """At-most-once rows cut off mid-send (their lease ran out) become uncertain, audited."""
+    for stuck in await outbox_once.settle_abandoned(session, now):
+        log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
+        await audit_outbound(session, now, stuck, "uncertain", outbox_once.UNCERTAIN_NOTE)
+
+
 def backoff(cfg: OutboxConfig, attempts: int) -> timedelta:
     """Delay before attempt ``attempts + 1``: base·2^(attempts−1), capped."""
     seconds = cfg.backoff_base_seconds * 2 ** max(attempts - 1, 0)

@@ -3,13 +3,11 @@
 Nothing is silently dropped: a row is sent, retried with exponential backoff (or after the wait
 the platform asked for), or marked failed, audited, and reported to the administrators.
 
-Each chat's claimed rows go out in order on a lane of their own (a task), side by side with
-other chats' lanes; a lane waits for its chat's rate limit in place when the chat is free soon,
-and otherwise puts its rows back until then. Lanes' results are committed together, a batch at
-a time (bot/delivery/recorder.py). The loop claims more rows as soon as lanes finish: a chat
-that is free never idles behind one that is waiting. Platforms, and a platform's app and its
-webhook robots, are separate lane classes (bot/delivery/limits.py), each with its own claims
-and limits, so a slow class never holds back a fast one.
+Each chat's claimed rows go out in order on a lane (a task) of their own beside other chats';
+a lane waits for its chat's rate limit in place when it is free soon, else puts its rows back.
+Results are committed a batch at a time (bot/delivery/recorder.py). More rows are claimed as
+lanes finish. Platforms, and a platform's app and its robots, are separate lane classes
+(bot/delivery/limits.py) with their own claims and limits: a slow one never holds back another.
 """
 
 from __future__ import annotations
@@ -34,8 +32,8 @@ from bot.delivery.limits import PlatformLimits, lane_class, lane_classes
 from bot.delivery.once import OnceTurns
 from bot.delivery.prepare import outgoing
 from bot.delivery.recorder import Recorder
-from bot.delivery.results import audit_outbound, failed_attempt, send_call
-from bot.store import outbox, outbox_files, outbox_once, outbox_results
+from bot.delivery.results import failed_attempt, send_call, settle_abandoned
+from bot.store import outbox, outbox_files, outbox_results
 
 log = logging.getLogger("dutybot.sender")
 
@@ -71,6 +69,8 @@ class Sender:
         self._held_back: dict[str, datetime] = {}  # target → its rows were put back until then
         self._halt = asyncio.Event()  # stopping: lanes put back what they have not sent
         self._wake = asyncio.Event()
+        # One claim pass at a time: a drain beside the loop then sees the loop's new lanes.
+        self._claiming = asyncio.Lock()
         self._soonest: datetime | None = None  # earliest time a row was put back to
         self._settled_at: datetime | None = None  # abandoned at-most-once rows last looked for
         self._poll = timedelta(seconds=outbox_config.poll_seconds)
@@ -140,30 +140,28 @@ class Sender:
 
     async def claim_once(self) -> int:
         """Claim due rows of chats without a lane (up to the batch size held) and start lanes."""
-        now = self.clock.now()
-        self.metrics.marks.last_send_pass = now  # /healthz: the sender is alive
-        if self._soonest is not None and self._soonest <= now:
-            self._soonest = None  # that row is due now: this pass claims it
-            self._claims.refresh()
-        rooms = self._claims.rooms(now)
-        if not rooms:
-            return 0
-        async with self.sessions.begin() as session:
-            # Leases run out on the scale of minutes: looked for once a poll, not every pass.
-            if self._settled_at is None or now - self._settled_at >= self._poll:
-                self._settled_at = now
-                for stuck in await outbox_once.settle_abandoned(session, now):
-                    log.warning("outbox row %s to %s was cut off mid-send", stuck.id, stuck.target)
-                    note = outbox_once.UNCERTAIN_NOTE
-                    await audit_outbound(session, now, stuck, "uncertain", note)
-            rows = await self._claims.claim(session, now, rooms, list(self._lanes), self.owner)
-        by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
-        for row in rows:  # claimed in (priority, id) order, which each lane keeps
-            by_chat[str(row.target)].append(row)
-            self._claims.held[lane_class(row.target, self.limits)] += 1
-        for key, chat_rows in by_chat.items():
-            self._lanes[key] = asyncio.create_task(self._lane(key, chat_rows, now))
-        return len(rows)
+        async with self._claiming:
+            now = self.clock.now()
+            self.metrics.marks.last_send_pass = now  # /healthz: the sender is alive
+            if self._soonest is not None and self._soonest <= now:
+                self._soonest = None  # that row is due now: this pass claims it
+                self._claims.refresh()
+            rooms = self._claims.rooms(now)
+            if not rooms:
+                return 0
+            async with self.sessions.begin() as session:
+                # Leases run out on the scale of minutes: looked for once a poll, not every pass.
+                if self._settled_at is None or now - self._settled_at >= self._poll:
+                    self._settled_at = now
+                    await settle_abandoned(session, now)
+                rows = await self._claims.claim(session, now, rooms, list(self._lanes), self.owner)
+            by_chat: dict[str, list[outbox.Claimed]] = defaultdict(list)
+            for row in rows:  # claimed in (priority, id) order, which each lane keeps
+                by_chat[str(row.target)].append(row)
+                self._claims.held[lane_class(row.target, self.limits)] += 1
+            for key, chat_rows in by_chat.items():
+                self._lanes[key] = asyncio.create_task(self._lane(key, chat_rows, now))
+            return len(rows)
 
     async def _lane(self, key: str, rows: list[outbox.Claimed], claimed_at: datetime) -> None:
         """Send one chat's rows in order; put the rest back when the chat is not free soon."""
