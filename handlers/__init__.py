@@ -47,6 +47,7 @@ from handlers.supervision import flow as supervision_flow
 from handlers.supervision import instructions
 from handlers.supervision import notice as supervision_notice
 from handlers.supervision import view as supervision_view
+from handlers.supervision import web as supervision_web
 from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
@@ -113,4 +114,7 @@ REVOKE_HOOKS: tuple[RevokeHook, ...] = (
     weblink.settle_web,
 )
 
-WEB_PAGES: tuple[WebPages, ...] = (duty_web.pages,)
+WEB_PAGES: tuple[WebPages, ...] = (
+    duty_web.pages,
+    supervision_web.pages,
+)

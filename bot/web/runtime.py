@@ -125,6 +125,7 @@ class WebRuntime:
                 seen = await visitor(db, self.people, request, now, self._idle)
                 if seen is None:
                     return await self._signed_out(request)
+                csrf = seen.session.csrf  # read now: a refusal's rollback expires the row
                 result = await self._run(db, page, request, seen, form)
         except Refusal as refused:
             async with self.sessions.begin() as db:
@@ -138,13 +139,12 @@ class WebRuntime:
                     user=user,
                     detail={"title": page.title, **refused.detail},
                 )
-            csrf = seen.session.csrf if seen else ""
             return self.renderer.error(
                 refused.status,
                 refused.message,
                 user=seen.user if seen else None,
                 menu=self.pages,
-                csrf=csrf,
+                csrf=csrf if seen else "",
             )
         if isinstance(result, EventStream):  # after the checks committed: no open transaction
             return await run_stream(request, result, self.sessions, self.clock)
@@ -155,7 +155,7 @@ class WebRuntime:
                 status=result.status,
                 user=seen.user,
                 menu=self.pages,
-                csrf=seen.session.csrf,
+                csrf=csrf,
                 path=request.path,
             )
         return result

@@ -105,4 +105,4 @@ async def actor_names(session: AsyncSession, item: SupervisionItem) -> dict[int,
     """Who took each step of the item's history, by user id (a step without one: 系统)."""
     ids = {e.actor_id for e in item.events if e.actor_id}
     rows = await session.execute(select(User.id, User.name).where(User.id.in_(ids)))
-    return {user_id: name for user_id, name in rows}
+    return {row.id: row.name for row in rows}
