@@ -51,6 +51,7 @@ from handlers.supervision import web as supervision_web
 from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
+from handlers.tickets import web as tickets_web
 from handlers.vehicles import commands as vehicles
 from handlers.vehicles import fleet as vehicles_fleet
 from handlers.vehicles.revoke import settle_vehicles
@@ -117,4 +118,5 @@ REVOKE_HOOKS: tuple[RevokeHook, ...] = (
 WEB_PAGES: tuple[WebPages, ...] = (
     duty_web.pages,
     supervision_web.pages,
+    tickets_web.pages,
 )
