@@ -8,6 +8,7 @@ from handlers.admin import outbox
 from handlers.broadcast import ack as broadcast_ack
 from handlers.broadcast import commands as broadcast
 from handlers.broadcast import manage as broadcast_manage
+from handlers.broadcast import web as broadcast_web
 from handlers.broadcast.revoke import settle_broadcasts
 from handlers.deadlines import commands as deadlines
 from handlers.directory import bind, groups, weblink
@@ -119,4 +120,5 @@ WEB_PAGES: tuple[WebPages, ...] = (
     duty_web.pages,
     supervision_web.pages,
     tickets_web.pages,
+    broadcast_web.pages,
 )

@@ -40,6 +40,10 @@ class Renderer:
     def _local(self, when: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
         return self.tz.local(when).strftime(fmt) if when is not None else "—"
 
+    def part(self, template: str, values: dict[str, Any]) -> str:
+        """``template`` rendered alone (a page's live part)."""
+        return self.env.get_template(template).render(values)
+
     def html(
         self,
         template: str,

@@ -196,6 +196,7 @@ class WebRuntime:
             sessions=self.sessions,
             form=form,
             csrf=seen.session.csrf,
+            fragments=self.renderer.part,
         )
         try:
             result = await page.handler(ctx)
