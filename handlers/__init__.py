@@ -26,6 +26,7 @@ from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
 from handlers.duty import unitcheck as duty_unitcheck
 from handlers.duty import web as duty_web
+from handlers.duty import web_rollcall as duty_web_rollcall
 from handlers.duty.revoke import settle_duty
 from handlers.help import commands as help
 from handlers.meetings import answer as meetings_answer
@@ -121,4 +122,5 @@ WEB_PAGES: tuple[WebPages, ...] = (
     supervision_web.pages,
     tickets_web.pages,
     broadcast_web.pages,
+    duty_web_rollcall.pages,
 )

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from models.reports.chart import BAR, DPI, INK, MUTED, OVERDUE, TRACK, WIDTH, font_family
 
-ROW = 0.46  # inches per line
+ROW = 0.56  # inches per line
 TOP = 1.25  # title, note and column heads
 NAME_RIGHT = 1.75  # unit names end here; the bars share the rest
 GAP = 0.12
@@ -72,18 +72,12 @@ def render_bars(table: BarTable) -> bytes:
 
 
 def _cell(ax: Axes, x: float, y: float, width: float, cell: Cell) -> None:
-    thick = ROW * 0.6
-    ax.add_patch(Rectangle((x, y - thick / 2), width, thick, color=TRACK, lw=0))
+    """The figure's text above a thin bar: readable whatever the bar's length."""
+    thick, bar_y = 0.12, y + 0.1
+    ax.add_patch(Rectangle((x, bar_y - thick / 2), width, thick, color=TRACK, lw=0))
+    colour = OVERDUE if cell.warn else BAR
     if cell.fraction is not None:
         filled = width * max(0.0, min(cell.fraction, 1.0))
-        colour = OVERDUE if cell.warn else BAR
-        ax.add_patch(Rectangle((x, y - thick / 2), filled, thick, color=colour, lw=0))
-    inside = cell.fraction is not None and cell.fraction > 0.55
-    ax.text(
-        x + 0.06,
-        y,
-        cell.text,
-        va="center",
-        fontsize=9,
-        color="white" if inside else INK,
-    )
+        ax.add_patch(Rectangle((x, bar_y - thick / 2), filled, thick, color=colour, lw=0))
+    ink = OVERDUE if cell.warn else INK if cell.fraction is not None else MUTED
+    ax.text(x, y - 0.09, cell.text, va="center", fontsize=9.5, color=ink)
