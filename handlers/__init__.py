@@ -5,6 +5,7 @@ features' web dashboard pages, in menu order (docs/web.md)."""
 from bot.core.routing import Router
 from bot.web.pages import WebPages
 from handlers.admin import outbox
+from handlers.admin import web as admin_web
 from handlers.broadcast import ack as broadcast_ack
 from handlers.broadcast import commands as broadcast
 from handlers.broadcast import manage as broadcast_manage
@@ -26,7 +27,10 @@ from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
 from handlers.duty import unitcheck as duty_unitcheck
 from handlers.duty import web as duty_web
+from handlers.duty import web_log as duty_web_log
 from handlers.duty import web_rollcall as duty_web_rollcall
+from handlers.duty import web_roster as duty_web_roster
+from handlers.duty import web_units as duty_web_units
 from handlers.duty.revoke import settle_duty
 from handlers.help import commands as help
 from handlers.meetings import answer as meetings_answer
@@ -119,8 +123,12 @@ REVOKE_HOOKS: tuple[RevokeHook, ...] = (
 
 WEB_PAGES: tuple[WebPages, ...] = (
     duty_web.pages,
+    duty_web_roster.pages,
+    duty_web_log.pages,
+    duty_web_units.pages,
     supervision_web.pages,
     tickets_web.pages,
     broadcast_web.pages,
     duty_web_rollcall.pages,
+    admin_web.pages,
 )

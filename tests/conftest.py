@@ -3,6 +3,7 @@ a fake clock, and a wired App whose console and fake platforms record what they 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -28,6 +29,15 @@ PG_SKIP = (
     "PostgreSQL tests skipped: DUTYBOT_TEST_PG_URL is not set "
     "(e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
 )
+# Browser tests drive Debian's chromium with Playwright (tests/web/test_browser.py); never a
+# downloaded browser. A machine without them skips those tests and says so.
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_SKIP = (
+    ""
+    if CHROMIUM.exists() and importlib.util.find_spec("playwright")
+    else f"browser tests skipped: {CHROMIUM} or the playwright package is missing "
+    "(apt-get install chromium chromium-driver; pip install -e '.[dev]')"
+)
 START = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
 # chinese-calendar as its 1.11 release knows it (2004–2026): 2027 is "a year without data" in
 # every test, whichever release is installed.
@@ -42,6 +52,8 @@ def pytest_report_header() -> str:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not PG_URL:
         terminalreporter.write_line(f"NOTE: {PG_SKIP}")
+    if BROWSER_SKIP:
+        terminalreporter.write_line(f"NOTE: {BROWSER_SKIP}")
 
 
 async def _pg_admin(statement: str) -> None:

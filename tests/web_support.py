@@ -9,22 +9,29 @@ Use it from a test package's conftest::
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
+import pylopdf_fonts_zh_cn
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, Page
 
 from bot.app import App
 from bot.cli.demo import seed, seed_roster
-from bot.core.clock import FakeClock
+from bot.core.clock import FakeClock, LiveClock
 from bot.http.server import HttpServer
-from tests.conftest import make_config
+from tests.conftest import BROWSER_SKIP, CHROMIUM, START, make_config
+from tests.duty_support import committed_duty
 from tests.support import RecordingAdapter, incoming
 
 LINK = re.compile(r"(http://\S+/web/login\?t=[A-Za-z]+)")
@@ -87,9 +94,11 @@ def csrf_of(html: str) -> str:
 async def web_site(
     db_url: str, clock: FakeClock, console: RecordingAdapter, **overrides: Any
 ) -> AsyncIterator[Site]:
-    """The demo county with a fortnight's roster, its HTTP server started."""
+    """The demo county with a fortnight's roster and the committed duty config, its HTTP
+    server started; ``overrides`` are config sections (``web={"idle_minutes": 5}``)."""
     port = free_port()
     web = {"link_minutes": 10, **overrides.pop("web", {})}
+    overrides.setdefault("duty", committed_duty())  # incident limits, shifts as committed
     config = make_config(
         db_url, http={"enabled": True, "host": "127.0.0.1", "port": port}, web=web, **overrides
     )
@@ -113,3 +122,48 @@ async def site(db_url: str, clock: FakeClock, console: RecordingAdapter) -> Asyn
     """The dashboard of the demo county on 127.0.0.1 (fake clock: time moves when told)."""
     async with web_site(db_url, clock, console) as running:
         yield running
+
+
+@pytest.fixture
+async def live_site(sqlite_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
+    """The same on SQLite with a clock that runs from the tests' start (a browser waits in real
+    time, and an SSE stream sleeps on it); ``site.clock.advance`` still jumps."""
+    async with web_site(sqlite_url, LiveClock(START), console) as running:
+        yield running
+
+
+def fontconfig(folder: Path) -> Path:
+    """A fontconfig file adding the Noto Sans SC the project ships (pylopdf-fonts-zh-cn) to the
+    system's fonts, so pages show Chinese on a machine without CJK fonts (CI, containers)."""
+    fonts = pylopdf_fonts_zh_cn.sans_path().parent
+    path = folder / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{fonts}</dir><cachedir>{folder / 'cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+async def browser(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Browser]:
+    """Headless Debian chromium driven by Playwright; skipped, saying why, without it."""
+    if BROWSER_SKIP:
+        pytest.skip(BROWSER_SKIP)
+    from playwright.async_api import async_playwright
+
+    fonts = fontconfig(tmp_path_factory.mktemp("fonts"))
+    env = {**os.environ, "FONTCONFIG_FILE": str(fonts)}
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=str(CHROMIUM), env=env)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def open_link(page: Page, link: str) -> None:
+    """Open a sign-in link in the browser and confirm it (as a person would)."""
+    await page.goto(link)
+    await page.click("#confirm")

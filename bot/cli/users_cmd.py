@@ -1,4 +1,5 @@
-"""`dutybot users add|list|roles|code|revoke`: people, roles and bind codes."""
+"""`dutybot users add|list|roles|code|revoke|password`: people, roles, bind codes and web
+passwords."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from bot.cli.common import clock, config, console, in_transaction, run
 from bot.config import Config
 from bot.core.clock import LocalTime
 from bot.core.roles import Role, labels
+from bot.web import credentials
+from bot.web.signin import base_url
 from handlers import REVOKE_HOOKS
 from models.directory import binding
 from models.directory.revoke import revoke
@@ -170,3 +173,22 @@ def revoke_cmd(
     console.print("[green]✓[/green] " + lines[0])
     for line in lines[1:]:
         console.print(f"  {line}")
+
+
+@app.command("password")
+def password_cmd(
+    person: str = typer.Argument(..., help="姓名、姓名@单位或编号 (person)"),
+) -> None:
+    """设置网页版登录密码（输入两次，不回显；其已登录的网页会话结束）(set a web password)."""
+    secret = typer.prompt("新密码", hide_input=True, confirmation_prompt="再输入一次")
+    cfg = config()
+
+    async def work(session: AsyncSession) -> str:
+        user = await find_user(session, person)
+        await credentials.set_password(session, user.id, secret, clock.now())
+        return user.name
+
+    name = run(in_transaction(cfg, work, command="users password", detail={"person": person}))
+    console.print(
+        f"[green]✓[/green] 已设置 {name} 的网页版登录密码。登录地址：{base_url(cfg)}/web/"
+    )

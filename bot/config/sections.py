@@ -41,7 +41,8 @@ class WebConfig(Section):
     link_minutes: Annotated[int, Field(ge=1, le=60)] = 10
     session_hours: Annotated[int, Field(ge=1, le=72)] = 12
     idle_minutes: Annotated[int, Field(ge=1, le=720)] = 30
-    max_failures: PositiveInt = 5  # failed sign-ins per address, and per account, …
+    max_failures: PositiveInt = 5  # failed sign-ins per account …
+    address_max_failures: PositiveInt = 20  # … and per address (an office shares one) …
     failure_window_minutes: PositiveInt = 15  # … within this window
     # Cookies without the Secure flag: only for plain-http development and tests on 127.0.0.1.
     insecure_cookies: bool = False

@@ -182,3 +182,25 @@ async def iter_rows(
     result = await session.stream_scalars(query)
     async for row in result:
         yield row
+
+
+async def latest(
+    session: AsyncSession,
+    limit: int,
+    *,
+    before: int | None = None,
+    kind: str = "",
+    actor: str = "",
+    outcome: str = "",
+) -> list[AuditLog]:
+    """The newest rows (before row number ``before``), filtered by kind, actor and outcome."""
+    query = select(AuditLog).order_by(AuditLog.seq.desc()).limit(limit)
+    if before is not None:
+        query = query.where(AuditLog.seq < before)
+    if kind:
+        query = query.where(AuditLog.kind == kind)
+    if actor:
+        query = query.where(AuditLog.actor.contains(actor, autoescape=True))
+    if outcome:
+        query = query.where(AuditLog.outcome == outcome)
+    return list(await session.scalars(query))

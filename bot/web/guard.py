@@ -17,13 +17,13 @@ from bot.core.privacy import mask_json
 from bot.core.roles import UserInfo
 from bot.store import audit
 from bot.web.credentials import current_session
-from bot.web.tables import WebSession
 
 SESSION_COOKIE = "dutybot_session"
 PRE_COOKIE = "dutybot_pre"  # the sign-in form's CSRF token, before there is a session
 CSRF_FIELD = "csrf"
 COOKIE_PATH = "/web"
 LINK_FIELD = "t"  # a sign-in link's token: /web/login?t=…
+WITHHELD = "（含密级标识，未记录）"
 # Every page: no caching of personal data, no framing, nothing from elsewhere (the browser loads
 # only this server's files), no referrer (a sign-in link's token must not travel on).
 HEADERS = {
@@ -66,10 +66,11 @@ class Refusal(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Visitor:
-    """A signed-in person and their session."""
+    """A signed-in person and their session's CSRF token (plain values: they outlive the
+    transaction that read them, also one rolled back)."""
 
     user: UserInfo
-    session: WebSession
+    csrf: str
 
 
 async def visitor(
@@ -86,7 +87,7 @@ async def visitor(
     if user is None:  # revoked (or deleted) since signing in: the session ends at once
         await db.delete(row)
         return None
-    return Visitor(user, row)
+    return Visitor(user, row.csrf)
 
 
 def same_token(given: str | None, expected: str | None) -> bool:
@@ -153,7 +154,13 @@ async def record(
 ) -> None:
     """Append the audit row of a page view, a form, a sign-in or a refusal (personal data in
     the URL and detail masked, as in chat; a sign-in link's token is never kept)."""
-    query = {k: v for k, v in request.query.items() if k != LINK_FIELD}
+    query: dict[str, str] = {k: v for k, v in request.query.items() if k != LINK_FIELD}
+    url = request.path
+    # A refused marking is never written, not even into the row that records the refusal.
+    if secrecy.find_in(query) is not None:
+        query = {"": WITHHELD}
+    if secrecy.find_any(*url.split("/")) is not None:  # segment by segment, as routes read it
+        url = WITHHELD
     await audit.append(
         db,
         now,
@@ -167,7 +174,7 @@ async def record(
             platform="web",
             chat=f"web:{address_of(request)}",
             detail=mask_json(
-                {"url": request.path, **({"query": query} if query else {}), **(detail or {})}
+                {"url": url, **({"query": query} if query else {}), **(detail or {})}
             ),
         ),
     )

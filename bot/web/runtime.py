@@ -98,7 +98,7 @@ class WebRuntime:
             {"title": "首页"},
             user=seen.user,
             menu=self.pages,
-            csrf=seen.session.csrf,
+            csrf=seen.csrf,
             path="/web/",
         )
 
@@ -125,7 +125,6 @@ class WebRuntime:
                 seen = await visitor(db, self.people, request, now, self._idle)
                 if seen is None:
                     return await self._signed_out(request)
-                csrf = seen.session.csrf  # read now: a refusal's rollback expires the row
                 result = await self._run(db, page, request, seen, form)
         except Refusal as refused:
             async with self.sessions.begin() as db:
@@ -139,12 +138,13 @@ class WebRuntime:
                     user=user,
                     detail={"title": page.title, **refused.detail},
                 )
+            csrf = seen.csrf if seen else ""
             return self.renderer.error(
                 refused.status,
                 refused.message,
                 user=seen.user if seen else None,
                 menu=self.pages,
-                csrf=csrf if seen else "",
+                csrf=csrf,
             )
         if isinstance(result, EventStream):  # after the checks committed: no open transaction
             return await run_stream(request, result, self.sessions, self.clock)
@@ -155,7 +155,7 @@ class WebRuntime:
                 status=result.status,
                 user=seen.user,
                 menu=self.pages,
-                csrf=csrf,
+                csrf=seen.csrf,
                 path=request.path,
             )
         return result
@@ -182,8 +182,12 @@ class WebRuntime:
                 "denied",
             )
         if request.method == "POST":
-            check_csrf(form, seen.session.csrf)
-        fields = {**dict(request.query), **{k: v for k, v in form.items() if k != CSRF_FIELD}}
+            check_csrf(form, seen.csrf)
+        fields = {
+            **dict(request.match_info),
+            **dict(request.query),
+            **{k: v for k, v in form.items() if k != CSRF_FIELD},
+        }
         check_secrecy(fields, self.config.inbox.classified_channel)
         ctx = PageContext(
             session=db,
@@ -195,7 +199,7 @@ class WebRuntime:
             user=user,
             sessions=self.sessions,
             form=form,
-            csrf=seen.session.csrf,
+            csrf=seen.csrf,
             fragments=self.renderer.part,
         )
         try:

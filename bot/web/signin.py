@@ -187,7 +187,8 @@ class SignIn:
             query = query.where(AuditLog.chat == f"web:{address_of(request)}")
         else:
             query = query.where(AuditLog.actor_user_id == user.id)
-        if int(await db.scalar(query) or 0) < self.web.max_failures:
+        most = self.web.max_failures if user else self.web.address_max_failures
+        if int(await db.scalar(query) or 0) < most:
             return
         minutes = self.web.failure_window_minutes
         whose = "此地址" if user is None else "该账号"
@@ -208,7 +209,7 @@ class SignIn:
             seen = await visitor(db, self.people, request, now, self._idle)
             if seen is not None:
                 try:
-                    check_csrf(form, seen.session.csrf)
+                    check_csrf(form, seen.csrf)
                 except Refusal as refused:
                     return self.renderer.error(refused.status, refused.message)
                 await credentials.close_session(db, request.cookies.get(SESSION_COOKIE, ""))

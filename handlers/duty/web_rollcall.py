@@ -1,5 +1,6 @@
-"""查岗 response times on the web dashboard: per officer (``查岗 统计``) and per unit
-(``查岗通报``) for a month — the same figures as chat, as a table and a chart."""
+"""查岗 response times on the web dashboard: per officer (``查岗 统计``) as a page with its chart,
+and per unit (``查岗通报``) as the chart on 单位查岗 (handlers/duty/web_units.py) — the same
+figures as chat."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from bot.core.roles import Role
 from bot.web.files import FileResponse
 from bot.web.pages import PageContext, Rendered, WebPages
 from handlers.duty.cards import took
+from handlers.duty.web_units import READERS as UNITS_READERS
+from handlers.duty.web_units import SCOPE as UNITS_SCOPE
 from models.duty import rollcall, unitcheck
 from models.duty.rollcall import MonthLine
 from models.duty.settings import DUTY
@@ -25,7 +28,6 @@ from models.reports.bars import BarTable, Cell, render_bars
 # Templates beside 今日值班's (handlers/duty/templates), under a prefix of their own.
 pages = WebPages("rollcall", Path(__file__).with_name("templates"))
 OFFICERS_READERS = (Role.LEADER, Role.ADMIN)  # as 查岗 统计
-UNITS_READERS = (Role.OFFICER, Role.LEADER, Role.ADMIN)  # as 查岗通报
 Line = MonthLine | UnitMonth
 
 
@@ -68,17 +70,17 @@ async def _officers(ctx: PageContext) -> tuple[date, list[MonthLine], int]:
 
 
 async def _units(ctx: PageContext) -> tuple[date, list[UnitMonth], int]:
+    """Every unit's month, or a liaison's own unit's only (as 单位查岗 shows them)."""
     first = parse_month(ctx.arg("month") or None, ctx.today)
     minutes = DUTY.of(ctx.config).rollcall.unit_answer_minutes
-    return first, await unitcheck.month_stats(ctx.session, ctx.tz, first, minutes), minutes
+    own = UNITS_SCOPE.listing(ctx.user, None)
+    lines = await unitcheck.month_stats(ctx.session, ctx.tz, first, minutes)
+    return first, [x for x in lines if own is None or x.unit == own], minutes
 
 
-def _page(
-    ctx: PageContext, kind: str, first: date, lines: Sequence[Line], minutes: int
-) -> Rendered:
+def _page(ctx: PageContext, first: date, lines: Sequence[MonthLine], minutes: int) -> Rendered:
     return ctx.render(
         "rollcall/stats.html",
-        kind=kind,
         month=f"{first:%Y-%m}",
         lines=[
             {
@@ -103,7 +105,7 @@ def _png(title: str, first: date, lines: Sequence[Line], minutes: int) -> FileRe
 @pages.page("/web/rollcall", "查岗统计", roles=OFFICERS_READERS, personal=True)
 async def officers_page(ctx: PageContext) -> Rendered:
     """Per officer on duty: asked, answered, in time, average response."""
-    return _page(ctx, "rollcall", *await _officers(ctx))
+    return _page(ctx, *await _officers(ctx))
 
 
 @pages.page("/web/rollcall/chart.png", "查岗统计图表", roles=OFFICERS_READERS, nav=False)
@@ -112,13 +114,7 @@ async def officers_chart(ctx: PageContext) -> web.StreamResponse:
     return _png("值班员查岗统计", *await _officers(ctx))
 
 
-@pages.page("/web/unitcheck", "县级查岗", roles=UNITS_READERS)
-async def units_page(ctx: PageContext) -> Rendered:
-    """Per township and department: asked, answered, in time, missed, average response."""
-    return _page(ctx, "unitcheck", *await _units(ctx))
-
-
-@pages.page("/web/unitcheck/chart.png", "县级查岗图表", roles=UNITS_READERS, nav=False)
+@pages.page("/web/rollcall/units.png", "县级查岗图表", roles=UNITS_READERS, nav=False)
 async def units_chart(ctx: PageContext) -> web.StreamResponse:
-    """The units' chart."""
+    """The units' chart shown on 单位查岗 (a liaison's: their own unit's line)."""
     return _png("县级查岗通报", *await _units(ctx))

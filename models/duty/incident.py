@@ -251,3 +251,13 @@ async def add_report(
     await session.flush()
     await session.refresh(incident)
     return report
+
+
+async def recent(session: AsyncSession, limit: int = 30) -> list[Incident]:
+    """The latest incidents, open ones first, then by when they were opened (newest first)."""
+    query = (
+        select(Incident)
+        .order_by(Incident.closed_at.is_not(None), Incident.opened_at.desc())
+        .limit(limit)
+    )
+    return list(await session.scalars(query))

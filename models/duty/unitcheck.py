@@ -175,3 +175,22 @@ async def month_stats(
         UnitMonth(unit, *response_figures([i.seconds for i in items], answer_minutes))
         for unit, items in sorted(by_unit.items())
     ]
+
+
+async def unit_month(
+    session: AsyncSession, tz: LocalTime, org_id: int, first: date
+) -> list[UnitCheck]:
+    """One unit's checks in the month of ``first``, oldest first."""
+    start, end = month_window(tz, first)
+    query = (
+        select(UnitCheck)
+        .where(UnitCheck.org_id == org_id, UnitCheck.asked_at >= start, UnitCheck.asked_at < end)
+        .order_by(UnitCheck.asked_at)
+    )
+    return list(await session.scalars(query))
+
+
+async def phone_of(session: AsyncSession, org_id: int) -> str:
+    """A unit's registered 值班电话, or empty."""
+    row = await session.get(UnitPhone, org_id)
+    return row.phone if row is not None else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,18 @@ def test_a_second_demo_says_how_to_get_the_unbound_persons_code(invoke) -> None:
     assert "dutybot users code 钱芳" in out
     code, out = invoke("users", "code", "钱芳")
     assert code == 0 and "一次性绑定码" in out
+
+
+def test_an_admin_sets_a_web_password_asked_twice_and_hashed(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    invoke("users", "add", "--name", "张三", "--org", "应急局", "--role", "officer", "--new-unit")
+    short = runner.invoke(app, ["users", "password", "张三"], input="abc\nabc\n")
+    assert short.exit_code == 1 and "密码至少 10 位" in short.output
+    good = "duty-room-2026"
+    result = runner.invoke(app, ["users", "password", "张三"], input=f"{good}\n{good}\n")
+    assert result.exit_code == 0, result.output
+    assert "已设置 张三 的网页版登录密码" in result.output and good not in result.output
+    with sqlite3.connect(tmp_path / "bot.db") as db:
+        (stored,) = db.execute("SELECT hash FROM web_passwords").fetchone()
+        audited = [row[0] for row in db.execute("SELECT command FROM audit_log")]
+    assert stored.startswith("scrypt$") and good not in stored
+    assert "users password" in audited

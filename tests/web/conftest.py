@@ -1,3 +1,4 @@
-"""Fixtures of the web dashboard tests: the running site (tests/web_support.py)."""
+"""Fixtures of the web dashboard tests: the running site and the browser
+(tests/web_support.py)."""
 
-from tests.web_support import site  # noqa: F401  (the fixture)
+from tests.web_support import browser, live_site, site  # noqa: F401  (the fixtures)

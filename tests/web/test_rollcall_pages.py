@@ -23,13 +23,15 @@ async def test_the_officers_figures_match_chat_and_draw(site: Site) -> None:
         assert "2026-10 没有查岗记录" in earlier
         bad = await client.get("/web/rollcall?month=十一月")
         assert bad.status == 400 and "年月应写作 2026-11" in await bad.text()
-        units = await (await client.get("/web/unitcheck")).text()
-        assert "没有查岗记录" in units
+        units = await (await client.get("/web/duty/units")).text()
+        assert 'src="/web/rollcall/units.png?month=2026-11"' in units
+        chart = await client.get("/web/rollcall/units.png?month=2026-11")
+        assert chart.status == 200 and (await chart.read()).startswith(b"\x89PNG")
 
 
 async def test_readers_as_in_chat(site: Site) -> None:
     async with site.client() as client:
         await site.sign_in(client, "张三")  # an officer reads 查岗通报, not 查岗 统计
-        assert (await client.get("/web/unitcheck")).status == 200
+        assert (await client.get("/web/rollcall/units.png")).status == 200
         assert (await client.get("/web/rollcall")).status == 403
         assert (await client.get("/web/rollcall/chart.png")).status == 403
