@@ -3,6 +3,7 @@ every feature's pages, each behind the same checks (docs/web.md §Security)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -62,9 +63,11 @@ class WebRuntime:
         self.pages: list[Page] = [page for pages in features for page in pages.pages]
         self.signin = SignIn(sessions, config, clock, people, self.renderer)
         self.static = {p.name: p.read_bytes() for p in (HERE / "static").iterdir() if p.is_file()}
+        self.closing = asyncio.Event()  # set when the server shuts down: live streams end
 
     def mount(self, http: HttpServer) -> None:
         """Add every route to ``http`` (before it starts)."""
+        http.app.on_shutdown.append(self._close_streams)
         http.add_route("GET", "/web/static/{name}", self._static)
         http.add_route("GET", "/web/login", self.signin.form)
         http.add_route("POST", "/web/login", self.signin.submit)
@@ -74,6 +77,9 @@ class WebRuntime:
         for page in self.pages:
             http.add_route(page.method, page.path, self._serve(page))
         http.add_route("*", "/web/{tail:.*}", self._missing)
+
+    async def _close_streams(self, app: web.Application) -> None:
+        self.closing.set()  # open event streams end, and the server stops without waiting
 
     async def _static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -147,7 +153,7 @@ class WebRuntime:
                 csrf=csrf,
             )
         if isinstance(result, EventStream):  # after the checks committed: no open transaction
-            return await run_stream(request, result, self.sessions, self.clock)
+            return await run_stream(request, result, self.sessions, self.clock, self.closing)
         if isinstance(result, Rendered):
             return self.renderer.html(
                 result.template,

@@ -33,21 +33,22 @@ async def send_broadcast(site: Site) -> str:
 
 
 @pytest.fixture
-async def site(db_url: str, clock: FakeClock, console: RecordingAdapter) -> AsyncIterator[Site]:
+async def bsite(db_url: str, clock: FakeClock, console: RecordingAdapter) -> AsyncIterator[Site]:
     """The dashboard with 防汛 reaching the water and emergency bureaus and their group."""
     async with web_site(db_url, clock, console, **broadcast_config(db_url)) as running:
         yield running
 
 
 @pytest.fixture
-async def live_site(db_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
+async def live_bsite(db_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
     """The same with a clock that runs: the event stream waits between reads for real."""
     clock = LiveClock(START)
     async with web_site(db_url, clock, console, **broadcast_config(db_url)) as running:
         yield running
 
 
-async def test_the_board_lists_who_acknowledged_and_who_not(site: Site) -> None:
+async def test_the_board_lists_who_acknowledged_and_who_not(bsite: Site) -> None:
+    site = bsite
     code = await send_broadcast(site)
     await site.say("孙伟", f"收到 {code}")
     async with site.client() as client:
@@ -63,7 +64,8 @@ async def test_the_board_lists_who_acknowledged_and_who_not(site: Site) -> None:
         assert 'data-sse="/web/broadcasts/1/live"' in page
 
 
-async def test_a_liaison_may_not_open_the_board(site: Site) -> None:
+async def test_a_liaison_may_not_open_the_board(bsite: Site) -> None:
+    site = bsite
     await send_broadcast(site)
     async with site.client() as client:
         await site.sign_in(client, "孙伟")
@@ -71,8 +73,8 @@ async def test_a_liaison_may_not_open_the_board(site: Site) -> None:
         assert response.status == 403 and "仅限" in await response.text()
 
 
-async def test_an_ack_in_chat_reaches_the_open_event_stream(live_site: Site) -> None:
-    site = live_site
+async def test_an_ack_in_chat_reaches_the_open_event_stream(live_bsite: Site) -> None:
+    site = live_bsite
     code = await send_broadcast(site)
     async with site.client() as client:
         await site.sign_in(client, "张三")
@@ -98,7 +100,8 @@ async def _next_event(stream: object) -> str:
             return "\n".join(lines)
 
 
-async def test_the_export_is_the_clis_workbook_and_audited(site: Site) -> None:
+async def test_the_export_is_the_clis_workbook_and_audited(bsite: Site) -> None:
+    site = bsite
     code = await send_broadcast(site)
     await site.say("孙伟", f"收到 {code}")
     async with site.client() as client:
