@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.cli.demo_tickets import seed_tickets
-from bot.core.clock import LocalTime
+from bot.core.clock import LiveClock, LocalTime
 from models.directory.users import OrgUnit, find_user
 from models.supervision.plan import open_item
-from tests.web_support import Site
+from tests.conftest import START
+from tests.handlers.broadcast.test_broadcast import broadcast_config
+from tests.support import RecordingAdapter
+from tests.web_support import Site, web_site
 
 # (title, unit, due in days from today, card as the pushes would have set it)
 ITEMS = (
@@ -66,3 +71,13 @@ async def seed_all(site: Site) -> Seeded:
     async with site.app.sessions.begin() as session:
         tickets = await seed_tickets(session, site.clock.now(), site.app.config)
     return Seeded(items, tickets)
+
+
+@pytest.fixture
+async def county(sqlite_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
+    """The running dashboard (a clock that runs, for the event stream) with 督办 items, the demo
+    tickets, and 防汛 reaching the water and emergency bureaus."""
+    config = broadcast_config(sqlite_url)
+    async with web_site(sqlite_url, LiveClock(START), console, **config) as running:
+        await seed_all(running)
+        yield running

@@ -4,33 +4,15 @@ open board without reload, a liaison refused another unit's item by URL, a phone
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-import pytest
-
-from bot.core.clock import LiveClock
-from tests.conftest import START
-from tests.handlers.broadcast.test_broadcast import broadcast_config
-from tests.support import RecordingAdapter
-from tests.web.dashboard_data import seed_all
 from tests.web.test_broadcast_pages import send_broadcast
-from tests.web_support import Site, open_link, web_site
+from tests.web_support import Site, open_link
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture
-async def county(sqlite_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
-    """The running dashboard (a clock that runs, for the event stream) with 督办 items, the demo
-    tickets, and 防汛 reaching the water and emergency bureaus."""
-    config = broadcast_config(sqlite_url)
-    async with web_site(sqlite_url, LiveClock(START), console, **config) as running:
-        await seed_all(running)
-        yield running
 
 
 async def signed_in(browser: Browser, site: Site, who: str, **context: object) -> Page:

@@ -82,4 +82,4 @@ async def test_screenshots_of_every_page(browser: Browser, live_site: Site) -> N
         await phone.goto(live_site.url + path)
         await phone.screenshot(path=OUT / f"{name}.png", full_page=True)
     taken = sorted(p.stem for p in OUT.glob("*.png"))
-    assert taken == sorted([*SHOTS, *PHONE_SHOTS, "login", "home"])
+    assert {*SHOTS, *PHONE_SHOTS, "login", "home"} <= set(taken)  # other features add theirs
