@@ -7,20 +7,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tests.web.test_broadcast_pages import send_broadcast
-from tests.web_support import Site, open_link
+from tests.web_support import Site, signed_in
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Page
+    from playwright.async_api import Browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-async def signed_in(browser: Browser, site: Site, who: str, **context: object) -> Page:
-    """A new browser context signed in as ``who`` through a chat link."""
-    page = await (await browser.new_context(**context)).new_page()  # type: ignore[arg-type]
-    await open_link(page, await site.link(who))
-    await page.wait_for_url("**/web/")
-    return page
 
 
 async def test_filter_overdue_supervision_items(browser: Browser, county: Site) -> None:

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests.web.test_broadcast_pages import send_broadcast
-from tests.web.test_browser_features import signed_in
 from tests.web.test_screenshots import DESKTOP, OUT, PHONE
-from tests.web_support import Site
+from tests.web_support import Site, signed_in
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
