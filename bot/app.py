@@ -40,7 +40,7 @@ from models.broadcast.settings import BROADCAST
 from models.deadlines import imported
 from models.deadlines.settings import CALENDAR, SUPERVISION
 from models.directory import groups
-from models.directory.binding import Accounts
+from models.directory.binding import Accounts, WebPeople
 from models.documents.settings import DOCUMENTS
 from models.duty.bulletin_settings import BULLETIN
 from models.duty.settings import DUTY
@@ -218,10 +218,9 @@ class App:
             TicketsApi(sessions, config, clock, api_keys(config)).register(http)
             if config.web.enabled:
                 from bot.web.runtime import WebRuntime
-                from models.directory.people import Directory
 
                 pages = web_pages if web_pages is not None else handlers.WEB_PAGES
-                WebRuntime(sessions, config, clock, Directory(), pages).mount(http)
+                WebRuntime(sessions, config, clock, WebPeople(), pages).mount(http)
         directory = Accounts()
         metrics = Metrics()
         sender = Sender(

@@ -30,6 +30,8 @@ from bot.app import App
 from bot.cli.demo import seed, seed_roster
 from bot.core.clock import FakeClock, LiveClock
 from bot.http.server import HttpServer
+from bot.web.pages import WebPages
+from handlers import WEB_PAGES
 from tests.conftest import BROWSER_SKIP, CHROMIUM, START, make_config
 from tests.duty_support import committed_duty
 from tests.support import RecordingAdapter, incoming
@@ -92,10 +94,15 @@ def csrf_of(html: str) -> str:
 
 @asynccontextmanager
 async def web_site(
-    db_url: str, clock: FakeClock, console: RecordingAdapter, **overrides: Any
+    db_url: str,
+    clock: FakeClock,
+    console: RecordingAdapter,
+    pages: tuple[WebPages, ...] = (),
+    **overrides: Any,
 ) -> AsyncIterator[Site]:
     """The demo county with a fortnight's roster and the committed duty config, its HTTP
-    server started; ``overrides`` are config sections (``web={"idle_minutes": 5}``)."""
+    server started; ``pages`` are mounted after the features' (a test's own probe pages);
+    ``overrides`` are config sections (``web={"idle_minutes": 5}``)."""
     port = free_port()
     web = {"link_minutes": 10, **overrides.pop("web", {})}
     overrides.setdefault("duty", committed_duty())  # incident limits, shifts as committed
@@ -104,7 +111,12 @@ async def web_site(
     )
     http = HttpServer("127.0.0.1", port)
     app = await App.create(
-        config, clock=clock, adapters={"console": console}, auto_upgrade=True, http=http
+        config,
+        clock=clock,
+        adapters={"console": console},
+        auto_upgrade=True,
+        http=http,
+        web_pages=(*WEB_PAGES, *pages),
     )
     try:
         async with app.sessions.begin() as session:

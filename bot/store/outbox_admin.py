@@ -3,6 +3,7 @@ one line (its text masked, and the file it carries), and clear the text of old f
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from bot.core.privacy import mask_text
 from bot.store.outbox import OutboxMessage, OutboxStatus
 from bot.store.outbox_files import FINISHED
 
+_QUERY = re.compile(r"(https?://[^\s?#]+)\?[^\s#]*")
 PURGED: dict[str, Any] = {"text": "〔已过保存期限，内容已清除〕", "purged": True}
 """What a finished row says once ``outbox.text_keep_days`` have passed (docs/privacy.md)."""
 
@@ -24,8 +26,10 @@ def file_note(payload: dict[str, Any]) -> str:
 
 
 def summary(payload: dict[str, Any], width: int) -> str:
-    """The start of a row's text, and the name of its attached file if it has one."""
-    return mask_text(str(payload.get("text", "")))[:width] + file_note(payload)
+    """The start of a row's text, and the name of its attached file if it has one; a link's
+    query string is left out (it may carry a one-time sign-in token: docs/web.md)."""
+    text = _QUERY.sub(r"\1?…", str(payload.get("text", "")))
+    return mask_text(text)[:width] + file_note(payload)
 
 
 async def list_rows(

@@ -13,6 +13,7 @@ import hmac
 import secrets
 import string
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,9 +39,12 @@ def digest(token: str) -> str:
 
 
 async def issue_link(session: AsyncSession, user_id: int, now: datetime, ttl: timedelta) -> str:
-    """A fresh one-time link token for ``user_id``; their earlier unused links stop working."""
+    """A fresh one-time link token for ``user_id``; their earlier unused links stop working,
+    and everyone's expired ones are cleared."""
     await session.execute(
-        delete(WebLink).where(WebLink.user_id == user_id, WebLink.used_at.is_(None))
+        delete(WebLink).where(
+            (WebLink.user_id == user_id) & WebLink.used_at.is_(None) | (WebLink.expires_at <= now)
+        )
     )
     # Letters only: a chat shows the link whole, and no run of digits in it can look like a
     # phone or ID number to the masking of outbound text. 40 letters carry 228 bits.
@@ -82,7 +86,9 @@ async def open_session(
     address: str,
     via: str,
 ) -> tuple[str, str]:
-    """Start a session; returns the cookie's token and the session's CSRF token."""
+    """Start a session; returns the cookie's token and the session's CSRF token. Sessions past
+    their end are cleared on the way (one idle too long is cleared when next presented)."""
+    await session.execute(delete(WebSession).where(WebSession.expires_at <= now))
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
         WebSession(
@@ -113,6 +119,17 @@ async def current_session(
         return None
     row.seen_at = now
     return row
+
+
+async def purge(session: AsyncSession, now: datetime, idle: timedelta) -> int:
+    """Clear expired links and ended sessions (nightly housekeeping); returns how many rows."""
+    links = await session.execute(delete(WebLink).where(WebLink.expires_at <= now))
+    ended = await session.execute(
+        delete(WebSession).where(
+            (WebSession.expires_at <= now) | (WebSession.seen_at <= now - idle)
+        )
+    )
+    return int(links.rowcount) + int(ended.rowcount)  # type: ignore[attr-defined]
 
 
 async def close_session(session: AsyncSession, token: str) -> None:
@@ -151,6 +168,13 @@ def password_matches(stored: str, password: str) -> bool:
     except ValueError:
         return False
     return name == "scrypt" and hmac.compare_digest(got, expected)
+
+
+@cache
+def stand_in() -> str:
+    """A hash checked when the name is unknown or has no password, so a wrong name takes as long
+    as a wrong password and the answer's timing does not tell which names exist."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def check_strength(password: str) -> None:

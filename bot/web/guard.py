@@ -39,7 +39,7 @@ HEADERS = {
 
 
 class People(Protocol):
-    """The directory as the runtime needs it (models/directory/people.py supplies it)."""
+    """The directory as the dashboard needs it (``WebPeople`` in models/directory/binding.py)."""
 
     async def active(self, session: AsyncSession, user_id: int) -> UserInfo | None:
         """The active person with this id; None when unknown or revoked."""

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,7 +29,10 @@ from bot.core.context import WorkContext
 from bot.core.messages import ChatKind
 from bot.core.privacy import unmasked_for
 from bot.core.roles import Role, UserInfo
+from bot.web.guard import HEADERS
 from bot.web.sse import EventStream
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,15 @@ class PageContext(WorkContext):
     def render(self, template: str, status: int = 200, **values: Any) -> Rendered:
         """Render ``template`` (``<feature>/<file>.html``) with ``values``."""
         return Rendered(template, values, status)
+
+    def download(self, name: str, body: bytes, kind: str = XLSX) -> web.Response:
+        """A file to save (an export): its Chinese name kept (RFC 6266 ``filename*``), never
+        cached; the view is audited like the page's (declare the page ``personal``)."""
+        self.audit_detail["file"] = name
+        ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+        headers = {**HEADERS, "Content-Disposition": disposition}
+        return web.Response(body=body, content_type=kind, headers=headers)
 
 
 PageFunction = Callable[[PageContext], Awaitable["Rendered | EventStream | web.StreamResponse"]]

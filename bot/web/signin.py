@@ -168,12 +168,16 @@ class SignIn:
         try:
             user = await self.people.find(db, name)
         except UserError:
+            credentials.password_matches(credentials.stand_in(), password)  # the same time taken
             raise Refusal(
                 400, WRONG_PASSWORD, "rejected", {"via": "password"}, actor=name[:40]
             ) from None
         await self._limit(db, request, user)
         stored = await credentials.password_of(db, user.id)
-        if stored is None or not credentials.password_matches(stored, password):
+        if (
+            not credentials.password_matches(stored or credentials.stand_in(), password)
+            or not stored
+        ):
             raise Refusal(400, WRONG_PASSWORD, "rejected", {"via": "password"}, user=user)
         return user, "password"
 

@@ -9,7 +9,6 @@ update made by any instance sharing it reaches every open board.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -85,6 +84,6 @@ async def run_stream(
             if await _pause(clock, stream.every, closing):
                 break
             waited += stream.every
-    except (ConnectionResetError, asyncio.CancelledError):
+    except ConnectionResetError:
         pass  # the reader closed the page
     return response

@@ -48,7 +48,18 @@ async def _rows(ctx: PageContext) -> Rendered:
     ]
     filters = {k: ctx.arg(k) for k in ("kind", "actor", "outcome")}
     older = shown[-1]["seq"] if len(shown) == PAGE_ROWS else None
-    return ctx.render("admin/audit.html", rows=shown, filters=filters, older=older, result=None)
+    anchors, unreadable = audit_anchor.read(ctx.config.audit.anchor_path())
+    latest = max(anchors, key=lambda a: a.at) if anchors else None
+    return ctx.render(
+        "admin/audit.html",
+        rows=shown,
+        filters=filters,
+        older=older,
+        result=None,
+        anchors=len(anchors),
+        latest=latest,
+        unreadable=len(unreadable),
+    )
 
 
 @pages.page("/web/audit", "审计日志", roles=ADMINS, personal=True)

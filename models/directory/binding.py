@@ -14,7 +14,7 @@ from bot.core.errors import UserError
 from bot.core.roles import Role, UserInfo
 from bot.store.base import Base, table_of
 from bot.store.sql import Prepared
-from models.directory.users import OrgUnit, User, UserRole, users_with_role
+from models.directory.users import OrgUnit, User, UserRole, find_user, users_with_role
 
 # No 0/O, 1/I/L: codes are read aloud over the phone and typed on phones.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -169,3 +169,21 @@ class Accounts:
         """Every chat account of every active admin, for alerts the runtime raises."""
         admins = await users_with_role(session, Role.ADMIN)
         return await private_targets(session, [a.id for a in admins])
+
+
+class WebPeople:
+    """The directory behind :class:`bot.web.guard.People`: the web dashboard looks up the active
+    person of a session on each request, and the person a name names at a password sign-in."""
+
+    async def active(self, session: AsyncSession, user_id: int) -> UserInfo | None:
+        """The active person with this id; None when unknown or revoked."""
+        user = await session.get(User, user_id)
+        return user.info() if user is not None and user.active else None
+
+    async def find(self, session: AsyncSession, ref: str) -> UserInfo:
+        """The active person ``编号``, ``姓名`` or ``姓名@单位`` names.
+
+        Raises:
+            UserError: nobody, or more than one person, fits.
+        """
+        return (await find_user(session, ref)).info()

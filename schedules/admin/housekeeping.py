@@ -1,6 +1,6 @@
-"""Nightly housekeeping: forget old inbox keys and callback sightings, expired bind codes,
-abandoned conversations, long-unused button tokens, files and text of finished messages; never
-audit."""
+"""Nightly housekeeping: forget old inbox keys and callback sightings, expired bind codes and
+web sign-in links, ended web sessions, abandoned conversations, long-unused button tokens, files
+and text of finished messages; never audit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import delete
 
 from bot.core.jobs import JobContext, JobRegistry
 from bot.store import audit, button_actions, dialog, inbox, outbox_admin, outbox_files, sightings
+from bot.web import credentials
 from models.directory.binding import BindCode
 
 jobs = JobRegistry("housekeeping")
@@ -20,12 +21,16 @@ jobs = JobRegistry("housekeeping")
 )
 async def housekeeping(ctx: JobContext) -> None:
     """Purge handled inbox keys past their keep period, callback sightings older than
-    ``sightings.KEEP``, expired unused bind codes, expired conversations, the files of finished
+    ``sightings.KEEP``, expired unused bind codes, expired web sign-in links and ended web
+    sessions, expired conversations, the files of finished
     messages older than ``outbox.file_keep_days``, and their text after
     ``outbox.text_keep_days``."""
     purged = await inbox.purge(ctx.session, ctx.now - timedelta(days=ctx.config.inbox.keep_days))
     result = await ctx.session.execute(
         delete(BindCode).where(BindCode.expires_at < ctx.now, BindCode.used_at.is_(None))
+    )
+    web = await credentials.purge(
+        ctx.session, ctx.now, timedelta(minutes=ctx.config.web.idle_minutes)
     )
     dialogs = await dialog.purge_expired(ctx.session, ctx.now)
     buttons = await button_actions.purge(
@@ -47,6 +52,7 @@ async def housekeeping(ctx: JobContext) -> None:
             detail={
                 "inbox_keys": purged,
                 "bind_codes": int(result.rowcount),  # type: ignore[attr-defined]
+                "web_sign_ins": web,
                 "dialogs": dialogs,
                 "button_tokens": buttons,
                 "outbox_files": files,

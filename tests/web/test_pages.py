@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.store import audit_anchor
 from tests.web_support import Site, csrf_of
 
 PAGES = (
@@ -95,7 +96,19 @@ async def test_the_audit_viewer_verifies_the_chain(site: Site) -> None:
     async with site.client() as client:
         home = await site.sign_in(client, "刘洋")
         page = await (await client.get("/web/audit?kind=web")).text()
-        assert "web_signin" in page
+        assert "web_signin" in page and "锚点文件中还没有审计校验码" in page
         async with client.post("/web/audit/verify", data={"csrf": csrf_of(home)}) as response:
             verdict = await response.text()
     assert "审计日志完整" in verdict, verdict
+
+
+async def test_the_audit_viewer_holds_the_chain_against_the_anchor_file(site: Site) -> None:
+    async with site.app.sessions() as db:
+        anchor = await audit_anchor.take(db, site.clock.now())
+    audit_anchor.append(site.app.config.audit.anchor_path(), anchor)
+    async with site.client() as client:
+        home = await site.sign_in(client, "刘洋")
+        page = await (await client.get("/web/audit")).text()
+        assert "锚点文件中有审计校验码 1 个，最近一个生成于 2026-11-26 09:00" in page
+        async with client.post("/web/audit/verify", data={"csrf": csrf_of(home)}) as response:
+            assert "对照审计校验码 1 个" in await response.text()

@@ -9,6 +9,7 @@ import aiohttp
 from sqlalchemy import func, select, update
 
 from bot.cli.users_cmd import revoke_person
+from bot.store.audit import AuditLog
 from bot.web import credentials
 from bot.web.tables import WebLink, WebSession
 from models.directory.users import User
@@ -43,6 +44,14 @@ async def test_a_link_from_a_private_chat_signs_in_once(site: Site) -> None:
         assert again.status == 400
         assert "已使用" in await again.text() and "/web" in await again.text()
         assert not await _signed_in(second)
+
+
+async def test_the_links_token_is_never_audited(site: Site) -> None:
+    token = (await site.link("张三")).split("t=")[1]
+    async with site.app.sessions() as db:
+        rows = [str(r.detail) for r in await db.scalars(select(AuditLog))]
+    assert any("/web/login?…" in row for row in rows)  # the delivery, its query left out
+    assert not any(token in row for row in rows)
 
 
 async def test_an_expired_link_is_refused(site: Site) -> None:
@@ -184,3 +193,31 @@ async def test_a_page_without_a_session_goes_to_sign_in_and_back(site: Site) -> 
         assert response.url.path == "/web/login"
         page = await response.text()
         assert 'name="next" value="/web/duty/roster?month=2026-12"' in page
+
+
+async def test_expired_links_and_sessions_are_cleared(site: Site) -> None:
+    await site.link("张三")
+    async with site.client() as client:
+        await site.sign_in(client, "赵丽")
+    site.clock.advance(hours=13)
+    await site.link("李明")  # a new link clears expired ones …
+    async with site.client() as client:
+        await site.sign_in(client, "李明")  # … and a new session expired sessions
+    async with site.app.sessions() as db:
+        links = await db.scalar(select(func.count()).select_from(WebLink))
+        sessions = await db.scalar(select(func.count()).select_from(WebSession))
+    assert (links, sessions) == (1, 1)  # 李明's own, used or not
+
+
+async def test_housekeeping_clears_ended_sessions_and_expired_links(site: Site) -> None:
+    await site.link("张三")
+    async with site.client() as client:
+        await site.sign_in(client, "赵丽")
+        site.clock.advance(hours=18, minutes=31)  # 03:31 the next day: never presented again
+        assert await site.app.ticker.run_cron("housekeeping")
+    async with site.app.sessions() as db:
+        links = await db.scalar(select(func.count()).select_from(WebLink))
+        sessions = await db.scalar(select(func.count()).select_from(WebSession))
+        (row,) = await db.scalars(select(AuditLog).where(AuditLog.command == "housekeeping"))
+    assert (links, sessions) == (0, 0)
+    assert row.detail["web_sign_ins"] == 3  # 张三's unused link, 赵丽's used one and session
