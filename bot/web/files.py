@@ -26,6 +26,7 @@ class FileResponse(web.Response):
     def __init__(self, file: Attachment, *, inline: bool = False) -> None:
         how = "inline" if inline else "attachment"
         ascii_name = file.name.encode("ascii", "replace").decode().replace("?", "_")
+        ascii_name = ascii_name.replace('"', "")
         disposition = f"{how}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file.name)}"
         super().__init__(
             body=file.data or None,

@@ -9,6 +9,7 @@ update made by any instance sharing it reaches every open board.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 

@@ -13,9 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import LocalTime
 from bot.core.exports import XLSX_TYPE, workbook
-from bot.core.messages import Attachment
 from bot.core.roles import Role
-from bot.web.files import FileResponse
 from bot.web.pages import PageContext, Rendered, WebPages
 from bot.web.sse import EventStream
 from models.broadcast import records as bc
@@ -113,4 +111,4 @@ async def board_export(ctx: PageContext) -> web.StreamResponse:
     found = await evidence(ctx.session, _number(ctx), ctx.tz)
     ctx.audit_detail.update(broadcast=found.broadcast_id, rows=len(found.rows))
     drawn = partial(workbook, [(SHEET, found.table)])
-    return FileResponse(Attachment(found.file_name, XLSX_TYPE, render=drawn))
+    return ctx.download(found.file_name, drawn, XLSX_TYPE)

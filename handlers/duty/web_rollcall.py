@@ -12,9 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.core.args import parse_month
-from bot.core.messages import Attachment
 from bot.core.roles import Role
-from bot.web.files import FileResponse
 from bot.web.pages import PageContext, Rendered, WebPages
 from handlers.duty.cards import took
 from handlers.duty.web_units import READERS as UNITS_READERS
@@ -97,9 +95,11 @@ def _page(ctx: PageContext, first: date, lines: Sequence[MonthLine], minutes: in
     )
 
 
-def _png(title: str, first: date, lines: Sequence[Line], minutes: int) -> FileResponse:
+def _png(
+    ctx: PageContext, title: str, first: date, lines: Sequence[Line], minutes: int
+) -> web.Response:
     drawn = partial(render_bars, chart(title, first, lines, minutes))
-    return FileResponse(Attachment(f"{title}_{first:%Y-%m}.png", "image/png", render=drawn))
+    return ctx.download(f"{title}_{first:%Y-%m}.png", drawn, "image/png", inline=True)
 
 
 @pages.page("/web/rollcall", "查岗统计", roles=OFFICERS_READERS, personal=True)
@@ -111,10 +111,10 @@ async def officers_page(ctx: PageContext) -> Rendered:
 @pages.page("/web/rollcall/chart.png", "查岗统计图表", roles=OFFICERS_READERS, nav=False)
 async def officers_chart(ctx: PageContext) -> web.StreamResponse:
     """The officers' chart."""
-    return _png("值班员查岗统计", *await _officers(ctx))
+    return _png(ctx, "值班员查岗统计", *await _officers(ctx))
 
 
 @pages.page("/web/rollcall/units.png", "县级查岗图表", roles=UNITS_READERS, nav=False)
 async def units_chart(ctx: PageContext) -> web.StreamResponse:
     """The units' chart shown on 单位查岗 (a liaison's: their own unit's line)."""
-    return _png("县级查岗通报", *await _units(ctx))
+    return _png(ctx, "县级查岗通报", *await _units(ctx))

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND, Role
-from bot.web.files import FileResponse
 from bot.web.pages import PageContext, Rendered, WebPages
 from models.directory.users import OrgUnit
 from models.reports.export import FileFormat, attachment
@@ -122,7 +121,8 @@ async def _report_file(ctx: PageContext, fmt: FileFormat) -> web.StreamResponse:
     kind = _period(ctx)
     found = await build(ctx.session, kind, ctx.now, ctx.tz.tz, ctx.config)
     ctx.audit_detail.update(period=kind, format=fmt)
-    return FileResponse(attachment(found, kind, ctx.today, fmt), inline=fmt == "png")
+    file = attachment(found, kind, ctx.today, fmt)  # what chat's 「通报 图表|表格」 sends
+    return ctx.download(file.name, file.render or file.data, file.mime, inline=fmt == "png")
 
 
 @pages.page("/web/reports/chart.png", "督查通报图表", roles=REPORT_READERS, nav=False)

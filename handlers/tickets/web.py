@@ -11,8 +11,6 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.core.errors import UserError
-from bot.core.messages import Attachment
-from bot.web.files import FileResponse
 from bot.web.pages import PageContext, Rendered, WebPages
 from handlers.tickets.commands import LIST_LIMIT, VIEWERS
 from handlers.tickets.stats import STAFF
@@ -114,4 +112,4 @@ async def kpi_png(ctx: PageContext) -> web.StreamResponse:
     first, last = _period(ctx)
     found = await period_kpis(ctx.session, ctx.config, ctx.tz.tz, first, last, ctx.now)
     drawn = partial(render_bars, kpi_chart(found, first, last))
-    return FileResponse(Attachment(f"12345考核_{first}_{last}.png", "image/png", render=drawn))
+    return ctx.download(f"12345考核_{first}_{last}.png", drawn, "image/png", inline=True)

@@ -77,7 +77,7 @@ async def seed_all(site: Site) -> Seeded:
 async def county(sqlite_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
     """The running dashboard (a clock that runs, for the event stream) with 督办 items, the demo
     tickets, and 防汛 reaching the water and emergency bureaus."""
-    config = broadcast_config(sqlite_url)
-    async with web_site(sqlite_url, LiveClock(START), console, **config) as running:
+    config = broadcast_config(sqlite_url)["broadcast"]
+    async with web_site(sqlite_url, LiveClock(START), console, broadcast=config) as running:
         await seed_all(running)
         yield running

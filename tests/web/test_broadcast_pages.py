@@ -35,15 +35,16 @@ async def send_broadcast(site: Site) -> str:
 @pytest.fixture
 async def bsite(db_url: str, clock: FakeClock, console: RecordingAdapter) -> AsyncIterator[Site]:
     """The dashboard with 防汛 reaching the water and emergency bureaus and their group."""
-    async with web_site(db_url, clock, console, **broadcast_config(db_url)) as running:
+    config = broadcast_config(db_url)["broadcast"]
+    async with web_site(db_url, clock, console, broadcast=config) as running:
         yield running
 
 
 @pytest.fixture
 async def live_bsite(db_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
     """The same with a clock that runs: the event stream waits between reads for real."""
-    clock = LiveClock(START)
-    async with web_site(db_url, clock, console, **broadcast_config(db_url)) as running:
+    clock, config = LiveClock(START), broadcast_config(db_url)["broadcast"]
+    async with web_site(db_url, clock, console, broadcast=config) as running:
         yield running
 
 
