@@ -6,6 +6,7 @@ from bot.core.routing import Router
 from bot.web.pages import WebPages
 from handlers.admin import outbox
 from handlers.admin import web as admin_web
+from handlers.admin import web_export as admin_web_export
 from handlers.broadcast import ack as broadcast_ack
 from handlers.broadcast import commands as broadcast
 from handlers.broadcast import manage as broadcast_manage
@@ -27,6 +28,7 @@ from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
 from handlers.duty import unitcheck as duty_unitcheck
 from handlers.duty import web as duty_web
+from handlers.duty import web_export as duty_web_export
 from handlers.duty import web_log as duty_web_log
 from handlers.duty import web_rollcall as duty_web_rollcall
 from handlers.duty import web_roster as duty_web_roster
@@ -130,5 +132,7 @@ WEB_PAGES: tuple[WebPages, ...] = (
     tickets_web.pages,
     broadcast_web.pages,
     duty_web_rollcall.pages,
+    duty_web_export.pages,
     admin_web.pages,
+    admin_web_export.pages,
 )
