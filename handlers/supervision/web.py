@@ -24,7 +24,7 @@ pages = WebPages("supervision", Path(__file__).with_name("templates"))
 # Who reads the 督查通报 (as chat's /report admits).
 REPORT_READERS = (Role.SUPERVISOR, Role.LEADER, Role.ADMIN)
 DUE_CHOICES = {"": "全部", ledger.OVERDUE: "超期", ledger.DUE_SOON: "临期"}
-PERIODS: dict[str, Period] = {"week": "week", "month": "month"}
+PERIOD_CHOICES = {"": "上周", "week": "上周", "month": "上月"}
 
 
 def _choice(ctx: PageContext, name: str, allowed: dict[str, str]) -> str:
@@ -106,7 +106,8 @@ def _missing(message: str) -> Rendered:
 
 
 def _period(ctx: PageContext) -> Period:
-    return PERIODS[_choice(ctx, "period", {"week": "周", "month": "月"} | {"": ""}) or "week"]
+    """``?period=week`` (the default) or ``month``: the last complete one, as chat's 通报."""
+    return "month" if _choice(ctx, "period", PERIOD_CHOICES) == "month" else "week"
 
 
 @pages.page("/web/reports", "督查通报", roles=REPORT_READERS)

@@ -49,6 +49,8 @@ async def test_bad_filters_are_explained_in_chinese(site: Site) -> None:
         assert "可选：overdue（超期）" in await response.text()
         response = await client.get("/web/supervision?status=完成")
         assert response.status == 400 and "没有「完成」这个办理状态" in await response.text()
+        response = await client.get("/web/reports?period=year")
+        assert response.status == 400 and "month（上月）" in await response.text()
         response = await client.get("/web/supervision/999")
         assert response.status == 404 and "没有编号为 999 的督办事项" in await response.text()
 
