@@ -6,6 +6,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
@@ -17,6 +18,7 @@ from bot.core.private_files import exposed, private_dir, sqlite_files
 from bot.store.audit_key import ENV, load_key
 from bot.store.engine import make_engine
 from bot.store.migrate import current_revision, head_revision
+from bot.web.signin import base_url
 
 # What each platform needs from the environment, with a pattern the value must match.
 PLATFORM_ENV: dict[str, dict[str, str]] = {
@@ -178,6 +180,27 @@ def _telegram_webhook(cfg: Config) -> int:
     )
 
 
+def _web(cfg: Config) -> int:
+    """The dashboard's address: a browser keeps its Secure session cookie only over HTTPS (or
+    from this machine itself), so a plain-http address elsewhere would never stay signed in."""
+    if not (cfg.http.enabled and cfg.web.enabled):
+        return 0
+    url = base_url(cfg)
+    if cfg.web.insecure_cookies:
+        _warn(
+            "web.insecure_cookies 为 true：网页登录 Cookie 不带 Secure，只适合本机开发",
+            "正式部署请由反向代理以 HTTPS 提供网页版，并把 web.insecure_cookies 设为 false",
+        )
+        return 0
+    local = urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
+    return _report(
+        url.startswith("https://") or local,
+        f"网页版地址 {url}/web/ 可保存登录 Cookie（HTTPS 或本机）",
+        "浏览器只在 HTTPS 下保存登录 Cookie：请由反向代理以 HTTPS 提供，"
+        "并设置 web.base_url: https://…（docs/web.md）",
+    )
+
+
 def _platforms(cfg: Config) -> int:
     problems = 0
     for name, needs in PLATFORM_ENV.items():
@@ -214,6 +237,7 @@ async def diagnose(cfg: Config) -> int:
     problems += _audit(cfg)
     problems += _file_modes(cfg)
     problems += _platforms(cfg)
+    problems += _web(cfg)
     summary = "全部检查通过。" if not problems else f"共 {problems} 项需要处理。"
     console.print(("[green]" if not problems else "[red]") + summary + "[/]")
     return problems

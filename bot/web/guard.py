@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from aiohttp import web
+from multidict import MultiMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import secrecy
@@ -111,7 +112,17 @@ def check_csrf(form: Mapping[str, str], expected: str | None) -> None:
         raise Refusal(403, CSRF_REFUSED, "csrf")
 
 
-def check_secrecy(fields: Mapping[str, str], channel: str) -> None:
+def every_value(fields: MultiMapping[Any]) -> dict[str, object]:
+    """Each field's values, a list when repeated (``?unit=a&unit=b``), so the secrecy guard sees
+    every value a page could read with ``getall``, not only the first."""
+    values: dict[str, object] = {}
+    for key in dict.fromkeys(fields.keys()):
+        every = [str(v) for v in fields.getall(key)]
+        values[key] = every[0] if len(every) == 1 else every
+    return values
+
+
+def check_secrecy(fields: Mapping[str, object], channel: str) -> None:
     """Refuse a request any field of which carries a 密级 marking (400), naming the field only.
 
     Raises:

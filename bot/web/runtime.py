@@ -4,11 +4,15 @@ every feature's pages, each behind the same checks (docs/web.md §Security)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
+from multidict import MultiDict, MultiMapping
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
@@ -18,13 +22,13 @@ from bot.core.roles import labels
 from bot.core.scope import OutOfScope
 from bot.http.server import HttpServer
 from bot.web.guard import (
-    CSRF_FIELD,
     HEADERS,
     People,
     Refusal,
     Visitor,
     check_csrf,
     check_secrecy,
+    every_value,
     record,
     see_other,
     visitor,
@@ -34,8 +38,11 @@ from bot.web.render import HERE, Renderer
 from bot.web.signin import SignIn, login_path
 from bot.web.sse import EventStream, run_stream
 
+log = logging.getLogger("dutybot.web")
+CRASHED = "服务器内部错误，已记录，本次操作未生效。请稍后重试；如一再出现，请联系管理员。"
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 Handler = web.StreamResponse
+Route = Callable[[web.Request], Awaitable[Handler]]
 
 
 class WebRuntime:
@@ -69,17 +76,31 @@ class WebRuntime:
         """Add every route to ``http`` (before it starts)."""
         http.app.on_shutdown.append(self._close_streams)
         http.add_route("GET", "/web/static/{name}", self._static)
-        http.add_route("GET", "/web/login", self.signin.form)
-        http.add_route("POST", "/web/login", self.signin.submit)
-        http.add_route("POST", "/web/logout", self.signin.sign_out)
-        http.add_route("GET", "/web", self._home)
-        http.add_route("GET", "/web/", self._home)
+        http.add_route("GET", "/web/login", self._guarded(self.signin.form))
+        http.add_route("POST", "/web/login", self._guarded(self.signin.submit))
+        http.add_route("POST", "/web/logout", self._guarded(self.signin.sign_out))
+        http.add_route("GET", "/web", self._guarded(self._home))
+        http.add_route("GET", "/web/", self._guarded(self._home))
         for page in self.pages:
-            http.add_route(page.method, page.path, self._serve(page))
+            http.add_route(page.method, page.path, self._guarded(partial(self.serve, page)))
         http.add_route("*", "/web/{tail:.*}", self._missing)
 
     async def _close_streams(self, app: web.Application) -> None:
         self.closing.set()  # open event streams end, and the server stops without waiting
+
+    def _guarded(self, handler: Route) -> Route:
+        """``handler`` answering a crash with a Chinese page; the traceback goes to the log."""
+
+        async def guarded(request: web.Request) -> Handler:
+            try:
+                return await handler(request)
+            except web.HTTPException:
+                raise
+            except Exception:
+                log.exception("%s %s failed", request.method, request.path)
+                return self.renderer.error(500, CRASHED)
+
+        return guarded
 
     async def _static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -112,26 +133,21 @@ class WebRuntime:
     def _idle(self) -> timedelta:
         return timedelta(minutes=self.config.web.idle_minutes)
 
-    def _serve(self, page: Page) -> Callable[[web.Request], Awaitable[Handler]]:
-        async def serve(request: web.Request) -> Handler:
-            return await self.serve(page, request)
-
-        return serve
-
     async def serve(self, page: Page, request: web.Request) -> Handler:
         """Sign-in, roles, CSRF, secrecy, the page in one transaction, and its audit row; a
         refusal rolls the page's work back and is audited in a transaction of its own."""
         now = self.clock.now()
-        form: dict[str, str] = {}
+        raw: MultiMapping[Any] = MultiDict()
         if request.method == "POST":
-            form = {k: str(v) for k, v in (await request.post()).items()}
+            raw = await request.post()
+        form = {k: str(v) for k, v in raw.items()}
         seen: Visitor | None = None
         try:
             async with self.sessions.begin() as db:
                 seen = await visitor(db, self.people, request, now, self._idle)
                 if seen is None:
                     return await self._signed_out(request)
-                result = await self._run(db, page, request, seen, form)
+                result = await self._run(db, page, request, seen, form, raw)
         except Refusal as refused:
             async with self.sessions.begin() as db:
                 user = seen.user if seen else None
@@ -178,6 +194,7 @@ class WebRuntime:
         request: web.Request,
         seen: Visitor,
         form: dict[str, str],
+        raw: MultiMapping[Any],
     ) -> Rendered | EventStream | web.StreamResponse:
         user = seen.user
         if not page.admits(user):
@@ -189,12 +206,10 @@ class WebRuntime:
             )
         if request.method == "POST":
             check_csrf(form, seen.csrf)
-        fields = {
-            **dict(request.match_info),
-            **dict(request.query),
-            **{k: v for k, v in form.items() if k != CSRF_FIELD},
-        }
-        check_secrecy(fields, self.config.inbox.classified_channel)
+        check_secrecy(
+            {**dict(request.match_info), **every_value(request.query), **every_value(raw)},
+            self.config.inbox.classified_channel,
+        )
         ctx = PageContext(
             session=db,
             clock=self.clock,

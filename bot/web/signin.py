@@ -28,6 +28,7 @@ from bot.web.guard import (
     address_of,
     check_csrf,
     check_secrecy,
+    every_value,
     record,
     see_other,
     visitor,
@@ -74,6 +75,10 @@ class SignIn:
     async def form(self, request: web.Request) -> web.StreamResponse:
         """GET /web/login: the link's confirmation button, or the password form."""
         now = self.clock.now()
+        try:  # ``next`` is shown again in the form: a marking in it goes no further
+            check_secrecy(every_value(request.query), self._channel)
+        except Refusal as refused:
+            return self.renderer.error(refused.status, refused.message)
         async with self.sessions.begin() as db:
             seen = await visitor(db, self.people, request, now, self._idle)
         link = request.query.get(LINK_FIELD, "")
@@ -100,12 +105,15 @@ class SignIn:
 
     async def submit(self, request: web.Request) -> web.StreamResponse:
         """POST /web/login: check, limit, start a session, set its cookie."""
-        form = {k: str(v) for k, v in (await request.post()).items()}
+        raw = await request.post()
+        form = {k: str(v) for k, v in raw.items()}
         now = self.clock.now()
         try:
             async with self.sessions.begin() as db:
                 check_csrf(form, request.cookies.get(PRE_COOKIE))
-                check_secrecy({k: v for k, v in form.items() if k != "password"}, self._channel)
+                fields = every_value(raw)
+                fields.pop("password", None)  # never written anywhere, so never checked either
+                check_secrecy(fields, self._channel)
                 await self._limit(db, request, None)
                 user, via = await self._who(db, request, form)
                 token, _ = await credentials.open_session(

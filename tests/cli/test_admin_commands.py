@@ -155,6 +155,19 @@ def test_outbox_and_db_and_doctor(invoke) -> None:  # type: ignore[no-untyped-de
     assert code == 0 and "全部检查通过" in out
 
 
+def test_doctor_checks_the_web_dashboards_address(invoke, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    config = tmp_path / "config.yaml"
+    base = config.read_text(encoding="utf-8")
+    invoke("demo")
+    config.write_text(base + "http:\n  enabled: true\n  host: 0.0.0.0\n", encoding="utf-8")
+    code, out = invoke("doctor")
+    assert code == 1 and "浏览器只在 HTTPS 下保存登录 Cookie" in out
+    web = "web:\n  base_url: https://duty.example.gov.cn\n"
+    config.write_text(base + "http:\n  enabled: true\n  host: 0.0.0.0\n" + web, encoding="utf-8")
+    code, out = invoke("doctor")
+    assert code == 0 and "网页版地址 https://duty.example.gov.cn/web/ 可保存登录 Cookie" in out
+
+
 def test_a_bad_feature_section_stops_doctor_and_run_before_anything(
     invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

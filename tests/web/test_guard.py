@@ -88,12 +88,23 @@ async def test_a_marking_in_any_field_is_refused_without_quoting_it(site: Site) 
     assert "★" not in str(rows[0].detail)
 
 
+async def test_a_marking_in_a_repeated_field_is_refused(site: Site) -> None:
+    async with site.client() as client:
+        home = await site.sign_in(client, "刘洋")
+        query = [("kind", "web"), ("kind", "【机密】")]
+        assert (await client.get("/web/audit", params=query)).status == 400
+        form = [("csrf", csrf_of(home)), ("note", "无"), ("note", "秘密★1年")]
+        assert (await client.post("/web/audit/verify", data=form)).status == 400
+
+
 async def test_a_marking_in_the_sign_in_form_is_refused(site: Site) -> None:
     async with site.client() as client:
         page = await (await client.get("/web/login")).text()
         form = {"csrf": csrf_of(page), "name": "【绝密】张三", "password": "x"}
         response = await client.post("/web/login", data=form)
         assert response.status == 400 and "含密级标识" in await response.text()
+        shown = await client.get("/web/login", params={"next": "/web/绝密★长期"})
+        assert shown.status == 400 and "绝密★长期" not in await shown.text()
 
 
 async def test_every_view_of_personal_data_is_audited_masked(site: Site) -> None:

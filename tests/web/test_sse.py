@@ -49,6 +49,11 @@ async def download(ctx: PageContext) -> web.Response:
     return ctx.download("督办台账 2026-11.xlsx", b"PK\x03\x04 not really a workbook")
 
 
+@probe.page("/web/probe/crash", "出错", roles={Role.LEADER})
+async def crash(ctx: PageContext) -> Rendered:
+    raise RuntimeError("a bug in a page")
+
+
 @pytest.fixture
 async def probed(sqlite_url: str, console: RecordingAdapter) -> AsyncIterator[Site]:
     async with web_site(sqlite_url, LiveClock(START), console, (probe,)) as running:
@@ -100,6 +105,18 @@ async def test_a_download_keeps_its_chinese_name_and_is_audited(probed: Site) ->
     async with probed.app.sessions() as db:
         row = await db.scalar(select(AuditLog).where(AuditLog.command == "/web/probe/file"))
     assert row is not None and row.detail["file"] == "督办台账 2026-11.xlsx"
+
+
+async def test_a_crash_is_a_chinese_page_and_its_traceback_goes_to_the_log(
+    probed: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with probed.client() as client:
+        await probed.sign_in(client, "李明")
+        response = await client.get("/web/probe/crash")
+        assert response.status == 500
+        text = await response.text()
+    assert "服务器内部错误，已记录" in text and "RuntimeError" not in text
+    assert "a bug in a page" in caplog.text
 
 
 async def test_the_browser_swaps_the_part_in_without_reload(
