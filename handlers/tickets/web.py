@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from bot.core.errors import UserError
 from bot.web.pages import PageContext, Rendered, WebPages
-from handlers.tickets.commands import LIST_LIMIT, VIEWERS
+from handlers.tickets.commands import LIST_LIMIT, VIEWERS, scoped_search
 from handlers.tickets.stats import STAFF
 from models.reports.bars import BarTable, Cell, render_bars
 from models.tickets import SCOPE as TICKETS_SCOPE
 from models.tickets.kpi import RATES, UnitKpi, period_kpis, total
 from models.tickets.records import Ticket
-from models.tickets.search import newest, search, split_query, teach
+from models.tickets.search import newest, split_query
 from models.tickets.settings import TICKETS
 
 pages = WebPages("tickets", Path(__file__).with_name("templates"))
@@ -31,8 +31,7 @@ async def ticket_list(ctx: PageContext) -> Rendered:
     words = ctx.arg("q")
     unit = TICKETS_SCOPE.units(ctx.user)
     if words and split_query(words):
-        teach(TICKETS.of(ctx.config).dictionary)
-        ids = await search(ctx.session, words, limit=LIST_LIMIT, unit=unit)
+        ids = await scoped_search(ctx.session, ctx.config, words, unit)
         ctx.audit_detail["search"] = words
     else:
         ids = await newest(ctx.session, limit=LIST_LIMIT, unit=unit)

@@ -37,8 +37,11 @@ async def test_a_liaison_lists_and_finds_own_units_tickets_only(site: Site) -> N
         page = await (await client.get("/web/tickets")).text()
         rows = re.findall(r"<tr><td>12345-[\d-]+</td><td>[^<]*</td><td>([^<]*)</td>", page)
         assert rows == ["县水利局"] * 5
-        found = await (await client.get("/web/tickets", params={"q": "路灯"})).text()
-        assert "没有找到含「路灯」的工单" in found
+        found = await client.get("/web/tickets", params={"q": "路灯"})
+        assert found.status == 403  # as chat: the words are in other units' tickets
+        assert "含「路灯」的工单都不属于县水利局" in await found.text()
+        none = await (await client.get("/web/tickets", params={"q": "火星"})).text()
+        assert "没有找到含「火星」的工单" in none
         response = await client.get("/web/tickets/kpi")
         assert response.status == 403  # 工单 统计 is for staff, as in chat
 
