@@ -54,7 +54,8 @@ class PageContext(WorkContext):
         form: The POST form's fields (already past the CSRF and secrecy checks); empty on GET.
         csrf: This session's CSRF token, for forms a page renders itself.
         audit_detail: Added to the audit row of the view.
-        fragments: Renders a template without the layout (the runtime's renderer).
+        fragment: ``fragment("duty/now.html", **values)`` renders a template without the layout,
+            to a string: a live part's HTML in an :class:`EventStream`'s ``produce``.
     """
 
     request: web.Request
@@ -63,7 +64,7 @@ class PageContext(WorkContext):
     form: dict[str, str] = field(default_factory=dict)
     csrf: str = ""
     audit_detail: dict[str, Any] = field(default_factory=dict)
-    fragments: Callable[[str, dict[str, Any]], str] | None = None
+    fragment: Callable[..., str] = field(default=lambda template, **values: "")
 
     @property
     def query(self) -> dict[str, str]:
@@ -78,11 +79,6 @@ class PageContext(WorkContext):
         """Whether this reader sees personal data unmasked: a page is read by the one signed-in
         person, so it is judged like a private chat (docs/web.md §Masking)."""
         return unmasked_for(ChatKind.PRIVATE, self.user.roles, allowed)
-
-    def part(self, template: str, **values: Any) -> str:
-        """``template`` as HTML without the layout (escaped): a live part's content (SSE)."""
-        assert self.fragments is not None, "the runtime sets fragments"
-        return self.fragments(template, values)
 
     def render(self, template: str, status: int = 200, **values: Any) -> Rendered:
         """Render ``template`` (``<feature>/<file>.html``) with ``values``."""

@@ -40,8 +40,8 @@ class Renderer:
     def _local(self, when: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
         return self.tz.local(when).strftime(fmt) if when is not None else "—"
 
-    def part(self, template: str, values: dict[str, Any]) -> str:
-        """``template`` rendered alone (a page's live part)."""
+    def fragment(self, template: str, **values: Any) -> str:
+        """A template rendered alone (no layout): a part a live page sends again."""
         return self.env.get_template(template).render(values)
 
     def html(

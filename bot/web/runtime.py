@@ -69,12 +69,11 @@ class WebRuntime:
         self.renderer = Renderer(features, self.tz)
         self.pages: list[Page] = [page for pages in features for page in pages.pages]
         self.signin = SignIn(sessions, config, clock, people, self.renderer)
+        self._streams: set[asyncio.Task[Any]] = set()
         self.static = {p.name: p.read_bytes() for p in (HERE / "static").iterdir() if p.is_file()}
-        self.closing = asyncio.Event()  # set when the server shuts down: live streams end
 
     def mount(self, http: HttpServer) -> None:
         """Add every route to ``http`` (before it starts)."""
-        http.app.on_shutdown.append(self._close_streams)
         http.add_route("GET", "/web/static/{name}", self._static)
         http.add_route("GET", "/web/login", self._guarded(self.signin.form))
         http.add_route("POST", "/web/login", self._guarded(self.signin.submit))
@@ -84,9 +83,13 @@ class WebRuntime:
         for page in self.pages:
             http.add_route(page.method, page.path, self._guarded(partial(self.serve, page)))
         http.add_route("*", "/web/{tail:.*}", self._missing)
+        http.app.on_shutdown.append(self._end_streams)
 
-    async def _close_streams(self, app: web.Application) -> None:
-        self.closing.set()  # open event streams end, and the server stops without waiting
+    async def _end_streams(self, app: web.Application) -> None:
+        """Stopping: open live parts end now (the browser reconnects to whoever serves next),
+        rather than hold the stop for aiohttp's shutdown timeout."""
+        for task in list(self._streams):
+            task.cancel()
 
     def _guarded(self, handler: Route) -> Route:
         """``handler`` answering a crash with a Chinese page; the traceback goes to the log."""
@@ -169,7 +172,13 @@ class WebRuntime:
                 csrf=csrf,
             )
         if isinstance(result, EventStream):  # after the checks committed: no open transaction
-            return await run_stream(request, result, self.sessions, self.clock, self.closing)
+            task = asyncio.current_task()
+            assert task is not None
+            self._streams.add(task)
+            try:
+                return await run_stream(request, result, self.sessions, self.clock)
+            finally:
+                self._streams.discard(task)
         if isinstance(result, Rendered):
             return self.renderer.html(
                 result.template,
@@ -221,7 +230,7 @@ class WebRuntime:
             sessions=self.sessions,
             form=form,
             csrf=seen.csrf,
-            fragments=self.renderer.part,
+            fragment=self.renderer.fragment,
         )
         try:
             result = await page.handler(ctx)

@@ -9,7 +9,6 @@ update made by any instance sharing it reaches every open board.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -44,25 +43,13 @@ def event(html: str, name: str = "message") -> bytes:
     return ("\n".join(lines) + "\n\n").encode()
 
 
-async def _pause(clock: Clock, seconds: float, closing: asyncio.Event) -> bool:
-    """Sleep on ``clock``; True when the server began shutting down meanwhile."""
-    sleeping = asyncio.ensure_future(clock.sleep(seconds))
-    stopping = asyncio.ensure_future(closing.wait())
-    await asyncio.wait((sleeping, stopping), return_when=asyncio.FIRST_COMPLETED)
-    for task in (sleeping, stopping):
-        task.cancel()
-    return closing.is_set()
-
-
 async def run_stream(
     request: web.Request,
     stream: EventStream,
     sessions: async_sessionmaker[AsyncSession],
     clock: Clock,
-    closing: asyncio.Event,
 ) -> web.StreamResponse:
-    """Send ``stream``'s part now and whenever it changes, until it lasted, the reader left or
-    the server shuts down (``closing``: else shutting down would wait out every open board)."""
+    """Send ``stream``'s part now and whenever it changes, until it lasted or the reader left."""
     response = web.StreamResponse(
         headers={
             **HEADERS,
@@ -82,8 +69,7 @@ async def run_stream(
                 last = html
             else:
                 await response.write(b": still here\n\n")  # keeps proxies from closing it
-            if await _pause(clock, stream.every, closing):
-                break
+            await clock.sleep(stream.every)
             waited += stream.every
     except ConnectionResetError:
         pass  # the reader closed the page

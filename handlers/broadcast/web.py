@@ -95,7 +95,7 @@ async def board_live(ctx: PageContext) -> EventStream:
 
     async def produce(db: AsyncSession) -> str:
         current = await bc.get(db, broadcast_id)
-        return ctx.part("broadcast/board.html", board=await board(db, current, tz))
+        return ctx.fragment("broadcast/board.html", board=await board(db, current, tz))
 
     return EventStream(produce)
 

@@ -85,3 +85,16 @@ async def test_used_and_expired_links_are_refused(browser: Browser, live_site: S
     assert "登录链接已过期" in await again.inner_text("main")
     response = await again.goto(live_site.url + "/web/duty")
     assert response is not None and again.url.startswith(live_site.url + "/web/login")
+
+
+async def test_a_check_in_appears_on_todays_page_without_reload(
+    browser: Browser, live_site: Site
+) -> None:
+    page = await _signed_in(browser, live_site, "李明")
+    await page.goto(live_site.url + "/web/duty")
+    officer = page.locator("#now li", has_text="张三")
+    assert "未接班" in await officer.inner_text()
+    await page.evaluate("window.marker = 'same page'")
+    await live_site.say("张三", "接班")
+    await page.locator("#now li", has_text="已接班").wait_for(timeout=15_000)
+    assert await page.evaluate("window.marker") == "same page"

@@ -81,5 +81,5 @@ async def test_screenshots_of_every_page(browser: Browser, live_site: Site) -> N
     for name, path in PHONE_SHOTS.items():
         await phone.goto(live_site.url + path)
         await phone.screenshot(path=OUT / f"{name}.png", full_page=True)
-    taken = sorted(p.stem for p in OUT.glob("*.png"))
-    assert {*SHOTS, *PHONE_SHOTS, "login", "home"} <= set(taken)  # other features add theirs
+    taken = {p.stem for p in OUT.glob("*.png")}  # other features' shots may be there too
+    assert taken >= {*SHOTS, *PHONE_SHOTS, "login", "home"}

@@ -4,16 +4,20 @@ that end (sign-out, idle, expiry, revocation) and the cookie's flags."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
 import aiohttp
+import pytest
 from sqlalchemy import func, select, update
 
 from bot.cli.users_cmd import revoke_person
+from bot.core.clock import FakeClock
 from bot.store.audit import AuditLog
 from bot.web import credentials
 from bot.web.tables import WebLink, WebSession
 from models.directory.users import User
-from tests.web_support import Site, csrf_of
+from tests.support import RecordingAdapter
+from tests.web_support import Site, csrf_of, web_site
 
 
 async def _confirm(client: aiohttp.ClientSession, link: str) -> aiohttp.ClientResponse:
@@ -221,3 +225,22 @@ async def test_housekeeping_clears_ended_sessions_and_expired_links(site: Site) 
         (row,) = await db.scalars(select(AuditLog).where(AuditLog.command == "housekeeping"))
     assert (links, sessions) == (0, 0)
     assert row.detail["web_sign_ins"] == 3  # 张三's unused link, 赵丽's used one and session
+
+
+@pytest.fixture
+async def plain_site(
+    sqlite_url: str, clock: FakeClock, console: RecordingAdapter
+) -> AsyncIterator[Site]:
+    async with web_site(sqlite_url, clock, console, web={"insecure_cookies": True}) as running:
+        yield running
+
+
+async def test_the_development_flag_drops_only_the_secure_flag(plain_site: Site) -> None:
+    jar = aiohttp.CookieJar(unsafe=True)  # plain http: a Secure cookie would not be sent back
+    async with aiohttp.ClientSession(plain_site.url, cookie_jar=jar) as client:
+        page = await (await client.get(await plain_site.link("张三"))).text()
+        fields = dict(re.findall(r'name="(csrf|t|next)" value="([^"]*)"', page))
+        response = await client.post("/web/login", data=fields, allow_redirects=False)
+        cookie = response.cookies["dutybot_session"]
+        assert not cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
+        assert await _signed_in(client)

@@ -4,6 +4,7 @@ static/app.js swaps it in without reload. A download keeps its Chinese file name
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -80,6 +81,15 @@ async def test_a_part_is_sent_now_and_again_when_it_changes(probed: Site) -> Non
             while b"data:" not in (chunk := await response.content.readuntil(b"\n\n")):
                 pass  # keep-alive comments while nothing changed
             assert "单位 9 个" in chunk.decode()
+
+
+async def test_stopping_the_server_ends_open_streams_at_once(probed: Site) -> None:
+    async with probed.client() as client:
+        await probed.sign_in(client, "张三")
+        async with client.get("/web/probe/stream") as response:
+            await response.content.readuntil(b"\n\n")
+            # not aiohttp's 60 s shutdown timeout (nor the stream's own 5 s)
+            await asyncio.wait_for(probed.app.http.stop(), timeout=2)
 
 
 async def test_a_stream_checks_the_reader_like_any_page(probed: Site) -> None:
