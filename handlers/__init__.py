@@ -6,9 +6,11 @@ from bot.core.routing import Router
 from bot.web.pages import WebPages
 from handlers.admin import outbox
 from handlers.admin import web as admin_web
+from handlers.admin import web_export as admin_web_export
 from handlers.broadcast import ack as broadcast_ack
 from handlers.broadcast import commands as broadcast
 from handlers.broadcast import manage as broadcast_manage
+from handlers.broadcast import web as broadcast_web
 from handlers.broadcast.revoke import settle_broadcasts
 from handlers.deadlines import commands as deadlines
 from handlers.directory import bind, groups, weblink
@@ -26,7 +28,9 @@ from handlers.duty import shift as duty_shift
 from handlers.duty import swap as duty_swap
 from handlers.duty import unitcheck as duty_unitcheck
 from handlers.duty import web as duty_web
+from handlers.duty import web_export as duty_web_export
 from handlers.duty import web_log as duty_web_log
+from handlers.duty import web_rollcall as duty_web_rollcall
 from handlers.duty import web_roster as duty_web_roster
 from handlers.duty import web_units as duty_web_units
 from handlers.duty.revoke import settle_duty
@@ -52,9 +56,11 @@ from handlers.supervision import flow as supervision_flow
 from handlers.supervision import instructions
 from handlers.supervision import notice as supervision_notice
 from handlers.supervision import view as supervision_view
+from handlers.supervision import web as supervision_web
 from handlers.tickets import commands as tickets
 from handlers.tickets import flow as tickets_flow
 from handlers.tickets import stats as tickets_stats
+from handlers.tickets import web as tickets_web
 from handlers.vehicles import commands as vehicles
 from handlers.vehicles import dispatch as vehicles_dispatch
 from handlers.vehicles import fleet as vehicles_fleet
@@ -126,5 +132,11 @@ WEB_PAGES: tuple[WebPages, ...] = (
     duty_web_roster.pages,
     duty_web_log.pages,
     duty_web_units.pages,
+    supervision_web.pages,
+    tickets_web.pages,
+    broadcast_web.pages,
+    duty_web_rollcall.pages,
+    duty_web_export.pages,
     admin_web.pages,
+    admin_web_export.pages,
 )

@@ -179,3 +179,11 @@ async def open_link(page: Page, link: str) -> None:
     """Open a sign-in link in the browser and confirm it (as a person would)."""
     await page.goto(link)
     await page.click("#confirm")
+
+
+async def signed_in(browser: Browser, site: Site, who: str, **context: object) -> Page:
+    """A new browser context (``viewport=…`` and so on) signed in as ``who`` via a chat link."""
+    page = await (await browser.new_context(**context)).new_page()  # type: ignore[arg-type]
+    await open_link(page, await site.link(who))
+    await page.wait_for_url("**/web/")
+    return page

@@ -3,7 +3,7 @@ database, anchor the head now, export rows to CSV or xlsx as evidence."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -13,10 +13,9 @@ from bot.cli.common import config, console, fail, in_transaction, run
 from bot.core import exports
 from bot.core.args import parse_date
 from bot.core.clock import LocalTime
-from bot.store import audit, audit_anchor, audit_verify
+from bot.store import audit_anchor, audit_export, audit_verify
 
 app = typer.Typer(help="审计日志 (audit log).", no_args_is_help=True)
-COLUMNS = ("序号", "时间", "类别", "人员", "角色", "平台", "会话", "命令", "结果", "详情", "哈希")
 
 
 @app.command("verify")
@@ -104,30 +103,12 @@ def export(
         raise fail("输出文件应以 .csv 或 .xlsx 结尾")
 
     async def work(session: AsyncSession) -> list[tuple[object, ...]]:
-        rows = audit.iter_rows(
-            session, tz.start_of_day(first), tz.start_of_day(last + timedelta(days=1))
-        )
-        return [
-            (
-                r.seq,
-                tz.fmt(r.ts, with_seconds=True),
-                r.kind,
-                r.actor,
-                r.roles,
-                r.platform,
-                r.chat,
-                r.command,
-                r.outcome,
-                "" if r.detail is None else str(r.detail),
-                r.hash,
-            )
-            async for r in rows
-        ]
+        return await audit_export.table(session, tz, first, last)
 
     rows = run(
         in_transaction(
             cfg, work, command="audit export", detail={"from": str(first), "to": str(last)}
         )
     )
-    exports.save(out, "审计日志", [COLUMNS, *rows])
-    console.print(f"[green]✓[/green] 已导出 {len(rows)} 条记录到 {out}")
+    exports.save(out, audit_export.SHEET, rows)
+    console.print(f"[green]✓[/green] 已导出 {len(rows) - 1} 条记录到 {out}")

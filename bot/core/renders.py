@@ -23,7 +23,8 @@ log = logging.getLogger("dutybot.renders")
 _DRAWING = threading.Lock()
 
 
-def _draw(render: Callable[[], bytes]) -> bytes:
+def draw_locked(render: Callable[[], bytes]) -> bytes:
+    """Call ``render`` while no other chart is being drawn (in a worker thread)."""
     with _DRAWING:
         return render()
 
@@ -45,7 +46,7 @@ async def draw_deferred(
         if file.render is None or id(file.render) in drawn:
             continue
         try:
-            drawn[id(file.render)] = await asyncio.to_thread(_draw, file.render)
+            drawn[id(file.render)] = await asyncio.to_thread(draw_locked, file.render)
         except Exception:
             log.exception("drawing %s failed", file.name)
             drawn[id(file.render)] = None

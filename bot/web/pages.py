@@ -20,16 +20,15 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.context import WorkContext
-from bot.core.messages import ChatKind
+from bot.core.messages import Attachment, ChatKind
 from bot.core.privacy import unmasked_for
 from bot.core.roles import Role, UserInfo
-from bot.web.guard import HEADERS
+from bot.web.files import FileResponse
 from bot.web.sse import EventStream
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -85,14 +84,22 @@ class PageContext(WorkContext):
         """Render ``template`` (``<feature>/<file>.html``) with ``values``."""
         return Rendered(template, values, status)
 
-    def download(self, name: str, body: bytes, kind: str = XLSX) -> web.Response:
-        """A file to save (an export): its Chinese name kept (RFC 6266 ``filename*``), never
-        cached; the view is audited like the page's (declare the page ``personal``)."""
+    def download(
+        self,
+        name: str,
+        body: bytes | Callable[[], bytes],
+        kind: str = XLSX,
+        *,
+        inline: bool = False,
+    ) -> web.Response:
+        """A file to save (an export) or to show (``inline``: a chart's ``<img>``): its Chinese
+        name kept (RFC 6266 ``filename*``), never cached; the view is audited like the page's
+        (declare the page ``personal``). ``body`` may be the function that draws it (the chat
+        :class:`Attachment`'s ``render``): it runs after the page's transaction committed, off
+        the event loop (bot/web/files.py)."""
         self.audit_detail["file"] = name
-        ascii_name = name.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
-        disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
-        headers = {**HEADERS, "Content-Disposition": disposition}
-        return web.Response(body=body, content_type=kind, headers=headers)
+        data, render = (body, None) if isinstance(body, bytes) else (b"", body)
+        return FileResponse(Attachment(name, kind, data=data, render=render), inline=inline)
 
 
 PageFunction = Callable[[PageContext], Awaitable["Rendered | EventStream | web.StreamResponse"]]

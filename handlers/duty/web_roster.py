@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.core.errors import UserError
 from bot.core.roles import ANY_BOUND
 from bot.web.pages import PageContext, Rendered, WebPages
+from handlers.duty.web import PHONES_FOR
 from models.deadlines.calendar import WorkCalendar
 from models.deadlines.settings import CALENDAR
 from models.duty import records as duty
@@ -84,4 +85,5 @@ async def roster(ctx: PageContext) -> Rendered:
         following=_shift(month, 1),
         kinds=KIND_LABELS,
         warning=cal.warning(month.year),
+        may_export=bool(ctx.user.roles & set(PHONES_FOR)),  # the export carries phones
     )

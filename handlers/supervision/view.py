@@ -4,22 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from sqlalchemy import select
-
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.messages import PHOTO_TYPES, Attachment, ChatKind, Reply
 from bot.core.roles import ANY_BOUND
 from bot.core.routing import Router
-from models.deadlines.calendar import WorkCalendar
-from models.deadlines.compute import before
-from models.deadlines.settings import CALENDAR
 from models.directory import units as org_units
-from models.directory.users import User
 from models.supervision import SCOPE as SUPERVISION_SCOPE
 from models.supervision import files as kept_files
+from models.supervision import ledger
 from models.supervision import records as supervision
-from models.supervision.records import OPEN, Status, SupervisionItem
+from models.supervision.records import SupervisionItem
 
 router = Router("supervision-view", SUPERVISION_SCOPE)
 _OVERDUE = ("overdue", "超期")
@@ -46,30 +41,22 @@ async def task_list(
     ctx: HandlerContext, *, which: Annotated[str | None, Arg("单位|超期|临期")] = None
 ) -> str:
     """Open items, filtered by unit, overdue or due soon."""
-    listed = [*OPEN, Status.REVIEW]  # 待审核 stays on the list until the supervisor decides
-    query = select(SupervisionItem).where(SupervisionItem.status.in_([s.value for s in listed]))
-    query = query.order_by(SupervisionItem.due_date, SupervisionItem.id)
     # 超期/临期 and a unit name all stay inside what the caller may see (liaisons: own unit)
     asked = None if which in (*_OVERDUE, *_DUE_SOON) else which
     unit = SUPERVISION_SCOPE.listing(ctx.me, asked)
-    of = ""
+    org, of = None, ""
     if unit:
         org = await org_units.find_org(ctx.session, unit)
-        query, of = query.where(SupervisionItem.lead_org_id == org.id), f"{org.name} 的"
-    if which in _OVERDUE:
-        query = query.where(SupervisionItem.due_date < ctx.today)
-        return _render(f"{of}超期督办事项", list(await ctx.session.scalars(query)))
-    if which in _DUE_SOON:
-        cal = WorkCalendar(CALENDAR.of(ctx.config))
+        of = f"{org.name} 的"
+    due = ledger.OVERDUE if which in _OVERDUE else ledger.DUE_SOON if which in _DUE_SOON else ""
+    wanted = ledger.Filter(org_id=org.id if org else None, due=due)
+    items = await ledger.listing(ctx.session, ctx.config, ctx.today, wanted)
+    if due == ledger.OVERDUE:
+        return _render(f"{of}超期督办事项", items)
+    if due == ledger.DUE_SOON:
         rule = ctx.config.rules["supervision.due_soon"]
-        items = [
-            i
-            for i in await ctx.session.scalars(query.where(SupervisionItem.due_date >= ctx.today))
-            if before(i.due_date, rule, cal) <= ctx.today
-        ]
         return _render(f"{of}临期督办事项（{rule.amount}{rule.unit}内到期）", items)
-    title = f"{of}督办事项" if of else "在办督办事项"
-    return _render(title, list(await ctx.session.scalars(query)))
+    return _render(f"{of}督办事项" if of else "在办督办事项", items)
 
 
 def _render(title: str, items: list[SupervisionItem]) -> str:
@@ -87,13 +74,8 @@ async def task_show(ctx: HandlerContext, *, item_id: Annotated[int, Arg("编号"
     it; in a private chat the pictures follow (a group sees their names only)."""
     item = await supervision.get(ctx.session, item_id)
     SUPERVISION_SCOPE.check(ctx.me, [item.lead_org.name, *item.co_orgs], item.label)
-    names = {
-        u.id: u.name
-        for u in await ctx.session.scalars(
-            select(User).where(User.id.in_({e.actor_id for e in item.events if e.actor_id}))
-        )
-    }
-    overdue = item.status != Status.CLOSED and ctx.today > item.due_date
+    names = await ledger.actor_names(ctx.session, item)
+    overdue = ledger.overdue(item, ctx.today)
     lines = [
         f"{item.label}（{item.status}）",
         f"来源：{item.source}" + (f"；牵头领导：{item.lead_leader}" if item.lead_leader else ""),

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config
 from bot.core.args import Arg
 from bot.core.context import HandlerContext
 from bot.core.errors import UserError
@@ -115,18 +117,29 @@ async def _show(ctx: HandlerContext, text: str) -> Reply:
     return await card(ctx, ticket)
 
 
+async def scoped_search(
+    session: AsyncSession, config: Config, words: str, unit: str | None
+) -> list[int]:
+    """Ids of the newest tickets holding ``words`` within ``unit`` (a liaison's; None: all).
+
+    Raises:
+        OutOfScope: nothing in the unit, but other units' tickets hold the words (as chat says).
+    """
+    teach(TICKETS.of(config).dictionary)
+    ids = await search(session, words, limit=LIST_LIMIT, unit=unit)
+    if not ids and unit is not None and await search(session, words, limit=1):
+        raise OutOfScope(
+            f"含「{words}」的工单都不属于{unit}，不在您的查看范围内。"
+            "联络员只能查看本单位承办或协办的工单。"
+        )
+    return ids
+
+
 async def _found(ctx: HandlerContext, words: str) -> str:
     if not split_query(words):
         raise UserError("请给出关键词，例如：工单 搜索 路灯 不亮")
-    teach(TICKETS.of(ctx.config).dictionary)
-    unit = TICKETS_SCOPE.units(ctx.me)
-    ids = await search(ctx.session, words, limit=LIST_LIMIT, unit=unit)
+    ids = await scoped_search(ctx.session, ctx.config, words, TICKETS_SCOPE.units(ctx.me))
     if not ids:
-        if unit is not None and await search(ctx.session, words, limit=1):
-            raise OutOfScope(
-                f"含「{words}」的工单都不属于{unit}，不在您的查看范围内。"
-                "联络员只能查看本单位承办或协办的工单。"
-            )
         return f"没有找到含「{words}」的工单。可换个说法或少写几个字再试。"
     rows = await ctx.session.scalars(select(Ticket).where(Ticket.id.in_(ids)))
     by_id = {t.id: t for t in rows}

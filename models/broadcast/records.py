@@ -180,6 +180,12 @@ async def get(session: AsyncSession, broadcast_id: int) -> Broadcast:
     return found
 
 
+async def recent(session: AsyncSession, limit: int = 20) -> list[Broadcast]:
+    """The newest broadcasts, drafts and withdrawn ones too (the CLI's and dashboard's list)."""
+    query = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
+    return list(await session.scalars(query))
+
+
 async def by_code(session: AsyncSession, code: str) -> Broadcast | None:
     """The broadcast whose acknowledgement code is ``code`` (any case)."""
     return await session.scalar(select(Broadcast).where(Broadcast.code == code.strip().upper()))

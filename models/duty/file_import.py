@@ -17,6 +17,7 @@ from models.directory.users import AmbiguousPerson, User, find_user
 from models.duty.records import DutySlot, SlotSpec
 from models.duty.settings import DutyConfig
 
+SHEET = "值班表"  # the sheet of an exported roster
 COLUMNS = ("日期", "班次", "带班领导", "值班员", "备班", "电话")
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 
@@ -118,4 +119,4 @@ def to_rows(slots: Sequence[DutySlot]) -> list[list[str]]:
 
 def write_rows(path: Path, rows: list[list[str]]) -> None:
     """Save rows as .csv (UTF-8 with BOM, for Excel) or .xlsx, no cell runnable in Excel."""
-    exports.save(path, "值班表", rows)
+    exports.save(path, SHEET, rows)

@@ -80,6 +80,15 @@ async def search(
     return await scan(session, words, limit=limit, unit=unit)
 
 
+async def newest(session: AsyncSession, *, limit: int = 20, unit: str | None = None) -> list[int]:
+    """Ids of the newest tickets (no words: the dashboard's list), within ``unit`` as
+    :func:`search` — led or helped with."""
+    params: dict[str, object] = {"limit": limit}
+    where = "1 = 1" + _unit_clause(unit, params)
+    sql = f"SELECT t.id FROM tickets t WHERE {where} ORDER BY t.id DESC LIMIT :limit"
+    return list((await session.execute(text(sql), params)).scalars())
+
+
 def _unit_clause(unit: str | None, params: dict[str, object]) -> str:
     """`` AND`` the ticket is led by or co-handled by ``unit`` (co_orgs is a JSON list)."""
     if unit is None:
