@@ -21,7 +21,7 @@ from models.duty import rollcall, unitcheck
 from models.duty.rollcall import MonthLine
 from models.duty.settings import DUTY
 from models.duty.unitcheck import UnitMonth
-from models.reports.bars import BarTable, Cell, render_bars
+from models.reports.bar_table import BarTable, Cell
 
 # Templates beside 今日值班's (handlers/duty/templates), under a prefix of their own.
 pages = WebPages("rollcall", Path(__file__).with_name("templates"))
@@ -98,6 +98,8 @@ def _page(ctx: PageContext, first: date, lines: Sequence[MonthLine], minutes: in
 def _png(
     ctx: PageContext, title: str, first: date, lines: Sequence[Line], minutes: int
 ) -> web.Response:
+    from models.reports.bars import render_bars  # matplotlib: only when a chart is drawn
+
     drawn = partial(render_bars, chart(title, first, lines, minutes))
     return ctx.download(f"{title}_{first:%Y-%m}.png", drawn, "image/png", inline=True)
 

@@ -14,7 +14,7 @@ from bot.core.errors import UserError
 from bot.web.pages import PageContext, Rendered, WebPages
 from handlers.tickets.commands import LIST_LIMIT, VIEWERS, scoped_search
 from handlers.tickets.stats import STAFF
-from models.reports.bars import BarTable, Cell, render_bars
+from models.reports.bar_table import BarTable, Cell
 from models.tickets import SCOPE as TICKETS_SCOPE
 from models.tickets.kpi import RATES, UnitKpi, period_kpis, total
 from models.tickets.records import Ticket
@@ -110,5 +110,7 @@ async def kpi_png(ctx: PageContext) -> web.StreamResponse:
     """The chart of the KPI page, drawn after the transaction that read the figures."""
     first, last = _period(ctx)
     found = await period_kpis(ctx.session, ctx.config, ctx.tz.tz, first, last, ctx.now)
+    from models.reports.bars import render_bars  # matplotlib: only when a chart is drawn
+
     drawn = partial(render_bars, kpi_chart(found, first, last))
     return ctx.download(f"12345考核_{first}_{last}.png", drawn, "image/png", inline=True)

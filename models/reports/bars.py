@@ -3,8 +3,6 @@ KPIs, 查岗 response), set in the bundled Noto Sans SC like the 督查通报 ch
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from io import BytesIO
 
 from matplotlib import rc_context
@@ -13,33 +11,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from models.reports.bar_table import BarTable, Cell
 from models.reports.chart import BAR, DPI, INK, MUTED, OVERDUE, TRACK, WIDTH, font_family
 
 ROW = 0.56  # inches per line
 TOP = 1.25  # title, note and column heads
 NAME_RIGHT = 1.75  # unit names end here; the bars share the rest
 GAP = 0.12
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One figure: how full its bar is (0–1; None: nothing to count) and the text it shows."""
-
-    fraction: float | None
-    text: str
-    warn: bool = False
-    """Drawn in red (a figure below its mark)."""
-
-
-@dataclass(frozen=True, slots=True)
-class BarTable:
-    """What the chart shows: column heads, and each line's name and cells."""
-
-    title: str
-    note: str
-    columns: Sequence[str]
-    rows: Sequence[tuple[str, Sequence[Cell]]]
-    empty: str = "暂无数据"
 
 
 def render_bars(table: BarTable) -> bytes:
