@@ -198,23 +198,7 @@ async def complete(
     session: AsyncSession, item_id: int, *, worker: str, now: datetime, late: bool
 ) -> bool:
     """Mark done if ``worker`` still holds it; False means another worker took it over."""
-    result = await session.execute(
-        update(DueItem)
-        .where(
-            DueItem.id == item_id,
-            DueItem.claimed_by == worker,
-            DueItem.status == DueStatus.CLAIMED.value,
-        )
-        .values(
-            status=DueStatus.DONE.value,
-            fired_at=now,
-            late=late,
-            lease_until=None,
-            attempts=DueItem.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+    return item_id in await complete_many(session, [(item_id, late)], worker=worker, now=now)
 
 
 async def complete_many(
