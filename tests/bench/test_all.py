@@ -54,6 +54,9 @@ def test_skip_and_the_listing_leave_all_itself_out(tmp_path: Path) -> None:
     result = bench_all.run(["--skip", "tickets,telegram-broadcast", "--docs", str(docs)], record)
     assert "all" in benchmarks() and "all" not in ran
     assert "tickets" not in ran and "telegram_broadcast" not in ran and "dispatch" in ran
+    # The issues' own variants run beside the defaults, and are skipped with their benchmark.
+    assert "reminders" in ran and "reminders --processes 3" in ran and "broadcast --mix" in ran
+    assert ran.index("reminders") + 1 == ran.index("reminders --processes 3")
     assert result["benchmarks"]["dispatch"] == {
         "seconds": 0.0,
         "ok": False,
@@ -67,6 +70,14 @@ def test_a_real_benchmark_process_gives_its_last_json_line() -> None:
     assert out.error == "" and out.figures is not None
     assert out.figures == json.loads(json.dumps(out.figures))
     assert out.figures["lines"] > 0 and 0 < out.figures["accuracy"] <= 1
+
+
+def test_only_picks_a_benchmark_with_its_variants(tmp_path: Path) -> None:
+    docs = tmp_path / "benchmarks.md"
+    docs.write_text(DOC, encoding="utf-8")
+    result = bench_all.run(["--only", "broadcast", "--docs", str(docs)], runner=_fixed)
+    assert list(result["benchmarks"]) == ["broadcast", "broadcast --mix"]
+    assert "| broadcast --mix | 2 | **no** |" in docs.read_text(encoding="utf-8")
 
 
 def test_a_benchmark_that_fails_says_why() -> None:
