@@ -73,7 +73,8 @@ def test_a_real_benchmark_process_gives_its_last_json_line() -> None:
 
 
 def test_only_picks_a_benchmark_with_its_variants(tmp_path: Path) -> None:
-    docs = tmp_path / "benchmarks.md"
+    docs = tmp_path / "docs/benchmarks.md"
+    docs.parent.mkdir()
     docs.write_text(DOC, encoding="utf-8")
     result = bench_all.run(["--only", "broadcast", "--docs", str(docs)], runner=_fixed)
     assert list(result["benchmarks"]) == ["broadcast", "broadcast --mix"]
