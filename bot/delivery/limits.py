@@ -194,11 +194,33 @@ class PlatformLimits:
         self._sent(address, group, max(slot, self.clock.now()))
         return None
 
-    async def answering(self, sending: Awaitable[T], cost: int = 1) -> T:
-        """Await the send that took a slot (:meth:`try_acquire` returned None); with
-        ``strict_second`` its requests count until a second after it answers or fails."""
+    async def answering(
+        self, address: str, group: bool, sending: Awaitable[T], cost: int = 1
+    ) -> T:
+        """Await the send to ``address`` that took a slot (:meth:`try_acquire` returned None);
+        with ``strict_second`` its requests count until a second after it answers or fails."""
         try:
             return await sending
         finally:
             if self.second is not None:
                 self.second.leave(max(cost, 1))
+            self._answered(address, group)
+
+    def _answered(self, address: str, group: bool) -> None:
+        """Time the chat's next send from this one's answer (or failure) too.
+
+        The platform counts a chat's messages as they arrive, and an answer is never earlier than
+        its request's arrival: a request held up on its way (a busy loop, a slow link) can then
+        not bring the next one within the chat's spacing of it. A chat's sends go one at a time
+        (its lane), so the group window's newest entry is this send's.
+        """
+        if self.limit is None:
+            return
+        now = self.clock.now()
+        free = now + self._chat_spacing
+        window = self._group_sends.get(address) if group else None
+        if window:
+            window[-1] = max(window[-1], now)
+            if len(window) == window.maxlen:
+                free = max(free, window[0] + _GROUP_WINDOW)
+        self._free_at[address] = max(self._free_at.get(address, _EPOCH), free)

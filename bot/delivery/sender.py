@@ -258,12 +258,13 @@ class Sender:
         # The slot is taken just before the request, after any database work: what the
         # platform sees is then spaced by the grid, not by how long commits happened to take.
         calls = cost(address, reply) if cost else 1
-        later = await limits.try_acquire(address, adapter.is_group(address), calls)
+        group = adapter.is_group(address)
+        later = await limits.try_acquire(address, group, calls)
         if later is not None:
             return later
         try:
             sending = send_call(adapter, row, reply, edit_of)
-            external_id = await limits.answering(sending, calls)
+            external_id = await limits.answering(address, group, sending, calls)
         except DeliveryError as exc:
             if exc.retry_after and exc.pause_platform:
                 limits.pause(exc.retry_after)

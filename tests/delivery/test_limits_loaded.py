@@ -61,7 +61,7 @@ async def _run(strict: bool) -> tuple[WindowFake, float]:
         for n in names:
             assert await limits.try_acquire(f"chat{n}", group=False) is None
 
-            await limits.answering(_post(session, url, n))
+            await limits.answering(f"chat{n}", False, _post(session, url, n))
 
     async with WindowFake() as fake, aiohttp.ClientSession() as session:
         stall = asyncio.create_task(_hold_the_loop(stop, seed=18))
