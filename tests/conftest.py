@@ -32,17 +32,26 @@ PG_SKIP = (
 # Browser tests drive Debian's chromium with Playwright (tests/web/test_browser.py); never a
 # downloaded browser. A machine without them skips those tests and says so.
 CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_SKIP = (
-    f"browser tests skipped: {CHROMIUM} or the playwright package is missing "
-    "(apt-get install chromium chromium-driver; pip install -e '.[dev]')"
-    if not (CHROMIUM.exists() and importlib.util.find_spec("playwright"))
+
+
+def _browser_skip() -> str:
+    """Why the browser tests cannot run here, or "" when they can."""
+    if not (CHROMIUM.exists() and importlib.util.find_spec("playwright")):
+        return (
+            f"browser tests skipped: {CHROMIUM} or the playwright package is missing "
+            "(apt-get install chromium chromium-driver; pip install -e '.[dev]')"
+        )
     # libfaketime's preload reaches chromium, which then spins instead of starting (measured:
     # load 50 on 2 cores, the tests time out): a faked date is checked without the browser.
-    else "browser tests skipped: chromium does not start under libfaketime (LD_PRELOAD); "
-    "run them without faketime"
-    if "faketime" in os.environ.get("LD_PRELOAD", "")
-    else ""
-)
+    if "faketime" in os.environ.get("LD_PRELOAD", ""):
+        return (
+            "browser tests skipped: chromium does not start under libfaketime (LD_PRELOAD); "
+            "run them without faketime"
+        )
+    return ""
+
+
+BROWSER_SKIP = _browser_skip()
 START = datetime(2026, 11, 26, 1, 0, tzinfo=UTC)  # 09:00 in Asia/Shanghai
 # chinese-calendar as its 1.11 release knows it (2004–2026): 2027 is "a year without data" in
 # every test, whichever release is installed.

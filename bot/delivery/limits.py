@@ -137,15 +137,13 @@ class PlatformLimits:
     def _sent(self, address: str, group: bool, at: datetime) -> None:
         """Record a send to ``address`` at ``at`` and when the chat is free next."""
         assert self.limit is not None
-        free = at + self._chat_spacing
+        window = None
         if group:
             window = self._group_sends.setdefault(
                 address, deque(maxlen=max(int(self.limit.per_group_per_minute), 1))
             )
             window.append(at)
-            if len(window) == window.maxlen:  # the window is full: free when its oldest leaves
-                free = max(free, window[0] + _GROUP_WINDOW)
-        self._free_at[address] = free
+        self._free_at[address] = self._free_after(at, window)
         self._free_at.move_to_end(address)
         if len(self._free_at) > _MAX_CHATS:
             dropped, _ = self._free_at.popitem(last=False)
@@ -217,10 +215,16 @@ class PlatformLimits:
         if self.limit is None:
             return
         now = self.clock.now()
-        free = now + self._chat_spacing
         window = self._group_sends.get(address) if group else None
         if window:
             window[-1] = max(window[-1], now)
-            if len(window) == window.maxlen:
-                free = max(free, window[0] + _GROUP_WINDOW)
+        free = self._free_after(now, window)
         self._free_at[address] = max(self._free_at.get(address, _EPOCH), free)
+
+    def _free_after(self, at: datetime, window: deque[datetime] | None) -> datetime:
+        """When a chat last sent to at ``at`` is free: its spacing, and for a group whose
+        window is full, when the window's oldest send leaves it."""
+        free = at + self._chat_spacing
+        if window and len(window) == window.maxlen:
+            free = max(free, window[0] + _GROUP_WINDOW)
+        return free
